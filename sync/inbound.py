@@ -1,0 +1,108 @@
+"""Receiving bundles against a ledger: replay, conflict, gap and chain checks (protocol step 8–9).
+
+The application owns the transaction: it calls :func:`receive_bundle` inside one, with a ledger
+and an ``apply_record`` callback that work on that transaction, so that applying the records and
+storing the ledger entry with its receipt commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .bundle import GENESIS, OpenedBundle, open_bundle
+from .errors import ChainBrokenError, SequenceConflictError, SequenceGapError
+from .identity import Identity, Keyring
+from .receipt import make_receipt
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    seq: int
+    bundle_id: str
+    receipt: bytes
+
+
+class InboundLedger(Protocol):
+    """What a receiver remembers of each sender's stream."""
+
+    def entry(self, sender: str, seq: int) -> LedgerEntry | None: ...
+
+    def last_seq(self, sender: str) -> int: ...
+
+    def store(self, sender: str, entry: LedgerEntry) -> None: ...
+
+
+class RecordRefused(Exception):
+    """Raised by an ``apply_record`` callback to quarantine one record with a reason."""
+
+
+@dataclass(frozen=True)
+class Received:
+    receipt: bytes
+    bundle: OpenedBundle
+    replayed: bool
+    results: list[dict]
+
+
+def check_sequence(opened: OpenedBundle, ledger: InboundLedger) -> LedgerEntry | None:
+    """The stored entry if this is a replay; raise if the bundle does not fit the stream."""
+    sender = opened.sender.party_id
+    existing = ledger.entry(sender, opened.seq)
+    if existing is not None:
+        if existing.bundle_id == opened.bundle_id:
+            return existing
+        raise SequenceConflictError(
+            f"{sender} already delivered a different bundle number {opened.seq}. The sender's "
+            "outbox may have been restored from an old copy: do not resend, call support."
+        )
+    expected = ledger.last_seq(sender) + 1
+    if opened.seq > expected:
+        missing = f"{expected}" if opened.seq == expected + 1 else f"{expected}–{opened.seq - 1}"
+        raise SequenceGapError(
+            f"Bundle {opened.seq} from {sender} arrived before bundle(s) {missing}: "
+            "import or send the missing ones first.",
+            expected=expected,
+            received=opened.seq,
+        )
+    if opened.seq < expected:
+        # Older than what we hold, and we have no entry for it: our ledger is pruned.
+        raise SequenceConflictError(
+            f"Bundle {opened.seq} from {sender} is older than the ones already received."
+        )
+    previous = ledger.entry(sender, opened.seq - 1) if opened.seq > 1 else None
+    expected_prev = previous.bundle_id if previous else GENESIS
+    if opened.prev != expected_prev:
+        raise ChainBrokenError(
+            f"Bundle {opened.seq} from {sender} does not follow the bundle received before it."
+        )
+    return None
+
+
+def receive_bundle(
+    data: bytes,
+    receiver: Identity,
+    keyring: Keyring,
+    ledger: InboundLedger,
+    apply_record: Callable[[OpenedBundle, dict], str],
+) -> Received:
+    """Open, check and apply a bundle; answer with the receipt (the stored one on a replay).
+
+    ``apply_record`` returns ``"applied"`` or ``"duplicate"``, or raises :class:`RecordRefused`
+    to quarantine that record; the records after it still apply.
+    """
+    opened = open_bundle(data, receiver, keyring)
+    replay = check_sequence(opened, ledger)
+    if replay is not None:
+        return Received(replay.receipt, opened, True, [])
+    results = []
+    for record in opened.records:
+        try:
+            status = apply_record(opened, record)
+            results.append({"id": record["id"], "status": status})
+        except RecordRefused as refusal:
+            results.append({"id": record["id"], "status": "quarantined", "reason": str(refusal)})
+    receipt = make_receipt(receiver, opened.bundle_id, opened.sender.party_id, opened.seq, results)
+    ledger.store(opened.sender.party_id, LedgerEntry(opened.seq, opened.bundle_id, receipt))
+    return Received(receipt, opened, False, results)

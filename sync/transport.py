@@ -1,0 +1,124 @@
+"""Moving bundle bytes: over HTTP to central, or as files on a USB stick. Same bytes either way.
+
+Foreign errors (requests) are translated here into :mod:`sync.errors`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import requests
+
+from .errors import CentralUnreachableError, RemoteRejectedError, SyncError
+
+BUNDLE_SUFFIX = ".vcb"
+RECEIPT_SUFFIX = ".vcr"
+OCTET = "application/octet-stream"
+
+
+def bundle_file_name(sender: str, recipient: str, seq: int) -> str:
+    return f"{sender}-to-{recipient}-{seq:06d}{BUNDLE_SUFFIX}"
+
+
+def receipt_file_name(sender: str, recipient: str, seq: int) -> str:
+    """A receipt for bundle ``seq`` of sender → recipient (written by the recipient)."""
+    return f"{sender}-to-{recipient}-{seq:06d}{RECEIPT_SUFFIX}"
+
+
+_SEQ_IN_NAME = re.compile(r"-(\d{6})\.vc[br]$")
+
+
+def sort_key(path: Path):
+    """Files sorted by sequence number, so a whole stick imports in order."""
+    match = _SEQ_IN_NAME.search(path.name)
+    return (int(match.group(1)) if match else 0, path.name)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write, flush to the device and rename: a pulled USB stick never holds half a bundle."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class HttpTransport:
+    """The kiosk's HTTP client for central's /api/v1. Each call is bounded by ``timeout``."""
+
+    def __init__(
+        self, base_url: str, timeout: float = 30.0, session: requests.Session | None = None
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = session or requests.Session()
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        url = f"{self.base_url}{path}"
+        try:
+            response = self.session.request(
+                method, url, timeout=kwargs.pop("timeout", self.timeout), **kwargs
+            )
+        except requests.RequestException as exc:
+            raise CentralUnreachableError(
+                f"Central ({self.base_url}) cannot be reached: {type(exc).__name__}. Nothing is "
+                "lost: requests stay queued and go at the next exchange, or carry them on a USB stick."
+            ) from exc
+        if response.status_code >= 400:
+            raise _rejection(response)
+        return response
+
+    def enroll(self, token: str, public_identity: dict, village: str | None = None) -> dict:
+        payload = {"token": token, "identity": public_identity}
+        if village:
+            payload["village"] = village
+        response = self._call("POST", "/api/v1/enroll", json=payload)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CentralUnreachableError(
+                "Central's answer to enrollment is not JSON: check the address."
+            ) from exc
+
+    def upload_bundle(self, data: bytes) -> bytes:
+        """POST a bundle; the answer's bytes, which the caller must verify as a receipt."""
+        return self._call(
+            "POST", "/api/v1/bundles", data=data, headers={"Content-Type": OCTET}
+        ).content
+
+    def fetch_downlink(self, kiosk_id: str, after: int, wait: float = 0) -> bytes | None:
+        """The next central → kiosk bundle after ``after``, or None. ``wait`` long-polls."""
+        params = {"after": after}
+        if wait:
+            params["wait"] = wait
+        response = self._call(
+            "GET",
+            f"/api/v1/kiosks/{kiosk_id}/downlink",
+            params=params,
+            timeout=self.timeout + wait,
+        )
+        if response.status_code == 204:
+            return None
+        return response.content
+
+    def send_receipt(self, data: bytes) -> None:
+        self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
+
+
+def _rejection(response: requests.Response) -> SyncError:
+    try:
+        error = response.json()["error"]
+        return RemoteRejectedError(
+            error.get("message") or "Central refused the request.",
+            remote_code=error.get("code", ""),
+            status=response.status_code,
+        )
+    except (ValueError, KeyError, TypeError):
+        return CentralUnreachableError(
+            f"Central answered HTTP {response.status_code} without an explanation; a proxy may "
+            "be in the way. Nothing is lost; try again later."
+        )
