@@ -1,0 +1,12 @@
+"""Shared pytest set-up. Each area keeps its fixtures in its own module, listed here."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = [
+    "tests.fixtures_central",
+    "tests.fixtures_postgres",
+    "tests.fixtures_kiosk",
+    "tests.fixtures_cups",
+]
