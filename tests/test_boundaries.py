@@ -2,6 +2,7 @@
 
 import ast
 import pathlib
+import sys
 
 import pytest
 
@@ -52,5 +53,5 @@ def test_the_checker_sees_a_banned_import(tmp_path, monkeypatch):
     bad = tmp_path / "sync"
     bad.mkdir()
     (bad / "leak.py").write_text("from central_api import db\n", encoding="utf-8")
-    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert violations("sync", BANNED["sync"]) == ["sync/leak.py:1 imports central_api"]
