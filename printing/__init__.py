@@ -1,0 +1,38 @@
+"""Printing at the kiosk: issued PDFs and receipts through CUPS, followed until completed.
+
+The public API is what ``__all__`` lists; see docs/printing.md. This package imports neither
+app (``central_api``, ``kiosk_app``) nor Flask, and reads no environment variables: the kiosk's
+configuration passes the printer name, spool folder and receipt layout in.
+"""
+
+from printing.errors import (
+    CupsUnavailableError,
+    DocumentError,
+    JobFailedError,
+    JobRefusedError,
+    PrinterNotFoundError,
+    PrintError,
+)
+from printing.jobs import (
+    PrintOutcome,
+    PrintQueue,
+    flush_spool,
+    print_document,
+    print_to_folder,
+    spooled_documents,
+)
+
+__all__ = [
+    "CupsUnavailableError",
+    "DocumentError",
+    "JobFailedError",
+    "JobRefusedError",
+    "PrintError",
+    "PrintOutcome",
+    "PrintQueue",
+    "PrinterNotFoundError",
+    "flush_spool",
+    "print_document",
+    "print_to_folder",
+    "spooled_documents",
+]
