@@ -21,18 +21,25 @@ from printing.jobs import (
     print_to_folder,
     spooled_documents,
 )
+from printing.receipts import LAYOUTS, Receipt, render_receipt
+from printing.status import PrinterStatus, printer_status
 
 __all__ = [
     "CupsUnavailableError",
     "DocumentError",
     "JobFailedError",
     "JobRefusedError",
+    "LAYOUTS",
     "PrintError",
     "PrintOutcome",
     "PrintQueue",
     "PrinterNotFoundError",
+    "PrinterStatus",
+    "Receipt",
     "flush_spool",
     "print_document",
     "print_to_folder",
+    "printer_status",
+    "render_receipt",
     "spooled_documents",
 ]

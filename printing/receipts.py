@@ -1,0 +1,184 @@
+"""Receipts rendered at the kiosk: the villager's proof that a request was taken.
+
+A receipt shows the reference (large), a QR code of the reference, the service, the expected
+date, the village and the date and time, Bulgarian first and English second. Two layouts,
+chosen per printer in the kiosk's configuration: ``"a4"`` for office printers and
+``"thermal80"`` for 80 mm receipt printers (page 80 mm wide, as tall as the content).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from printing.errors import DocumentError
+
+__all__ = ["LAYOUTS", "Receipt", "render_receipt"]
+
+LAYOUTS = ("a4", "thermal80")
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+@functools.cache
+def _register_fonts() -> None:
+    """Register DejaVu once per process: loading the TTF is most of a receipt's cost."""
+    for name in (FONT, FONT_BOLD):
+        path = FONT_DIR / f"{name}.ttf"
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        except Exception as exc:  # reportlab raises TTFError or OSError for a missing font
+            raise DocumentError(path, "font missing: install fonts-dejavu-core") from exc
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    service: str
+    village: str
+    issued_at: datetime
+    expected_date: date | None = None
+    service_en: str | None = None
+    village_en: str | None = None
+
+
+@dataclass(frozen=True)
+class _Style:
+    page_width: float
+    margin: float
+    body: float
+    small: float
+    reference: float
+    qr_size: float
+    fixed_height: float | None  # None: the page is as tall as its content
+
+
+_STYLES = {
+    "a4": _Style(A4[0], 25 * mm, 12, 9, 34, 55 * mm, A4[1]),
+    "thermal80": _Style(80 * mm, 4 * mm, 9, 7, 22, 36 * mm, None),
+}
+
+
+def _date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
+    """The receipt top to bottom: ("text", text, font, size) | ("qr",) | ("gap", points)."""
+    village_en = f" / {receipt.village_en}" if receipt.village_en else ""
+    service_en = receipt.service_en or ""
+    blocks: list[tuple] = [
+        ("text", "Община Лясковец — информационен център", FONT_BOLD, style.body),
+        ("text", "Lyaskovets Municipality — information centre", FONT, style.small),
+        ("text", f"{receipt.village}{village_en}", FONT, style.body),
+        ("gap", style.body),
+        ("text", "Разписка за подадена заявка", FONT_BOLD, style.body),
+        ("text", "Receipt for a submitted request", FONT, style.small),
+        ("gap", style.body * 0.5),
+        ("text", "Номер на заявката / Reference", FONT, style.small),
+        ("text", receipt.reference, FONT_BOLD, style.reference),
+        ("gap", style.body * 0.3),
+        ("qr",),
+        ("gap", style.body * 0.5),
+        ("text", f"Услуга: {receipt.service}", FONT, style.body),
+    ]
+    if service_en:
+        blocks.append(("text", f"Service: {service_en}", FONT, style.small))
+    blocks += [
+        ("text", f"Очаквана дата / Expected: {_date(receipt.expected_date)}", FONT, style.body),
+        (
+            "text",
+            f"Дата и час / Date and time: {receipt.issued_at.strftime('%d.%m.%Y %H:%M')}",
+            FONT,
+            style.body,
+        ),
+        ("gap", style.body),
+        (
+            "text",
+            "Пазете тази разписка: с номера проверявате състоянието на заявката.",
+            FONT,
+            style.small,
+        ),
+        ("text", "Keep this receipt: the reference lets you check the request.", FONT, style.small),
+    ]
+    return blocks
+
+
+def _measure(blocks: list[tuple], style: _Style, width: float) -> float:
+    height = 0.0
+    for block in blocks:
+        if block[0] == "text":
+            _, text, font, size = block
+            height += len(simpleSplit(text, font, size, width)) * size * 1.25
+        elif block[0] == "qr":
+            height += style.qr_size
+        else:
+            height += block[1]
+    return height
+
+
+def _draw_qr(pdf: canvas.Canvas, data: str, x: float, top: float, size: float) -> None:
+    """Draw the QR as vector squares: sharp on any printer, no image library needed."""
+    qr = segno.make(data, error="m", micro=False)
+    rows = list(qr.matrix_iter(scale=1, border=2))
+    module = size / len(rows)
+    pdf.setFillColorRGB(0, 0, 0)
+    for row_index, row in enumerate(rows):
+        for col_index, dark in enumerate(row):
+            if dark:
+                pdf.rect(
+                    x + col_index * module,
+                    top - (row_index + 1) * module,
+                    module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
+
+
+def render_receipt(receipt: Receipt, output_path: os.PathLike | str, *, layout: str = "a4") -> Path:
+    """Write the receipt PDF for ``layout`` (``"a4"`` or ``"thermal80"``); returns its path."""
+    if layout not in _STYLES:
+        raise ValueError(f"unknown receipt layout {layout!r}; expected one of {LAYOUTS}")
+    _register_fonts()
+    style = _STYLES[layout]
+    width = style.page_width - 2 * style.margin
+    blocks = _blocks(receipt, style)
+    content_height = _measure(blocks, style, width)
+    page_height = style.fixed_height or content_height + 2 * style.margin
+    output_path = Path(output_path)
+    pdf = canvas.Canvas(str(output_path), pagesize=(style.page_width, page_height))
+    pdf.setTitle(f"Разписка {receipt.reference}")
+    pdf.setAuthor("Община Лясковец")
+    center = style.page_width / 2
+    y = page_height - style.margin
+    for block in blocks:
+        if block[0] == "text":
+            _, text, font, size = block
+            pdf.setFont(font, size)
+            for line in simpleSplit(text, font, size, width):
+                y -= size * 1.25
+                pdf.drawCentredString(center, y + size * 0.25, line)
+        elif block[0] == "qr":
+            _draw_qr(pdf, receipt.reference, center - style.qr_size / 2, y, style.qr_size)
+            y -= style.qr_size
+        else:
+            y -= block[1]
+    pdf.showPage()
+    try:
+        pdf.save()
+    except OSError as exc:
+        raise DocumentError(output_path, str(exc)) from exc
+    return output_path
