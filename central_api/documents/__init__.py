@@ -1,0 +1,181 @@
+"""Official documents: rendering, PAdES signing, the QR statement, and checking them.
+
+An approved request becomes a one-page PDF (:func:`issue_pdf`): the municipality's header, the
+outgoing number (``Изх. № 2026-000017``) and date, the applicant, the certificate's Bulgarian
+text, the issuing official, a QR code holding a signed statement (:mod:`.statement`) and a line
+telling the reader how to verify. The PDF is then signed with the municipality's key (PAdES, via
+pyHanko). A draft (``draft=True``) carries a diagonal "ПРОЕКТ — НЕВАЛИДЕН / DRAFT — NOT VALID"
+watermark, no QR statement and no signature.
+
+Errors, one tree::
+
+    DocumentError                   base of everything raised here
+    ├── SigningKeyError             the document-signing key/certificate cannot be made or read
+    ├── DocumentFormatError         the bytes are not a readable PDF / the certificate is not PEM
+    ├── SignatureInvalidError       the PDF's signature is missing, broken, not ours, or the file
+    │   │                           was changed after signing
+    │   ├── DraftDocumentError      the PDF is a draft preview, never valid
+    │   └── StatementInvalidError   the QR statement does not verify
+    │       ├── StatementFormatError     not a statement at all / damaged
+    │       └── StatementSignatureError  well formed, but not signed by this certificate
+    ├── DocumentMismatchError       statement and data disagree (number, content hash)
+    └── DocumentRevokedError        genuine, but revoked by the office (carries number, reason)
+
+Every message says what happened and what the reader can do. ``code`` and ``http_status`` are
+for the API's error bodies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from .content import (
+    content_sha256,
+    document_content,
+    holder_initials,
+    village_name,
+)
+from .errors import (
+    DocumentError,
+    DocumentFormatError,
+    DocumentMismatchError,
+    DocumentRevokedError,
+    DraftDocumentError,
+    SignatureInvalidError,
+    SigningKeyError,
+    StatementFormatError,
+    StatementInvalidError,
+    StatementSignatureError,
+)
+from .keys import DocumentSigner
+from .pades import DRAFT_KEYWORD, VerificationResult, sign_pdf, verify_pdf
+from .render import register_fonts, render_pdf
+from .statement import PREFIX as STATEMENT_PREFIX
+from .statement import make_statement, verify_statement
+from .texts import certificate_text
+
+__all__ = [
+    "STATEMENT_PREFIX",
+    "DocumentError",
+    "DocumentFormatError",
+    "DocumentMismatchError",
+    "DocumentRevokedError",
+    "DocumentSigner",
+    "DraftDocumentError",
+    "IssuedDocument",
+    "SignatureInvalidError",
+    "SigningKeyError",
+    "StatementFormatError",
+    "StatementInvalidError",
+    "StatementSignatureError",
+    "VerificationResult",
+    "check_content",
+    "content_sha256",
+    "document_content",
+    "issue_pdf",
+    "make_statement",
+    "register_fonts",
+    "verify_pdf",
+    "verify_statement",
+]
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A rendered document. ``sha256`` is of the PDF bytes (what the kiosk checks on download);
+    ``content_sha256`` is of the canonical content (what the QR statement carries)."""
+
+    number: str
+    pdf: bytes
+    sha256: str
+    statement: str  # the QR text; "" for drafts
+    content_sha256: str
+    draft: bool = False
+
+
+def default_official_title(request: dict) -> str:
+    village = village_name(request.get("village"))
+    return f"Кмет на кметство {village}" if village else "Кмет на Община Лясковец"
+
+
+def issue_pdf(
+    signer: DocumentSigner | None,
+    *,
+    number: str,
+    issued_on: datetime.date,
+    service: dict,
+    request: dict,
+    official: str,
+    official_title: str | None = None,
+    draft: bool = False,
+) -> IssuedDocument:
+    """Render (and unless ``draft``, sign) the official document for an approved request.
+
+    ``service`` is a catalogue entry (``id``, ``name: {bg, en}``, maybe ``register_code``);
+    ``request`` has ``reference``, ``village`` and ``fields``. ``signer`` may be ``None`` only for
+    drafts.
+    """
+    title = official_title or default_official_title(request)
+    content = document_content(
+        number=number,
+        issued_on=issued_on,
+        service=service,
+        request=request,
+        official=official,
+        official_title=title,
+    )
+    digest = content_sha256(content)
+    if draft:
+        statement, keywords = "", f"{DRAFT_KEYWORD} {number}"
+    else:
+        if signer is None:
+            raise SigningKeyError(
+                "Issuing a document needs the document-signing key; only drafts can be made "
+                "without it. Run `central-api init` to create the key."
+            )
+        statement = make_statement(
+            signer,
+            number=number,
+            issued_on=issued_on,
+            service_id=str(service["id"]),
+            initials=holder_initials(request.get("fields") or {}),
+            content_sha256=digest,
+        )
+        keywords = statement
+    pdf = render_pdf(
+        number=number,
+        issued_on=issued_on,
+        request=request,
+        text=certificate_text(service, request),
+        official=official,
+        official_title=title,
+        statement=statement or None,
+        draft=draft,
+        keywords=keywords,
+    )
+    if not draft:
+        pdf = sign_pdf(signer, pdf, location="Лясковец")
+    return IssuedDocument(
+        number=number,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        statement=statement,
+        content_sha256=digest,
+        draft=draft,
+    )
+
+
+def check_content(claims: dict, content: dict) -> None:
+    """Raise :class:`DocumentMismatchError` unless verified ``claims`` match ``content``
+    (a :func:`document_content` dict rebuilt from the office's records)."""
+    if claims["number"] != content["number"]:
+        raise DocumentMismatchError(
+            f"The QR code names document {claims['number']}, not {content['number']}."
+        )
+    if claims["content_sha256"] != content_sha256(content):
+        raise DocumentMismatchError(
+            f"Document {content['number']}: the data on record differ from the data that were "
+            "signed. The record or the paper was changed; ask the office to investigate."
+        )

@@ -1,0 +1,254 @@
+"""Drawing an official document with reportlab: header, number, text, official, QR, footer.
+
+The font (DejaVu Sans, from Debian's ``fonts-dejavu-core``) is registered once per process; it
+covers Cyrillic and the typographic marks („“ № —), and reportlab embeds a subset with a
+ToUnicode map, so ``pdftotext`` gives the Bulgarian text back exactly.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph
+
+from .content import village_name
+from .errors import DocumentError
+from .texts import CertificateText, format_date
+
+FONT_FOLDER = "/usr/share/fonts/truetype/dejavu"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+WATERMARK = ("ПРОЕКТ — НЕВАЛИДЕН", "DRAFT — NOT VALID")
+QR_SIZE = 36 * mm
+MUNICIPALITY = "ОБЩИНА ЛЯСКОВЕЦ"
+PROVINCE = "област Велико Търново"
+
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans with reportlab, once per process (loading the TTF is the slow part)."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    with _font_lock:
+        if _fonts_registered:
+            return
+        try:
+            pdfmetrics.registerFont(TTFont(FONT, f"{FONT_FOLDER}/DejaVuSans.ttf"))
+            pdfmetrics.registerFont(TTFont(FONT_BOLD, f"{FONT_FOLDER}/DejaVuSans-Bold.ttf"))
+        except Exception as exc:  # reportlab raises TTFError or OSError
+            raise DocumentError(
+                f"The font for official documents is missing ({exc}). "
+                "Install the Debian package fonts-dejavu-core."
+            ) from exc
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+        _fonts_registered = True
+
+
+_BODY = ParagraphStyle(
+    "body", fontName=FONT, fontSize=11, leading=15, alignment=TA_JUSTIFY, firstLineIndent=10 * mm
+)
+_LISTING = ParagraphStyle("listing", fontName=FONT, fontSize=10.5, leading=14, leftIndent=10 * mm)
+
+
+def render_pdf(
+    *,
+    number: str,
+    issued_on,
+    request: dict,
+    text: CertificateText,
+    official: str,
+    official_title: str,
+    statement: str | None,
+    draft: bool,
+    keywords: str = "",
+) -> bytes:
+    """One A4 page as PDF bytes. ``statement`` becomes the QR code; ``None`` for drafts."""
+    register_fonts()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    title = f"{text.title} {text.subtitle} — Изх. № {number}"
+    page.setTitle(("ПРОЕКТ — " if draft else "") + title)
+    page.setAuthor("Община Лясковец")
+    page.setSubject(text.subtitle)
+    page.setCreator("village-info-centres central_api.documents")
+    if keywords:
+        page.setKeywords(keywords)
+    width, height = A4
+    left, right = 22 * mm, width - 22 * mm
+    village = village_name(request.get("village"))
+
+    _draw_header(page, left, right, height, village)
+    y = height - 58 * mm
+    page.setFont(FONT, 10.5)
+    page.drawString(left, y, f"Изх. № {number}")
+    page.drawRightString(right, y, f"Дата: {format_date(issued_on)}")
+    if request.get("reference"):
+        y -= 5 * mm
+        page.setFont(FONT, 9)
+        page.drawString(left, y, f"По заявление {request['reference']}")
+
+    y -= 16 * mm
+    page.setFont(FONT_BOLD, 16)
+    page.drawCentredString(width / 2, y, text.title)
+    y -= 7 * mm
+    page.setFont(FONT, 12)
+    page.drawCentredString(width / 2, y, text.subtitle)
+    y -= 12 * mm
+
+    body_width = right - left
+    for paragraph_text in text.paragraphs:
+        y = _draw_paragraph(page, paragraph_text, _BODY, left, y, body_width) - 3 * mm
+    for index, line in enumerate(text.listing, start=1):
+        y = _draw_paragraph(page, f"{index}. {line}", _LISTING, left, y, body_width) - 1.5 * mm
+
+    y = min(y - 14 * mm, 95 * mm)
+    page.setFont(FONT, 11)
+    page.drawString(left, y, official)
+    page.setFont(FONT, 9.5)
+    page.drawString(left, y - 5 * mm, official_title)
+    page.setFont(FONT, 8.5)
+    page.setFillColor(colors.grey)
+    page.drawString(
+        left,
+        y - 11 * mm,
+        "(без подпис — проект)" if draft else "Подписано с електронен подпис на Община Лясковец",
+    )
+    page.setFillColor(colors.black)
+
+    qr_x, qr_y = right - QR_SIZE, 24 * mm
+    if statement:
+        draw_qr(page, statement, qr_x, qr_y, QR_SIZE)
+    else:
+        page.setStrokeColor(colors.grey)
+        page.setDash(3, 2)
+        page.rect(qr_x, qr_y, QR_SIZE, QR_SIZE)
+        page.setDash()
+        page.setFont(FONT, 8)
+        page.drawCentredString(qr_x + QR_SIZE / 2, qr_y + QR_SIZE / 2, "няма QR код")
+
+    page.setStrokeColor(colors.black)
+    page.setLineWidth(0.4)
+    page.line(left, 18 * mm, right, 18 * mm)
+    page.setFont(FONT, 8.5)
+    page.drawString(
+        left,
+        13 * mm,
+        f"Проверка: сканирайте QR кода или въведете номера на /verify/{number}",
+    )
+    if draft:
+        _draw_watermark(page, width, height)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _draw_paragraph(page, plain_text, style, x, top, width) -> float:
+    paragraph = Paragraph(escape(plain_text), style)
+    _, used = paragraph.wrapOn(page, width, 1000)
+    paragraph.drawOn(page, x, top - used)
+    return top - used
+
+
+def _draw_header(page, left, right, height, village) -> None:
+    top = height - 18 * mm
+    draw_emblem(page, left, top - 24 * mm, 20 * mm)
+    centre = (left + 24 * mm + right) / 2
+    page.setFont(FONT_BOLD, 15)
+    page.drawCentredString(centre, top - 7 * mm, MUNICIPALITY)
+    page.setFont(FONT, 10.5)
+    page.drawCentredString(centre, top - 13 * mm, PROVINCE)
+    if village:
+        page.drawCentredString(centre, top - 19 * mm, f"Кметство {village}")
+    page.setLineWidth(1.2)
+    page.line(left, top - 28 * mm, right, top - 28 * mm)
+    page.setLineWidth(0.4)
+    page.line(left, top - 29.2 * mm, right, top - 29.2 * mm)
+
+
+def draw_emblem(page, x, y, size) -> None:
+    """A simple drawn shield (no external image): green and gold, a vine leaf and grapes —
+    a stand-in for the coat of arms until the municipality provides its vector file."""
+    page.saveState()
+    shield = page.beginPath()
+    w, h = size * 0.8, size
+    x0 = x + (size - w) / 2
+    shield.moveTo(x0, y + h)
+    shield.lineTo(x0 + w, y + h)
+    shield.lineTo(x0 + w, y + h * 0.45)
+    shield.curveTo(x0 + w, y + h * 0.15, x0 + w * 0.6, y + h * 0.05, x0 + w / 2, y)
+    shield.curveTo(x0 + w * 0.4, y + h * 0.05, x0, y + h * 0.15, x0, y + h * 0.45)
+    shield.close()
+    page.setFillColor(colors.HexColor("#1f6b3a"))
+    page.setStrokeColor(colors.HexColor("#c9a227"))
+    page.setLineWidth(1.5)
+    page.drawPath(shield, fill=1, stroke=1)
+    page.setFillColor(colors.HexColor("#c9a227"))
+    cx, cy, r = x0 + w / 2, y + h * 0.45, size * 0.055
+    for row, count in enumerate((3, 2, 1)):
+        for column in range(count):
+            gx = cx + (column - (count - 1) / 2) * r * 2.1
+            page.circle(gx, cy - row * r * 1.9, r, stroke=0, fill=1)
+    page.setStrokeColor(colors.HexColor("#c9a227"))
+    page.setLineWidth(1)
+    page.line(cx, cy + r, cx, y + h * 0.85)
+    page.line(cx, y + h * 0.78, cx + w * 0.22, y + h * 0.88)
+    page.restoreState()
+
+
+def draw_qr(page, statement: str, x, y, size) -> None:
+    """The QR code as vector squares (crisp when printed, no image library needed)."""
+    code = segno.make(statement, error="m", micro=False)
+    matrix = code.matrix
+    modules = len(matrix) + 8  # four modules of quiet zone on each side
+    step = size / modules
+    page.saveState()
+    page.setFillColor(colors.white)
+    page.rect(x, y, size, size, stroke=0, fill=1)
+    page.setFillColor(colors.black)
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + 4 + 1) * step
+        column = 0
+        while column < len(row):
+            if row[column]:
+                start = column
+                while column < len(row) and row[column]:
+                    column += 1
+                # A hair of overlap so printers do not show white seams between runs.
+                page.rect(
+                    x + (start + 4) * step,
+                    top,
+                    (column - start) * step,
+                    step + 0.05,
+                    stroke=0,
+                    fill=1,
+                )
+            else:
+                column += 1
+    page.restoreState()
+
+
+def _draw_watermark(page, width, height) -> None:
+    page.saveState()
+    page.setFillColor(colors.HexColor("#c62828"))
+    page.setFillAlpha(0.22)
+    page.translate(width / 2, height / 2)
+    page.rotate(52)
+    page.setFont(FONT_BOLD, 46)
+    page.drawCentredString(0, 14 * mm, WATERMARK[0])
+    page.setFont(FONT_BOLD, 38)
+    page.drawCentredString(0, -14 * mm, WATERMARK[1])
+    page.restoreState()
