@@ -1,0 +1,54 @@
+"""The kiosk's configuration: the one place where the environment is read.
+
+``KioskConfig.from_env()`` reads ``KIOSK_HOME`` (default ``./var/kiosk``) and ``KIOSK_PRINTER``
+(a CUPS queue name; unset means "print into ``$KIOSK_HOME/printed/``"). Everything else the
+kiosk needs (its id, central's address and pinned key, the catalogue) is learnt at enrollment and
+kept in the store, not in the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOME = "./var/kiosk"
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    home: Path
+    printer: str | None = None
+    http_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> KioskConfig:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("KIOSK_HOME") or DEFAULT_HOME).expanduser()
+        printer = (env.get("KIOSK_PRINTER") or "").strip() or None
+        return cls(home=home.absolute(), printer=printer)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "kiosk.db"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.home / "documents"
+
+    @property
+    def printed_dir(self) -> Path:
+        return self.home / "printed"
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.home / "spool"
+
+    def ensure_home(self) -> None:
+        for folder in (self.home, self.documents_dir, self.printed_dir, self.spool_dir):
+            folder.mkdir(parents=True, exist_ok=True)

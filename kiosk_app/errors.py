@@ -1,0 +1,70 @@
+"""Errors of the kiosk application, one tree.
+
+::
+
+    KioskError
+    ├── NotEnrolledError          the kiosk has no identity yet: run `kiosk-app enroll`
+    ├── AlreadyEnrolledError      enrolling twice would orphan the queued requests
+    ├── EnrollmentError           central's answer to enrollment is unusable
+    ├── UnknownServiceError       no such service in the catalogue
+    ├── InvalidRequestError       the fields do not satisfy the service (``problems`` lists why)
+    ├── UnknownReferenceError     no request with this reference at this kiosk
+    ├── NotAllowedError           the action is refused in the request's current state
+    ├── DocumentError             an issued document is damaged or missing
+    └── StoreError                the local database failed (disk full, locked, damaged)
+
+Protocol and transport failures stay :class:`sync.errors.SyncError`; callers catch both.
+Each message says what happened and what a person can do.
+"""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    code = "kiosk_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotEnrolledError(KioskError):
+    code = "not_enrolled"
+
+
+class AlreadyEnrolledError(KioskError):
+    code = "already_enrolled"
+
+
+class EnrollmentError(KioskError):
+    code = "enrollment_failed"
+
+
+class UnknownServiceError(KioskError):
+    code = "unknown_service"
+
+
+class InvalidRequestError(KioskError):
+    """``problems`` holds objects with ``field``, ``code`` and ``message`` ({"bg", "en"})."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class UnknownReferenceError(KioskError):
+    code = "unknown_reference"
+
+
+class NotAllowedError(KioskError):
+    code = "not_allowed"
+
+
+class DocumentError(KioskError):
+    code = "document_error"
+
+
+class StoreError(KioskError):
+    code = "store_error"

@@ -1,0 +1,412 @@
+"""The kiosk's application layer: what the GUI and the CLI may ask of the kiosk.
+
+Plain functions, no Qt: the GUI calls them from a worker thread. Each call opens the store for
+its own duration (a SQLite connection belongs to one thread), so any thread may call any
+function. Errors are :class:`kiosk_app.errors.KioskError` (local problems) or
+:class:`sync.errors.SyncError` (central, the network, a bundle); both carry ``.message``.
+
+Public API (stable; the GUI builds on it):
+
+- ``kiosk_info(config) -> KioskInfo`` — id, village, central's address and fingerprint.
+- ``is_enrolled(config) -> bool``
+- ``list_services(config) -> list[dict]`` — catalogue entries as central sent them.
+- ``get_service(config, service_id) -> dict``
+- ``validate_request(config, service_id, fields) -> list[problem]`` — problem.field, .code,
+  .message {"bg", "en"}; empty when the fields are acceptable.
+- ``submit_request(config, service_id, fields, staff=None, fee=None, tier=None) -> str`` —
+  the reference; committed (synchronous=FULL) before it returns; works offline.
+- ``request_status(config, reference) -> RequestStatus`` (no personal data)
+- ``list_requests(config, status=None) -> list[RequestStatus]``
+- ``ready_documents(config) -> list[ReadyDocument]`` — arrived, not yet handed over.
+- ``answer_question(config, reference, answer) -> None``
+- ``reprint_document(config, reference) -> ReadyDocument``
+- ``record_fee_payment(config, reference, method, receipt_number=None) -> None``
+- ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
+- ``queue_state(config) -> QueueState``
+- ``sync_now(config, transport=None) -> ExchangeReport`` — one exchange (kiosk_app.exchange).
+- ``export_bundles(config, out_dir, progress=None) -> list[Path]``;
+  ``import_bundles(config, path, progress=None) -> ImportReport``.
+- ``KioskServices(config)``: every function above bound to one configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .catalogue import (
+    field_summary,
+    find_service,
+    normalize_fields,
+    services_of,
+    validate_fields,
+)
+from .config import KioskConfig
+from .errors import InvalidRequestError, NotAllowedError, NotEnrolledError, UnknownReferenceError
+from .store import KioskStore, open_store, utc_now
+
+VILLAGE_ABBREVIATIONS = {
+    "dzhulyunitsa": "DZH",
+    "dobri-dyal": "DOB",
+    "kozarevets": "KOZ",
+    "dragizhevo": "DRA",
+    "merdanya": "MER",
+}
+
+
+@contextlib.contextmanager
+def store_for(config: KioskConfig):
+    """The kiosk's store, open for the duration of a ``with`` block."""
+    store = open_store(config.db_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class KioskInfo:
+    kiosk_id: str
+    kiosk_no: int
+    village: str
+    central_url: str
+    central_fingerprint: str
+    catalogue_version: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    """What a status lookup may show: no fields, no names, no numbers of documents of identity."""
+
+    reference: str
+    service: str
+    status: str
+    submitted_at: str
+    updated_at: str
+    question: str | None
+    uploaded: bool
+    document_number: str | None
+    document_ready: bool
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReadyDocument:
+    reference: str
+    number: str
+    path: str
+    received_at: str
+    printed_at: str | None
+    print_count: int
+    fee_status: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    queue_depth: int
+    oldest_unsent_at: str | None
+    undelivered_bundles: int
+    last_exchange: dict | None  # {"at", "ok", "message"} of the last attempt
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def enrollment_of(store: KioskStore) -> dict:
+    enrollment = store.get_setting("enrollment")
+    if not enrollment:
+        raise NotEnrolledError(
+            "This kiosk is not enrolled yet: run `kiosk-app enroll --central URL --token TOKEN` "
+            "with an invite token from the central office."
+        )
+    return enrollment
+
+
+def is_enrolled(config: KioskConfig) -> bool:
+    with store_for(config) as store:
+        return bool(store.get_setting("enrollment"))
+
+
+def kiosk_info(config: KioskConfig) -> KioskInfo:
+    with store_for(config) as store:
+        enrollment = enrollment_of(store)
+        catalogue = store.catalogue()
+        return KioskInfo(
+            kiosk_id=enrollment["kiosk_id"],
+            kiosk_no=int(enrollment["kiosk_no"]),
+            village=enrollment["village"],
+            central_url=enrollment["central_url"],
+            central_fingerprint=enrollment["central_fingerprint"],
+            catalogue_version=catalogue["version"] if catalogue else None,
+        )
+
+
+def list_services(config: KioskConfig) -> list[dict]:
+    with store_for(config) as store:
+        return services_of(store.catalogue())
+
+
+def service_summaries(config: KioskConfig) -> list[dict]:
+    """Each service's id and its fields (name, type, required): `services --json`."""
+    return [
+        {"id": service.get("id"), "fields": field_summary(service)}
+        for service in list_services(config)
+    ]
+
+
+def get_service(config: KioskConfig, service_id: str) -> dict:
+    with store_for(config) as store:
+        return find_service(store.catalogue(), service_id)
+
+
+def validate_request(config: KioskConfig, service_id: str, fields: dict) -> list:
+    service = get_service(config, service_id)
+    return validate_fields(service, normalize_fields(service, fields))
+
+
+def reference_prefix(enrollment: dict) -> str:
+    abbreviation = VILLAGE_ABBREVIATIONS.get(enrollment["village"], "KSK")
+    return f"{abbreviation}{int(enrollment['kiosk_no'])}"
+
+
+def submit_request(
+    config: KioskConfig,
+    service_id: str,
+    fields: dict,
+    staff: dict | None = None,
+    fee: dict | None = None,
+    tier: str | None = None,
+) -> str:
+    """Queue a request and return its reference. Purely local: central may be down.
+
+    ``staff`` is ``{"staff_id", "id_document_number"}`` when staff checked the identity card;
+    ``fee`` is ``{"status": "due"|"paid"|"exempt", "method"?, "receipt_number"?}``.
+    The request row and its ``request.submitted`` event commit together before this returns.
+    """
+    fields = {str(name): value for name, value in fields.items()}
+    with store_for(config) as store:
+        enrollment = enrollment_of(store)
+        catalogue = store.catalogue()
+        service = find_service(catalogue, service_id)
+        fields = normalize_fields(service, fields)
+        problems = validate_fields(service, fields)
+        if problems:
+            details = "; ".join(f"{p.field}: {p.message.get('en', p.code)}" for p in problems)
+            raise InvalidRequestError(f"The request is not complete: {details}", problems)
+        fee = fee or {"status": "due"}
+        at = utc_now()
+        with store.transaction():
+            reference = store.allocate_reference(reference_prefix(enrollment))
+            store.add_request(reference, service_id, fields, staff=staff, fee=fee, at=at)
+            store.add_event(
+                "request.submitted",
+                {
+                    "reference": reference,
+                    "service": service_id,
+                    "catalogue_version": catalogue.get("version") if catalogue else None,
+                    "tier": tier,
+                    "village": enrollment["village"],
+                    "kiosk_id": enrollment["kiosk_id"],
+                    "fields": fields,
+                    "submitted_at": at,
+                    "staff": staff,
+                    "fee": fee,
+                },
+                reference=reference,
+            )
+        return reference
+
+
+def _status_of(store: KioskStore, row: dict) -> RequestStatus:
+    documents = store.documents(row["reference"])
+    latest = documents[-1] if documents else None
+    uploaded = row["status"] != "queued"
+    return RequestStatus(
+        reference=row["reference"],
+        service=row["service"],
+        status=row["status"],
+        submitted_at=row["submitted_at"],
+        updated_at=row["updated_at"],
+        question=row["question"] if row["status"] == "needs_info" else None,
+        uploaded=uploaded,
+        document_number=latest["number"] if latest else None,
+        document_ready=bool(latest) and row["status"] in ("issued", "printed"),
+    )
+
+
+def _request_or_fail(store: KioskStore, reference: str) -> dict:
+    row = store.request(reference.strip().upper())
+    if row is None:
+        raise UnknownReferenceError(
+            f"No request {reference} was made at this kiosk: check the number on the slip."
+        )
+    return row
+
+
+def request_status(config: KioskConfig, reference: str) -> RequestStatus:
+    with store_for(config) as store:
+        return _status_of(store, _request_or_fail(store, reference))
+
+
+def list_requests(config: KioskConfig, status: str | None = None) -> list[RequestStatus]:
+    with store_for(config) as store:
+        return [_status_of(store, row) for row in store.list_requests(status)]
+
+
+def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
+    """Documents that arrived for requests not yet handed over to the villager."""
+    with store_for(config) as store:
+        ready = []
+        for row in store.list_requests():
+            if row["status"] not in ("issued", "printed"):
+                continue
+            for document in store.documents(row["reference"]):
+                ready.append(_ready(document, row))
+        return ready
+
+
+def _ready(document: dict, request: dict) -> ReadyDocument:
+    return ReadyDocument(
+        reference=document["reference"],
+        number=document["number"],
+        path=document["path"],
+        received_at=document["received_at"],
+        printed_at=document["printed_at"],
+        print_count=document["print_count"],
+        fee_status=(request.get("fee") or {}).get("status"),
+    )
+
+
+def answer_question(config: KioskConfig, reference: str, answer: str) -> None:
+    with store_for(config) as store:
+        row = _request_or_fail(store, reference)
+        if row["status"] != "needs_info":
+            raise NotAllowedError(f"Request {row['reference']} has no open question to answer.")
+        with store.transaction():
+            store.add_event(
+                "request.info_answered",
+                {"reference": row["reference"], "answer": answer, "at": utc_now()},
+                reference=row["reference"],
+            )
+            store.update_request(row["reference"], status="in_review", question=None)
+
+
+def reprint_document(config: KioskConfig, reference: str) -> ReadyDocument:
+    """Print the newest document of ``reference`` again; recorded as a reprint."""
+    from .documents import print_stored_document
+
+    with store_for(config) as store:
+        row = _request_or_fail(store, reference)
+        documents = store.documents(row["reference"])
+        if not documents:
+            raise NotAllowedError(f"No document has arrived for {row['reference']} yet.")
+        print_stored_document(config, store, documents[-1], reprint=True)
+        return _ready(store.document(documents[-1]["number"]), store.request(row["reference"]))
+
+
+def record_fee_payment(
+    config: KioskConfig, reference: str, method: str, receipt_number: str | None = None
+) -> None:
+    with store_for(config) as store:
+        row = _request_or_fail(store, reference)
+        fee = {"status": "paid", "method": method}
+        if receipt_number:
+            fee["receipt_number"] = receipt_number
+        store.update_request(row["reference"], fee=fee)
+
+
+def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
+    """Staff hand the document over; refused while the fee is still due."""
+    with store_for(config) as store:
+        row = _request_or_fail(store, reference)
+        if row["status"] not in ("issued", "printed"):
+            raise NotAllowedError(
+                f"Request {row['reference']} is '{row['status']}': only an issued document "
+                "can be handed over."
+            )
+        if (row.get("fee") or {}).get("status") == "due":
+            raise NotAllowedError(
+                f"The fee for {row['reference']} is still due: record the payment first."
+            )
+        with store.transaction():
+            store.add_event(
+                "request.delivered",
+                {"reference": row["reference"], "at": utc_now(), "staff_id": staff_id},
+                reference=row["reference"],
+            )
+            store.update_request(row["reference"], status="delivered")
+
+
+def queue_state(config: KioskConfig) -> QueueState:
+    with store_for(config) as store:
+        return QueueState(**store.queue_state(), last_exchange=store.get_setting("last_exchange"))
+
+
+def sync_now(config: KioskConfig, transport=None):
+    """One full exchange with central over HTTP; see :func:`kiosk_app.exchange.run_exchange`."""
+    from .exchange import run_exchange
+
+    return run_exchange(config, transport=transport)
+
+
+def export_bundles(config: KioskConfig, out_dir: Path, progress=None) -> list[Path]:
+    """Write every undelivered bundle and unsent receipt to ``out_dir`` (a USB stick).
+
+    ``progress(done, total)`` is called after each file when given.
+    """
+    from .usb import export_bundles as export
+
+    return export(config, Path(out_dir), progress=progress)
+
+
+def import_bundles(config: KioskConfig, path: Path, progress=None):
+    """Import a .vcb/.vcr file, or every such file in a folder, in sequence order."""
+    from .usb import import_path
+
+    return import_path(config, Path(path), progress=progress)
+
+
+class KioskServices:
+    """The same API bound to one configuration: ``KioskServices(config).request_status(ref)``.
+
+    Handy for the GUI's worker, which calls ``getattr(services, name)(*args)``.
+    """
+
+    _FUNCTIONS = (
+        "kiosk_info",
+        "is_enrolled",
+        "list_services",
+        "service_summaries",
+        "get_service",
+        "validate_request",
+        "submit_request",
+        "request_status",
+        "list_requests",
+        "ready_documents",
+        "answer_question",
+        "reprint_document",
+        "record_fee_payment",
+        "mark_delivered",
+        "queue_state",
+        "sync_now",
+        "export_bundles",
+        "import_bundles",
+    )
+
+    def __init__(self, config: KioskConfig):
+        self.config = config
+
+    def __getattr__(self, name: str):
+        if name not in self._FUNCTIONS:
+            raise AttributeError(name)
+        function = globals()[name]
+        return lambda *args, **kwargs: function(self.config, *args, **kwargs)

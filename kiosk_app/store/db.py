@@ -1,0 +1,333 @@
+"""The kiosk's local store: one SQLite file (WAL, synchronous=FULL) reached through sqlite-utils.
+
+Every change is an event row (table ``events``), so the queue to central is also the kiosk's
+history; ``requests``, ``documents`` and ``catalogue`` are the current state those events made.
+A write that a person is told about (a submitted request) is committed before the call returns.
+
+Open with :func:`open_store` (or ``KioskStore.open``); use as a context manager to close it.
+A store object belongs to one thread: open one per thread (opening is cheap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import StoreError
+from .clock import utc_now
+from .migrations import migrations
+from .streams import StreamsMixin
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _dump(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _load(text):
+    return None if text is None else json.loads(text)
+
+
+def _environment_error(exc: sqlite3.Error, path) -> StoreError:
+    return StoreError(
+        f"The kiosk database ({path}) failed: {exc}. Check free disk space and that no other "
+        "copy of the program is stuck; nothing already confirmed is lost."
+    )
+
+
+class KioskStore(StreamsMixin):
+    def __init__(self, db: Database, path: str = ":memory:"):
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str) -> KioskStore:
+        """Open (creating if needed) and migrate the database at ``path``; ':memory:' works."""
+        try:
+            if str(path) == ":memory:":
+                db = Database(memory=True)
+            else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                db = Database(str(path))
+                db.enable_wal()
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # FULL: a request the screen calls "queued" survives a power cut.
+            db.execute("PRAGMA synchronous = FULL")
+            migrations.apply(db)
+        except sqlite3.Error as exc:
+            raise _environment_error(exc, path) from exc
+        return cls(db, str(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> KioskStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self, immediate: bool = False):
+        """One atomic unit of work; sqlite errors leave as :class:`StoreError`.
+
+        ``immediate`` takes the write lock at the start (BEGIN IMMEDIATE): use it when the work
+        reads a value and writes the next one (the outbox sequence), so that two processes
+        cannot both take the same number.
+        """
+        try:
+            if immediate and not self.db.conn.in_transaction:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                self.db.commit()
+            else:
+                with self.db.atomic():
+                    yield self
+        except sqlite3.Error as exc:
+            raise _environment_error(exc, self.path) from exc
+
+    def applied_migrations(self) -> list[str]:
+        return [migration.name for migration in migrations.applied(self.db)]
+
+    # -- settings ------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default=None):
+        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value) -> None:
+        self.db["settings"].upsert({"key": key, "value": _dump(value)}, pk="key")
+
+    def allocate_reference(self, prefix: str) -> str:
+        """The next reference ``<prefix>-<counter:05d>`` (call inside the submitting transaction)."""
+        counter = int(self.get_setting("reference_counter", 0)) + 1
+        self.set_setting("reference_counter", counter)
+        return f"{prefix}-{counter:05d}"
+
+    # -- events --------------------------------------------------------------------------
+
+    def add_event(self, event_type: str, body: dict, reference: str | None = None) -> str:
+        """Queue an uplink event (kiosk -> central); returns its record id."""
+        event_id = str(uuid.uuid4())
+        self.db["events"].insert(
+            {
+                "id": event_id,
+                "reference": reference,
+                "type": event_type,
+                "body": _dump(body),
+                "created_at": body.get("at") or body.get("submitted_at") or utc_now(),
+                "direction": "up",
+            }
+        )
+        return event_id
+
+    def add_downlink_event(self, record: dict, bundle_seq: int) -> bool:
+        """Keep a record received from central; False if its id was already applied."""
+        if self.event(record["id"]) is not None:
+            return False
+        body = record.get("body") or {}
+        self.db["events"].insert(
+            {
+                "id": record["id"],
+                "reference": body.get("reference") if isinstance(body, dict) else None,
+                "type": record["type"],
+                "body": _dump(_without_pdf(body)),
+                "created_at": record.get("at") or utc_now(),
+                "direction": "down",
+                "bundle_seq": bundle_seq,
+                "delivered_at": utc_now(),
+            }
+        )
+        return True
+
+    def event(self, event_id: str) -> dict | None:
+        rows = list(self.db.query("select * from events where id = ?", [event_id]))
+        return _event_row(rows[0]) if rows else None
+
+    def events_of(self, reference: str) -> list[dict]:
+        """The history of one request, both directions, in the order it happened here."""
+        return [
+            _event_row(row)
+            for row in self.db.query(
+                "select * from events where reference = ? order by rowid", [reference]
+            )
+        ]
+
+    def pending_events(self, limit: int | None = None) -> list[dict]:
+        """Uplink events not yet sealed into a bundle, oldest first."""
+        sql = "select * from events where direction = 'up' and bundle_seq is null order by rowid"
+        params: list = []
+        if limit is not None:
+            sql += " limit ?"
+            params.append(limit)
+        return [_event_row(row) for row in self.db.query(sql, params)]
+
+    def queue_state(self) -> dict:
+        """How much waits for central: undelivered uplink events and the oldest one's time."""
+        count, oldest = self.db.execute(
+            "select count(*), min(created_at) from events "
+            "where direction = 'up' and delivered_at is null"
+        ).fetchone()
+        bundles = self.db.execute(
+            "select count(*) from outbound_bundles where delivered_at is null"
+        ).fetchone()[0]
+        return {"queue_depth": count, "oldest_unsent_at": oldest, "undelivered_bundles": bundles}
+
+    # -- requests ------------------------------------------------------------------------
+
+    def add_request(
+        self, reference: str, service: str, fields: dict, staff=None, fee=None, at=None
+    ) -> None:
+        at = at or utc_now()
+        self.db["requests"].insert(
+            {
+                "reference": reference,
+                "service": service,
+                "status": "queued",
+                "fields": _dump(fields),
+                "staff": _dump(staff),
+                "fee": _dump(fee),
+                "submitted_at": at,
+                "updated_at": at,
+            }
+        )
+
+    def request(self, reference: str) -> dict | None:
+        rows = list(self.db.query("select * from requests where reference = ?", [reference]))
+        return _request_row(rows[0]) if rows else None
+
+    def list_requests(self, status: str | None = None) -> list[dict]:
+        sql, params = "select * from requests", []
+        if status:
+            sql, params = sql + " where status = ?", [status]
+        return [_request_row(row) for row in self.db.query(sql + " order by rowid", params)]
+
+    def update_request(self, reference: str, **changes) -> None:
+        for key in ("fields", "staff", "fee"):
+            if key in changes:
+                changes[key] = _dump(changes[key])
+        changes["updated_at"] = utc_now()
+        self.db["requests"].update(reference, changes)
+
+    def purge_personal_data(self, before: str) -> list[str]:
+        """Drop the fields, staff data and PDFs of requests delivered before ``before``."""
+        references = [
+            row[0]
+            for row in self.db.execute(
+                "select reference from requests where status = 'delivered' and purged_at is null "
+                "and updated_at < ? and not exists (select 1 from events where direction = 'up' "
+                "and delivered_at is null and events.reference = requests.reference)",
+                [before],
+            ).fetchall()
+        ]
+        now = utc_now()
+        with self.db.atomic():
+            for reference in references:
+                self.db["requests"].update(
+                    reference, {"fields": None, "staff": None, "purged_at": now}
+                )
+                for event in self.events_of(reference):
+                    body = dict(event["body"])
+                    if "fields" in body or "staff" in body:
+                        body.update({"fields": {}, "staff": None})
+                        self.db["events"].update(event["id"], {"body": _dump(body)})
+        return references
+
+    # -- documents -----------------------------------------------------------------------
+
+    def add_document(self, number, reference, sha256, path, issued_at=None) -> bool:
+        """Record an arrived document; False if this number is already held."""
+        if self.document(number) is not None:
+            return False
+        self.db["documents"].insert(
+            {
+                "number": number,
+                "reference": reference,
+                "sha256": sha256,
+                "path": str(path),
+                "issued_at": issued_at,
+                "received_at": utc_now(),
+                "print_count": 0,
+            }
+        )
+        return True
+
+    def document(self, number: str) -> dict | None:
+        rows = list(self.db.query("select * from documents where number = ?", [number]))
+        return rows[0] if rows else None
+
+    def documents(self, reference: str | None = None, unprinted: bool = False) -> list[dict]:
+        sql, clauses, params = "select * from documents", [], []
+        if reference:
+            clauses.append("reference = ?")
+            params.append(reference)
+        if unprinted:
+            clauses.append("printed_at is null")
+        if clauses:
+            sql += " where " + " and ".join(clauses)
+        return list(self.db.query(sql + " order by rowid", params))
+
+    def mark_printed(self, number: str) -> None:
+        self.db.execute(
+            "update documents set printed_at = coalesce(printed_at, ?), "
+            "print_count = print_count + 1, last_print_error = null where number = ?",
+            [utc_now(), number],
+        )
+
+    def mark_print_failed(self, number: str, error: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "update documents set last_print_error = ? where number = ?", [error, number]
+            )
+
+    # -- catalogue -----------------------------------------------------------------------
+
+    def set_catalogue(self, catalogue: dict) -> None:
+        self.db["catalogue"].insert(
+            {
+                "version": str(catalogue.get("version", "")),
+                "services": _dump(catalogue.get("services", [])),
+                "received_at": utc_now(),
+            }
+        )
+
+    def catalogue(self) -> dict | None:
+        """The newest catalogue received: ``{"version", "services"}``, or None."""
+        row = self.db.execute(
+            "select version, services from catalogue order by id desc limit 1"
+        ).fetchone()
+        return {"version": row[0], "services": json.loads(row[1])} if row else None
+
+
+def _without_pdf(body):
+    # The PDF lives in documents/; the event keeps the record's meaning, not a second copy.
+    if isinstance(body, dict) and "pdf_b64" in body:
+        return {key: value for key, value in body.items() if key != "pdf_b64"}
+    return body
+
+
+def _event_row(row: dict) -> dict:
+    return {**row, "body": _load(row["body"])}
+
+
+def _request_row(row: dict) -> dict:
+    return {
+        **row,
+        "fields": _load(row["fields"]),
+        "staff": _load(row["staff"]),
+        "fee": _load(row["fee"]),
+    }
+
+
+def open_store(path: Path | str) -> KioskStore:
+    return KioskStore.open(path)

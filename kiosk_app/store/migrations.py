@@ -1,0 +1,110 @@
+"""The kiosk database's schema, as named migrations recorded in ``_sqlite_migrations``.
+
+Migrations are append-only: never edit one that has shipped, add the next one. Each runs in its
+own transaction together with the record that it ran, so a crash mid-way leaves it pending.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("kiosk")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["requests"].create(
+        {
+            "reference": str,
+            "service": str,
+            "status": str,
+            "fields": str,  # JSON; NULL once personal data is purged
+            "staff": str,  # JSON or NULL
+            "fee": str,  # JSON or NULL
+            "question": str,  # the clerk's question while status is needs_info
+            "submitted_at": str,
+            "updated_at": str,
+            "purged_at": str,
+        },
+        pk="reference",
+        not_null={"service", "status", "submitted_at", "updated_at"},
+    )
+    db["events"].create(
+        {
+            "id": str,  # record id (UUID4), kept on every retry
+            "reference": str,
+            "type": str,
+            "body": str,  # JSON
+            "created_at": str,
+            "direction": str,  # "up" (kiosk -> central) or "down" (central -> kiosk)
+            "bundle_seq": int,  # outbound bundle holding it (up) / inbound bundle (down)
+            "delivered_at": str,  # up: receipt held; down: applied
+        },
+        pk="id",
+        not_null={"type", "body", "created_at", "direction"},
+    )
+    db["events"].create_index(["direction", "bundle_seq"])
+    db["events"].create_index(["reference"])
+    db["outbound_bundles"].create(
+        {
+            "seq": int,
+            "bundle_id": str,
+            "data": bytes,
+            "record_count": int,
+            "created_at": str,
+            "delivered_at": str,
+            "receipt": bytes,
+        },
+        pk="seq",
+        not_null={"bundle_id", "data", "record_count", "created_at"},
+    )
+    db["inbound_ledger"].create(
+        {
+            "sender": str,
+            "seq": int,
+            "bundle_id": str,
+            "receipt": bytes,
+            "received_at": str,
+            "receipt_sent_at": str,  # NULL until central acknowledged it over HTTP
+        },
+        pk=("sender", "seq"),
+        not_null={"bundle_id", "receipt", "received_at"},
+    )
+    db["documents"].create(
+        {
+            "number": str,
+            "reference": str,
+            "sha256": str,
+            "path": str,
+            "issued_at": str,
+            "received_at": str,
+            "printed_at": str,
+            "print_count": int,
+            "last_print_error": str,
+        },
+        pk="number",
+        not_null={"reference", "sha256", "path", "received_at"},
+        defaults={"print_count": 0},
+    )
+    db["documents"].create_index(["reference"])
+    db["catalogue"].create(
+        {"id": int, "version": str, "services": str, "received_at": str},
+        pk="id",
+        not_null={"version", "services", "received_at"},
+    )
+    db["quarantine"].create(
+        {
+            "id": int,
+            "record_id": str,
+            "direction": str,
+            "bundle_seq": int,
+            "type": str,
+            "reason": str,
+            "record": str,  # JSON of the refused record (down) or NULL (up: central has it)
+            "at": str,
+        },
+        pk="id",
+        not_null={"record_id", "direction", "reason", "at"},
+    )

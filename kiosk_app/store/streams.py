@@ -1,0 +1,180 @@
+"""The two bundle streams as the kiosk keeps them: its outbox to central, and central's inbox.
+
+The outbox holds every bundle the kiosk ever sealed, with its exact bytes: a bundle is sealed
+once, stored, and resent byte for byte until a verified receipt arrives. The inbox ledger
+implements :class:`sync.InboundLedger` for central's stream, and remembers whether central has
+acknowledged the kiosk's receipt, so unsent receipts go again at the next exchange.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sync import GENESIS, LedgerEntry
+
+from .clock import utc_now
+
+
+@dataclass(frozen=True)
+class OutboundBundle:
+    seq: int
+    bundle_id: str
+    data: bytes
+    record_count: int
+    created_at: str
+    delivered_at: str | None
+    receipt: bytes | None
+
+
+class StreamsMixin:
+    """Outbox and inbound-ledger queries; mixed into :class:`KioskStore` (needs ``self.db``)."""
+
+    # -- outbox --------------------------------------------------------------------------
+
+    def last_outbound(self) -> tuple[int, str]:
+        """(seq, bundle id) of the newest sealed bundle, or (0, GENESIS) before the first."""
+        row = self.db.execute(
+            "select seq, bundle_id from outbound_bundles order by seq desc limit 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def add_outbound_bundle(
+        self, seq: int, bundle_id: str, data: bytes, event_ids: list[str]
+    ) -> None:
+        """Store a freshly sealed bundle and tie its events to it (call inside a transaction)."""
+        self.db["outbound_bundles"].insert(
+            {
+                "seq": seq,
+                "bundle_id": bundle_id,
+                "data": data,
+                "record_count": len(event_ids),
+                "created_at": utc_now(),
+            }
+        )
+        for event_id in event_ids:
+            self.db.execute(
+                "update events set bundle_seq = ? where id = ? and direction = 'up'",
+                [seq, event_id],
+            )
+
+    def outbound_bundle(self, seq: int) -> OutboundBundle | None:
+        rows = list(self.db.query("select * from outbound_bundles where seq = ?", [seq]))
+        return OutboundBundle(**rows[0]) if rows else None
+
+    def undelivered_bundles(self) -> list[OutboundBundle]:
+        """Sealed bundles without a verified receipt, oldest first."""
+        return [
+            OutboundBundle(**row)
+            for row in self.db.query(
+                "select * from outbound_bundles where delivered_at is null order by seq"
+            )
+        ]
+
+    def mark_bundle_delivered(self, seq: int, receipt: bytes, record_results: list[dict]) -> int:
+        """Record a verified receipt: the bundle's events leave the queue. Returns how many.
+
+        Records central quarantined are listed in the quarantine table with central's reason;
+        they are delivered all the same (central holds them), so nothing behind them waits.
+        """
+        now = utc_now()
+        with self.db.atomic():
+            self.db.execute(
+                "update outbound_bundles set delivered_at = ?, receipt = ? "
+                "where seq = ? and delivered_at is null",
+                [now, receipt, seq],
+            )
+            cursor = self.db.execute(
+                "update events set delivered_at = ? "
+                "where direction = 'up' and bundle_seq = ? and delivered_at is null",
+                [now, seq],
+            )
+            delivered = cursor.rowcount
+            self.db.execute(
+                "update requests set status = 'received', updated_at = ? where status = 'queued' "
+                "and reference in (select reference from events where direction = 'up' "
+                "and bundle_seq = ? and type = 'request.submitted')",
+                [now, seq],
+            )
+            for result in record_results:
+                if result.get("status") == "quarantined":
+                    event = self.event(result.get("id", ""))
+                    self.add_quarantine(
+                        record_id=result.get("id", ""),
+                        direction="up",
+                        bundle_seq=seq,
+                        record_type=event["type"] if event else None,
+                        reason=result.get("reason") or "refused by central",
+                    )
+        return delivered
+
+    # -- inbound ledger (sync.InboundLedger) ---------------------------------------------
+
+    def entry(self, sender: str, seq: int) -> LedgerEntry | None:
+        row = self.db.execute(
+            "select seq, bundle_id, receipt from inbound_ledger where sender = ? and seq = ?",
+            [sender, seq],
+        ).fetchone()
+        return LedgerEntry(row[0], row[1], bytes(row[2])) if row else None
+
+    def last_seq(self, sender: str) -> int:
+        row = self.db.execute(
+            "select max(seq) from inbound_ledger where sender = ?", [sender]
+        ).fetchone()
+        return row[0] or 0
+
+    def store(self, sender: str, entry: LedgerEntry) -> None:
+        self.db["inbound_ledger"].insert(
+            {
+                "sender": sender,
+                "seq": entry.seq,
+                "bundle_id": entry.bundle_id,
+                "receipt": entry.receipt,
+                "received_at": utc_now(),
+            }
+        )
+
+    def unsent_receipts(self, sender: str) -> list[LedgerEntry]:
+        """Receipts for inbound bundles that central has not yet acknowledged taking."""
+        return [
+            LedgerEntry(row[0], row[1], bytes(row[2]))
+            for row in self.db.execute(
+                "select seq, bundle_id, receipt from inbound_ledger "
+                "where sender = ? and receipt_sent_at is null order by seq",
+                [sender],
+            ).fetchall()
+        ]
+
+    def mark_receipt_sent(self, sender: str, seq: int) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "update inbound_ledger set receipt_sent_at = ? where sender = ? and seq = ?",
+                [utc_now(), sender, seq],
+            )
+
+    # -- quarantine ----------------------------------------------------------------------
+
+    def add_quarantine(
+        self,
+        *,
+        record_id: str,
+        direction: str,
+        reason: str,
+        bundle_seq: int | None = None,
+        record_type: str | None = None,
+        record: dict | None = None,
+    ) -> None:
+        self.db["quarantine"].insert(
+            {
+                "record_id": record_id,
+                "direction": direction,
+                "bundle_seq": bundle_seq,
+                "type": record_type,
+                "reason": reason,
+                "record": json.dumps(record, ensure_ascii=False) if record is not None else None,
+                "at": utc_now(),
+            }
+        )
+
+    def quarantined(self) -> list[dict]:
+        return list(self.db.query("select * from quarantine order by id"))

@@ -1,0 +1,127 @@
+"""The kiosk store: migrations, settings, the request queue as history, and crash safety."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kiosk_app import services
+from kiosk_app.errors import InvalidRequestError, NotEnrolledError, UnknownServiceError
+from kiosk_app.store import KioskStore, migrations, open_store
+from tests.fixtures_kiosk import VALID_FIELDS
+
+
+def test_migrations_are_named_and_recorded(tmp_path):
+    store = open_store(tmp_path / "kiosk.db")
+    assert store.applied_migrations() == [m.name for m in migrations._migrations]
+    assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("pragma synchronous").fetchone()[0] == 2  # FULL
+    store.close()
+
+
+def test_opening_twice_applies_migrations_once(tmp_path):
+    open_store(tmp_path / "kiosk.db").close()
+    with open_store(tmp_path / "kiosk.db") as store:
+        rows = store.db.execute("select count(*) from _sqlite_migrations").fetchone()[0]
+        assert rows == len(migrations._migrations)
+        migrations.apply(store.db)
+        assert store.db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == rows
+
+
+def test_settings_keep_json_values():
+    store = KioskStore.open(":memory:")
+    store.set_setting("enrollment", {"kiosk_id": "merdanya-2", "kiosk_no": 2})
+    store.set_setting("enrollment", {"kiosk_id": "merdanya-3", "kiosk_no": 3})
+    assert store.get_setting("enrollment") == {"kiosk_id": "merdanya-3", "kiosk_no": 3}
+    assert store.get_setting("missing", "default") == "default"
+
+
+def test_a_failed_transaction_leaves_no_request_and_no_reference_used():
+    store = KioskStore.open(":memory:")
+    with pytest.raises(RuntimeError), store.transaction():
+        reference = store.allocate_reference("DZH1")
+        store.add_request(reference, "x", {"a": 1})
+        raise RuntimeError("power cut in the middle")
+    assert store.list_requests() == []
+    with store.transaction():
+        assert store.allocate_reference("DZH1") == "DZH1-00001"
+
+
+def test_submit_needs_enrollment(kiosk_config):
+    with pytest.raises(NotEnrolledError, match="enroll"):
+        services.submit_request(kiosk_config, "permanent-address-certificate", VALID_FIELDS)
+
+
+def test_submitted_request_is_queued_with_its_event(enrolled_kiosk):
+    reference = services.submit_request(
+        enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
+    )
+    assert reference == "DZH1-00001"
+    status = services.request_status(enrolled_kiosk, reference)
+    assert (status.status, status.uploaded, status.document_ready) == ("queued", False, False)
+    assert "egn" not in json.dumps(status.to_json())
+    with services.store_for(enrolled_kiosk) as store:
+        (event,) = store.events_of(reference)
+        assert event["type"] == "request.submitted"
+        assert event["body"]["fields"] == {**VALID_FIELDS, "phone": "+359888123456"}
+        assert event["body"]["kiosk_id"] == "dzhulyunitsa-1"
+        assert event["body"]["fee"] == {"status": "due"}
+    assert services.queue_state(enrolled_kiosk).queue_depth == 1
+
+
+def test_references_count_up_per_kiosk(enrolled_kiosk):
+    references = [
+        services.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
+        for _ in range(3)
+    ]
+    assert references == ["DZH1-00001", "DZH1-00002", "DZH1-00003"]
+
+
+def test_incomplete_request_is_refused_with_the_missing_fields(enrolled_kiosk):
+    fields = {k: v for k, v in VALID_FIELDS.items() if k != "phone"}
+    with pytest.raises(InvalidRequestError) as caught:
+        services.submit_request(enrolled_kiosk, "permanent-address-certificate", fields)
+    assert [p.field for p in caught.value.problems] == ["phone"]
+    assert services.list_requests(enrolled_kiosk) == []
+
+
+def test_unknown_service_is_refused(enrolled_kiosk):
+    with pytest.raises(UnknownServiceError, match="no-such-service"):
+        services.submit_request(enrolled_kiosk, "no-such-service", {})
+
+
+def test_bound_services_call_the_same_functions(enrolled_kiosk):
+    bound = services.KioskServices(enrolled_kiosk)
+    reference = bound.submit_request("permanent-address-certificate", VALID_FIELDS)
+    assert bound.request_status(reference).reference == reference
+    with pytest.raises(AttributeError):
+        bound.store_for  # noqa: B018 - internals are not part of the bound API
+
+
+CRASH_AFTER_SUBMIT = """
+import os, sys
+from pathlib import Path
+from kiosk_app import services
+from kiosk_app.config import KioskConfig
+config = KioskConfig(home=Path(sys.argv[1]))
+reference = services.submit_request(config, "permanent-address-certificate", {fields!r})
+print(reference, flush=True)
+os.kill(os.getpid(), 9)  # no clean shutdown, no close, no atexit
+"""
+
+
+def test_a_submitted_request_survives_a_crash_right_after_submit(enrolled_kiosk):
+    script = CRASH_AFTER_SUBMIT.format(fields=VALID_FIELDS)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(enrolled_kiosk.home)],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert result.returncode == -9, result.stderr
+    reference = result.stdout.strip()
+    assert reference == "DZH1-00001"
+    assert services.request_status(enrolled_kiosk, reference).status == "queued"
+    assert services.queue_state(enrolled_kiosk).queue_depth == 1
