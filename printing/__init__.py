@@ -21,7 +21,7 @@ from printing.jobs import (
     print_to_folder,
     spooled_documents,
 )
-from printing.receipts import LAYOUTS, Receipt, render_receipt
+from printing.receipts import LAYOUTS, Receipt, receipt_media, render_receipt
 from printing.status import PrinterStatus, printer_status
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "print_document",
     "print_to_folder",
     "printer_status",
+    "receipt_media",
     "render_receipt",
     "spooled_documents",
 ]

@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas
 
 from printing.errors import DocumentError
 
-__all__ = ["LAYOUTS", "Receipt", "render_receipt"]
+__all__ = ["LAYOUTS", "Receipt", "receipt_media", "render_receipt"]
 
 LAYOUTS = ("a4", "thermal80")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -148,16 +148,32 @@ def _draw_qr(pdf: canvas.Canvas, data: str, x: float, top: float, size: float) -
                 )
 
 
-def render_receipt(receipt: Receipt, output_path: os.PathLike | str, *, layout: str = "a4") -> Path:
-    """Write the receipt PDF for ``layout`` (``"a4"`` or ``"thermal80"``); returns its path."""
+def _page_size(receipt: Receipt, layout: str) -> tuple[float, float, list[tuple]]:
     if layout not in _STYLES:
         raise ValueError(f"unknown receipt layout {layout!r}; expected one of {LAYOUTS}")
     _register_fonts()
     style = _STYLES[layout]
-    width = style.page_width - 2 * style.margin
     blocks = _blocks(receipt, style)
-    content_height = _measure(blocks, style, width)
-    page_height = style.fixed_height or content_height + 2 * style.margin
+    content_height = _measure(blocks, style, style.page_width - 2 * style.margin)
+    return style.page_width, style.fixed_height or content_height + 2 * style.margin, blocks
+
+
+def receipt_media(receipt: Receipt, layout: str = "a4") -> str:
+    """The CUPS ``media`` option for the receipt's page, so the queue does not force A4 on a roll.
+
+    Pass it as ``print_document(..., options={"media": receipt_media(receipt, layout)})``.
+    """
+    width, height, _ = _page_size(receipt, layout)
+    if layout == "a4":
+        return "A4"
+    return f"Custom.{width / mm:.1f}x{height / mm:.1f}mm"
+
+
+def render_receipt(receipt: Receipt, output_path: os.PathLike | str, *, layout: str = "a4") -> Path:
+    """Write the receipt PDF for ``layout`` (``"a4"`` or ``"thermal80"``); returns its path."""
+    page_width, page_height, blocks = _page_size(receipt, layout)
+    style = _STYLES[layout]
+    width = page_width - 2 * style.margin
     output_path = Path(output_path)
     pdf = canvas.Canvas(str(output_path), pagesize=(style.page_width, page_height))
     pdf.setTitle(f"Разписка {receipt.reference}")
