@@ -289,3 +289,17 @@ def test_catalogue_module_is_exported_as_documented():
         "normalize_field",
         "normalize_fields",
     }
+
+
+def test_the_docs_describe_every_field_type_and_every_service(catalogue):
+    import pathlib
+
+    from sync.catalogue import FIELD_TYPES
+
+    docs = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "catalogue.md").read_text(
+        encoding="utf-8"
+    )
+    for field_type in FIELD_TYPES:
+        assert f"| `{field_type}` |" in docs, field_type
+    for service in catalogue["services"]:
+        assert f"| {service['id']} |" in docs, service["id"]
