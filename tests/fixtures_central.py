@@ -1,1 +1,279 @@
-"""Fixtures for the central tests."""
+"""Fixtures for the central tests: a home, the app, the CLI, a real server, a simulated kiosk.
+
+Every central fixture runs against SQLite and against PostgreSQL (``central_database_url`` is
+parametrized); the PostgreSQL half needs the throwaway cluster of ``tests/fixtures_postgres``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from sync import Identity, PublicIdentity, open_bundle, seal_bundle
+from sync.bundle import GENESIS, bundle_id
+from sync.identity import Keyring
+from sync.receipt import make_receipt
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID_EGN = "7523169263"
+PERMANENT_ADDRESS = "permanent-address-certificate"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def central_database_url(request, tmp_path):
+    """None for the SQLite default inside the home, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture
+def central_home(tmp_path) -> Path:
+    return tmp_path / "central"
+
+
+@pytest.fixture
+def central_config(central_home, central_database_url) -> dict:
+    from central_api.config import load_config
+
+    overrides = {"CENTRAL_HOME": str(central_home)}
+    if central_database_url:
+        overrides["DATABASE_URL"] = central_database_url
+    return load_config(environ={}, **overrides)
+
+
+@pytest.fixture
+def central_env(central_config) -> dict:
+    """The environment a central process needs for this test's home and database."""
+    env = {"CENTRAL_HOME": central_config["CENTRAL_HOME"]}
+    env["DATABASE_URL"] = central_config["DATABASE_URL"]
+    return env
+
+
+@pytest.fixture
+def central(central_config):
+    """An initialised central (keys made, schema at head)."""
+    from central_api.context import Central
+
+    instance = Central.from_config(central_config)
+    instance.initialise()
+    yield instance
+    instance.dispose()
+
+
+@pytest.fixture
+def central_app(central, central_config):
+    from central_api import create_app
+
+    app = create_app({**central_config, "TESTING": True})
+    yield app
+    app.extensions["central"].dispose()
+
+
+@pytest.fixture
+def central_client(central_app):
+    return central_app.test_client()
+
+
+class CentralCli:
+    """Runs ``central-api`` commands in-process with this test's home and database."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.runner = CliRunner(env=env)
+
+    def __call__(self, *args: str, input: str | None = None, ok: bool = True):
+        from central_api.cli import cli
+
+        result = self.runner.invoke(cli, list(args), input=input, prog_name="central-api")
+        if ok and result.exit_code != 0:
+            raise AssertionError(
+                f"central-api {' '.join(args)} failed ({result.exit_code}):\n"
+                f"{result.stdout}\n{result.stderr}\n{result.exception!r}"
+            )
+        return result
+
+
+@pytest.fixture
+def central_cli(central, central_env) -> CentralCli:
+    return CentralCli(central_env)
+
+
+@pytest.fixture
+def central_clerk(central_cli) -> str:
+    central_cli(
+        "user", "add", "maria", "--role", "clerk", "--password-stdin", input="s3cret-pass\n"
+    )
+    return "maria"
+
+
+def run_server(env: dict, port: int, log: Path, workers: int = 2) -> subprocess.Popen:
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "central_api.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=full_env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(base_url: str, process: subprocess.Popen, log: Path, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"central-api serve exited: {log.read_text(errors='replace')}")
+        try:
+            if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"central-api serve not healthy in {timeout}s: {log.read_text()}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def central_server(central, central_env, tmp_path):
+    """A REAL ``central-api serve`` on a free loopback port; yields (base_url, home)."""
+    port = free_port()
+    log = tmp_path / f"central-serve-{port}.log"
+    process = run_server(central_env, port, log)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base_url, process, log)
+        yield base_url, central.home
+    finally:
+        stop_server(process)
+
+
+class SimKiosk:
+    """A kiosk reduced to the protocol: keys, an outgoing stream, an incoming ledger."""
+
+    def __init__(self):
+        self.identity: Identity | None = Identity.generate("pending")
+        self.kiosk_id = ""
+        self.kiosk_no = 0
+        self.village = ""
+        self.central: PublicIdentity | None = None
+        self.seq = 0
+        self.prev = GENESIS
+        self.counter = 0
+        self.sent: list[bytes] = []
+
+    def enrollment_payload(self, token: str) -> dict:
+        return {"token": token, "identity": self.identity.public.to_json(), "software_version": "t"}
+
+    def enrolled(self, answer: dict) -> None:
+        self.kiosk_id = answer["kiosk_id"]
+        self.kiosk_no = answer["kiosk_no"]
+        self.village = answer["village"]
+        self.identity = Identity(self.kiosk_id, self.identity.signing, self.identity.encryption)
+        self.central = PublicIdentity.from_json(answer["central"])
+
+    def keyring(self) -> Keyring:
+        ring = Keyring()
+        ring.add(self.central)
+        return ring
+
+    def next_reference(self) -> str:
+        from central_api.kiosks import VILLAGES
+
+        self.counter += 1
+        return f"{VILLAGES[self.village][1]}{self.kiosk_no}-{self.counter:05d}"
+
+    def submitted(self, reference: str | None = None, fields: dict | None = None, fee="due"):
+        reference = reference or self.next_reference()
+        body = {
+            "reference": reference,
+            "service": PERMANENT_ADDRESS,
+            "catalogue_version": 1,
+            "tier": "ordinary",
+            "village": self.village,
+            "kiosk_id": self.kiosk_id,
+            "fields": fields
+            or {
+                "first_name": "Иван",
+                "middle_name": "Петров",
+                "last_name": "Димитров",
+                "egn": VALID_EGN,
+                "id_document_number": "645123456",
+                "phone": "0888123456",
+            },
+            "submitted_at": "2026-11-25T09:10:11Z",
+            "staff": None,
+            "fee": {"status": fee},
+        }
+        return self.record("request.submitted", body)
+
+    def record(self, record_type: str, body: dict) -> dict:
+        return {
+            "id": str(uuid.uuid4()),
+            "type": record_type,
+            "at": "2026-11-25T09:10:11Z",
+            "body": body,
+        }
+
+    def bundle(self, records: list[dict]) -> bytes:
+        self.seq += 1
+        data = seal_bundle(self.identity, self.central, self.seq, self.prev, records)
+        self.prev = bundle_id(data)
+        self.sent.append(data)
+        return data
+
+    def open(self, data: bytes):
+        return open_bundle(data, self.identity, self.keyring())
+
+    def receipt_for(self, data: bytes) -> bytes:
+        opened = self.open(data)
+        results = [{"id": r["id"], "status": "applied"} for r in opened.records]
+        return make_receipt(self.identity, opened.bundle_id, "central", opened.seq, results)
+
+
+@pytest.fixture
+def sim_kiosk(central_client, central_cli):
+    """A SimKiosk enrolled in Джулюница through the test client."""
+    token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
+    kiosk = SimKiosk()
+    answer = central_client.post("/api/v1/enroll", json=kiosk.enrollment_payload(token))
+    assert answer.status_code == 201, answer.get_json()
+    kiosk.enrolled(answer.get_json())
+    return kiosk

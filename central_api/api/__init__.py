@@ -1,0 +1,141 @@
+"""The kiosk-facing HTTP API (/api/v1, docs/protocol.md "Transports") and /healthz.
+
+Resources are thin: each parses its input, calls one library function in a transaction and
+answers. Every error has one JSON shape: ``{"error": {"code", "message", "status"}}``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from sync import SyncError
+
+from .. import bundles, catalogues, kiosks
+from ..context import Central
+from ..db import read, write
+from ..errors import CentralError, InvalidInputError, RateLimitedError
+from .openapi import OPENAPI
+from .ratelimit import RateLimiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OCTET = "application/octet-stream"
+
+
+def _central() -> Central:
+    return current_app.extensions["central"]
+
+
+def error_response(code: str, message: str, status: int) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "status": status}})
+    response.status_code = status
+    return response
+
+
+def register_errors(app: Flask) -> None:
+    @app.errorhandler(CentralError)
+    def _central_error(exc: CentralError):
+        return error_response(exc.code, exc.message, exc.http_status)
+
+    @app.errorhandler(SyncError)
+    def _sync_error(exc: SyncError):
+        return error_response(exc.code, exc.message, exc.http_status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if not (request.path.startswith("/api/") or request.path == "/healthz"):
+            return exc
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(code, exc.description or exc.name, exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("Unexpected error on %s", request.path)
+        return error_response(
+            "internal_error",
+            "Central could not finish this; nothing was half-done. Try again; if it repeats, "
+            "tell the administrator.",
+            500,
+        )
+
+    app.extensions["rate_limiter"] = RateLimiter(app.config.get("KIOSK_RATE_LIMIT", 600))
+
+    @app.get("/healthz")
+    def healthz():
+        central = _central()
+        fingerprint = central.identity.public.display_fingerprint
+        with read(central.engine) as conn:
+            conn.execute(text("SELECT 1"))
+        return jsonify({"status": "ok", "central": fingerprint})
+
+
+def _limit(key: str) -> None:
+    if not current_app.extensions["rate_limiter"].allow(key):
+        raise RateLimitedError("Too many calls from this kiosk in a minute: wait and try again.")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.post("/enroll")
+def enroll():
+    _limit(f"enroll:{request.remote_addr}")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise InvalidInputError("Send a JSON object with the token and the kiosk's public keys.")
+    central = _central()
+    version = payload.get("software_version")
+    with write(central.engine) as conn:
+        kiosk = kiosks.enroll(
+            conn,
+            payload.get("token"),
+            payload.get("identity"),
+            str(version)[:64] if version is not None else None,
+        )
+        catalogue = catalogues.current_catalogue(conn)
+    body = {
+        "kiosk_id": kiosk["id"],
+        "village": kiosk["village"],
+        "kiosk_no": kiosk["kiosk_no"],
+        "fingerprint": kiosks.describe(kiosk)["fingerprint"],
+        "central": central.identity.public.to_json(),
+        "catalogue": catalogue,
+        "settings": {"retention_days": current_app.config.get("RETENTION_DAYS", 30)},
+    }
+    return jsonify(body), 201
+
+
+@bp.post("/bundles")
+def upload_bundle():
+    data = request.get_data(cache=False)
+    _limit(f"kiosk:{data[8:40].hex()}")
+    central = _central()
+    received = bundles.receive(central.engine, central.identity, data)
+    return Response(received.receipt, status=200, mimetype=OCTET)
+
+
+@bp.get("/kiosks/<kiosk_id>/downlink")
+def downlink(kiosk_id: str):
+    _limit(f"kiosk-downlink:{kiosk_id}")
+    try:
+        after = int(request.args.get("after", "0"))
+    except ValueError as exc:
+        raise InvalidInputError("'after' must be a whole number (the last seq you hold).") from exc
+    if after < 0:
+        raise InvalidInputError("'after' cannot be negative.")
+    central = _central()
+    data = bundles.next_downlink(central.engine, central.identity, kiosk_id, after)
+    if data is None:
+        return Response(status=204)
+    return Response(data, status=200, mimetype=OCTET)
+
+
+@bp.post("/receipts")
+def receipt():
+    data = request.get_data(cache=False)
+    _limit(f"kiosk:{data[8:40].hex()}")
+    central = _central()
+    return jsonify(bundles.acknowledge(central.engine, central.identity, data))

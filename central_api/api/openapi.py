@@ -1,0 +1,165 @@
+"""The OpenAPI 3.1 description of the kiosk-facing API, served at /api/v1/openapi.json."""
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _errors(*statuses: int) -> dict:
+    return {
+        str(status): {
+            "description": "An error in the one JSON shape",
+            "content": {"application/json": {"schema": _ERROR}},
+        }
+        for status in statuses
+    }
+
+
+_OCTET = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Village info-centre network: central office, kiosk API",
+        "version": "1",
+        "description": "Bundles and receipts are the binary formats of docs/protocol.md.",
+    },
+    "paths": {
+        "/healthz": {
+            "get": {
+                "summary": "Ready to serve",
+                "responses": {
+                    "200": {
+                        "description": "Database and keys are in place",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(503),
+                },
+            }
+        },
+        "/api/v1/enroll": {
+            "post": {
+                "summary": "Enroll a kiosk with a one-time invite token",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Enroll"}}
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Enrolled",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Enrolled"}
+                            }
+                        },
+                    },
+                    **_errors(400, 403, 429),
+                },
+            }
+        },
+        "/api/v1/bundles": {
+            "post": {
+                "summary": "Upload a kiosk → central bundle; the answer is the signed receipt",
+                "requestBody": {"required": True, "content": _OCTET},
+                "responses": {
+                    "200": {"description": "The receipt bytes", "content": _OCTET},
+                    **_errors(400, 403, 409, 413, 429),
+                },
+            }
+        },
+        "/api/v1/kiosks/{kiosk_id}/downlink": {
+            "get": {
+                "summary": "The next central → kiosk bundle after seq `after`",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 0, "default": 0},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "The bundle bytes", "content": _OCTET},
+                    "204": {"description": "Nothing to send"},
+                    **_errors(400, 403, 404, 429),
+                },
+            }
+        },
+        "/api/v1/receipts": {
+            "post": {
+                "summary": "A kiosk's signed receipt for a downlink bundle",
+                "requestBody": {"required": True, "content": _OCTET},
+                "responses": {
+                    "200": {
+                        "description": "The bundle is marked delivered",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(400, 403, 404, 429),
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1"}},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message", "status"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "status": {"type": "integer"},
+                        },
+                    }
+                },
+            },
+            "PublicIdentity": {
+                "type": "object",
+                "required": ["signing_key", "encryption_key"],
+                "properties": {
+                    "party_id": {"type": "string"},
+                    "signing_key": {"type": "string", "contentEncoding": "base64"},
+                    "encryption_key": {"type": "string", "contentEncoding": "base64"},
+                    "fingerprint": {"type": "string"},
+                },
+            },
+            "Enroll": {
+                "type": "object",
+                "required": ["token", "identity"],
+                "properties": {
+                    "token": {"type": "string"},
+                    "identity": {"$ref": "#/components/schemas/PublicIdentity"},
+                    "software_version": {"type": "string"},
+                },
+            },
+            "Enrolled": {
+                "type": "object",
+                "required": ["kiosk_id", "village", "kiosk_no", "central", "settings"],
+                "properties": {
+                    "kiosk_id": {"type": "string"},
+                    "village": {"type": "string"},
+                    "kiosk_no": {"type": "integer"},
+                    "fingerprint": {"type": "string"},
+                    "central": {"$ref": "#/components/schemas/PublicIdentity"},
+                    "catalogue": {"type": ["object", "null"]},
+                    "settings": {"type": "object"},
+                },
+            },
+        }
+    },
+}

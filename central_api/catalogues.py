@@ -1,0 +1,53 @@
+"""Which service catalogue is in force: the newest published one, else the built-in default.
+
+Publishing a catalogue stores it as a new version and queues ``catalogue.updated`` for every
+active kiosk, so they all offer the same services with the same fields.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, func, insert, select
+
+from .db import utc_now
+from .db.schema import catalogues, kiosks
+from .errors import InvalidInputError
+
+
+def default_catalogue() -> dict | None:
+    try:
+        from .catalogue import default_catalogue as built_in
+    except ImportError:  # the catalogue package is not there yet
+        return None
+    return built_in()
+
+
+def current_catalogue(conn: Connection) -> dict | None:
+    row = conn.execute(
+        select(catalogues.c.data).order_by(catalogues.c.version.desc()).limit(1)
+    ).first()
+    return json.loads(row.data) if row else default_catalogue()
+
+
+def publish_catalogue(conn: Connection, catalogue: dict, published_by: str = "admin") -> int:
+    """Store ``catalogue`` as a new version (higher than any before) and send it to the kiosks."""
+    if not isinstance(catalogue, dict) or not isinstance(catalogue.get("services"), list):
+        raise InvalidInputError("A catalogue is {'version': n, 'services': [...]}.")
+    newest = conn.execute(select(func.max(catalogues.c.version))).scalar() or 0
+    version = max(int(catalogue.get("version") or 0), newest + 1)
+    data = {**catalogue, "version": version}
+    conn.execute(
+        insert(catalogues).values(
+            version=version,
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            published_at=utc_now(),
+            published_by=published_by,
+        )
+    )
+    from .workflow import queue_record
+
+    active = conn.execute(select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))).scalars()
+    for kiosk_id in active:
+        queue_record(conn, kiosk_id, "catalogue.updated", data)
+    return version

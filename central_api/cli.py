@@ -1,0 +1,304 @@
+"""The ``central-api`` command line: thin commands, each calling one library function.
+
+Errors a person can act on (``CentralError``, ``sync.SyncError``, a database that cannot be
+reached) print one line on stderr and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from sync import SyncError
+from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+
+from . import bundles, decisions, kiosks, users, workflow
+from .config import load_config
+from .context import Central
+from .db import read, write
+from .errors import CentralError, InvalidInputError
+
+
+def friendly(command):
+    """Turn domain errors into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (CentralError, SyncError) as exc:
+            raise click.ClickException(exc.message) from exc
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(
+                f"The database cannot be used ({reason}): check DATABASE_URL / CENTRAL_HOME "
+                "and run `central-api init`."
+            ) from exc
+
+    return wrapper
+
+
+def _emit(value, as_json: bool, lines) -> None:
+    if as_json:
+        click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", envvar="CENTRAL_HOME", default=None, help="Data folder ($CENTRAL_HOME).")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """The central office of the village information centres."""
+    overrides = {"CENTRAL_HOME": home} if home else {}
+    ctx.obj = Central.from_config(load_config(**overrides))
+    ctx.call_on_close(ctx.obj.dispose)
+
+
+pass_central = click.make_pass_decorator(Central)
+
+
+@cli.command()
+@pass_central
+@friendly
+def init(central: Central) -> None:
+    """Create the data folder and keys, and upgrade the database to the newest schema."""
+    result = central.initialise()
+    click.echo(f"Central home: {result['home']}")
+    click.echo(f"Database schema: {result['schema_before'] or 'new'} -> {result['schema']}")
+    click.echo(f"Central bundle key fingerprint: {result['fingerprint']}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@pass_central
+@friendly
+def serve(central: Central, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the kiosk API (and the office) with gunicorn until stopped."""
+    from .db.migrate import current_revision, head_revision
+    from .serve import run
+
+    central.identity  # noqa: B018 - fails with a clear message when init has not run
+    if current_revision(central.engine) != head_revision():
+        raise InvalidInputError("The database schema is not current: run `central-api init`.")
+    central.dispose()  # no connections cross the fork into the workers
+    run(central.config, host, port, workers, threads)
+
+
+@cli.group()
+def user() -> None:
+    """Office users."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(users.ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_central
+@friendly
+def user_add(central: Central, name: str, role: str, password_stdin: bool) -> None:
+    """Add an office user."""
+    if not password_stdin:
+        raise InvalidInputError("Give the password on standard input with --password-stdin.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    with write(central.engine) as conn:
+        users.add_user(conn, name, role, password)
+    click.echo(f"User {name} added as {role}.")
+
+
+@cli.group()
+def kiosk() -> None:
+    """Kiosks: invites, the fleet, revocation."""
+
+
+@kiosk.command("invite")
+@click.argument("village")
+@click.option("--days", default=7, show_default=True, type=int, help="Days the token is valid.")
+@pass_central
+@friendly
+def kiosk_invite(central: Central, village: str, days: int) -> None:
+    """Make a one-time enrollment token for VILLAGE (printed as the last line).
+
+    VILLAGE is one of: dzhulyunitsa, dobri-dyal, kozarevets, dragizhevo, merdanya.
+    """
+    with write(central.engine) as conn:
+        token = kiosks.create_invite(conn, village, days)
+    click.echo(f"Invite for {kiosks.VILLAGES[village][0]} ({village}), valid {days} days:")
+    click.echo(f"Central fingerprint: {central.identity.public.display_fingerprint}")
+    click.echo(token)
+
+
+@kiosk.command("list")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array.")
+@pass_central
+@friendly
+def kiosk_list(central: Central, as_json: bool) -> None:
+    """The enrolled kiosks with their key fingerprints."""
+    with read(central.engine) as conn:
+        fleet = kiosks.list_kiosks(conn)
+    _emit(
+        fleet,
+        as_json,
+        (
+            f"{k['id']:<16} {k['fingerprint']}  {'REVOKED' if k['revoked'] else 'active'}"
+            f"  last contact {k['last_contact'] or '-'}"
+            for k in fleet
+        ),
+    )
+
+
+@kiosk.command("revoke")
+@click.argument("kiosk_id")
+@click.option("--reason", default="", help="Why (kept in the audit log).")
+@pass_central
+@friendly
+def kiosk_revoke(central: Central, kiosk_id: str, reason: str) -> None:
+    """Revoke a kiosk's key: its bundles are refused from now on."""
+    with write(central.engine) as conn:
+        described = kiosks.revoke(conn, kiosk_id, reason)
+    click.echo(f"Kiosk {kiosk_id} ({described['fingerprint']}) is revoked.")
+
+
+@cli.group("requests")
+def requests_group() -> None:
+    """Villagers' requests."""
+
+
+@requests_group.command("list")
+@click.option("--status", type=click.Choice(workflow.STATES), default=None)
+@click.option("--json", "as_json", is_flag=True, help="A JSON array.")
+@pass_central
+@friendly
+def requests_list(central: Central, status: str | None, as_json: bool) -> None:
+    """Requests, overdue first."""
+    with read(central.engine) as conn:
+        found = workflow.list_requests(conn, status)
+    _emit(
+        found,
+        as_json,
+        (
+            f"{r['reference']:<12} {r['status']:<10} {r['village']:<13} {r['service']}"
+            f"  due {r['due_date'] or '-'}"
+            for r in found
+        ),
+    )
+
+
+@requests_group.command("approve")
+@click.argument("reference")
+@click.option("--as", "user_name", required=True, help="The deciding clerk.")
+@pass_central
+@friendly
+def requests_approve(central: Central, reference: str, user_name: str) -> None:
+    """Approve a request and issue its document."""
+    _, document = decisions.approve(central.engine, reference, user_name, home=central.home)
+    click.echo(f"{reference} approved and issued as Изх. № {document['number']}.")
+
+
+@requests_group.command("reject")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why, in words the villager understands.")
+@click.option("--as", "user_name", required=True, help="The deciding clerk.")
+@pass_central
+@friendly
+def requests_reject(central: Central, reference: str, reason: str, user_name: str) -> None:
+    """Reject a request."""
+    decisions.reject(central.engine, reference, reason, user_name)
+    click.echo(f"{reference} rejected.")
+
+
+@requests_group.command("ask")
+@click.argument("reference")
+@click.option("--question", required=True, help="What the villager should answer.")
+@click.option("--as", "user_name", required=True, help="The asking clerk.")
+@pass_central
+@friendly
+def requests_ask(central: Central, reference: str, question: str, user_name: str) -> None:
+    """Ask the villager for more information (needs_info)."""
+    decisions.ask(central.engine, reference, question, user_name)
+    click.echo(f"{reference} needs information; the question goes to the kiosk.")
+
+
+@requests_group.command("fee")
+@click.argument("reference")
+@click.option("--status", type=click.Choice(workflow.FEE_STATUSES), required=True)
+@click.option("--method", default=None, help="How it was paid (cash, card, bank).")
+@click.option("--receipt-number", default=None, help="The cash-receipt number.")
+@click.option("--as", "user_name", default="system", help="Who records it.")
+@pass_central
+@friendly
+def requests_fee(central: Central, reference, status, method, receipt_number, user_name) -> None:
+    """Record a request's fee as due, paid or exempt."""
+    decisions.record_fee(central.engine, reference, status, method, receipt_number, user_name)
+    click.echo(f"Fee of {reference}: {status}.")
+
+
+@cli.group()
+def bundle() -> None:
+    """Bundles carried as files (USB stick)."""
+
+
+@bundle.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--receipt-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the receipt (default: next to the bundle).",
+)
+@pass_central
+@friendly
+def bundle_import(central: Central, file: Path, receipt_out: Path | None) -> None:
+    """Import a kiosk's bundle (.vcb; prints the receipt file) or receipt (.vcr)."""
+    data = file.read_bytes()
+    if file.suffix == ".vcr":
+        result = bundles.acknowledge(central.engine, central.identity, data)
+        click.echo(f"Downlink bundle {result['seq']} to {result['kiosk_id']} acknowledged.")
+        return
+    received = bundles.receive(central.engine, central.identity, data)
+    opened = received.bundle
+    name = receipt_file_name(opened.sender.party_id, central.identity.party_id, opened.seq)
+    target = (receipt_out or file.parent) / name
+    write_atomically(target, received.receipt)
+    counts = {}
+    for result in received.results:
+        counts[result["status"]] = counts.get(result["status"], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "replay"
+    click.echo(f"Bundle {opened.seq} from {opened.sender.party_id}: {summary}.")
+    click.echo(str(target))
+
+
+@bundle.command("export")
+@click.option("--kiosk", "kiosk_id", required=True, help="The kiosk's id (dzhulyunitsa-1).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@pass_central
+@friendly
+def bundle_export(central: Central, kiosk_id: str, out: Path) -> None:
+    """Write the kiosk's undelivered downlink bundles and recent receipts into a folder."""
+    exported = bundles.export_downlink(central.engine, central.identity, kiosk_id)
+    me = central.identity.party_id
+    for item in exported["bundles"]:
+        path = out / bundle_file_name(me, kiosk_id, item["seq"])
+        write_atomically(path, item["data"])
+        click.echo(str(path))
+    for item in exported["receipts"]:
+        path = out / receipt_file_name(kiosk_id, me, item["seq"])
+        write_atomically(path, item["receipt"])
+        click.echo(str(path))
+
+
+def main() -> None:
+    cli(prog_name="central-api")
+
+
+if __name__ == "__main__":
+    main()

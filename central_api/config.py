@@ -1,0 +1,42 @@
+"""The central office's configuration: the one place that reads the environment.
+
+``load_config()`` gives the defaults overridden by ``CENTRAL_HOME`` and ``DATABASE_URL``;
+``create_app(test_config)`` and the CLI both start from it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sync import MAX_BUNDLE_BYTES
+
+DEFAULT_HOME = "./var/central"
+INVITE_VALID_DAYS = 7
+RETENTION_DAYS = 30
+# A bundle may be 32 MiB; leave room for the HTTP framing around it.
+MAX_CONTENT_LENGTH = MAX_BUNDLE_BYTES + 1024 * 1024
+
+
+def sqlite_url(home: Path) -> str:
+    return f"sqlite:///{Path(home).resolve() / 'central.db'}"
+
+
+def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
+    """Defaults, then the environment, then explicit overrides (tests, CLI options)."""
+    environ = os.environ if environ is None else environ
+    home = Path(overrides.pop("CENTRAL_HOME", None) or environ.get("CENTRAL_HOME") or DEFAULT_HOME)
+    config = {
+        "CENTRAL_HOME": str(home),
+        "DATABASE_URL": environ.get("DATABASE_URL") or sqlite_url(home),
+        "INVITE_VALID_DAYS": INVITE_VALID_DAYS,
+        "RETENTION_DAYS": RETENTION_DAYS,
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+        # Per-kiosk limit on API calls, per minute (0 switches the limit off).
+        "KIOSK_RATE_LIMIT": int(environ.get("CENTRAL_KIOSK_RATE_LIMIT", "600")),
+    }
+    config.update(overrides)
+    if "DATABASE_URL" not in overrides and not environ.get("DATABASE_URL"):
+        config["DATABASE_URL"] = sqlite_url(Path(config["CENTRAL_HOME"]))
+    return config

@@ -1,0 +1,77 @@
+"""The running central office: its home folder, database engine and bundle identity.
+
+Built once per process from the configuration (``Central.from_config``); the Flask app keeps it
+in ``app.extensions["central"]`` and the CLI builds its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from sync import Identity, SyncError
+
+from .db import make_engine
+from .errors import NotInitialisedError
+
+KEYS_FOLDER = "keys"
+
+
+@dataclass
+class Central:
+    home: Path
+    database_url: str
+    config: dict = field(default_factory=dict)
+    _engine: Engine | None = None
+    _identity: Identity | None = None
+
+    @classmethod
+    def from_config(cls, config: dict) -> Central:
+        return cls(Path(config["CENTRAL_HOME"]), config["DATABASE_URL"], dict(config))
+
+    @property
+    def keys_folder(self) -> Path:
+        return self.home / KEYS_FOLDER
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+        return self._engine
+
+    @property
+    def identity(self) -> Identity:
+        if self._identity is None:
+            try:
+                self._identity = Identity.load(self.keys_folder)
+            except SyncError as exc:
+                raise NotInitialisedError(
+                    f"Central has no bundle keys in {self.keys_folder}: run `central-api init`."
+                ) from exc
+        return self._identity
+
+    def initialise(self) -> dict:
+        """Create the home and the bundle keys (once), and upgrade the database to the newest
+        schema. Safe to run again: keys and data stay."""
+        from .db.migrate import current_revision, upgrade
+
+        self.home.mkdir(parents=True, exist_ok=True)
+        created = False
+        if not (self.keys_folder / "signing.pem").exists():
+            Identity.generate("central").save(self.keys_folder)
+            created = True
+        before = current_revision(self.engine)
+        upgrade(self.engine)
+        return {
+            "home": str(self.home),
+            "keys_created": created,
+            "fingerprint": self.identity.public.display_fingerprint,
+            "schema_before": before,
+            "schema": current_revision(self.engine),
+        }
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

@@ -1,0 +1,229 @@
+"""The central database, in SQLAlchemy Core: one MetaData, every table.
+
+Times are ISO-8601 UTC text (``2026-11-25T09:10:11Z``), dates ``YYYY-MM-DD``, JSON is text;
+the same schema runs on SQLite and PostgreSQL. Alembic migrations in ``central_api/migrations``
+create it; this module is what the code reads and what ``--autogenerate`` compares with.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),  # clerk | admin | auditor
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+kiosks = Table(
+    "kiosks",
+    metadata,
+    Column("id", String(64), primary_key=True),  # party id, e.g. dzhulyunitsa-1
+    Column("village", String(32), nullable=False),
+    Column("kiosk_no", Integer, nullable=False),
+    Column("signing_key", LargeBinary, nullable=False),
+    Column("encryption_key", LargeBinary, nullable=False),
+    Column("fingerprint", String(64), nullable=False, unique=True),  # hex of all 32 bytes
+    Column("software_version", String(64)),
+    Column("enrolled_at", String(32), nullable=False),
+    Column("last_contact", String(32)),
+    Column("revoked_at", String(32)),
+    Column("revoke_reason", Text),
+    Column("health", Text),  # JSON of the last kiosk.health record
+    UniqueConstraint("village", "kiosk_no", name="uq_kiosks_village_kiosk_no"),
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("village", String(32), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("created_by", String(100)),
+    Column("used_at", String(32)),
+    Column("kiosk_id", String(64)),
+)
+
+# The inbound ledger: every bundle a kiosk sent us, with the receipt we answered.
+inbound_bundles = Table(
+    "inbound_bundles",
+    metadata,
+    Column("sender", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("bundle_id", String(64), nullable=False),
+    Column("receipt", LargeBinary, nullable=False),
+    Column("received_at", String(32), nullable=False),
+    Column("record_count", Integer, nullable=False, default=0),
+    PrimaryKeyConstraint("sender", "seq", name="pk_inbound_bundles"),
+)
+
+applied_records = Table(
+    "applied_records",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("sender", String(64), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("bundle_id", String(64), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+quarantined_records = Table(
+    "quarantined_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(64), nullable=False),
+    Column("sender", String(64), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("bundle_id", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("record", Text, nullable=False),  # the record's JSON, for a person to look at
+    Column("at", String(32), nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("service", String(100), nullable=False),
+    Column("catalogue_version", Integer),
+    Column("tier", String(20)),
+    Column("village", String(32), nullable=False),
+    Column("kiosk_id", String(64)),
+    Column("fields", Text, nullable=False),  # JSON {name: value}
+    Column("staff", Text),  # JSON or null
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("submitted_at", String(32)),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("due_date", String(10)),
+    Column("fee_status", String(10), nullable=False, default="due"),  # due | paid | exempt
+    Column("fee_method", String(20)),
+    Column("fee_receipt_number", String(64)),
+    Column("fee_amount_cents", Integer),
+    Column("question", Text),
+    Column("answer", Text),
+    Column("document_number", String(16)),
+    Index("ix_requests_status_due", "status", "due_date"),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, ForeignKey("requests.id"), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("from_status", String(20)),
+    Column("to_status", String(20), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("via", String(10), nullable=False),  # kiosk | clerk | system
+    Column("reason", Text),
+    Column("record_id", String(64)),
+)
+
+# Central -> kiosk: records wait here until sealed into a bundle (bundle_seq set).
+outbound_records = Table(
+    "outbound_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kiosk_id", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False, unique=True),
+    Column("type", String(64), nullable=False),
+    Column("record", Text, nullable=False),  # the whole record's JSON
+    Column("created_at", String(32), nullable=False),
+    Column("bundle_seq", Integer),
+    Index("ix_outbound_records_pending", "kiosk_id", "bundle_seq"),
+)
+
+outbound_bundles = Table(
+    "outbound_bundles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kiosk_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("bundle_id", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("record_count", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("acknowledged_at", String(32)),
+    Column("receipt", LargeBinary),
+    UniqueConstraint("kiosk_id", "seq", name="uq_outbound_bundles_kiosk_id_seq"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("number", String(16), nullable=False, unique=True),  # "2026-000017"
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("reference", String(32), nullable=False, index=True),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("statement", Text),  # the QR statement (text) the document carries
+    Column("issued_at", String(32), nullable=False),
+    Column("issued_by", String(100), nullable=False),
+    Column("revoked_at", String(32)),
+    Column("revoke_reason", Text),
+    UniqueConstraint("year", "seq", name="uq_documents_year_seq"),
+)
+
+outgoing_counters = Table(
+    "outgoing_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200)),
+    Column("details", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+catalogues = Table(
+    "catalogues",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("data", Text, nullable=False),  # {"version", "services": [...]} as JSON
+    Column("published_at", String(32), nullable=False),
+    Column("published_by", String(100)),
+)

@@ -1,0 +1,226 @@
+"""Clerks' decisions on requests: review, approve (which issues the document), reject, ask.
+
+Approving runs in one transaction: the request moves in_review → approved, takes the next
+outgoing number of the year (a counter row updated in place, so numbers are gap-free: a failed
+issue rolls the number back with everything else), the signed PDF is rendered and stored, the
+request becomes issued, and ``request.status_changed`` + ``document.issued`` are queued for the
+kiosk. Of two clerks approving at once, the second finds the version changed and gets a conflict.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .db import utc_now, write
+from .db.schema import documents, outgoing_counters
+from .errors import InvalidInputError
+from .users import get_user
+from .workflow import get_request, queue_record, set_fee, transition
+
+
+def _clerk(conn: Connection, user_name: str) -> dict:
+    user = get_user(conn, user_name)
+    if user["role"] not in ("clerk", "admin"):
+        raise InvalidInputError(f"{user_name} is an {user['role']}: only clerks decide requests.")
+    return user
+
+
+def _audit(conn, actor, action, subject, details=None):
+    from . import audit_hook
+
+    audit_hook(conn, actor, action, subject, details)
+
+
+def start_review(engine: Engine, reference: str, user_name: str) -> dict:
+    with write(engine) as conn:
+        _clerk(conn, user_name)
+        request = get_request(conn, reference, for_update=True)
+        return transition(conn, request, "in_review", user_name, "clerk")
+
+
+def _reviewing(conn: Connection, reference: str, user_name: str, expected_version=None) -> dict:
+    """The request, moved into review first if it was only received."""
+    request = get_request(conn, reference, for_update=True)
+    if expected_version is not None and request["version"] != expected_version:
+        from .errors import ConcurrentChangeError
+
+        raise ConcurrentChangeError(
+            f"Request {reference} was changed by someone else meanwhile; reload and decide again."
+        )
+    if request["status"] == "received":
+        request = transition(conn, request, "in_review", user_name, "clerk", notify=False)
+    return request
+
+
+def reject(engine: Engine, reference: str, reason: str, user_name: str, expected_version=None):
+    if not reason or not reason.strip():
+        raise InvalidInputError("A rejection needs a reason the villager can read.")
+    with write(engine) as conn:
+        _clerk(conn, user_name)
+        request = _reviewing(conn, reference, user_name, expected_version)
+        request = transition(conn, request, "rejected", user_name, "clerk", reason=reason.strip())
+        _audit(conn, user_name, "request.rejected", reference, {"reason": reason.strip()})
+        return request
+
+
+def ask(engine: Engine, reference: str, question: str, user_name: str, expected_version=None):
+    """needs_info: the clerk's question travels to the kiosk; the answer comes back as a record."""
+    if not question or not question.strip():
+        raise InvalidInputError("Write the question the villager should answer.")
+    with write(engine) as conn:
+        _clerk(conn, user_name)
+        request = _reviewing(conn, reference, user_name, expected_version)
+        return transition(
+            conn,
+            request,
+            "needs_info",
+            user_name,
+            "clerk",
+            reason=question.strip(),
+            question=question.strip(),
+        )
+
+
+def cancel(engine: Engine, reference: str, reason: str, user_name: str) -> dict:
+    with write(engine) as conn:
+        _clerk(conn, user_name)
+        request = get_request(conn, reference, for_update=True)
+        return transition(conn, request, "cancelled", user_name, "clerk", reason=reason)
+
+
+def record_fee(
+    engine: Engine,
+    reference: str,
+    status: str,
+    method=None,
+    receipt_number=None,
+    user_name: str = "system",
+) -> dict:
+    with write(engine) as conn:
+        request = get_request(conn, reference, for_update=True)
+        request = set_fee(conn, request, status, method, receipt_number, user_name)
+        if request["kiosk_id"]:
+            queue_record(
+                conn,
+                request["kiosk_id"],
+                "request.fee_changed",
+                {
+                    "reference": reference,
+                    "fee": {"status": status, "method": method, "receipt_number": receipt_number},
+                    "by": user_name,
+                    "at": utc_now(),
+                },
+            )
+        return request
+
+
+def next_outgoing_number(conn: Connection, year: int) -> tuple[int, str]:
+    """Take the next outgoing number of ``year``; the UPDATE holds the counter's row lock until
+    the transaction ends, so concurrent issuers queue and a rollback leaves no gap."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(outgoing_counters)
+        .values(year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
+    seq = conn.execute(
+        update(outgoing_counters)
+        .where(outgoing_counters.c.year == year)
+        .values(last=outgoing_counters.c.last + 1)
+        .returning(outgoing_counters.c.last)
+    ).scalar_one()
+    return seq, f"{year}-{seq:06d}"
+
+
+def approve(engine: Engine, reference: str, user_name: str, expected_version=None, home=None):
+    """Approve the request and issue its document; the request (now issued) and the document."""
+    with write(engine) as conn:
+        clerk = _clerk(conn, user_name)
+        request = _reviewing(conn, reference, user_name, expected_version)
+        request = transition(conn, request, "approved", user_name, "clerk", notify=False)
+        now = datetime.now(UTC)
+        seq, number = next_outgoing_number(conn, now.year)
+        pdf, statement = _render(conn, request, number, now, clerk, home)
+        sha = hashlib.sha256(pdf).hexdigest()
+        issued_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        conn.execute(
+            insert(documents).values(
+                number=number,
+                year=now.year,
+                seq=seq,
+                reference=reference,
+                pdf=pdf,
+                sha256=sha,
+                statement=statement,
+                issued_at=issued_at,
+                issued_by=user_name,
+            )
+        )
+        request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
+        if request["kiosk_id"]:
+            queue_record(
+                conn,
+                request["kiosk_id"],
+                "document.issued",
+                {
+                    "reference": reference,
+                    "number": number,
+                    "issued_at": issued_at,
+                    "sha256": sha,
+                    "pdf_b64": base64.b64encode(pdf).decode(),
+                },
+            )
+        _audit(conn, user_name, "document.issued", number, {"reference": reference, "sha256": sha})
+        return request, {"number": number, "sha256": sha, "issued_at": issued_at}
+
+
+def get_document(conn: Connection, number: str) -> dict | None:
+    row = conn.execute(select(documents).where(documents.c.number == number)).mappings().first()
+    return dict(row) if row else None
+
+
+def _render(conn, request: dict, number: str, now: datetime, clerk: dict, home):
+    """(pdf bytes, QR statement) from central_api.documents, or a plain unsigned PDF if that
+    package is not installed yet."""
+    fields = json.loads(request["fields"]) if isinstance(request["fields"], str) else {}
+    data = {**request, "fields": fields}
+    from .records import find_service
+
+    service = find_service(conn, request["service"]) or {"id": request["service"]}
+    try:
+        from .documents import issue_pdf
+    except ImportError:
+        return _plain_pdf(number, data, now), None
+    result = issue_pdf(
+        home=home,
+        number=number,
+        issued_on=now.date(),
+        service=service,
+        request=data,
+        official=clerk["name"],
+    )
+    if isinstance(result, tuple):
+        return bytes(result[0]), result[1] if len(result) > 1 else None
+    if isinstance(result, dict):
+        return bytes(result["pdf"]), result.get("statement")
+    return bytes(getattr(result, "pdf", result)), getattr(result, "statement", None)
+
+
+def _plain_pdf(number: str, request: dict, now: datetime) -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 770, f"Obshtina Lyaskovets - No {number} / {now.date().isoformat()}")
+    page.drawString(72, 750, f"Request {request['reference']} ({request['service']})")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

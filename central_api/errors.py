@@ -1,0 +1,77 @@
+"""Errors of the central office, one tree.
+
+::
+
+    CentralError                    something a person asked for cannot be done
+    ├── NotFoundError               no such request, kiosk, user, bundle (404)
+    ├── InvalidInputError           the input is malformed or incomplete (400)
+    ├── EnrollmentError             invite token unknown, expired or used (403)
+    ├── KioskRevokedError           the kiosk was revoked (403)
+    ├── ConflictError               the state does not allow it (409)
+    │   ├── IllegalTransitionError  a request cannot go from its state to the one asked
+    │   ├── ConcurrentChangeError   someone else changed the request first
+    │   └── FeeDueError             delivery while a fee is still due
+    ├── RateLimitedError            a kiosk calls too often (429)
+    └── NotInitialisedError         ``central-api init`` has not run (503)
+
+``code`` is stable (HTTP bodies, logs); ``http_status`` is what the API answers. Errors of the
+protocol library (``sync.SyncError``) keep their own codes and statuses.
+"""
+
+from __future__ import annotations
+
+
+class CentralError(Exception):
+    code = "central_error"
+    http_status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(CentralError):
+    code = "not_found"
+    http_status = 404
+
+
+class InvalidInputError(CentralError):
+    code = "invalid_input"
+    http_status = 400
+
+
+class EnrollmentError(CentralError):
+    code = "enrollment_refused"
+    http_status = 403
+
+
+class KioskRevokedError(CentralError):
+    code = "kiosk_revoked"
+    http_status = 403
+
+
+class ConflictError(CentralError):
+    code = "conflict"
+    http_status = 409
+
+
+class IllegalTransitionError(ConflictError):
+    code = "illegal_transition"
+
+
+class ConcurrentChangeError(ConflictError):
+    code = "concurrent_change"
+
+
+class FeeDueError(ConflictError):
+    code = "fee_due"
+
+
+class RateLimitedError(CentralError):
+    code = "rate_limited"
+    http_status = 429
+
+
+class NotInitialisedError(CentralError):
+    code = "not_initialised"
+    http_status = 503

@@ -1,0 +1,226 @@
+"""Request states and the transitions between them, checked on the server.
+
+::
+
+    received → in_review → approved → issued → printed → delivered
+                    │   ↘ rejected
+                    ↓
+                needs_info → in_review (when the answer arrives)
+    and from any open state: cancelled
+
+A transition is a conditional ``UPDATE ... WHERE version = :seen``: of two clerks deciding the same
+request at once one wins and the other gets :class:`ConcurrentChangeError`. Every transition
+writes a ``request_events`` row (who, when, via kiosk | clerk | system, why); transitions made at
+the office travel to the request's kiosk as a ``request.status_changed`` record.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import Connection, insert, select, update
+
+from .db import lock, utc_now
+from .db.schema import outbound_records, request_events, requests
+from .errors import (
+    ConcurrentChangeError,
+    FeeDueError,
+    IllegalTransitionError,
+    InvalidInputError,
+    NotFoundError,
+)
+
+STATES = (
+    "received",
+    "in_review",
+    "needs_info",
+    "approved",
+    "rejected",
+    "issued",
+    "printed",
+    "delivered",
+    "cancelled",
+)
+TRANSITIONS = {
+    "received": {"in_review", "cancelled"},
+    "in_review": {"approved", "rejected", "needs_info", "cancelled"},
+    "needs_info": {"in_review", "rejected", "cancelled"},
+    "approved": {"issued", "cancelled"},
+    "issued": {"printed"},
+    "printed": {"delivered"},
+    "rejected": set(),
+    "delivered": set(),
+    "cancelled": set(),
+}
+VIAS = ("kiosk", "clerk", "system")
+FEE_STATUSES = ("due", "paid", "exempt")
+
+
+def get_request(conn: Connection, reference: str, for_update: bool = False) -> dict:
+    query = select(requests).where(requests.c.reference == reference)
+    row = conn.execute(lock(query, conn) if for_update else query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"No request {reference!r}: check the reference number.")
+    return dict(row)
+
+
+def check_transition(current: str, target: str, reference: str = "") -> None:
+    if target not in STATES:
+        raise InvalidInputError(f"Unknown status {target!r}: one of {', '.join(STATES)}.")
+    if target not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(TRANSITIONS[current])) or "nothing (it is closed)"
+        raise IllegalTransitionError(
+            f"Request {reference} is {current}; it cannot become {target}. "
+            f"From {current} it can go to: {allowed}."
+        )
+
+
+def transition(
+    conn: Connection,
+    request: dict,
+    target: str,
+    actor: str,
+    via: str,
+    reason: str | None = None,
+    record_id: str | None = None,
+    notify: bool | None = None,
+    **changes,
+) -> dict:
+    """Move ``request`` (as read, with its version) to ``target``; the updated row.
+
+    ``changes`` are other columns to set in the same UPDATE. ``notify`` (default: unless the
+    kiosk itself made the change) queues a ``request.status_changed`` record for the kiosk.
+    """
+    if via not in VIAS:
+        raise InvalidInputError(f"Unknown channel {via!r}.")
+    reference = request["reference"]
+    check_transition(request["status"], target, reference)
+    if target == "delivered" and request["fee_status"] == "due":
+        raise FeeDueError(
+            f"The fee for {reference} is still due: take the payment (or record the exemption) "
+            "before handing over the document."
+        )
+    now = utc_now()
+    result = conn.execute(
+        update(requests)
+        .where(requests.c.id == request["id"], requests.c.version == request["version"])
+        .values(status=target, version=request["version"] + 1, updated_at=now, **changes)
+    )
+    if result.rowcount != 1:
+        raise ConcurrentChangeError(
+            f"Request {reference} was changed by someone else a moment ago; "
+            "reload it and decide again."
+        )
+    conn.execute(
+        insert(request_events).values(
+            request_id=request["id"],
+            at=now,
+            from_status=request["status"],
+            to_status=target,
+            actor=actor,
+            via=via,
+            reason=reason,
+            record_id=record_id,
+        )
+    )
+    updated = {**request, **changes, "status": target, "version": request["version"] + 1}
+    updated["updated_at"] = now
+    if (via != "kiosk" if notify is None else notify) and request.get("kiosk_id"):
+        body = {"reference": reference, "status": target, "by": actor, "via": via, "at": now}
+        if reason:
+            body["reason"] = reason
+        if target == "needs_info" and changes.get("question"):
+            body["question"] = changes["question"]
+        queue_record(conn, request["kiosk_id"], "request.status_changed", body)
+    return updated
+
+
+def set_fee(
+    conn: Connection,
+    request: dict,
+    status: str,
+    method: str | None = None,
+    receipt_number: str | None = None,
+    actor: str = "system",
+) -> dict:
+    """Record the fee as due, paid (with the way and the cash-receipt number) or exempt."""
+    if status not in FEE_STATUSES:
+        raise InvalidInputError(f"Unknown fee status {status!r}: one of {', '.join(FEE_STATUSES)}.")
+    if status == "paid" and not (method and receipt_number):
+        raise InvalidInputError("A paid fee needs the way of payment and the cash-receipt number.")
+    result = conn.execute(
+        update(requests)
+        .where(requests.c.id == request["id"], requests.c.version == request["version"])
+        .values(
+            fee_status=status,
+            fee_method=method if status == "paid" else None,
+            fee_receipt_number=receipt_number if status == "paid" else None,
+            version=request["version"] + 1,
+            updated_at=utc_now(),
+        )
+    )
+    if result.rowcount != 1:
+        raise ConcurrentChangeError(f"Request {request['reference']} changed meanwhile; retry.")
+    return get_request(conn, request["reference"])
+
+
+def events(conn: Connection, request: dict) -> list[dict]:
+    rows = conn.execute(
+        select(request_events)
+        .where(request_events.c.request_id == request["id"])
+        .order_by(request_events.c.id)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def queue_record(conn: Connection, kiosk_id: str, record_type: str, body: dict) -> str:
+    """Queue one central → kiosk record; it leaves in the kiosk's next downlink bundle."""
+    record_id = str(uuid.uuid4())
+    now = utc_now()
+    record = {"id": record_id, "type": record_type, "at": now, "body": body}
+    conn.execute(
+        insert(outbound_records).values(
+            kiosk_id=kiosk_id,
+            record_id=record_id,
+            type=record_type,
+            record=json.dumps(record, ensure_ascii=False, sort_keys=True),
+            created_at=now,
+        )
+    )
+    return record_id
+
+
+def describe(request: dict) -> dict:
+    """The JSON a script or the kiosk sees of a request."""
+    return {
+        "reference": request["reference"],
+        "service": request["service"],
+        "tier": request["tier"],
+        "village": request["village"],
+        "kiosk_id": request["kiosk_id"],
+        "status": request["status"],
+        "due_date": request["due_date"],
+        "created_at": request["created_at"],
+        "submitted_at": request["submitted_at"],
+        "updated_at": request["updated_at"],
+        "fee": {
+            "status": request["fee_status"],
+            "method": request["fee_method"],
+            "receipt_number": request["fee_receipt_number"],
+        },
+        "question": request["question"],
+        "answer": request["answer"],
+        "document_number": request["document_number"],
+    }
+
+
+def list_requests(conn: Connection, status: str | None = None) -> list[dict]:
+    """Requests, overdue and soonest-due first."""
+    query = select(requests)
+    if status:
+        if status not in STATES:
+            raise InvalidInputError(f"Unknown status {status!r}: one of {', '.join(STATES)}.")
+        query = query.where(requests.c.status == status)
+    query = query.order_by(requests.c.due_date.is_(None), requests.c.due_date, requests.c.id)
+    return [describe(dict(row)) for row in conn.execute(query).mappings()]
