@@ -5,8 +5,9 @@ fsynced first, so a committed row always has its file); printing happens after t
 the ``documents`` rows not yet printed, so a crash between the two only delays the print.
 Each print queues a ``request.printed`` event for central.
 
-Printing goes through ``printing.print_document`` (CUPS queue ``KIOSK_PRINTER``, else a copy in
-``$KIOSK_HOME/printed/``); while that package is not installed, a local copy stands in.
+Printing goes through the ``printing`` package: ``print_document`` to the CUPS queue
+``KIOSK_PRINTER`` (spooling in ``$KIOSK_HOME/spool/`` when CUPS is away), or, without a printer,
+``print_to_folder`` into ``$KIOSK_HOME/printed/``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import binascii
 import hashlib
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from sync import RecordRefused
@@ -62,18 +64,38 @@ def store_issued_document(config: KioskConfig, store: KioskStore, body: dict) ->
     return "applied"
 
 
-def print_pdf(config: KioskConfig, pdf_path: Path, title: str) -> str:
-    """Send a PDF to the kiosk's printer; returns where it went (queue name or file path)."""
+@dataclass(frozen=True)
+class PrintResult:
+    """``state``: printed | pending (in CUPS, not finished) | spooled (kept to print later) |
+    failed. Only ``printed`` is reported to central as ``request.printed``."""
+
+    state: str
+    where: str
+    message: str = ""
+
+
+def print_pdf(
+    config: KioskConfig, pdf_path: Path, title: str, reprint: bool = False, metadata=None
+):
+    """Hand a PDF to the kiosk's printer: the CUPS queue ``config.printer``, or, without one,
+    a copy in ``$KIOSK_HOME/printed/``. Returns a :class:`PrintResult`; raises the printing
+    package's ``PrintError`` (or OSError) when the file cannot be handed over at all."""
     try:
-        from printing import print_document
-    except ImportError:
-        print_document = None
-    if print_document is not None:
-        result = print_document(
-            pdf_path, printer=config.printer, fallback_dir=config.printed_dir, title=title
+        import printing
+    except ImportError:  # pragma: no cover - the printing package ships with the kiosk
+        printing = None
+    if config.printer and printing is not None:
+        outcome = printing.print_document(
+            pdf_path,
+            printer=config.printer,
+            spool_dir=config.spool_dir,
+            title=title,
+            reprint=reprint,
+            metadata=metadata or {},
         )
-        return str(result)
-    # Stand-in until the printing package lands: the "printer" is a folder.
+        return PrintResult(outcome.status, str(outcome.path), outcome.message.get("en", ""))
+    if printing is not None:
+        return PrintResult("printed", str(printing.print_to_folder(pdf_path, config.printed_dir)))
     config.printed_dir.mkdir(parents=True, exist_ok=True)
     target = config.printed_dir / pdf_path.name
     counter = 1
@@ -81,36 +103,57 @@ def print_pdf(config: KioskConfig, pdf_path: Path, title: str) -> str:
         counter += 1
         target = config.printed_dir / f"{pdf_path.stem}-{counter}{pdf_path.suffix}"
     shutil.copyfile(pdf_path, target)
-    return str(target)
+    return PrintResult("printed", str(target))
 
 
 def _print_errors() -> tuple[type[BaseException], ...]:
     try:
         from printing import PrintError
-    except ImportError:
+    except ImportError:  # pragma: no cover
         return (OSError,)
     return (PrintError, OSError)
 
 
+def _message_of(exc: BaseException) -> str:
+    message = getattr(exc, "message", None)
+    if isinstance(message, dict):
+        return message.get("en") or str(exc)
+    return message or str(exc)
+
+
 def print_stored_document(
     config: KioskConfig, store: KioskStore, document: dict, reprint: bool = False
-) -> str:
-    """Print one stored document and queue ``request.printed``; DocumentError if it fails."""
+) -> PrintResult:
+    """Print one stored document; queue ``request.printed`` once it is on paper.
+
+    Raises :class:`DocumentError` when the file is missing or the printer refused it; a
+    ``pending`` or ``spooled`` result is kept as the document's print state (the printing
+    package finishes it) and is not retried here, so nothing prints twice.
+    """
     path = Path(document["path"])
     if not path.is_file():
         raise DocumentError(
             f"The file of document {document['number']} is missing ({path}); ask central to "
             "resend it."
         )
+    metadata = {"reference": document["reference"], "number": document["number"]}
+    title = f"{document['reference']} {document['number']}"
     try:
-        where = print_pdf(config, path, title=f"{document['reference']} {document['number']}")
+        result = print_pdf(config, path, title=title, reprint=reprint, metadata=metadata)
     except _print_errors() as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        store.mark_print_failed(document["number"], message)
+        store.mark_print_state(document["number"], "failed", _message_of(exc))
         raise DocumentError(
-            f"Document {document['number']} did not print: {message}. It is kept; "
+            f"Document {document['number']} did not print: {_message_of(exc)} It is kept; "
             "check the printer and reprint from the staff panel."
         ) from exc
+    if result.state != "printed":
+        store.mark_print_state(document["number"], result.state, result.message)
+        if result.state == "failed":
+            raise DocumentError(
+                f"Document {document['number']} did not print: {result.message} It is kept; "
+                "check the printer and reprint from the staff panel."
+            )
+        return result
     with store.transaction():
         store.mark_printed(document["number"])
         store.add_event(
@@ -126,13 +169,13 @@ def print_stored_document(
         request = store.request(document["reference"])
         if request and request["status"] == "issued":
             store.update_request(document["reference"], status="printed")
-    return where
+    return result
 
 
 def print_pending_documents(config: KioskConfig, store: KioskStore) -> tuple[list[str], list[str]]:
     """Print every stored document not printed yet: (numbers printed, error messages)."""
     printed, errors = [], []
-    for document in store.documents(unprinted=True):
+    for document in store.documents(to_print=True):
         try:
             print_stored_document(config, store, document)
             printed.append(document["number"])

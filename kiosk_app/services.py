@@ -104,6 +104,8 @@ class ReadyDocument:
     received_at: str
     printed_at: str | None
     print_count: int
+    print_state: str | None  # printed | pending | spooled | failed | None (not yet tried)
+    last_print_error: str | None
     fee_status: str | None
 
     def to_json(self) -> dict:
@@ -282,6 +284,8 @@ def _ready(document: dict, request: dict) -> ReadyDocument:
         received_at=document["received_at"],
         printed_at=document["printed_at"],
         print_count=document["print_count"],
+        print_state=document.get("print_state"),
+        last_print_error=document.get("last_print_error"),
         fee_status=(request.get("fee") or {}).get("status"),
     )
 

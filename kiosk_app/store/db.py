@@ -266,13 +266,15 @@ class KioskStore(StreamsMixin):
         rows = list(self.db.query("select * from documents where number = ?", [number]))
         return rows[0] if rows else None
 
-    def documents(self, reference: str | None = None, unprinted: bool = False) -> list[dict]:
+    def documents(self, reference: str | None = None, to_print: bool = False) -> list[dict]:
+        """Documents (of one request), oldest first; ``to_print``: never handed to the printer
+        or the last attempt failed."""
         sql, clauses, params = "select * from documents", [], []
         if reference:
             clauses.append("reference = ?")
             params.append(reference)
-        if unprinted:
-            clauses.append("printed_at is null")
+        if to_print:
+            clauses.append("printed_at is null and coalesce(print_state, 'failed') = 'failed'")
         if clauses:
             sql += " where " + " and ".join(clauses)
         return list(self.db.query(sql + " order by rowid", params))
@@ -280,14 +282,17 @@ class KioskStore(StreamsMixin):
     def mark_printed(self, number: str) -> None:
         self.db.execute(
             "update documents set printed_at = coalesce(printed_at, ?), "
-            "print_count = print_count + 1, last_print_error = null where number = ?",
+            "print_count = print_count + 1, last_print_error = null, print_state = 'printed' "
+            "where number = ?",
             [utc_now(), number],
         )
 
-    def mark_print_failed(self, number: str, error: str) -> None:
+    def mark_print_state(self, number: str, state: str, message: str = "") -> None:
+        """pending / spooled / failed, with the printer's words for staff."""
         with self.db.atomic():
             self.db.execute(
-                "update documents set last_print_error = ? where number = ?", [error, number]
+                "update documents set print_state = ?, last_print_error = ? where number = ?",
+                [state, message or None, number],
             )
 
     # -- catalogue -----------------------------------------------------------------------

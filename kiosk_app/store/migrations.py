@@ -108,3 +108,10 @@ def initial(db: Database) -> None:
         pk="id",
         not_null={"record_id", "direction", "reason", "at"},
     )
+
+
+@migrations(name="0002_document_print_state")
+def document_print_state(db: Database) -> None:
+    # printed | pending | spooled | failed: what the printing package made of the last attempt,
+    # so a job still in CUPS or in the spool is not sent a second time.
+    db["documents"].add_column("print_state", str)

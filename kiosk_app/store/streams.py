@@ -62,6 +62,11 @@ class StreamsMixin:
         rows = list(self.db.query("select * from outbound_bundles where seq = ?", [seq]))
         return OutboundBundle(**rows[0]) if rows else None
 
+    def outbound_bundle_delivered_count(self) -> int:
+        return self.db.execute(
+            "select count(*) from outbound_bundles where delivered_at is not null"
+        ).fetchone()[0]
+
     def undelivered_bundles(self) -> list[OutboundBundle]:
         """Sealed bundles without a verified receipt, oldest first."""
         return [

@@ -1,0 +1,222 @@
+"""`kiosk-app`: the kiosk's command line. Data lives under $KIOSK_HOME (default ./var/kiosk).
+
+Each command parses its options, makes one call into :mod:`kiosk_app.services` (or enrollment),
+and prints the answer; domain errors become one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from pathlib import Path
+
+import click
+
+from sync import SyncError
+
+from . import services
+from .config import KioskConfig
+from .errors import KioskError
+
+
+def _fail_cleanly(function):
+    """Turn the kiosk's and the protocol's errors into one clear line on stderr."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (KioskError, SyncError) as exc:
+            raise click.ClickException(" ".join(exc.message.split())) from exc
+
+    return wrapper
+
+
+def _echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+pass_config = click.make_pass_decorator(KioskConfig)
+
+
+@click.group()
+@click.version_option(package_name="village-info-centres")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """The village information centre's kiosk (data under $KIOSK_HOME)."""
+    ctx.obj = KioskConfig.from_env()
+
+
+@cli.command()
+@click.option("--central", "central_url", required=True, help="Central's address, e.g. https://…")
+@click.option("--token", required=True, help="The one-time invite token from the central office.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_config
+@_fail_cleanly
+def enroll(config: KioskConfig, central_url: str, token: str, as_json: bool) -> None:
+    """Make this kiosk's keys, enroll with central and pin central's key."""
+    from .enrollment import enroll as do_enroll
+
+    result = do_enroll(config, central_url, token)
+    if as_json:
+        _echo_json(result.to_json())
+        return
+    click.echo(f"Enrolled as {result.kiosk_id} (village {result.village}).")
+    click.echo(f"Central's fingerprint (compare with the office): {result.central_fingerprint}")
+    click.echo(f"This kiosk's fingerprint: {result.kiosk_fingerprint}")
+    click.echo(result.kiosk_id)
+
+
+@cli.command("services")
+@click.option("--json", "as_json", is_flag=True, help="Print the services as a JSON array.")
+@pass_config
+@_fail_cleanly
+def services_command(config: KioskConfig, as_json: bool) -> None:
+    """List the services of the catalogue and their fields."""
+    summaries = services.service_summaries(config)
+    if as_json:
+        _echo_json(summaries)
+        return
+    for service in summaries:
+        fields = ", ".join(
+            field["name"] + ("*" if field["required"] else "") for field in service["fields"]
+        )
+        click.echo(f"{service['id']}: {fields}")
+
+
+def _parse_fields(pairs: tuple[str, ...]) -> dict:
+    fields = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--field")
+        fields[name.strip()] = value
+    return fields
+
+
+@cli.command()
+@click.argument("service_id", metavar="SERVICE")
+@click.option("--field", "field_pairs", multiple=True, metavar="NAME=VALUE", help="A field.")
+@click.option("--tier", default=None, help="ordinary, fast or express.")
+@click.option("--staff-id", default=None, help="Staff member who checked the identity card.")
+@click.option("--id-document-number", default=None, help="Number of the identity card seen.")
+@click.option("--fee", "fee_status", type=click.Choice(["due", "paid", "exempt"]), default="due")
+@click.option("--fee-receipt", default=None, help="Cash-receipt number when the fee is paid.")
+@click.option("--json", "as_json", is_flag=True, help="Print {reference, status} as JSON.")
+@pass_config
+@_fail_cleanly
+def submit(
+    config, service_id, field_pairs, tier, staff_id, id_document_number, fee_status, fee_receipt,
+    as_json,
+):  # fmt: skip
+    """Queue a request (works offline); prints its reference number as the last line."""
+    fields = _parse_fields(field_pairs)
+    staff = None
+    if staff_id:
+        staff = {"staff_id": staff_id, "id_document_number": id_document_number}
+    fee = {"status": fee_status}
+    if fee_status == "paid":
+        fee["method"] = "cash"
+        if fee_receipt:
+            fee["receipt_number"] = fee_receipt
+    reference = services.submit_request(config, service_id, fields, staff=staff, fee=fee, tier=tier)
+    if as_json:
+        _echo_json({"reference": reference, "status": "queued"})
+        return
+    click.echo("Request queued; it goes to central at the next exchange.")
+    click.echo(reference)
+
+
+@cli.command("sync")
+@click.option("--json", "as_json", is_flag=True, help="Print the exchange's report as JSON.")
+@pass_config
+@_fail_cleanly
+def sync_command(config: KioskConfig, as_json: bool) -> None:
+    """One full exchange with central: upload, receipts, downlink, printing."""
+    report = services.sync_now(config)
+    if as_json:
+        _echo_json(report.to_json())
+        return
+    click.echo(
+        f"Sent {len(report.uploaded)} bundle(s) ({report.delivered_events} event(s) delivered); "
+        f"received {report.downlink_bundles} bundle(s) ({report.applied} record(s) applied, "
+        f"{report.quarantined} quarantined); printed {len(report.printed)} document(s)."
+    )
+    for error in report.print_errors:
+        click.echo(f"Printing problem: {error}", err=True)
+
+
+@cli.command()
+@click.argument("reference", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_config
+@_fail_cleanly
+def status(config: KioskConfig, reference: str | None, as_json: bool) -> None:
+    """Show one request's status, or all requests (no personal data)."""
+    if reference:
+        found = services.request_status(config, reference)
+        if as_json:
+            _echo_json(found.to_json())
+        else:
+            click.echo(f"{found.reference}: {found.status}")
+        return
+    rows = services.list_requests(config)
+    queue = services.queue_state(config)
+    if as_json:
+        _echo_json([row.to_json() for row in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.reference}  {row.service}  {row.status}")
+    click.echo(f"Waiting for central: {queue.queue_depth} event(s).")
+
+
+@cli.group()
+def bundle() -> None:
+    """Carry bundles on a USB stick."""
+
+
+@bundle.command("export")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@pass_config
+@_fail_cleanly
+def bundle_export(config: KioskConfig, out_dir: Path) -> None:
+    """Write every unsent bundle and receipt into DIR (e.g. the USB stick)."""
+    for path in services.export_bundles(config, out_dir):
+        click.echo(str(path))
+
+
+@bundle.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the import's report as JSON.")
+@pass_config
+@_fail_cleanly
+def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
+    """Import central's bundle (.vcb) or receipt (.vcr), or a folder of them."""
+    report = services.import_bundles(config, path)
+    if as_json:
+        _echo_json(report.to_json())
+        return
+    click.echo(
+        f"Imported {report.files} file(s): {report.bundles_applied} bundle(s) applied, "
+        f"{report.bundles_replayed} already held, {report.receipts_accepted} receipt(s) "
+        f"accepted; printed {len(report.printed)} document(s)."
+    )
+
+
+@cli.command()
+@click.option("--windowed", is_flag=True, help="A window instead of full screen (development).")
+@pass_config
+def run(config: KioskConfig, windowed: bool) -> None:
+    """Start the touchscreen application."""
+    try:
+        from . import gui
+    except ImportError as exc:
+        raise click.ClickException(f"The kiosk's screens are not installed ({exc}).") from exc
+    if "windowed" in inspect.signature(gui.main).parameters:
+        raise SystemExit(gui.main(config, windowed=windowed))
+    raise SystemExit(gui.main(config))
+
+
+def main() -> None:
+    cli(prog_name="kiosk-app")

@@ -1,0 +1,130 @@
+"""Carrying bundles on a USB stick: the same bytes as over HTTP, as files.
+
+Export writes every undelivered kiosk -> central bundle (``<kiosk>-to-central-<seq>.vcb``) and
+every receipt for central's bundles that central has not acknowledged yet
+(``central-to-<kiosk>-<seq>.vcr``). Import takes central's bundles (``.vcb``) and central's
+receipts for the kiosk's bundles (``.vcr``), a file or a whole folder, in sequence order.
+Importing the same file twice is harmless: a bundle is a replay, a receipt is already held.
+Nothing is marked delivered on export: only a receipt that verifies does that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sync import SyncError
+from sync.transport import (
+    BUNDLE_SUFFIX,
+    RECEIPT_SUFFIX,
+    bundle_file_name,
+    receipt_file_name,
+    sort_key,
+    write_atomically,
+)
+
+from .config import KioskConfig
+from .documents import print_pending_documents
+from .errors import KioskError
+from .exchange import ExchangeReport, accept_receipt, apply_inbound, load_party, seal_pending
+from .services import store_for
+
+Progress = Callable[[int, int], None] | None
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    bundles_applied: int = 0
+    bundles_replayed: int = 0
+    receipts_accepted: int = 0
+    receipts_already_held: int = 0
+    delivered_events: int = 0
+    applied: int = 0
+    quarantined: int = 0
+    printed: list[str] = field(default_factory=list)
+    print_errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def export_bundles(config: KioskConfig, out_dir: Path, progress: Progress = None) -> list[Path]:
+    """Seal what is pending and write the outbox and unsent receipts to ``out_dir``."""
+    written = []
+    with store_for(config) as store:
+        party = load_party(config, store)
+        seal_pending(store, party)
+        central = party.central.party_id
+        files = [
+            (out_dir / bundle_file_name(party.kiosk_id, central, bundle.seq), bundle.data)
+            for bundle in store.undelivered_bundles()
+        ] + [
+            (out_dir / receipt_file_name(central, party.kiosk_id, entry.seq), entry.receipt)
+            for entry in store.unsent_receipts(central)
+        ]
+        for done, (path, data) in enumerate(files, start=1):
+            try:
+                if not (path.is_file() and path.read_bytes() == data):
+                    write_atomically(path, data)
+            except OSError as exc:
+                raise KioskError(
+                    f"Could not write {path.name} to {out_dir} ({exc.strerror or exc}): check "
+                    "that the USB stick is inserted, writable and not full."
+                ) from exc
+            written.append(path)
+            if progress:
+                progress(done, len(files))
+    return written
+
+
+def files_to_import(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = [
+            child
+            for child in path.iterdir()
+            if child.is_file() and child.suffix in (BUNDLE_SUFFIX, RECEIPT_SUFFIX)
+        ]
+        return sorted(found, key=sort_key)
+    if not path.is_file():
+        raise KioskError(f"There is no file {path}: check the USB stick and the name.")
+    return [path]
+
+
+def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> ImportReport:
+    """Import one .vcb/.vcr file, or every one in a folder, oldest sequence first."""
+    files = files_to_import(path)
+    report = ImportReport()
+    exchange = ExchangeReport()
+    with store_for(config) as store:
+        party = load_party(config, store)
+        for done, file in enumerate(files, start=1):
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                raise KioskError(f"Could not read {file} ({exc.strerror or exc}).") from exc
+            try:
+                if file.suffix == RECEIPT_SUFFIX:
+                    before = store.outbound_bundle_delivered_count()
+                    delivered = accept_receipt(store, party, data)
+                    if store.outbound_bundle_delivered_count() > before:
+                        report.receipts_accepted += 1
+                        report.delivered_events += delivered
+                    else:
+                        report.receipts_already_held += 1
+                else:
+                    received = apply_inbound(config, store, party, data, exchange)
+                    if received.replayed:
+                        report.bundles_replayed += 1
+                    else:
+                        report.bundles_applied += 1
+            except SyncError as exc:
+                exc.message = f"{file.name}: {exc.message}"
+                raise
+            report.files += 1
+            if progress:
+                progress(done, len(files))
+        report.applied, report.quarantined = exchange.applied, exchange.quarantined
+        report.printed, report.print_errors = print_pending_documents(config, store)
+    return report
