@@ -1,0 +1,68 @@
+"""Receipts: the reference, Bulgarian text and a QR that decodes, on A4 and 80 mm rolls."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date, datetime
+
+import pytest
+
+from printing import Receipt, receipt_media, render_receipt
+
+RECEIPT = Receipt(
+    reference="DZH1-00042",
+    service="Удостоверение за постоянен адрес",
+    service_en="Permanent address certificate",
+    village="Джулюница",
+    village_en="Dzhulyunitsa",
+    issued_at=datetime(2026, 11, 25, 9, 30),
+    expected_date=date(2026, 11, 28),
+)
+
+
+def run(*args: str) -> str:
+    return subprocess.run(list(args), capture_output=True, text=True, check=True, timeout=30).stdout
+
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils not installed (make test installs it)"
+)
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", ["a4", "thermal80"])
+def test_the_receipt_reads_back_the_reference_and_bulgarian_text(tmp_path, layout):
+    path = render_receipt(RECEIPT, tmp_path / "receipt.pdf", layout=layout)
+    text = " ".join(run("pdftotext", str(path), "-").split())
+    assert "DZH1-00042" in text
+    assert "Удостоверение за постоянен адрес" in text
+    assert "Джулюница" in text and "28.11.2026" in text and "25.11.2026 09:30" in text
+    assert text.index("Разписка") < text.index("Receipt")  # Bulgarian first
+
+
+@needs_poppler
+def test_the_thermal_receipt_is_80_mm_wide_and_as_tall_as_its_content(tmp_path):
+    path = render_receipt(RECEIPT, tmp_path / "receipt.pdf", layout="thermal80")
+    size = run("pdfinfo", str(path)).split("Page size:")[1].split()
+    width, height = float(size[0]), float(size[2])
+    assert abs(width - 80 / 25.4 * 72) < 0.1
+    assert 200 < height < 600  # fitted, not a page of A4
+    assert receipt_media(RECEIPT, "thermal80") == f"Custom.80.0x{height / 72 * 25.4:.1f}mm"
+    assert receipt_media(RECEIPT, "a4") == "A4"
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", ["a4", "thermal80"])
+def test_the_qr_code_decodes_to_the_reference(tmp_path, layout):
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg (zbar-tools) not installed: cannot decode the QR here")
+    path = render_receipt(RECEIPT, tmp_path / "receipt.pdf", layout=layout)
+    run("pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(tmp_path / "page"))
+    decoded = run("zbarimg", "--quiet", "--raw", str(tmp_path / "page.png")).split()
+    assert decoded == ["DZH1-00042"]
+
+
+def test_an_unknown_layout_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="thermal80"):
+        render_receipt(RECEIPT, tmp_path / "r.pdf", layout="a5")
