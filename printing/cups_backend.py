@@ -228,10 +228,17 @@ class CupsBackend:
 
     def restart_job(self, job_id: int) -> None:
         """Put a stopped (or aborted, if CUPS kept its file) job back in the queue."""
-        self._call(lambda conn: conn.restartJob(job_id))
+        try:
+            self._call(lambda conn: conn.restartJob(job_id))
+        except _IPPError as exc:
+            raise JobRefusedError(f"job {job_id}", _ipp_detail(exc)) from exc
 
     def cancel_job(self, job_id: int) -> None:
-        self._call(lambda conn: conn.cancelJob(job_id))
+        try:
+            self._call(lambda conn: conn.cancelJob(job_id))
+        except _IPPError as exc:
+            if not (exc.args and exc.args[0] == _IPP_NOT_FOUND):  # already gone is fine
+                raise JobRefusedError(f"job {job_id}", _ipp_detail(exc)) from exc
 
     # -- error translation ------------------------------------------------------------------
     def _translate(self, exc: Exception, printer: str) -> Exception:

@@ -185,11 +185,25 @@ class PrintQueue:
         self.jobs.append(job)
         return job
 
-    def track(self, job_id: int, pdf_path: os.PathLike | str, *, title: str, **kw) -> TrackedJob:
+    def track(
+        self,
+        job_id: int,
+        pdf_path: os.PathLike | str,
+        *,
+        title: str,
+        reprint: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> TrackedJob:
         """Resume following a job submitted earlier (for example by a timed-out print_document)."""
-        job = TrackedJob(path=Path(pdf_path), title=title, options={}, job_id=job_id, attempts=1)
-        job.reprint = bool(kw.get("reprint", False))
-        job.metadata = dict(kw.get("metadata") or {})
+        job = TrackedJob(
+            path=Path(pdf_path),
+            title=title,
+            options={},
+            reprint=reprint,
+            metadata=dict(metadata or {}),
+            job_id=job_id,
+            attempts=1,
+        )
         self.jobs.append(job)
         return job
 
@@ -211,6 +225,8 @@ class PrintQueue:
             except CupsUnavailableError as exc:
                 # CUPS keeps its jobs on disk across restarts: wait for it, spend no attempt.
                 job.last_error = exc
+            except PrintError as exc:  # a retry refused, or the queue deleted meanwhile
+                self._finish(job, FAILED, exc)
             if job.outcome is not None:
                 finished.append(job.outcome)
                 if self.on_finished is not None:

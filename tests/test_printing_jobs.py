@@ -311,3 +311,14 @@ def test_the_public_api_is_what_it_should_be():
             "spooled_documents",
         ]
     )
+
+
+def test_a_retry_the_queue_refuses_ends_the_job_as_failed(document):
+    fake = FakeCups([[JOB_ABORTED]])
+    clock = FakeClock()
+    queue = PrintQueue("kiosk", backend=fake, backoff=(0.0,), clock=clock)
+    job = queue.submit(document, title="t")
+    fake.printers.clear()  # the queue was deleted between the attempts
+    run_until_final(queue, clock)
+    assert job.outcome.status == "failed"
+    assert isinstance(job.outcome.error, PrinterNotFoundError)
