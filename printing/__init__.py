@@ -13,15 +13,9 @@ from printing.errors import (
     PrinterNotFoundError,
     PrintError,
 )
-from printing.jobs import (
-    PrintOutcome,
-    PrintQueue,
-    flush_spool,
-    print_document,
-    print_to_folder,
-    spooled_documents,
-)
+from printing.jobs import PrintOutcome, PrintQueue
 from printing.receipts import LAYOUTS, Receipt, receipt_media, render_receipt
+from printing.spool import flush_spool, print_document, print_to_folder, spooled_documents
 from printing.status import PrinterStatus, printer_status
 
 __all__ = [

@@ -1,28 +1,21 @@
-"""Print jobs followed to the end: submit, poll until CUPS says completed, retry, or spool.
+"""Print jobs followed to the end: submitted to CUPS, polled until completed, retried.
 
 A document counts as printed only when its CUPS job reached ``completed``; the caller records
-``request.printed`` from the returned :class:`PrintOutcome` (``outcome.printed``) and passes
+``request.printed`` from the :class:`PrintOutcome` (``outcome.printed``) and passes
 ``reprint=True`` for a second print of an official document, which the outcome carries back.
 
-- :func:`print_document` prints one file and waits (bounded) for the job to finish. With no
-  printer configured, or CUPS unreachable, or the queue missing, the file goes to the spool
-  folder and the outcome says so and why: nothing is lost.
-- :func:`flush_spool` prints what the spool holds once a printer is back.
-- :class:`PrintQueue` follows several jobs with a non-blocking :meth:`PrintQueue.poll`; aborted
-  jobs are sent again and stopped jobs restarted, with backoff, up to ``max_attempts``.
-- :func:`print_to_folder` copies the file into a folder: the "printer" of a kiosk without one.
+:class:`PrintQueue` follows several jobs with a non-blocking :meth:`PrintQueue.poll`; aborted
+jobs are sent again and stopped jobs restarted, with backoff, up to ``max_attempts``. A
+canceled job is someone's decision and is not retried. While CUPS is unreachable a job is
+neither given up nor charged an attempt: CUPS keeps its jobs on disk across restarts.
 
-No threads and no Qt here: the kiosk calls these from its print worker thread.
+No threads and no Qt here: the kiosk calls this from its print worker thread.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,22 +29,9 @@ from printing.cups_backend import (
     JOB_STOPPED,
     CupsBackend,
 )
-from printing.errors import (
-    CupsUnavailableError,
-    DocumentError,
-    JobFailedError,
-    PrintError,
-)
+from printing.errors import CupsUnavailableError, JobFailedError, PrintError
 
-__all__ = [
-    "PrintOutcome",
-    "PrintQueue",
-    "TrackedJob",
-    "print_document",
-    "flush_spool",
-    "spooled_documents",
-    "print_to_folder",
-]
+__all__ = ["PrintOutcome", "PrintQueue", "TrackedJob"]
 
 PRINTED = "printed"  # the CUPS job completed (or the file was copied by print_to_folder)
 PENDING = "pending"  # the job is in CUPS (held, queued, processing) and not finished yet
@@ -307,190 +287,3 @@ def _outcome(
         error=error,
         job_reasons=job.reasons,
     )
-
-
-def print_document(
-    pdf_path: os.PathLike | str,
-    *,
-    printer: str | None,
-    spool_dir: os.PathLike | str,
-    title: str,
-    copies: int = 1,
-    reprint: bool = False,
-    metadata: Mapping[str, Any] | None = None,
-    options: Mapping[str, str] | None = None,
-    backend: Any = None,
-    timeout: float = 60.0,
-    max_attempts: int = 3,
-    backoff: Sequence[float] = DEFAULT_BACKOFF,
-) -> PrintOutcome:
-    """Print ``pdf_path`` unchanged and wait up to ``timeout`` s for its job to complete.
-
-    Returns an outcome: ``printed`` (job completed), ``pending`` (still in CUPS after the
-    timeout: follow it with ``PrintQueue.track``), ``spooled`` (kept in ``spool_dir``, with the
-    reason in ``error``) or ``failed`` (``error`` is a JobFailedError). Raises DocumentError
-    only when the file itself cannot be read or kept.
-    """
-    pdf_path = Path(pdf_path)
-    if not pdf_path.is_file():
-        raise DocumentError(pdf_path, "no such file")
-    spool_args = dict(title=title, copies=copies, reprint=reprint, metadata=metadata)
-    if not printer:
-        return _spool(pdf_path, Path(spool_dir), printer=None, error=None, **spool_args)
-    queue = PrintQueue(printer, backend=backend, max_attempts=max_attempts, backoff=backoff)
-    try:
-        job = queue.submit(
-            pdf_path,
-            title=title,
-            copies=copies,
-            reprint=reprint,
-            metadata=metadata,
-            options=options,
-        )
-    except DocumentError:
-        raise
-    except PrintError as exc:  # CUPS down, queue missing, job refused: keep it for later
-        return _spool(pdf_path, Path(spool_dir), printer=printer, error=exc, **spool_args)
-    return queue.wait(job, timeout)
-
-
-# -- spool ----------------------------------------------------------------------------------
-
-
-def _safe_name(title: str) -> str:
-    cleaned = re.sub(r"[^\w.-]+", "_", title, flags=re.UNICODE).strip("._")
-    return cleaned[:60] or "document"
-
-
-def _spool(
-    pdf_path: Path,
-    spool_dir: Path,
-    *,
-    printer: str | None,
-    error: PrintError | None,
-    title: str,
-    copies: int,
-    reprint: bool,
-    metadata: Mapping[str, Any] | None,
-) -> PrintOutcome:
-    """Copy the file into the spool with a JSON sidecar; the PDF appears last, atomically."""
-    stem = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}-{_safe_name(title)}"
-    target = spool_dir / f"{stem}.pdf"
-    sidecar = {
-        "title": title,
-        "copies": int(copies),
-        "reprint": bool(reprint),
-        "metadata": dict(metadata or {}),
-        "original": str(pdf_path),
-        "spooled_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "reason": error.message["en"] if error else "no printer configured",
-    }
-    try:
-        spool_dir.mkdir(parents=True, exist_ok=True)
-        partial = spool_dir / f".{stem}.pdf.part"
-        shutil.copyfile(pdf_path, partial)
-        (spool_dir / f"{stem}.json").write_text(
-            json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        os.replace(partial, target)
-    except OSError as exc:
-        raise DocumentError(spool_dir, str(exc)) from exc
-    return PrintOutcome(
-        status=SPOOLED,
-        path=target,
-        title=title,
-        printer=printer,
-        reprint=reprint,
-        metadata=dict(metadata or {}),
-        error=error,
-    )
-
-
-def spooled_documents(spool_dir: os.PathLike | str) -> list[Path]:
-    """The spooled PDFs, oldest first."""
-    spool_dir = Path(spool_dir)
-    if not spool_dir.is_dir():
-        return []
-    return sorted(pdf for pdf in spool_dir.glob("*.pdf") if pdf.with_suffix(".json").is_file())
-
-
-def flush_spool(
-    spool_dir: os.PathLike | str,
-    *,
-    printer: str,
-    backend: Any = None,
-    timeout: float = 60.0,
-    max_attempts: int = 3,
-    backoff: Sequence[float] = DEFAULT_BACKOFF,
-) -> list[PrintOutcome]:
-    """Print the spooled documents on ``printer``, oldest first.
-
-    A document leaves the spool once CUPS holds it (``printed``, or ``pending`` inside CUPS);
-    a ``failed`` one moves to ``spool_dir/failed/``. If CUPS is unreachable or the queue is
-    missing, flushing stops and the rest stays spooled; that outcome is ``spooled`` with the error.
-    """
-    spool_dir = Path(spool_dir)
-    queue = PrintQueue(printer, backend=backend, max_attempts=max_attempts, backoff=backoff)
-    outcomes = []
-    for pdf in spooled_documents(spool_dir):
-        sidecar_path = pdf.with_suffix(".json")
-        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
-        try:
-            job = queue.submit(
-                pdf,
-                title=sidecar["title"],
-                copies=sidecar.get("copies", 1),
-                reprint=sidecar.get("reprint", False),
-                metadata=sidecar.get("metadata"),
-            )
-        except PrintError as exc:
-            outcomes.append(
-                PrintOutcome(
-                    status=SPOOLED,
-                    path=pdf,
-                    title=sidecar["title"],
-                    printer=printer,
-                    reprint=sidecar.get("reprint", False),
-                    metadata=sidecar.get("metadata", {}),
-                    error=exc,
-                )
-            )
-            break
-        outcome = queue.wait(job, timeout)
-        if outcome.status == FAILED:
-            failed_dir = spool_dir / "failed"
-            failed_dir.mkdir(exist_ok=True)
-            os.replace(sidecar_path, failed_dir / sidecar_path.name)
-            os.replace(pdf, failed_dir / pdf.name)
-        else:
-            # CUPS copied the file into its own spool on submit; ours is no longer needed.
-            pdf.unlink()
-            sidecar_path.unlink()
-        outcomes.append(outcome)
-    return outcomes
-
-
-def print_to_folder(pdf_path: os.PathLike | str, folder: os.PathLike | str) -> Path:
-    """Copy ``pdf_path`` into ``folder`` (the kiosk's stand-in printer); returns the new path.
-
-    The name is kept; an existing file of that name is never overwritten (``-2``, ``-3``...).
-    """
-    pdf_path, folder = Path(pdf_path), Path(folder)
-    if not pdf_path.is_file():
-        raise DocumentError(pdf_path, "no such file")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{pdf_path.name}.{uuid.uuid4().hex[:8]}.part"
-        shutil.copyfile(pdf_path, partial)
-        for counter in range(1, 10_000):
-            suffix = "" if counter == 1 else f"-{counter}"
-            target = folder / f"{pdf_path.stem}{suffix}{pdf_path.suffix}"
-            try:
-                os.link(partial, target)  # fails if the name exists: no overwrite, no race
-            except FileExistsError:
-                continue
-            partial.unlink()
-            return target
-        raise DocumentError(folder, "too many copies with the same name")
-    except OSError as exc:
-        raise DocumentError(folder, str(exc)) from exc
