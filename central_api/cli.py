@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from sync import SyncError
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
@@ -33,7 +33,7 @@ def friendly(command):
             return command(*args, **kwargs)
         except (CentralError, SyncError) as exc:
             raise click.ClickException(exc.message) from exc
-        except OperationalError as exc:
+        except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"The database cannot be used ({reason}): check DATABASE_URL / CENTRAL_HOME "
@@ -73,6 +73,8 @@ def init(central: Central) -> None:
     click.echo(f"Central home: {result['home']}")
     click.echo(f"Database schema: {result['schema_before'] or 'new'} -> {result['schema']}")
     click.echo(f"Central bundle key fingerprint: {result['fingerprint']}")
+    if result["document_key"]:
+        click.echo(f"Document-signing certificate: {result['document_key']}")
 
 
 @cli.command()
@@ -200,7 +202,9 @@ def requests_list(central: Central, status: str | None, as_json: bool) -> None:
 @friendly
 def requests_approve(central: Central, reference: str, user_name: str) -> None:
     """Approve a request and issue its document."""
-    _, document = decisions.approve(central.engine, reference, user_name, home=central.home)
+    _, document = decisions.approve(
+        central.engine, reference, user_name, signer=central.document_signer
+    )
     click.echo(f"{reference} approved and issued as Изх. № {document['number']}.")
 
 

@@ -26,6 +26,7 @@ class Central:
     config: dict = field(default_factory=dict)
     _engine: Engine | None = None
     _identity: Identity | None = None
+    _document_signer: object | None = None
 
     @classmethod
     def from_config(cls, config: dict) -> Central:
@@ -52,6 +53,17 @@ class Central:
                 ) from exc
         return self._identity
 
+    @property
+    def document_signer(self):
+        """The municipality's document-signing key (central_api.documents), loaded once."""
+        if self._document_signer is None:
+            try:
+                from .documents import DocumentSigner
+            except ImportError:
+                return None
+            self._document_signer = DocumentSigner.load_or_create(self.keys_folder / "documents")
+        return self._document_signer
+
     def initialise(self) -> dict:
         """Create the home and the bundle keys (once), and upgrade the database to the newest
         schema. Safe to run again: keys and data stay."""
@@ -62,12 +74,14 @@ class Central:
         if not (self.keys_folder / "signing.pem").exists():
             Identity.generate("central").save(self.keys_folder)
             created = True
+        signer = self.document_signer  # made once, here, before any server starts
         before = current_revision(self.engine)
         upgrade(self.engine)
         return {
             "home": str(self.home),
             "keys_created": created,
             "fingerprint": self.identity.public.display_fingerprint,
+            "document_key": signer.fingerprint() if signer is not None else None,
             "schema_before": before,
             "schema": current_revision(self.engine),
         }

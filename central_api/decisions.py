@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .db import utc_now, write
 from .db.schema import documents, outgoing_counters
-from .errors import InvalidInputError
+from .errors import DocumentIssueError, InvalidInputError
 from .users import get_user
 from .workflow import get_request, queue_record, set_fee, transition
 
@@ -138,7 +138,7 @@ def next_outgoing_number(conn: Connection, year: int) -> tuple[int, str]:
     return seq, f"{year}-{seq:06d}"
 
 
-def approve(engine: Engine, reference: str, user_name: str, expected_version=None, home=None):
+def approve(engine: Engine, reference: str, user_name: str, expected_version=None, signer=None):
     """Approve the request and issue its document; the request (now issued) and the document."""
     with write(engine) as conn:
         clerk = _clerk(conn, user_name)
@@ -146,7 +146,7 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
         request = transition(conn, request, "approved", user_name, "clerk", notify=False)
         now = datetime.now(UTC)
         seq, number = next_outgoing_number(conn, now.year)
-        pdf, statement = _render(conn, request, number, now, clerk, home)
+        pdf, statement = _render(conn, request, number, now, clerk, signer)
         sha = hashlib.sha256(pdf).hexdigest()
         issued_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
         conn.execute(
@@ -185,31 +185,32 @@ def get_document(conn: Connection, number: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _render(conn, request: dict, number: str, now: datetime, clerk: dict, home):
+def _render(conn, request: dict, number: str, now: datetime, clerk: dict, signer):
     """(pdf bytes, QR statement) from central_api.documents, or a plain unsigned PDF if that
-    package is not installed yet."""
+    package is not installed."""
     fields = json.loads(request["fields"]) if isinstance(request["fields"], str) else {}
     data = {**request, "fields": fields}
     from .records import find_service
 
     service = find_service(conn, request["service"]) or {"id": request["service"]}
     try:
-        from .documents import issue_pdf
+        from .documents import DocumentError, issue_pdf
     except ImportError:
         return _plain_pdf(number, data, now), None
-    result = issue_pdf(
-        home=home,
-        number=number,
-        issued_on=now.date(),
-        service=service,
-        request=data,
-        official=clerk["name"],
-    )
-    if isinstance(result, tuple):
-        return bytes(result[0]), result[1] if len(result) > 1 else None
-    if isinstance(result, dict):
-        return bytes(result["pdf"]), result.get("statement")
-    return bytes(getattr(result, "pdf", result)), getattr(result, "statement", None)
+    try:
+        issued = issue_pdf(
+            signer,
+            number=number,
+            issued_on=now.date(),
+            service=service,
+            request=data,
+            official=clerk["name"],
+        )
+    except DocumentError as exc:
+        raise DocumentIssueError(
+            f"The document for {request['reference']} could not be made: {exc}"
+        ) from exc
+    return issued.pdf, issued.statement
 
 
 def _plain_pdf(number: str, request: dict, now: datetime) -> bytes:

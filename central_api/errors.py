@@ -12,6 +12,7 @@
     │   ├── ConcurrentChangeError   someone else changed the request first
     │   └── FeeDueError             delivery while a fee is still due
     ├── RateLimitedError            a kiosk calls too often (429)
+    ├── DocumentIssueError          the official document could not be made or signed (503)
     └── NotInitialisedError         ``central-api init`` has not run (503)
 
 ``code`` is stable (HTTP bodies, logs); ``http_status`` is what the API answers. Errors of the
@@ -70,6 +71,11 @@ class FeeDueError(ConflictError):
 class RateLimitedError(CentralError):
     code = "rate_limited"
     http_status = 429
+
+
+class DocumentIssueError(CentralError):
+    code = "document_error"
+    http_status = 503
 
 
 class NotInitialisedError(CentralError):

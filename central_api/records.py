@@ -204,28 +204,30 @@ def _validate(service: dict | None, service_id: str, fields: dict) -> None:
         raise RecordRefused(f"Unknown service {service_id!r}: it is not in the catalogue.")
     problems = validate_fields(service, fields)
     if problems:
-        if isinstance(problems, dict):
-            problems = [f"{name}: {text}" for name, text in problems.items()]
-        elif not isinstance(problems, list | tuple):
-            problems = [str(problems)]
-        raise RecordRefused("The form does not check out: " + "; ".join(map(str, problems)))
+        described = []
+        for problem in problems:
+            message = getattr(problem, "message", None)
+            text = message.get("bg") or message.get("en") if isinstance(message, dict) else None
+            described.append(f"{getattr(problem, 'field', '?')}: {text or problem}")
+        raise RecordRefused("Формулярът не е попълнен правилно: " + "; ".join(described))
 
 
 def _due_date(service: dict | None, tier: str | None) -> str | None:
-    """The legal deadline in working days from today, if the catalogue and calendar say it."""
+    """The due date from the tier's deadline (or the legal one), counted from today at central:
+    kiosk clocks are not trusted."""
     if not service:
         return None
-    days = None
+    deadline = None
     for option in service.get("tiers") or []:
         if isinstance(option, dict) and option.get("id") == tier:
-            days = option.get("deadline_working_days") or option.get("working_days")
-    if days is None:
-        days = service.get("deadline_working_days") or service.get("working_days")
-    if not isinstance(days, int):
+            deadline = option.get("deadline")
+    if deadline is None and isinstance(service.get("legal_deadline_working_days"), int):
+        deadline = {"working_days": service["legal_deadline_working_days"]}
+    if not isinstance(deadline, dict):
         return None
     try:
         from .deadlines import due_date
     except ImportError:
         return None
-    result = due_date(datetime.now(UTC).date(), days)
+    result = due_date(datetime.now(UTC), deadline)
     return result.isoformat() if isinstance(result, date) else str(result)
