@@ -220,3 +220,7 @@ def run(config: KioskConfig, windowed: bool) -> None:
 
 def main() -> None:
     cli(prog_name="kiosk-app")
+
+
+if __name__ == "__main__":
+    main()

@@ -101,6 +101,8 @@ def enroll(
             )
             if catalogue is not None:
                 store.set_catalogue(catalogue)
+            for key, value in (answer.get("settings") or {}).items():
+                store.set_setting(f"central.{key}", value)
         return EnrollmentResult(
             kiosk_id=kiosk_id,
             kiosk_no=kiosk_no,

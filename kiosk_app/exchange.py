@@ -279,7 +279,7 @@ def exchange_with(config: KioskConfig, store: KioskStore, transport) -> Exchange
             upload_pending(store, party, transport, report)
     except (SyncError, KioskError) as exc:
         store.set_setting("last_exchange", {"at": utc_now(), "ok": False, "message": exc.message})
-        log.warning("exchange failed: %s", exc.message)
+        log.info("exchange failed: %s", exc.message)
         raise
     store.set_setting("last_exchange", {"at": utc_now(), "ok": True, "message": ""})
     return report

@@ -79,12 +79,22 @@ def export_bundles(config: KioskConfig, out_dir: Path, progress: Progress = None
     return written
 
 
-def files_to_import(path: Path) -> list[Path]:
+def files_to_import(path: Path, kiosk_id: str, central: str = "central") -> list[Path]:
+    """A named file as it is; in a folder, central's bundles for this kiosk and central's
+    receipts for this kiosk's bundles (the kiosk's own exports on the same stick are skipped)."""
     if path.is_dir():
+        wanted = (
+            (f"{central}-to-{kiosk_id}-", BUNDLE_SUFFIX),
+            (f"{kiosk_id}-to-{central}-", RECEIPT_SUFFIX),
+        )
         found = [
             child
             for child in path.iterdir()
-            if child.is_file() and child.suffix in (BUNDLE_SUFFIX, RECEIPT_SUFFIX)
+            if child.is_file()
+            and any(
+                child.name.startswith(prefix) and child.suffix == suffix
+                for prefix, suffix in wanted
+            )
         ]
         return sorted(found, key=sort_key)
     if not path.is_file():
@@ -94,11 +104,11 @@ def files_to_import(path: Path) -> list[Path]:
 
 def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> ImportReport:
     """Import one .vcb/.vcr file, or every one in a folder, oldest sequence first."""
-    files = files_to_import(path)
     report = ImportReport()
     exchange = ExchangeReport()
     with store_for(config) as store:
         party = load_party(config, store)
+        files = files_to_import(path, party.kiosk_id, party.central.party_id)
         for done, file in enumerate(files, start=1):
             try:
                 data = file.read_bytes()
