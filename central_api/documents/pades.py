@@ -156,15 +156,15 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
             "The PDF was signed, but not with the municipality's certificate given. Check with "
             "the current published certificate (`central-api keys show --pem`)."
         )
-    if not status.bottom_line:
-        raise SignatureInvalidError(
-            "The PDF's signature does not chain to the municipality's certificate given "
-            f"({status.trust_problem_indic}). Check with the current published certificate."
-        )
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
         raise SignatureInvalidError(
             "Something was added to the PDF after it was signed. Do not accept this copy; ask "
             "the office for the document as issued."
+        )
+    if not status.bottom_line:
+        raise SignatureInvalidError(
+            "The PDF's signature does not chain to the municipality's certificate given "
+            f"({status.trust_problem_indic}). Check with the current published certificate."
         )
     if not keywords.startswith(PREFIX):
         raise StatementInvalidError(

@@ -151,6 +151,11 @@ def render_pdf(
     )
     if draft:
         _draw_watermark(page, width, height)
+        # The same words level at the top: the diagonal ones come out of text extraction in
+        # fragments, these in one piece (and a reader cannot miss them).
+        page.setFillColor(colors.HexColor("#c62828"))
+        page.setFont(FONT_BOLD, 10)
+        page.drawCentredString(width / 2, height - 10 * mm, " / ".join(WATERMARK))
     page.showPage()
     page.save()
     return buffer.getvalue()
