@@ -60,7 +60,7 @@ class CupsServer:
     instance: str
     pid: int | None = None
     starts: int = 0
-    _log: list[str] = field(default_factory=list)
+    _process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def server(self) -> str:
@@ -156,7 +156,7 @@ class CupsServer:
         raise RuntimeError(f"cupsd not ready after {READY_TIMEOUT} s: {self.logs()}")
 
     def stop(self) -> None:
-        process = getattr(self, "_process", None)
+        process = self._process
         if process is None or process.poll() is not None:
             return
         process.send_signal(signal.SIGTERM)

@@ -238,3 +238,15 @@ def test_with_no_printer_documents_are_spooled_then_flushed(
     assert spooled_documents(spool) == []
     pages = [pdfinfo(cups_printer.wait_for_output(o.job_id))["Pages"].strip() for o in outcomes]
     assert pages == ["2", "1"]
+
+
+def test_the_backend_pauses_and_resumes_a_queue(cups_printer):
+    backend = cups_printer.backend()
+    assert cups_printer.queue in backend.printer_names()
+    backend.disable(cups_printer.queue, reason="door open")
+    info = backend.printer_info(cups_printer.queue)
+    assert info.state_name == "stopped" and "paused" in info.reasons
+    assert info.message == "door open"
+    backend.enable(cups_printer.queue)
+    info = backend.printer_info(cups_printer.queue)
+    assert info.state_name == "idle" and info.accepting and info.reasons == ()
