@@ -73,6 +73,10 @@ class PrintResult:
     where: str
     message: str = ""
 
+    @property
+    def status(self) -> str:  # the printing package's name for the same thing
+        return self.state
+
 
 def print_pdf(
     config: KioskConfig, pdf_path: Path, title: str, reprint: bool = False, metadata=None

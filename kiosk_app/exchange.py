@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sync import (
     Identity,
@@ -52,6 +53,7 @@ CENTRAL = "central"
 MAX_RECORDS_PER_BUNDLE = 500
 MAX_RECORD_BYTES_PER_BUNDLE = 4 * 1024 * 1024
 MAX_DOWNLINK_BUNDLES_PER_EXCHANGE = 1000
+DEFAULT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,15 @@ def exchange_with(config: KioskConfig, store: KioskStore, transport) -> Exchange
         log.info("exchange failed: %s", exc.message)
         raise
     store.set_setting("last_exchange", {"at": utc_now(), "ok": True, "message": ""})
+    purge_expired(store)
     return report
+
+
+def purge_expired(store: KioskStore, now: datetime | None = None) -> list[str]:
+    """Drop personal data of requests delivered longer ago than central's retention period."""
+    days = int(store.get_setting("central.retention_days", DEFAULT_RETENTION_DAYS))
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    return store.purge_personal_data(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
 def run_exchange(config: KioskConfig, transport=None) -> ExchangeReport:

@@ -59,6 +59,8 @@ class KioskStore(StreamsMixin):
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # FULL: a request the screen calls "queued" survives a power cut.
             db.execute("PRAGMA synchronous = FULL")
+            # Purged personal data must not linger in free pages of the file.
+            db.execute("PRAGMA secure_delete = ON")
             migrations.apply(db)
         except sqlite3.Error as exc:
             raise _environment_error(exc, path) from exc
@@ -241,6 +243,11 @@ class KioskStore(StreamsMixin):
                     if "fields" in body or "staff" in body:
                         body.update({"fields": {}, "staff": None})
                         self.db["events"].update(event["id"], {"body": _dump(body)})
+        for reference in references:
+            for document in self.documents(reference):
+                Path(document["path"]).unlink(missing_ok=True)
+        if references and self.path != ":memory:":
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return references
 
     # -- documents -----------------------------------------------------------------------
