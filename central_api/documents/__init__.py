@@ -14,10 +14,10 @@ Errors, one tree::
     ├── DocumentFormatError         the bytes are not a readable PDF / the certificate is not PEM
     ├── SignatureInvalidError       the PDF's signature is missing, broken, not ours, or the file
     │   │                           was changed after signing
-    │   ├── DraftDocumentError      the PDF is a draft preview, never valid
-    │   └── StatementInvalidError   the QR statement does not verify
-    │       ├── StatementFormatError     not a statement at all / damaged
-    │       └── StatementSignatureError  well formed, but not signed by this certificate
+    │   └── DraftDocumentError      the PDF is a draft preview, never valid
+    ├── StatementInvalidError       the QR statement does not verify
+    │   ├── StatementFormatError    not a statement at all / damaged
+    │   └── StatementSignatureError well formed, but not signed by this certificate or altered
     ├── DocumentMismatchError       statement and data disagree (number, content hash)
     └── DocumentRevokedError        genuine, but revoked by the office (carries number, reason)
 

@@ -95,7 +95,7 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
 
     Raises :class:`DraftDocumentError` for a draft preview, :class:`SignatureInvalidError` when the
     signature is missing, broken, not the municipality's, or the file was changed after signing,
-    :class:`StatementInvalidError` (a subclass) when the statement inside does not verify, and
+    :class:`StatementInvalidError` when the statement inside does not verify, and
     :class:`DocumentFormatError` when the bytes are not a readable PDF.
     """
     try:
