@@ -1,0 +1,437 @@
+"""The whole network on one machine: `make demo` (and `make demo HEADLESS=1`).
+
+Central on SQLite with an administrator and a clerk, five enrolled kiosks (one per village), four
+of them simulated in the background (villagers submitting requests from the catalogue, a sync
+every few seconds), and the fifth kiosk's touch screen in a window unless ``--headless``.
+
+Start-up, in logged steps: central's home and users -> central serving -> the kiosks enrolled ->
+the simulators and the window. Ctrl-C or SIGTERM stops everything in the reverse order and exits
+0. Data stays under ``var/demo/`` (``--var-dir``), so running the demo again picks up where it
+stopped; ``--reset`` starts afresh.
+
+    python -m deploy.demo [--headless] [--var-dir var/demo] [--port 8000] [--reset]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from deploy.demo_data import VILLAGE_NAMES, fill_fields
+from deploy.procs import command_for, free_port, port_is_free, stop_process, wait_for_http
+
+VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
+GUI_VILLAGE = "dzhulyunitsa"
+USERS = {"admin": "admin", "clerk": "clerk"}  # name -> role
+COMMAND_TIMEOUT = 120
+
+
+class DemoError(Exception):
+    """The demo cannot start; the message says what to do."""
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+@dataclass
+class Processes:
+    """Every child process the demo runs, so that shutdown can reach each one."""
+
+    running: set[subprocess.Popen] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False
+
+    def start(self, argv: list[str], **kwargs) -> subprocess.Popen:
+        with self.lock:
+            if self.closed:
+                raise DemoError("the demo is stopping")
+            # A session of its own: Ctrl-C in the terminal reaches only the demo, which then
+            # stops each child in order instead of all of them dying at once.
+            process = subprocess.Popen(argv, start_new_session=True, **kwargs)
+            self.running.add(process)
+            return process
+
+    def run(self, argv: list[str], env: dict, input_text: str | None = None):
+        """Run a short command to the end; returns CompletedProcess (stdout, stderr as text)."""
+        process = self.start(
+            argv,
+            env=env,
+            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            stdout, stderr = process.communicate(input_text, timeout=COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            stop_process(process, timeout=5)
+            stdout, stderr = process.communicate()
+        finally:
+            with self.lock:
+                self.running.discard(process)
+        return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+    def forget(self, process: subprocess.Popen) -> None:
+        with self.lock:
+            self.running.discard(process)
+
+    def stop_all(self, timeout: float = 10.0, keep: tuple = ()) -> None:
+        """Stop every child but those in ``keep``; no new child starts after this."""
+        with self.lock:
+            self.closed = True
+            remaining = [process for process in self.running if process not in keep]
+        for process in remaining:
+            stop_process(process, timeout=timeout)
+
+
+class Demo:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.var = Path(args.var_dir).resolve()
+        self.central_home = self.var / "central"
+        self.state_path = self.var / "demo.json"
+        self.logs = self.var / "logs"
+        self.stop = threading.Event()
+        self.processes = Processes()
+        self.central: subprocess.Popen | None = None
+        self.gui: subprocess.Popen | None = None
+        self.threads: list[threading.Thread] = []
+        self.state: dict = {}
+        self.port = 0
+        self.central_cmd = command_for("central-api")
+        self.kiosk_cmd = command_for("kiosk-app")
+
+    # --- environment -------------------------------------------------------------------------
+
+    def base_env(self) -> dict:
+        env = dict(os.environ)
+        env.pop("DATABASE_URL", None)  # the demo is SQLite only
+        env.pop("KIOSK_PRINTER", None)  # documents land in each kiosk's printed/ folder
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def central_env(self) -> dict:
+        return {**self.base_env(), "CENTRAL_HOME": str(self.central_home)}
+
+    def kiosk_home(self, village: str) -> Path:
+        return self.var / "kiosks" / village
+
+    def kiosk_env(self, village: str) -> dict:
+        return {**self.base_env(), "KIOSK_HOME": str(self.kiosk_home(village))}
+
+    def central_run(self, *args: str, input_text: str | None = None, check: bool = True):
+        result = self.processes.run([*self.central_cmd, *args], self.central_env(), input_text)
+        if check and result.returncode != 0:
+            raise DemoError(f"central-api {' '.join(args[:2])} failed: {_last_line(result.stderr)}")
+        return result
+
+    def kiosk_run(self, village: str, *args: str, check: bool = True):
+        result = self.processes.run([*self.kiosk_cmd, *args], self.kiosk_env(village))
+        if check and result.returncode != 0:
+            raise DemoError(f"kiosk-app {args[0]} ({village}) failed: {_last_line(result.stderr)}")
+        return result
+
+    def save_state(self) -> None:
+        self.state_path.write_text(json.dumps(self.state, indent=2, ensure_ascii=False))
+        self.state_path.chmod(0o600)
+
+    # --- start-up ----------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        if self.args.reset and self.var.exists():
+            log(f"Reset: removing {self.var}")
+            shutil.rmtree(self.var)
+        self.var.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(exist_ok=True)
+        if self.state_path.exists():
+            self.state = json.loads(self.state_path.read_text())
+            log(f"Reusing the demo data in {self.var} (--reset starts afresh)")
+        self.port = self.choose_port()
+        self.state["port"] = self.port
+        self.save_state()
+
+    def choose_port(self) -> int:
+        enrolled_port = self.state.get("port") if self.state.get("kiosks") else None
+        wanted = self.args.port or enrolled_port
+        if enrolled_port and wanted != enrolled_port:
+            raise DemoError(
+                f"the kiosks in {self.var} were enrolled with central on port {enrolled_port}: "
+                f"run with --port {enrolled_port}, or --reset to start afresh"
+            )
+        if wanted:
+            if not port_is_free(wanted):
+                raise DemoError(
+                    f"port {wanted} on 127.0.0.1 is in use: stop what uses it, or "
+                    + ("run with --reset and another --port" if enrolled_port else "pick --port")
+                )
+            return wanted
+        return 8000 if port_is_free(8000) else free_port()
+
+    def init_central(self) -> None:
+        log(f"Central: home {self.central_home} (SQLite)")
+        result = self.central_run("init")
+        for line in result.stdout.splitlines():
+            if "fingerprint" in line.lower():
+                log(f"Central: {line.strip()}")
+        passwords = self.state.setdefault("passwords", {})
+        for name, role in USERS.items():
+            if name in passwords:
+                continue
+            password = f"{name}-{secrets.token_urlsafe(6)}"
+            self.central_run(
+                "user", "add", name, "--role", role, "--password-stdin", input_text=password + "\n"
+            )
+            passwords[name] = password
+            self.save_state()
+            log(f"Central: user {name} ({role}) created")
+
+    def serve_central(self) -> None:
+        log(f"Central: serving on http://127.0.0.1:{self.port}/")
+        central_log = (self.logs / "central.log").open("ab")
+        self.central = self.processes.start(
+            [*self.central_cmd, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.central_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=central_log,
+            stderr=subprocess.STDOUT,
+        )
+        central_log.close()
+        try:
+            wait_for_http(self.central_url + "healthz", timeout=60, process=self.central)
+        except (TimeoutError, RuntimeError) as exc:
+            raise DemoError(
+                f"central did not start ({exc}); see {self.logs / 'central.log'}"
+            ) from exc
+
+    @property
+    def central_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def enroll_kiosks(self) -> None:
+        kiosks = self.state.setdefault("kiosks", {})
+        for village in VILLAGES:
+            if village in kiosks:
+                continue
+            home = self.kiosk_home(village)
+            if home.exists():  # a half-finished enrollment from an interrupted run
+                shutil.rmtree(home)
+            invite = self.central_run("kiosk", "invite", village)
+            token = invite.stdout.strip().splitlines()[-1]
+            enrolled = self.kiosk_run(
+                village, "enroll", "--central", self.central_url.rstrip("/"), "--token", token
+            )
+            kiosk_id = enrolled.stdout.strip().splitlines()[-1]
+            kiosks[village] = kiosk_id
+            self.save_state()
+            log(f"Kiosk {kiosk_id}: enrolled ({VILLAGE_NAMES[village]}), home {home}")
+
+    def start_kiosks(self) -> None:
+        show_gui = not self.args.headless
+        if show_gui and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            log("No display found (DISPLAY/WAYLAND_DISPLAY unset): running without the window")
+            show_gui = False
+        for village in VILLAGES:
+            simulate = village != GUI_VILLAGE
+            thread = threading.Thread(
+                target=self.simulate_kiosk,
+                args=(village, simulate),
+                name=f"kiosk-{village}",
+                daemon=True,
+            )
+            thread.start()
+            self.threads.append(thread)
+        if show_gui:
+            env = self.kiosk_env(GUI_VILLAGE)
+            if env.get("QT_QPA_PLATFORM") == "offscreen":
+                env.pop(
+                    "QT_QPA_PLATFORM"
+                )  # the Makefile's default for tests; here we want a window
+            gui_log = (self.logs / "kiosk-gui.log").open("ab")
+            self.gui = self.processes.start(
+                [*self.kiosk_cmd, "run", "--windowed"],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=gui_log,
+                stderr=subprocess.STDOUT,
+            )
+            gui_log.close()
+            log(f"Kiosk {self.state['kiosks'][GUI_VILLAGE]}: touch screen opened in a window")
+
+    # --- the simulated kiosks ----------------------------------------------------------------
+
+    def simulate_kiosk(self, village: str, submit: bool) -> None:
+        """Villagers come now and then; the kiosk syncs every few seconds. Runs in a thread."""
+        kiosk_id = self.state["kiosks"][village]
+        rng = random.Random(f"{village}-{time.time_ns()}")
+        services: list[dict] = []
+        refused: set[str] = set()
+        submitted = 0
+        interval = self.args.interval
+        while not self.stop.is_set():
+            try:
+                if submit and submitted < self.args.max_requests and rng.random() < 0.6:
+                    if not services:
+                        listed = self.kiosk_run(village, "services", "--json")
+                        services = json.loads(listed.stdout)
+                    candidates = [s for s in services if s["id"] not in refused]
+                    if candidates:
+                        service = rng.choice(candidates)
+                        if self.submit_request(village, kiosk_id, service, rng):
+                            submitted += 1
+                        else:
+                            refused.add(service["id"])
+                synced = self.kiosk_run(village, "sync", check=False)
+                if synced.returncode != 0 and not self.stop.is_set():
+                    log(f"Kiosk {kiosk_id}: sync failed: {_last_line(synced.stderr)}")
+                elif "printed 0 document" not in synced.stdout and "printed" in synced.stdout:
+                    log(f"Kiosk {kiosk_id}: {synced.stdout.strip().splitlines()[0]}")
+            except DemoError as exc:
+                if not self.stop.is_set():
+                    log(f"Kiosk {kiosk_id}: {exc}")
+            except (ValueError, KeyError) as exc:
+                log(f"Kiosk {kiosk_id}: unexpected answer from kiosk-app: {exc}")
+            self.stop.wait(interval * rng.uniform(0.7, 1.3))
+
+    def submit_request(self, village: str, kiosk_id: str, service: dict, rng) -> bool:
+        fields = fill_fields(service, village, rng)
+        if fields is None:
+            log(f"Kiosk {kiosk_id}: skipping {service['id']} (a field the demo cannot fill)")
+            return False
+        argv = ["submit", service["id"]]
+        for name, value in fields.items():
+            argv += ["--field", f"{name}={value}"]
+        result = self.kiosk_run(village, *argv, check=False)
+        if result.returncode != 0:
+            if not self.stop.is_set():
+                log(f"Kiosk {kiosk_id}: {service['id']} refused: {_last_line(result.stderr)}")
+            return False
+        reference = result.stdout.strip().splitlines()[-1]
+        who = f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip()
+        log(f"Kiosk {kiosk_id}: {who} asked for {service['id']} -> {reference}")
+        return True
+
+    # --- running and stopping ----------------------------------------------------------------
+
+    def banner(self) -> None:
+        passwords = self.state["passwords"]
+        lines = [
+            "",
+            "The village info-centre network is running.",
+            f"  Web office:   {self.central_url}office/",
+            f"  Sign in as:   clerk / {passwords['clerk']}    (administrator: admin / {passwords['admin']})",
+            f"  Kiosks:       CENTRAL_HOME={self.central_home} central-api kiosk list --json",
+            f"  Requests:     CENTRAL_HOME={self.central_home} central-api requests list --json",
+            f"  Approve one:  CENTRAL_HOME={self.central_home} central-api requests approve REF --as clerk",
+            f"  Printed PDFs: {self.var / 'kiosks'}/<village>/printed/",
+            f"  Logs:         {self.logs}",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        print("\n".join(lines), flush=True)
+
+    def wait(self) -> int:
+        gui_reported = False
+        while not self.stop.wait(0.5):
+            if self.central is not None and self.central.poll() is not None:
+                log(
+                    f"Central stopped unexpectedly (code {self.central.returncode}); see {self.logs}"
+                )
+                return 1
+            if self.gui is not None and self.gui.poll() is not None and not gui_reported:
+                log(f"The kiosk window closed (code {self.gui.returncode}); the rest keeps running")
+                self.processes.forget(self.gui)
+                gui_reported = True
+        return 0
+
+    def shutdown(self) -> None:
+        log("Stopping: kiosks first, then central")
+        self.stop.set()
+        # A sync in progress may finish (a few seconds); after that it is interrupted, which
+        # loses nothing: the kiosk keeps its outbox until central's receipt arrives.
+        deadline = time.monotonic() + 8
+        for thread in self.threads:
+            thread.join(timeout=max(0.1, deadline - time.monotonic()))
+        self.processes.stop_all(timeout=5, keep=(self.central,))
+        for thread in self.threads:
+            thread.join(timeout=10)
+        if self.gui is not None:
+            stop_process(self.gui)
+        if self.central is not None:
+            stop_process(self.central, timeout=20)
+        self.processes.stop_all()
+        log("Stopped.")
+
+    def run(self) -> int:
+        try:
+            self.prepare()
+            self.init_central()
+            self.serve_central()
+            self.enroll_kiosks()
+            if self.stop.is_set():
+                return 0
+            self.start_kiosks()
+            self.banner()
+            return self.wait()
+        except DemoError as exc:
+            if self.stop.is_set():
+                return 0
+            print(f"demo: {exc}", file=sys.stderr, flush=True)
+            return 1
+        finally:
+            self.shutdown()
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "(no message)"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.demo", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="no kiosk window (no display needed)"
+    )
+    parser.add_argument("--var-dir", default="var/demo", help="where the demo keeps its data")
+    parser.add_argument(
+        "--port", type=int, default=None, help="central's port (default 8000 or a free one)"
+    )
+    parser.add_argument("--reset", action="store_true", help="delete the demo's data first")
+    parser.add_argument(
+        "--interval", type=float, default=5.0, help="seconds between a kiosk's syncs"
+    )
+    parser.add_argument(
+        "--max-requests", type=int, default=20, help="requests per simulated kiosk per run"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    demo = Demo(parse_args(argv))
+
+    def on_signal(signum, _frame):
+        if not demo.stop.is_set():
+            log(f"{signal.Signals(signum).name} received")
+        demo.stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    return demo.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

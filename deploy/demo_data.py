@@ -1,0 +1,163 @@
+"""Realistic, invented villagers for the demo: Bulgarian names, valid ЕГН, phones, addresses.
+
+Nobody here is real: the names are common ones put together at random, and every ЕГН is made
+up with a correct date and checksum, so the kiosks' validation accepts it as it would a real one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+EGN_WEIGHTS = (2, 4, 8, 5, 10, 9, 7, 3, 6)
+
+MALE_FIRST = ["Иван", "Георги", "Димитър", "Петър", "Христо", "Николай", "Стефан", "Тодор",
+              "Йордан", "Васил", "Атанас", "Красимир", "Пламен", "Стоян", "Венелин"]  # fmt: skip
+FEMALE_FIRST = ["Мария", "Иванка", "Елена", "Йорданка", "Пенка", "Даниела", "Росица", "Надежда",
+                "Гергана", "Теодора", "Стефка", "Петя", "Десислава", "Радка", "Милена"]  # fmt: skip
+# Surname stems: the male form adds nothing, the female form adds "а" (Петров / Петрова).
+SURNAME_STEMS = ["Петров", "Иванов", "Георгиев", "Димитров", "Николов", "Стоянов", "Христов",
+                 "Тодоров", "Йорданов", "Атанасов", "Василев", "Колев", "Маринов", "Денев"]  # fmt: skip
+FATHERS = ["Иван", "Георги", "Димитър", "Петър", "Христо", "Никола", "Стоян", "Тодор", "Марин",
+           "Атанас", "Васил", "Кольо", "Денчо", "Йордан"]  # fmt: skip
+PATRONYMIC = {"Иван": "Иванов", "Георги": "Георгиев", "Димитър": "Димитров", "Петър": "Петров",
+              "Христо": "Христов", "Никола": "Николов", "Стоян": "Стоянов", "Тодор": "Тодоров",
+              "Марин": "Маринов", "Атанас": "Атанасов", "Васил": "Василев", "Кольо": "Колев",
+              "Денчо": "Денев", "Йордан": "Йорданов"}  # fmt: skip
+VILLAGE_NAMES = {
+    "dzhulyunitsa": "Джулюница",
+    "dobri-dyal": "Добри дял",
+    "kozarevets": "Козаревец",
+    "dragizhevo": "Драгижево",
+    "merdanya": "Мерданя",
+}
+STREETS = ["Васил Левски", "Христо Ботев", "Георги Раковски", "Трети март", "Цар Освободител",
+           "Стефан Караджа", "Хаджи Димитър", "Иван Вазов", "Възраждане", "Никола Вапцаров"]  # fmt: skip
+
+# Answers for the catalogue's choice fields (`services --json` names the fields, not the options).
+CHOICES = {
+    "for_whom": "self",
+    "certificate_variant": "status",
+    "personal_number_kind": "egn",
+    "debts_for": "all",
+    "act_kind": "birth",
+}
+
+
+def egn_checksum(first_nine: str) -> int:
+    remainder = (
+        sum(int(digit) * weight for digit, weight in zip(first_nine, EGN_WEIGHTS, strict=True)) % 11
+    )
+    return 0 if remainder == 10 else remainder
+
+
+def make_egn(birth: dt.date, male: bool, rng: random.Random) -> str:
+    """A valid ЕГН: YYMMDD (month +40 from 2000, +20 before 1900), region, sex digit, checksum."""
+    month = birth.month + (40 if birth.year >= 2000 else 20 if birth.year < 1900 else 0)
+    region = rng.randrange(0, 100)
+    sex_digit = rng.randrange(0, 10, 2) if male else rng.randrange(1, 10, 2)
+    first_nine = f"{birth.year % 100:02d}{month:02d}{birth.day:02d}{region:02d}{sex_digit}"
+    return first_nine + str(egn_checksum(first_nine))
+
+
+def egn_is_valid(egn: str) -> bool:
+    return len(egn) == 10 and egn.isdigit() and egn_checksum(egn[:9]) == int(egn[9])
+
+
+@dataclass(frozen=True)
+class Villager:
+    first_name: str
+    middle_name: str
+    last_name: str
+    egn: str
+    id_document_number: str
+    phone: str
+    address: str
+
+
+def make_villager(village: str, rng: random.Random, today: dt.date | None = None) -> Villager:
+    today = today or dt.date.today()
+    male = rng.random() < 0.5
+    birth = today - dt.timedelta(days=rng.randrange(19 * 365, 88 * 365))
+    suffix = "" if male else "а"
+    father = rng.choice(FATHERS)
+    return Villager(
+        first_name=rng.choice(MALE_FIRST if male else FEMALE_FIRST),
+        middle_name=PATRONYMIC[father] + suffix,
+        last_name=rng.choice(SURNAME_STEMS) + suffix,
+        egn=make_egn(birth, male, rng),
+        id_document_number=f"6{rng.randrange(10**7, 10**8)}",
+        phone=f"08{rng.choice('789')}{rng.randrange(10**6, 10**7)}",
+        address=(
+            f"с. {VILLAGE_NAMES.get(village, village)}, ул. „{rng.choice(STREETS)}“ "
+            f"№ {rng.randrange(1, 80)}"
+        ),
+    )
+
+
+def fill_fields(service: dict, village: str, rng: random.Random) -> dict[str, str] | None:
+    """Answers for every required field of ``service`` (as `kiosk-app services --json` lists it),
+    or None when a required field is of a kind the demo cannot answer."""
+    person = make_villager(village, rng)
+    deceased = make_villager(village, rng)
+    today = dt.date.today()
+    answers: dict[str, str] = {}
+    for field in service.get("fields", []):
+        name, kind = field.get("name", ""), field.get("type", "text")
+        if not field.get("required"):
+            continue
+        value = _answer(name, kind, field, person, deceased, village, today, rng)
+        if value is None:
+            return None
+        answers[name] = value
+    return answers
+
+
+def _answer(name, kind, field, person, deceased, village, today, rng) -> str | None:
+    if name.startswith("deceased_"):
+        base = name.removeprefix("deceased_")
+        if base in ("first_name", "middle_name", "last_name"):
+            return getattr(deceased, base)
+        if base == "death_date":
+            return (today - dt.timedelta(days=rng.randrange(30, 700))).isoformat()
+        if base == "last_address":
+            return deceased.address
+    if name in ("first_name", "middle_name", "last_name", "id_document_number", "phone"):
+        return getattr(person, name)
+    if kind in ("egn", "personal_number") or name == "egn":
+        return person.egn
+    if name in CHOICES:
+        return CHOICES[name]
+    if name == "property_settlement":
+        return village
+    if name == "other_names":
+        return f"{person.first_name} {person.middle_name} {rng.choice(SURNAME_STEMS)}"
+    if name == "other_names_document":
+        return f"Удостоверение за раждане № {rng.randrange(10, 400)}/{rng.randrange(1950, 2005)} г."
+    if name == "property_identifier":
+        return f"УПИ {rng.choice(['I', 'II', 'V', 'VII', 'XII'])}-{rng.randrange(1, 400)}, кв. {rng.randrange(1, 60)}"
+    if name == "ownership_document":
+        return (
+            f"Нотариален акт № {rng.randrange(1, 200)}, том {rng.choice(['I', 'II', 'III'])}, "
+            f"рег. № {rng.randrange(100, 9999)}/{rng.randrange(1990, 2024)} г."
+        )
+    if kind == "choice":
+        options = field.get("options") or []
+        values = [option["value"] if isinstance(option, dict) else option for option in options]
+        return rng.choice(values) if values else None
+    if kind == "phone":
+        return person.phone
+    if kind == "email":
+        return f"demo{rng.randrange(100, 999)}@abv.bg"
+    if kind == "date":
+        return (today - dt.timedelta(days=rng.randrange(30, 3650))).isoformat()
+    if kind == "boolean":
+        return "false"
+    if kind == "integer":
+        return str(field.get("min") or 1)
+    if kind == "textarea":
+        return person.address
+    if kind == "text":
+        return f"{person.first_name} {person.last_name}"
+    return None

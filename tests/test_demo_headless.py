@@ -1,0 +1,124 @@
+"""`make demo HEADLESS=1`: the whole network comes up, one request goes from a simulated kiosk
+through a clerk's approval to a printed document, and Ctrl-C/SIGTERM stops it all cleanly."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from deploy.procs import command_for, descendants, free_port, is_alive, stop_process, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+VILLAGES = {"dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"}
+
+
+class RunningDemo:
+    def __init__(self, process: subprocess.Popen, var: Path, output: Path):
+        self.process, self.var, self.output = process, var, output
+
+    def central(self, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "CENTRAL_HOME": str(self.var / "central")}
+        env.pop("DATABASE_URL", None)
+        return subprocess.run(
+            [*command_for("central-api"), *args],
+            env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )  # fmt: skip
+
+    def central_json(self, *args: str):
+        result = self.central(*args)
+        return json.loads(result.stdout) if result.returncode == 0 else None
+
+    def alive(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(
+                f"the demo exited with {self.process.returncode}:\n{self.output.read_text()}"
+            )
+        return True
+
+
+@pytest.fixture
+def demo(tmp_path):
+    var = tmp_path / "demo"
+    output = tmp_path / "demo.out"
+    with output.open("w") as stream:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deploy.demo", "--headless", "--var-dir", str(var),
+             "--port", str(free_port()), "--interval", "1"],
+            cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield RunningDemo(process, var, output)
+    finally:
+        if process.poll() is None:
+            stop_process(process, timeout=30)
+
+
+@pytest.mark.timeout(600)
+def test_demo_runs_a_request_from_kiosk_to_printed_document_and_stops_cleanly(demo):
+    # Five kiosks, one per village, enrolled with central.
+    def five_kiosks():
+        demo.alive()
+        kiosks = demo.central_json("kiosk", "list", "--json")
+        return kiosks if kiosks and len(kiosks) == 5 else None
+
+    kiosks = wait_until(five_kiosks, timeout=240, interval=1, what="five enrolled kiosks")
+    assert {kiosk["village"] for kiosk in kiosks} == VILLAGES
+    banner = demo.output.read_text()
+    assert "/office/" in banner
+    assert "clerk / " in banner
+
+    # A simulated kiosk (not the one with the window) has sent a request.
+    def a_received_request():
+        demo.alive()
+        requests = demo.central_json("requests", "list", "--status", "received", "--json") or []
+        simulated = [r for r in requests if r["village"] != "dzhulyunitsa"]
+        return simulated[0] if simulated else None
+
+    request = wait_until(a_received_request, timeout=180, interval=1, what="a received request")
+    reference, village = request["reference"], request["village"]
+
+    approved = demo.central("requests", "approve", reference, "--as", "clerk")
+    assert approved.returncode == 0, approved.stderr
+
+    # The kiosk's next sync brings the document, which it prints into printed/ (no printer set).
+    printed_folder = demo.var / "kiosks" / village / "printed"
+
+    def printed_document():
+        demo.alive()
+        return [path for path in printed_folder.glob("*.pdf") if reference in path.name]
+
+    (pdf,) = wait_until(printed_document, timeout=180, interval=1, what=f"{reference} printed")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+    # SIGTERM: everything stops, exit code 0, no process left behind.
+    children = descendants(demo.process.pid)
+    assert children, "the demo should be running central and kiosks as child processes"
+    demo.process.send_signal(signal.SIGTERM)
+    assert demo.process.wait(timeout=90) == 0, demo.output.read_text()
+    deadline = time.monotonic() + 10
+    while any(is_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if is_alive(pid)] == []
+    assert "Stopped." in demo.output.read_text()
+
+
+def test_demo_refuses_a_port_in_use(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "deploy.demo", "--headless", "--var-dir", str(tmp_path / "d"),
+             "--port", str(port)],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
