@@ -1,0 +1,209 @@
+"""The first whole path, with real processes: a real `central-api serve` on loopback and the real
+`kiosk-app` command line, over HTTP and over files carried on a "USB stick"."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+BIN = Path(sys.executable).parent
+REQUIRED_FIELDS = {
+    "first_name": "Иванка",
+    "middle_name": "Петрова",
+    "last_name": "Колева",
+    "egn": "7523169263",
+    "id_document_number": "645123456",
+    "phone": "0888123456",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Network:
+    """Runs the two command lines with their own homes, like two machines would."""
+
+    def __init__(self, root: Path):
+        self.central_home = root / "central"
+        self.kiosk_home = root / "kiosk"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: subprocess.Popen | None = None
+        self.log = root / "central.log"
+
+    def _env(self, **extra):
+        env = dict(os.environ, CENTRAL_HOME=str(self.central_home), KIOSK_HOME=str(self.kiosk_home))
+        env.pop("DATABASE_URL", None)
+        env.pop("KIOSK_PRINTER", None)
+        env.update(extra)
+        return env
+
+    def run(self, program: str, *args: str, ok: bool = True, stdin: str | None = None, **env):
+        result = subprocess.run(
+            [str(BIN / program), *args],
+            capture_output=True,
+            text=True,
+            input=stdin,
+            env=self._env(**env),
+            timeout=120,
+        )
+        if ok:
+            assert result.returncode == 0, f"{program} {' '.join(args)}:\n{result.stderr}"
+        return result
+
+    def central(self, *args, **kwargs):
+        return self.run("central-api", *args, **kwargs)
+
+    def kiosk(self, *args, **kwargs):
+        return self.run("kiosk-app", *args, **kwargs)
+
+    def start_central(self):
+        log_handle = self.log.open("ab")
+        self.server = subprocess.Popen(
+            [str(BIN / "central-api"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self._env(),
+            stdout=subprocess.DEVNULL,
+            stderr=log_handle,
+        )
+        log_handle.close()  # the child has its own copy
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.server.poll() is None, self.log.read_text(errors="replace")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError("central did not answer /healthz within 30 s")
+
+    def stop_central(self):
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=15)
+            self.server = None
+
+    def request_status(self, reference: str) -> str:
+        rows = json.loads(self.central("requests", "list", "--json").stdout)
+        return next(row["status"] for row in rows if row["reference"] == reference)
+
+    def kiosk_status(self, reference: str) -> dict:
+        return json.loads(self.kiosk("status", reference, "--json").stdout)
+
+
+@pytest.fixture
+def network(tmp_path):
+    net = Network(tmp_path)
+    net.central("init")
+    net.central(
+        "user", "add", "clerk", "--role", "clerk", "--password-stdin", stdin="correct horse\n"
+    )
+    token = net.central("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
+    net.start_central()
+    net.kiosk("enroll", "--central", net.url, "--token", token)
+    try:
+        yield net
+    finally:
+        net.stop_central()
+
+
+def submit_certificate_request(net: Network) -> str:
+    args = ["submit", "permanent-address-certificate"]
+    for name, value in REQUIRED_FIELDS.items():
+        args += ["--field", f"{name}={value}"]
+    return net.kiosk(*args).stdout.strip().splitlines()[-1]
+
+
+def printed_pdfs(net: Network) -> list[Path]:
+    return sorted((net.kiosk_home / "printed").glob("*.pdf"))
+
+
+def test_request_travels_from_an_offline_kiosk_to_a_printed_document_over_http(network):
+    network.stop_central()  # the line is down
+    reference = submit_certificate_request(network)
+    assert reference.startswith("DZH")
+
+    failed = network.kiosk("sync", ok=False)
+    assert failed.returncode != 0
+    assert "cannot be reached" in failed.stderr and "Traceback" not in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1
+    assert network.kiosk_status(reference)["status"] == "queued"
+
+    network.start_central()
+    network.kiosk("sync")
+    assert network.request_status(reference) == "received"
+
+    network.central("requests", "approve", reference, "--as", "clerk")
+    assert network.request_status(reference) == "issued"
+
+    network.kiosk("sync")
+    status = network.kiosk_status(reference)
+    assert status["status"] in {"issued", "printed"}
+    pdfs = printed_pdfs(network)
+    assert len(pdfs) == 1
+    assert pdfs[0].read_bytes().startswith(b"%PDF")
+
+    network.kiosk("sync")  # the printed event goes up; nothing arrives twice
+    assert len(printed_pdfs(network)) == 1
+    assert network.request_status(reference) == "printed"
+    listed = json.loads(network.central("requests", "list", "--json").stdout)
+    assert [row["reference"] for row in listed].count(reference) == 1
+
+
+def test_the_same_path_works_with_bundles_carried_as_files(network, tmp_path):
+    network.stop_central()  # central is reached only through the stick from here on
+    stick = tmp_path / "usb-stick"
+    reference = submit_certificate_request(network)
+
+    network.kiosk("bundle", "export", "--out", str(stick / "to-central"))
+    uplink = sorted((stick / "to-central").glob("*.vcb"))
+    assert uplink, "the kiosk wrote no bundle"
+    for path in uplink:
+        network.central("bundle", "import", str(path), "--receipt-out", str(stick / "to-kiosk"))
+    # Importing the same file twice is harmless.
+    network.central("bundle", "import", str(uplink[0]), "--receipt-out", str(stick / "again"))
+    assert network.request_status(reference) == "received"
+
+    network.central("requests", "approve", reference, "--as", "clerk")
+    kiosk_id = json.loads(network.central("kiosk", "list", "--json").stdout)[0]["id"]
+    network.central("bundle", "export", "--kiosk", kiosk_id, "--out", str(stick / "to-kiosk"))
+
+    arrived = sorted((stick / "to-kiosk").iterdir())
+    assert any(p.suffix == ".vcb" for p in arrived) and any(p.suffix == ".vcr" for p in arrived)
+    for path in arrived:
+        network.kiosk("bundle", "import", str(path))
+    for path in arrived:  # a second import of the whole stick changes nothing
+        network.kiosk("bundle", "import", str(path))
+
+    assert len(printed_pdfs(network)) == 1
+    assert network.kiosk_status(reference)["status"] in {"issued", "printed"}
+
+    # The kiosk's receipts and its printed event go back on the stick.
+    back = stick / "back-to-central"
+    network.kiosk("bundle", "export", "--out", str(back))
+    for path in sorted(back.iterdir()):
+        network.central("bundle", "import", str(path), "--receipt-out", str(stick / "to-kiosk-2"))
+    assert network.request_status(reference) == "printed"
+
+
+def test_enrollment_token_works_only_once(network):
+    token = network.central("kiosk", "invite", "merdanya").stdout.strip().splitlines()[-1]
+    second_home = network.kiosk_home.parent / "kiosk-2"
+    network.kiosk("enroll", "--central", network.url, "--token", token, KIOSK_HOME=str(second_home))
+    third_home = network.kiosk_home.parent / "kiosk-3"
+    again = network.kiosk(
+        "enroll", "--central", network.url, "--token", token, ok=False, KIOSK_HOME=str(third_home)
+    )
+    assert again.returncode != 0 and "Traceback" not in again.stderr
+    shutil.rmtree(third_home, ignore_errors=True)
