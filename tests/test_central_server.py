@@ -1,0 +1,194 @@
+"""A REAL ``central-api serve`` process: the kiosk's path over HTTP and over files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import requests
+
+from sync import open_receipt
+from sync.transport import HttpTransport, bundle_file_name, write_atomically
+from tests.fixtures_central import ROOT, SimKiosk, free_port, run_server, stop_server, wait_healthy
+
+
+def cli(env: dict, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "central_api.cli", *args],
+        env={"PATH": "/usr/bin:/bin", **env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def invite(env: dict, village: str = "dzhulyunitsa") -> str:
+    result = cli(env, "kiosk", "invite", village)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_invite_enroll_upload_approve_download_over_http(central_server, central_env):
+    base_url, _home = central_server
+    transport = HttpTransport(base_url, timeout=30)
+    kiosk = SimKiosk()
+    kiosk.enrolled(transport.enroll(invite(central_env), kiosk.identity.public.to_json()))
+    assert kiosk.kiosk_id == "dzhulyunitsa-1"
+
+    record = kiosk.submitted()
+    data = kiosk.bundle([record])
+    receipt = open_receipt(transport.upload_bundle(data), kiosk.keyring())
+    assert receipt.record_results == [{"id": record["id"], "status": "applied"}]
+    assert transport.upload_bundle(data) == receipt.raw  # a retry is a replay
+
+    assert (
+        cli(
+            central_env,
+            "user",
+            "add",
+            "maria",
+            "--role",
+            "clerk",
+            "--password-stdin",
+            input="s3cret-pass\n",
+        ).returncode
+        == 0
+    )
+    reference = record["body"]["reference"]
+    approved = cli(central_env, "requests", "approve", reference, "--as", "maria")
+    assert approved.returncode == 0, approved.stderr
+
+    downlink = transport.fetch_downlink(kiosk.kiosk_id, 0)
+    opened = kiosk.open(downlink)
+    assert [r["type"] for r in opened.records] == ["request.status_changed", "document.issued"]
+    transport.send_receipt(kiosk.receipt_for(downlink))
+    assert transport.fetch_downlink(kiosk.kiosk_id, opened.seq) is None
+
+    fleet = json.loads(cli(central_env, "kiosk", "list", "--json").stdout)
+    assert fleet[0]["last_contact"]
+    listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
+    assert listed[0]["status"] == "issued"
+
+
+def test_sequence_conflict_over_http_is_a_409_json_error(central_server, central_env):
+    from sync import GENESIS, seal_bundle
+
+    base_url, _ = central_server
+    kiosk = SimKiosk()
+    kiosk.enrolled(
+        HttpTransport(base_url).enroll(invite(central_env), kiosk.identity.public.to_json())
+    )
+    first = kiosk.bundle([kiosk.submitted()])
+    requests.post(f"{base_url}/api/v1/bundles", data=first, timeout=30).raise_for_status()
+    other = seal_bundle(kiosk.identity, kiosk.central, 1, GENESIS, [kiosk.submitted()])
+    answer = requests.post(f"{base_url}/api/v1/bundles", data=other, timeout=30)
+    assert answer.status_code == 409
+    assert answer.json() == {
+        "error": {
+            "code": "sequence_conflict",
+            "status": 409,
+            "message": answer.json()["error"]["message"],
+        }
+    }
+
+
+def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, central_env):
+    base_url, _ = central_server
+    kiosks = []
+    for village in ("dzhulyunitsa", "kozarevets", "merdanya"):
+        kiosk = SimKiosk()
+        kiosk.enrolled(
+            HttpTransport(base_url).enroll(
+                invite(central_env, village), kiosk.identity.public.to_json()
+            )
+        )
+        kiosks.append(kiosk)
+    errors = []
+
+    def send(kiosk):
+        try:
+            transport = HttpTransport(base_url)
+            for _ in range(5):
+                data = kiosk.bundle([kiosk.submitted() for _ in range(10)])
+                for _attempt in range(2):  # each bundle twice: the second is a replay
+                    transport.upload_bundle(data)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in kiosks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
+    assert len(listed) == 150 and len({r["reference"] for r in listed}) == 150
+
+
+def test_the_same_path_with_files(central, central_env, tmp_path):
+    stick = tmp_path / "stick"
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = run_server(central_env, port, log, workers=1)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, log)
+        kiosk = SimKiosk()
+        kiosk.enrolled(
+            HttpTransport(f"http://127.0.0.1:{port}").enroll(
+                invite(central_env), kiosk.identity.public.to_json()
+            )
+        )
+    finally:
+        stop_server(process)
+    # From here on no network: bundles and receipts travel on the stick.
+    record = kiosk.submitted()
+    path = stick / bundle_file_name(kiosk.kiosk_id, "central", 1)
+    write_atomically(path, kiosk.bundle([record]))
+    imported = cli(central_env, "bundle", "import", str(path))
+    assert imported.returncode == 0, imported.stderr
+    receipt_path = imported.stdout.strip().splitlines()[-1]
+    assert receipt_path.endswith("dzhulyunitsa-1-to-central-000001.vcr")
+    receipt = open_receipt(Path(receipt_path).read_bytes(), kiosk.keyring())
+    assert receipt.record_results[0]["status"] == "applied"
+
+    cli(
+        central_env,
+        "user",
+        "add",
+        "maria",
+        "--role",
+        "clerk",
+        "--password-stdin",
+        input="s3cret-pass\n",
+    )
+    assert (
+        cli(
+            central_env, "requests", "approve", record["body"]["reference"], "--as", "maria"
+        ).returncode
+        == 0
+    )
+    out = tmp_path / "to-kiosk"
+    exported = cli(central_env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["central-to-dzhulyunitsa-1-000001.vcb", "dzhulyunitsa-1-to-central-000001.vcr"]
+    downlink = (out / names[0]).read_bytes()
+    assert [r["type"] for r in kiosk.open(downlink).records][-1] == "document.issued"
+    ack = out / "central-to-dzhulyunitsa-1-000001.vcr"
+    write_atomically(ack, kiosk.receipt_for(downlink))
+    acknowledged = cli(central_env, "bundle", "import", str(ack))
+    assert acknowledged.returncode == 0 and "acknowledged" in acknowledged.stdout
+    again = cli(
+        central_env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(tmp_path / "next")
+    )
+    assert ".vcb" not in again.stdout
+
+    damaged = stick / "damaged.vcb"
+    damaged.write_bytes(path.read_bytes()[:-10])
+    refused = cli(central_env, "bundle", "import", str(damaged))
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
