@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["central"] = Central.from_config(app.config)
 
     from .api import bp as api_bp
-    from .api import register_errors
+    from .api import register_errors, verify_bp
 
     register_errors(app)
     app.register_blueprint(api_bp)
+    app.register_blueprint(verify_bp)
     try:
         from .office import init_app as init_office
     except ImportError:  # the web office is built by a later issue

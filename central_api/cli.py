@@ -304,5 +304,11 @@ def main() -> None:
     cli(prog_name="central-api")
 
 
+# The other commands register themselves on ``cli`` (a separate module keeps this one small).
+from . import cli_more  # noqa: E402, F401
+
 if __name__ == "__main__":
-    main()
+    # Run as ``python -m central_api.cli``: use the imported module, which holds every command.
+    from central_api.cli import main as imported_main
+
+    imported_main()

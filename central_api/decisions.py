@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .db import utc_now, write
 from .db.schema import documents, outgoing_counters
-from .errors import DocumentIssueError, InvalidInputError
+from .errors import DocumentIssueError, InvalidInputError, NotFoundError
 from .users import get_user
 from .workflow import get_request, queue_record, set_fee, transition
 
@@ -65,7 +65,9 @@ def reject(engine: Engine, reference: str, reason: str, user_name: str, expected
         _clerk(conn, user_name)
         request = _reviewing(conn, reference, user_name, expected_version)
         request = transition(conn, request, "rejected", user_name, "clerk", reason=reason.strip())
-        _audit(conn, user_name, "request.rejected", reference, {"reason": reason.strip()})
+        _audit(
+            conn, f"clerk:{user_name}", "request.rejected", reference, {"reason": reason.strip()}
+        )
         return request
 
 
@@ -176,8 +178,52 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
                     "pdf_b64": base64.b64encode(pdf).decode(),
                 },
             )
-        _audit(conn, user_name, "document.issued", number, {"reference": reference, "sha256": sha})
+        _audit(
+            conn,
+            f"clerk:{user_name}",
+            "document.issued",
+            number,
+            {"reference": reference, "sha256": sha},
+        )
         return request, {"number": number, "sha256": sha, "issued_at": issued_at}
+
+
+def revoke_document(engine: Engine, number: str, reason: str, user_name: str) -> dict:
+    """Mark an issued document as revoked (issued in error); verification then says so."""
+    if not reason or not reason.strip():
+        raise InvalidInputError("Say why the document is revoked.")
+    with write(engine) as conn:
+        _clerk(conn, user_name)
+        document = get_document(conn, number)
+        if document is None:
+            raise NotFoundError(f"No document Изх. № {number}.")
+        if not document["revoked_at"]:
+            conn.execute(
+                update(documents)
+                .where(documents.c.id == document["id"])
+                .values(revoked_at=utc_now(), revoke_reason=reason.strip())
+            )
+            _audit(conn, f"clerk:{user_name}", "document.revoked", number, {"reason": reason})
+        return get_document(conn, number)
+
+
+def public_status(engine: Engine, number: str) -> dict:
+    """What anyone may learn about a document number: valid or revoked, and its statement."""
+    from .db import read
+
+    with read(engine) as conn:
+        document = get_document(conn, number)
+    if document is None:
+        raise NotFoundError(f"No document Изх. № {number} was issued by the municipality.")
+    return {
+        "number": document["number"],
+        "issued_at": document["issued_at"],
+        "status": "revoked" if document["revoked_at"] else "valid",
+        "revoked_at": document["revoked_at"],
+        "revoke_reason": document["revoke_reason"],
+        "sha256": document["sha256"],
+        "statement": document["statement"],
+    }
 
 
 def get_document(conn: Connection, number: str) -> dict | None:

@@ -112,7 +112,7 @@ def enroll(conn: Connection, token: str, identity: dict, software_version=None) 
     )
     if used.rowcount != 1:
         raise EnrollmentError("This invite token was already used: ask the office for a new one.")
-    _audit(conn, kiosk_id, "kiosk.enrolled", kiosk_id, {"fingerprint": fingerprint})
+    _audit(conn, f"kiosk:{kiosk_id}", "kiosk.enrolled", kiosk_id, {"fingerprint": fingerprint})
     return get_kiosk(conn, kiosk_id)
 
 

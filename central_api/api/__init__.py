@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, kiosks
+from .. import bundles, catalogues, decisions, kiosks
 from ..context import Central
 from ..db import read, write
 from ..errors import CentralError, InvalidInputError, RateLimitedError
@@ -20,6 +20,7 @@ from .openapi import OPENAPI
 from .ratelimit import RateLimiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+verify_bp = Blueprint("verify", __name__)
 OCTET = "application/octet-stream"
 
 
@@ -44,7 +45,7 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        if not (request.path.startswith("/api/") or request.path == "/healthz"):
+        if not request.path.startswith(("/api/", "/healthz", "/verify/")):
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(code, exc.description or exc.name, exc.code or 500)
@@ -73,6 +74,13 @@ def register_errors(app: Flask) -> None:
 def _limit(key: str) -> None:
     if not current_app.extensions["rate_limiter"].allow(key):
         raise RateLimitedError("Too many calls from this kiosk in a minute: wait and try again.")
+
+
+@verify_bp.get("/verify/<number>")
+def verify_document(number: str):
+    """Public: is Изх. № <number> a valid document of the municipality? No personal data."""
+    _limit(f"verify:{request.remote_addr}")
+    return jsonify(decisions.public_status(_central().engine, number))
 
 
 @bp.get("/openapi.json")

@@ -1,0 +1,113 @@
+"""More ``central-api`` commands: audit, keys, documents and offline verification.
+
+Registered on the group of :mod:`central_api.cli`; the same rules: thin, one-line errors.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from . import decisions
+from .cli import cli, friendly, pass_central
+from .context import Central
+from .db import read
+from .errors import CentralError, InvalidInputError
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@pass_central
+@friendly
+def audit_verify(central: Central) -> None:
+    """Check the whole chain; name the first broken entry."""
+    from .audit import verify_chain
+
+    with read(central.engine) as conn:
+        result = verify_chain(conn)
+    if not result.ok:
+        raise CentralError(
+            f"The audit log is broken at entry {result.first_broken_id}: {result.reason}"
+        )
+    click.echo(f"Audit log intact: {result.checked} entries.")
+
+
+@cli.group()
+def keys() -> None:
+    """The central office's keys."""
+
+
+@keys.command("show")
+@click.option("--pem", is_flag=True, help="Print the document-signing certificate (PEM).")
+@pass_central
+@friendly
+def keys_show(central: Central, pem: bool) -> None:
+    """Show the key fingerprints (or publish the signing certificate with --pem)."""
+    signer = central.document_signer
+    if pem:
+        if signer is None:
+            raise InvalidInputError("No document-signing key here: run `central-api init`.")
+        click.echo(signer.certificate_pem().decode().rstrip())
+        return
+    click.echo(f"Bundle key (party central): {central.identity.public.display_fingerprint}")
+    if signer is not None:
+        click.echo(f"Document-signing certificate: {signer.fingerprint()}")
+
+
+@cli.group()
+def documents() -> None:
+    """Issued documents."""
+
+
+@documents.command("revoke")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why it was issued in error.")
+@click.option("--as", "user_name", required=True, help="The clerk revoking it.")
+@pass_central
+@friendly
+def documents_revoke(central: Central, number: str, reason: str, user_name: str) -> None:
+    """Revoke an issued document; /verify then says it is revoked."""
+    decisions.revoke_document(central.engine, number, reason, user_name)
+    click.echo(f"Изх. № {number} is revoked.")
+
+
+@cli.command()
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--qr", "qr_text", default=None, help="A scanned QR text instead of a PDF.")
+@click.option(
+    "--certificate",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The published certificate (PEM); default: this office's.",
+)
+@pass_central
+@friendly
+def verify(central: Central, file: Path | None, qr_text: str | None, certificate) -> None:
+    """Check a document's PDF signature and QR statement, or a scanned QR text, offline."""
+    from .documents import DocumentError, verify_pdf, verify_statement
+
+    if bool(file) == bool(qr_text):
+        raise InvalidInputError("Give either a PDF file or --qr TEXT.")
+    if certificate is not None:
+        certificate_pem = certificate.read_bytes()
+    elif central.document_signer is not None:
+        certificate_pem = central.document_signer.certificate_pem()
+    else:
+        raise InvalidInputError("No certificate: give --certificate PATH.")
+    try:
+        if file is not None:
+            result = verify_pdf(file.read_bytes(), certificate_pem)
+            claims = {k: v for k, v in vars(result).items() if k != "statement"}
+        else:
+            claims = dict(verify_statement(qr_text, certificate_pem))
+    except DocumentError as exc:
+        raise CentralError(str(exc)) from exc
+    click.echo(json.dumps({"valid": True, **claims}, ensure_ascii=False, indent=2, default=str))

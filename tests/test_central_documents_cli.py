@@ -1,0 +1,67 @@
+"""Audit trail, published keys, offline verification and revocation, from the central side."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, update
+
+from central_api.db import read, write
+from central_api.db.schema import audit_log, documents
+
+OCTET = {"Content-Type": "application/octet-stream"}
+
+
+def issue_one(central_cli, central_client, sim_kiosk, clerk) -> str:
+    record = sim_kiosk.submitted()
+    central_client.post("/api/v1/bundles", data=sim_kiosk.bundle([record]), headers=OCTET)
+    central_cli("requests", "approve", record["body"]["reference"], "--as", clerk)
+    return record["body"]["reference"]
+
+
+def test_actions_are_audited_and_the_chain_verifies(
+    central, central_cli, central_client, sim_kiosk, central_clerk
+):
+    issue_one(central_cli, central_client, sim_kiosk, central_clerk)
+    with read(central.engine) as conn:
+        actions = conn.execute(select(audit_log.c.action).order_by(audit_log.c.id)).scalars().all()
+    assert {"user.added", "kiosk.invited", "kiosk.enrolled", "document.issued"} <= set(actions)
+    assert "intact" in central_cli("audit", "verify").stdout
+    with write(central.engine) as conn:
+        conn.execute(update(audit_log).where(audit_log.c.id == 2).values(actor="mallory"))
+    broken = central_cli("audit", "verify", ok=False)
+    assert broken.exit_code == 1 and "entry 2" in broken.stderr
+
+
+def test_an_issued_pdf_verifies_offline_with_the_published_certificate(
+    central, central_cli, central_client, sim_kiosk, central_clerk, tmp_path
+):
+    issue_one(central_cli, central_client, sim_kiosk, central_clerk)
+    with read(central.engine) as conn:
+        document = conn.execute(select(documents)).mappings().one()
+    pdf = tmp_path / "document.pdf"
+    pdf.write_bytes(document["pdf"])
+    certificate = tmp_path / "municipality.pem"
+    certificate.write_text(central_cli("keys", "show", "--pem").stdout)
+    checked = json.loads(central_cli("verify", str(pdf), "--certificate", str(certificate)).stdout)
+    assert checked["valid"] is True and checked["number"] == document["number"]
+    by_qr = json.loads(central_cli("verify", "--qr", document["statement"]).stdout)
+    assert by_qr["number"] == document["number"]
+    pdf.write_bytes(document["pdf"].replace(b"/Producer", b"/Produker", 1))
+    tampered = central_cli("verify", str(pdf), ok=False)
+    assert tampered.exit_code == 1 and len(tampered.stderr.strip().splitlines()) == 1
+
+
+def test_public_verify_says_valid_then_revoked(
+    central, central_cli, central_client, sim_kiosk, central_clerk
+):
+    issue_one(central_cli, central_client, sim_kiosk, central_clerk)
+    with read(central.engine) as conn:
+        number = conn.execute(select(documents.c.number)).scalar_one()
+    valid = central_client.get(f"/verify/{number}").get_json()
+    assert valid["status"] == "valid" and "fields" not in valid
+    central_cli("documents", "revoke", number, "--reason", "грешен ЕГН", "--as", central_clerk)
+    revoked = central_client.get(f"/verify/{number}").get_json()
+    assert revoked["status"] == "revoked" and revoked["revoke_reason"] == "грешен ЕГН"
+    missing = central_client.get("/verify/1999-000001")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
