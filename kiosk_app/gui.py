@@ -1,0 +1,157 @@
+"""Starting the touchscreen application, and the screenshot tour of every screen.
+
+``main(config, windowed=False)`` is what ``kiosk-app run`` calls: it starts in logged steps (Qt,
+the worker, the window) and shuts down the worker when the window closes.
+``tour(config_or_home, outdir)`` renders every screen in both languages at 1920x1080 and
+1280x800 to PNG files, working on a copy of the kiosk's home so the real queue is never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import KioskConfig
+from .worker import KioskAppServices, ServiceBridge, provision_staff
+
+log = logging.getLogger(__name__)
+
+VILLAGE_NAMES = {
+    "dzhulyunitsa": {"bg": "Джулюница", "en": "Dzhulyunitsa"},
+    "dobri-dyal": {"bg": "Добри дял", "en": "Dobri dyal"},
+    "kozarevets": {"bg": "Козаревец", "en": "Kozarevets"},
+    "dragizhevo": {"bg": "Драгижево", "en": "Dragizhevo"},
+    "merdanya": {"bg": "Мерданя", "en": "Merdanya"},
+}
+SIZES = ((1920, 1080), (1280, 800))
+TOUR_PIN = "2468"
+
+
+def _application():
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setFont(QFont("DejaVu Sans", 22))
+    return app
+
+
+def village_name(services) -> dict:
+    try:
+        village = services.kiosk_info().village
+    except Exception:  # not enrolled yet: the municipality's name still greets the villager
+        log.info("kiosk not enrolled; showing the municipality's name")
+        return {"bg": "Община Лясковец", "en": "Lyaskovets municipality"}
+    return VILLAGE_NAMES.get(village, {"bg": village, "en": village})
+
+
+def build_window(services, settings=None):
+    """The window and its bridge over ``services`` (tests pass their own settings)."""
+    from .ui.context import KioskContext, UiSettings
+    from .ui.i18n import Translator
+    from .ui.session import Session
+    from .ui.window import KioskWindow
+
+    bridge = ServiceBridge(services)
+    settings = settings or UiSettings(village_name=village_name(services))
+    ctx = KioskContext(tr=Translator(), bridge=bridge, session=Session(), settings=settings)
+    return KioskWindow(ctx), bridge
+
+
+def main(config: KioskConfig, windowed: bool = False) -> int:
+    from .ui.context import UiSettings
+
+    log.info("kiosk: starting Qt")
+    app = _application()
+    services = KioskAppServices(config)
+    height = app.primaryScreen().size().height() if app.primaryScreen() else 1080
+    settings = UiSettings(
+        village_name=village_name(services), fields_per_page=3 if height >= 1000 else 1
+    )
+    log.info("kiosk: starting the worker and the window")
+    window, bridge = build_window(services, settings)
+    window.start_idle_watch(app)
+    if windowed:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        window.showFullScreen()
+    app.aboutToQuit.connect(bridge.shutdown)
+    log.info("kiosk: running")
+    return app.exec()
+
+
+# ------------------------------------------------------------------------------------------ tour
+
+
+def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAppServices]:
+    """A throw-away copy of the kiosk's home with demo staff, notices and one request."""
+    home = workdir / "home"
+    if config.home.exists():
+        shutil.copytree(config.home, home)
+    demo = KioskConfig(home=home, printer=None)
+    demo.ensure_home()
+    services = KioskAppServices(demo)
+    provision_staff(demo, [{"staff_id": "staff-1", "name": "Мария Петрова", "pin": TOUR_PIN}])
+    with _store(demo) as store:
+        store.set_setting(
+            "notices",
+            [
+                {
+                    "kind": "decision",
+                    "published_at": "2026-11-20",
+                    "title": {
+                        "bg": "Решение № 214 за местните такси",
+                        "en": "Decision 214 on local fees",
+                    },
+                    "body": {
+                        "bg": "Общинският съвет прие таксите за 2027 г. Текстът е в кметството.",
+                        "en": "The council adopted the fees for 2027. The text is at the mayoralty.",
+                    },
+                },
+                {
+                    "kind": "announcement",
+                    "published_at": "2026-11-24",
+                    "title": {
+                        "bg": "Кметството е затворено на 8 декември",
+                        "en": "Closed on 8 December",
+                    },
+                    "body": {
+                        "bg": "Заявки могат да се подават от киоска и тогава.",
+                        "en": "Requests can still be made at the kiosk that day.",
+                    },
+                },
+            ],
+        )
+    return demo, services
+
+
+def _store(config):
+    from .services import store_for
+
+    return store_for(config)
+
+
+def tour(config_or_home, outdir) -> list[Path]:
+    """Render every screen, both languages, both sizes; return the PNG paths written."""
+    from .ui.tour import run_tour
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    config = (
+        config_or_home
+        if isinstance(config_or_home, KioskConfig)
+        else KioskConfig(home=Path(config_or_home).absolute())
+    )
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    app = _application()
+    with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as workdir:
+        demo, services = _demo_copy(config, Path(workdir))
+        written = []
+        for width, height in SIZES:
+            written += run_tour(app, services, outdir, width, height, pin=TOUR_PIN)
+        return written

@@ -1,0 +1,30 @@
+"""What every screen is given: the translator, the worker bridge, the session and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import Translator
+from .session import Session
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """Timings and sizes; tests shorten the timeouts so they run in a fraction of a second."""
+
+    idle_warn_s: float = 75.0
+    idle_timeout_s: float = 90.0
+    fields_per_page: int = 3
+    done_return_s: float = 60.0
+    village_name: dict[str, str] = field(
+        default_factory=lambda: {"bg": "Община Лясковец", "en": "Lyaskovets municipality"}
+    )
+
+
+@dataclass
+class KioskContext:
+    tr: Translator
+    bridge: Any  # kiosk_app.worker.ServiceBridge (duck-typed so the UI never imports the store)
+    session: Session
+    settings: UiSettings

@@ -1,0 +1,150 @@
+"""One editor per catalogue field type, each a big label, a help line, the input, and a place
+for the problem message that says how to fix the answer.
+
+Signals of :class:`FieldEditor`:
+
+- ``edited(str)``: the field's name, after each change of its answer.
+- ``focused(str)``: the field's name, when the villager touches its text box.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFocusEvent, QMouseEvent
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from .i18n import Translator
+from .widgets import button, label, restyle
+
+DIGIT_TYPES = {"egn", "lnch", "personal_number", "date", "phone", "integer"}
+CHOICE_TYPES = {"choice", "boolean"}
+
+
+def keyboard_mode(field_type: str) -> str:
+    if field_type in DIGIT_TYPES:
+        return "digits"
+    if field_type == "email":
+        return "latin"
+    return "cyrillic"
+
+
+class TouchLineEdit(QLineEdit):
+    """A text box that says when it is touched, so the on-screen keyboard types into it."""
+
+    touched = Signal()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        self.touched.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        super().mousePressEvent(event)
+        self.touched.emit()
+
+
+class FieldEditor(QWidget):
+    """See the module docstring."""
+
+    edited = Signal(str)
+    focused = Signal(str)
+
+    def __init__(self, field: dict, tr: Translator, value: str = ""):
+        super().__init__()
+        self.field = field
+        self.name = field["name"]
+        self.setObjectName(f"field-{self.name}")
+        self._tr = tr
+        self.title = label()
+        self.help = label("subtle")
+        self.problem = label("error")
+        self.problem.hide()
+        self.line_edit: TouchLineEdit | None = None
+        self.choice_buttons: dict[str, object] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.help)
+        if field.get("type") in CHOICE_TYPES:
+            self._group = QButtonGroup(self)
+            self._group.setExclusive(True)
+            row = QHBoxLayout()
+            for option_value in self._option_values():
+                choice = button("choice", checkable=True)
+                self._group.addButton(choice)
+                choice.clicked.connect(lambda: self.edited.emit(self.name))
+                self.choice_buttons[option_value] = choice
+                row.addWidget(choice)
+            row.addStretch(1)
+            layout.addLayout(row)
+        else:
+            self.line_edit = TouchLineEdit()
+            self.line_edit.setObjectName(f"input-{self.name}")
+            if field.get("max_length"):
+                self.line_edit.setMaxLength(int(field["max_length"]))
+            self.line_edit.textEdited.connect(lambda _text: self.edited.emit(self.name))
+            self.line_edit.touched.connect(lambda: self.focused.emit(self.name))
+            layout.addWidget(self.line_edit)
+        layout.addWidget(self.problem)
+        self.set_value(value)
+        self.retranslate()
+
+    @property
+    def keyboard_mode(self) -> str:
+        return keyboard_mode(self.field.get("type", "text"))
+
+    @property
+    def wants_capitals(self) -> bool:
+        return self.field.get("type") in ("text", "textarea")
+
+    def value(self) -> str:
+        if self.line_edit is not None:
+            return self.line_edit.text()
+        for option_value, choice in self.choice_buttons.items():
+            if choice.isChecked():
+                return option_value
+        return ""
+
+    def set_value(self, value: str) -> None:
+        if self.line_edit is not None:
+            self.line_edit.setText(value or "")
+            return
+        for option_value, choice in self.choice_buttons.items():
+            choice.setChecked(option_value == value)
+
+    def show_problem(self, message: str | None) -> None:
+        self.problem.setText(message or "")
+        self.problem.setVisible(bool(message))
+        if self.line_edit is not None:
+            self.line_edit.setProperty("invalid", bool(message))
+            restyle(self.line_edit)
+
+    @property
+    def has_problem(self) -> bool:
+        return not self.problem.isHidden()
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        title = tr.pick(self.field.get("label"))
+        if not self.field.get("required"):
+            title = tr.t("form.optional_label", label=title)
+        self.title.setText(title)
+        help_text = tr.pick(self.field.get("help"))
+        self.help.setText(help_text)
+        self.help.setVisible(bool(help_text))
+        labels = self._option_labels()
+        for option_value, choice in self.choice_buttons.items():
+            choice.setText(labels.get(option_value, option_value))
+
+    def _option_values(self) -> list[str]:
+        if self.field.get("type") == "boolean":
+            return ["true", "false"]
+        return [option["value"] for option in self.field.get("options") or []]
+
+    def _option_labels(self) -> dict[str, str]:
+        if self.field.get("type") == "boolean":
+            return {"true": self._tr.t("common.yes"), "false": self._tr.t("common.no")}
+        return {
+            option["value"]: self._tr.pick(option.get("label"))
+            for option in self.field.get("options") or []
+        }

@@ -1,0 +1,99 @@
+"""After submitting: the reference in large type, the expected date, and the receipt's fate.
+
+The request is already safe in the kiosk's database when this screen appears; the receipt is
+printed from here, and if the printer fails the villager is asked to write the number down.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QVBoxLayout
+
+from ..widgets import Screen, button, label
+
+
+class DoneScreen(Screen):
+    name = "done"
+
+    def __init__(self, ctx):
+        super().__init__(ctx, back=False)
+        self.saved = label("ok")
+        self.saved.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reference_title = label()
+        self.reference_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reference = label("huge")
+        self.reference.setObjectName("reference")
+        self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.expected = label()
+        self.expected.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.receipt = label("notice")
+        self.receipt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.finish_button = button("primary", min_height=90)
+        self.finish_button.clicked.connect(self.on_finish_clicked)
+        self._return_timer = QTimer(self)
+        self._return_timer.setSingleShot(True)
+        self._return_timer.timeout.connect(self.on_finish_clicked)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(40, 30, 40, 30)
+        layout.setSpacing(18)
+        layout.addStretch(1)
+        for widget in (
+            self.saved,
+            self.reference_title,
+            self.reference,
+            self.expected,
+            self.receipt,
+        ):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._expected_date = None
+        self.retranslate()
+
+    def enter(self) -> None:
+        session = self.ctx.session
+        self.reference.setText(session.reference or "")
+        self._expected_date = None
+        self.ctx.bridge.call(
+            "print_receipt",
+            session.reference,
+            session.service["id"] if session.service else None,
+            session.tier,
+            on_done=self.on_receipt_printed,
+            on_error=self.on_receipt_failed,
+        )
+        self._return_timer.start(int(self.ctx.settings.done_return_s * 1000))
+        self.retranslate()
+
+    def wipe(self) -> None:
+        self._return_timer.stop()
+        self.reference.clear()
+        self._expected_date = None
+
+    def on_receipt_printed(self, result: dict) -> None:
+        self.ctx.session.printed = True
+        self._expected_date = (result or {}).get("expected_date")
+        self.ctx.session.expected_date = self._expected_date
+        self.retranslate()
+
+    def on_receipt_failed(self, _error: Exception) -> None:
+        self.ctx.session.printed = False
+        self.retranslate()
+
+    def on_finish_clicked(self) -> None:
+        self._return_timer.stop()
+        self.navigate_requested.emit("finish")
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        self.header.title.setText(t("done.title"))
+        self.saved.setText(t("done.saved"))
+        self.reference_title.setText(t("done.reference_title"))
+        if self._expected_date:
+            self.expected.setText(t("done.expected", date=self.tr.date(self._expected_date)))
+        else:
+            self.expected.setText(t("done.expected_unknown"))
+        printed = self.ctx.session.printed
+        key = {None: "done.printing", True: "done.printed", False: "done.print_failed"}[printed]
+        self.receipt.setText(t(key))
+        self.finish_button.setText(t("done.finish"))

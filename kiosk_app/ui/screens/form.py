@@ -1,0 +1,258 @@
+"""The request form: how fast (when the service has tiers), then the fields a few at a time.
+
+Answers are checked as the villager goes (``sync.catalogue.validate_field``, shared with central):
+a field is checked when the villager moves on from it, and a shown problem is re-checked at every
+key so it disappears as soon as the answer is right. "Next" refuses to leave a page with problems
+and puts the keyboard on the first one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.catalogue import validate_field
+
+from .. import catalogue_view as view
+from ..fields import FieldEditor
+from ..keyboard import OnScreenKeyboard
+from ..widgets import Screen, button, clear_layout, label
+
+TIER_PAGE = "tier"
+
+
+class FormScreen(Screen):
+    name = "form"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._pages: list = []
+        self._page_index = 0
+        self._editors: list[FieldEditor] = []
+        self._active: FieldEditor | None = None
+        self._tier_group: QButtonGroup | None = None
+        self.tier = None
+
+        self.step = label()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.page_title = label("title")
+
+        self.page_holder = QWidget()
+        self.page_layout = QVBoxLayout(self.page_holder)
+        self.page_layout.setContentsMargins(0, 0, 12, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.page_holder)
+
+        self.previous_button = button()
+        self.previous_button.clicked.connect(self.on_previous_clicked)
+        self.next_button = button("primary")
+        self.next_button.clicked.connect(self.on_next_clicked)
+        # One row for where you are and where to go: the keyboard needs the height.
+        where = QVBoxLayout()
+        where.setSpacing(2)
+        where.addWidget(self.page_title)
+        steps = QHBoxLayout()
+        steps.addWidget(self.step)
+        steps.addWidget(self.progress, 1)
+        where.addLayout(steps)
+        nav = QHBoxLayout()
+        nav.addWidget(self.previous_button)
+        nav.addSpacing(16)
+        nav.addLayout(where, 1)
+        nav.addSpacing(16)
+        nav.addWidget(self.next_button)
+
+        self.keyboard = OnScreenKeyboard(ctx.tr)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(24, 10, 24, 6)
+        layout.setSpacing(8)
+        layout.addLayout(nav)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.keyboard)
+        self.retranslate()
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def enter(self) -> None:
+        service = self.ctx.session.service
+        if service is None:
+            self.navigate_requested.emit("services")
+            return
+        pages = view.form_pages(service, self.ctx.settings.fields_per_page)
+        self._pages = ([TIER_PAGE] if len(view.tiers_of(service)) > 1 else []) + pages
+        self.tier = self.ctx.session.tier or view.tiers_of(service)[0]["id"]
+        self.header.title.setText(self.tr.pick(service.get("name")))
+        self._show_page(0)
+
+    def wipe(self) -> None:
+        self._pages = []
+        self._clear_page()
+        self.tier = None
+
+    def on_previous_clicked(self) -> None:
+        self._store_page()
+        if self._page_index == 0:
+            self.navigate_requested.emit("services")
+        else:
+            self._show_page(self._page_index - 1)
+
+    def on_next_clicked(self) -> None:
+        self._store_page()
+        if not self._check_page():
+            return
+        if self._page_index + 1 < len(self._pages):
+            self._show_page(self._page_index + 1)
+        else:
+            self.ctx.session.tier = self.tier
+            self.navigate_requested.emit("staff_confirm")
+
+    def total_steps(self) -> int:
+        return len(self._pages) + 2  # and then staff confirmation, review
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def editor(self, name: str) -> FieldEditor:
+        """The editor of a field on the current page (tests use it to find their way)."""
+        return next(editor for editor in self._editors if editor.name == name)
+
+    def current_page_problems(self) -> list[str]:
+        """Names of the fields on this page that show a problem now."""
+        return [editor.name for editor in self._editors if editor.has_problem]
+
+    def _on_page(self, name: str) -> FieldEditor | None:
+        # Editors of a page just left may still report focus while Qt deletes them.
+        return next((editor for editor in self._editors if editor.name == name), None)
+
+    def on_field_focused(self, name: str) -> None:
+        editor = self._on_page(name)
+        if editor is None:
+            return
+        previous = self._active
+        self._activate(editor)
+        if previous is not None and previous is not self._active:
+            self._check(previous)
+
+    def on_field_edited(self, name: str) -> None:
+        editor = self._on_page(name)
+        if editor is None:
+            return
+        self.ctx.session.fields[name] = editor.value()
+        if editor.has_problem or editor.line_edit is None:
+            self._check(editor)
+        if name.endswith("_kind"):  # the kind of a personal number decides its check
+            number = name.removesuffix("_kind")
+            for other in self._editors:
+                if other.name == number and other.has_problem:
+                    self._check(other)
+
+    def on_tier_chosen(self, tier_id: str) -> None:
+        self.tier = tier_id
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _show_page(self, index: int) -> None:
+        self._clear_page()
+        self._page_index = index
+        page = self._pages[index]
+        self.step.setText(self.tr.t("form.step", n=index + 1, total=self.total_steps()))
+        self.progress.setMaximum(self.total_steps())
+        self.progress.setValue(index + 1)
+        if page == TIER_PAGE:
+            self._build_tier_page()
+        else:
+            for field in page:
+                editor = FieldEditor(field, self.tr, self.ctx.session.fields.get(field["name"], ""))
+                editor.edited.connect(self.on_field_edited)
+                editor.focused.connect(self.on_field_focused)
+                self._editors.append(editor)
+                self.page_layout.addWidget(editor)
+        self.page_layout.addStretch(1)
+        self._retitle()
+        first_text = next((e for e in self._editors if e.line_edit is not None), None)
+        self.keyboard.setVisible(first_text is not None)
+        self._active = None
+        if first_text is not None:
+            self._activate(first_text)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _build_tier_page(self) -> None:
+        self._tier_group = QButtonGroup(self.page_holder)
+        for tier in view.tiers_of(self.ctx.session.service):
+            choice = button("choice", checkable=True, min_height=90)
+            choice.setObjectName(f"tier-{tier['id']}")
+            choice.setText(
+                self.tr.t(
+                    "form.tier_choice",
+                    name=self.tr.pick(tier.get("name")),
+                    fee=self.tr.money(tier.get("fee_eur")),
+                    deadline=view.deadline_text(self.tr, tier.get("deadline")),
+                )
+            )
+            choice.setChecked(tier["id"] == self.tier)
+            choice.clicked.connect(self._tier_chooser(tier["id"]))
+            self._tier_group.addButton(choice)
+            self.page_layout.addWidget(choice)
+
+    def _tier_chooser(self, tier_id: str):
+        return lambda: self.on_tier_chosen(tier_id)
+
+    def _clear_page(self) -> None:
+        clear_layout(self.page_layout)
+        self._editors = []
+        self._active = None
+        self._tier_group = None
+        self.keyboard.set_target(None)
+
+    def _activate(self, editor: FieldEditor) -> None:
+        self._active = editor
+        if editor.line_edit is not None:
+            self.keyboard.set_target(editor.line_edit, auto_capitals=editor.wants_capitals)
+            self.keyboard.set_mode(editor.keyboard_mode)
+            editor.line_edit.setFocus()
+            self.scroll.ensureWidgetVisible(editor)
+
+    def _store_page(self) -> None:
+        for editor in self._editors:
+            self.ctx.session.fields[editor.name] = editor.value()
+
+    def _check(self, editor: FieldEditor) -> bool:
+        problem = validate_field(editor.field, editor.value(), others=self.ctx.session.fields)
+        editor.show_problem(self.tr.pick(problem.message) if problem else None)
+        return problem is None
+
+    def _check_page(self) -> bool:
+        bad = [editor for editor in self._editors if not self._check(editor)]
+        if bad:
+            self._activate(bad[0])
+        return not bad
+
+    def _retitle(self) -> None:
+        if not self._pages:
+            return
+        page = self._pages[self._page_index]
+        if page == TIER_PAGE:
+            self.page_title.setText(self.tr.t("form.tier_title"))
+        else:
+            self.page_title.setText(view.group_title(self.tr, page[0].get("group", "")))
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        service = self.ctx.session.service
+        self.header.title.setText(self.tr.pick(service.get("name")) if service else t("form.title"))
+        self.previous_button.setText(t("form.previous"))
+        self.next_button.setText(t("form.next"))
+        if self._pages:
+            self._store_page()
+            with_problems = [editor.name for editor in self._editors if editor.has_problem]
+            self._show_page(self._page_index)
+            for editor in self._editors:
+                if editor.name in with_problems:
+                    self._check(editor)

@@ -1,0 +1,150 @@
+"""Review and submit. The screen says "recorded" only after the worker returns the reference,
+i.e. after the request is committed to the kiosk's database; then the receipt is printed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from .. import catalogue_view as view
+from ..errors import describe
+from ..widgets import Screen, button, card, clear_layout, label
+
+
+class ReviewScreen(Screen):
+    name = "review"
+    back_target = "staff_confirm"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.intro = label()
+        self.summary_holder = QWidget()
+        self.summary = QVBoxLayout(self.summary_holder)
+        self.summary.setSpacing(6)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.summary_holder)
+        self.problem = label("error")
+        self.problem.hide()
+        self.busy = label("notice")
+        self.busy.hide()
+        self.change_button = button()
+        self.change_button.clicked.connect(lambda: self.navigate_requested.emit("form"))
+        self.submit_button = button("primary", min_height=84)
+        self.submit_button.clicked.connect(self.on_submit_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(self.change_button)
+        actions.addStretch(1)
+        actions.addWidget(self.submit_button)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.setSpacing(12)
+        layout.addWidget(self.intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.busy)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def enter(self) -> None:
+        self.problem.hide()
+        self.busy.hide()
+        self.submit_button.setEnabled(True)
+        self._fill()
+
+    def wipe(self) -> None:
+        self._clear()
+
+    def on_submit_clicked(self) -> None:
+        session = self.ctx.session
+        self.submit_button.setEnabled(False)
+        self.problem.hide()
+        self.busy.setText(self.tr.t("review.saving"))
+        self.busy.show()
+        staff = None
+        fee = {"status": "due"}
+        if session.staff is not None:
+            staff = {
+                "staff_id": session.staff.staff_id,
+                "id_document_number": session.staff.id_document_number,
+            }
+            fee = dict(session.staff.fee)
+        answers = {name: value for name, value in session.fields.items() if str(value).strip()}
+        self.ctx.bridge.call(
+            "submit_request",
+            session.service["id"],
+            answers,
+            staff=staff,
+            fee=fee,
+            tier=session.tier,
+            on_done=self.on_submitted,
+            on_error=self.on_submit_failed,
+        )
+
+    def on_submitted(self, reference: str) -> None:
+        session = self.ctx.session
+        session.reference = reference
+        session.printed = None
+        self.busy.hide()
+        self.navigate_requested.emit("done")
+
+    def on_submit_failed(self, error: Exception) -> None:
+        self.busy.hide()
+        self.submit_button.setEnabled(True)
+        self.problem.setText(describe(self.tr, error))
+        self.problem.show()
+
+    def _clear(self) -> None:
+        clear_layout(self.summary)
+
+    def _row(self, title: str, value: str) -> None:
+        frame = card()
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(16, 6, 16, 6)
+        name = label("subtle")
+        name.setText(title)
+        shown = label()
+        shown.setText(value)
+        shown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(name, 1)
+        row.addWidget(shown, 1)
+        self.summary.addWidget(frame)
+
+    def _fill(self) -> None:
+        self._clear()
+        session, tr, t = self.ctx.session, self.tr, self.tr.t
+        service = session.service
+        if service is None:
+            return
+        self._row(t("review.service"), tr.pick(service.get("name")))
+        tier = next((x for x in view.tiers_of(service) if x["id"] == session.tier), None)
+        tier = tier or (view.tiers_of(service) or [None])[0]
+        if tier:
+            self._row(t("review.fee"), tr.money(tier.get("fee_eur")))
+            self._row(t("review.deadline"), view.deadline_text(tr, tier.get("deadline")))
+        for field in service.get("fields") or []:
+            value = session.fields.get(field["name"], "")
+            if not str(value).strip():
+                continue
+            if field.get("type") == "boolean":
+                value = t("common.yes") if value == "true" else t("common.no")
+            for option in field.get("options") or []:
+                if option["value"] == value:
+                    value = tr.pick(option["label"])
+            self._row(tr.pick(field.get("label")), value)
+        if session.staff is not None:
+            self._row(t("review.staff"), session.staff.staff_name)
+            self._row(t("review.id_document"), session.staff.id_document_number)
+            self._row(t("review.fee_settled"), t(f"review.fee_{session.staff.fee['status']}"))
+        else:
+            self._row(t("review.staff"), t("review.no_staff"))
+        self.summary.addStretch(1)
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        self.header.title.setText(t("review.title"))
+        self.intro.setText(t("review.intro"))
+        self.change_button.setText(t("review.change"))
+        self.submit_button.setText(t("review.submit"))
+        if self.ctx.session.service is not None and self.isVisible():
+            self._fill()

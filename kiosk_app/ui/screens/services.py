@@ -1,0 +1,137 @@
+"""The catalogue: every service with what it costs, how long it takes and what to bring."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+
+from .. import catalogue_view as view
+from ..keyboard import OnScreenKeyboard
+from ..widgets import Screen, button, card, label
+
+
+class ServicesScreen(Screen):
+    name = "services"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._services: list[dict] = []
+        self.search = QLineEdit()
+        self.search.textChanged.connect(self.on_search_changed)
+        self.search_button = button()
+        self.search_button.setCheckable(True)
+        self.search_button.toggled.connect(self.on_search_toggled)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search_button)
+
+        self.message = label("notice")
+        self.message.hide()
+        self.list_holder = QWidget()
+        self.list_layout = QVBoxLayout(self.list_holder)
+        self.list_layout.setSpacing(14)
+        self.list_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list_holder)
+
+        self.keyboard = OnScreenKeyboard(ctx.tr)
+        self.keyboard.set_target(self.search, auto_capitals=False)
+        self.keyboard.hide()
+
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(24, 14, 24, 8)
+        layout.setSpacing(12)
+        layout.addLayout(search_row)
+        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.keyboard)
+        self._cards: list[tuple[dict, QWidget]] = []
+        self.retranslate()
+
+    def enter(self) -> None:
+        self.message.setText(self.tr.t("common.loading"))
+        self.message.show()
+        self.ctx.bridge.call(
+            "list_services", on_done=self.on_services_loaded, on_error=self.on_services_failed
+        )
+
+    def wipe(self) -> None:
+        self.search.clear()
+        self.search_button.setChecked(False)
+
+    def on_services_loaded(self, services: list[dict]) -> None:
+        self._services = list(services)
+        self.message.setVisible(not self._services)
+        self.message.setText(self.tr.t("services.empty"))
+        self._rebuild()
+
+    def on_services_failed(self, error: Exception) -> None:
+        self._services = []
+        self.message.setText(self.tr.t("services.unavailable"))
+        self.message.show()
+        self._rebuild()
+
+    def on_search_changed(self, _text: str) -> None:
+        for service, widget in self._cards:
+            widget.setVisible(view.matches(service, self.search.text()))
+
+    def on_search_toggled(self, shown: bool) -> None:
+        self.keyboard.setVisible(shown)
+        if shown:
+            self.search.setFocus()
+
+    def on_service_chosen(self, service: dict) -> None:
+        self.ctx.session.service = service
+        self.ctx.session.fields = {}
+        self.ctx.session.staff = None
+        self.navigate_requested.emit("form")
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        self.header.title.setText(t("services.title"))
+        self.search.setPlaceholderText(t("services.search_placeholder"))
+        self.search_button.setText(t("services.search_button"))
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        for _service, widget in self._cards:
+            widget.setParent(None)
+            widget.deleteLater()
+        self._cards = []
+        for service in self._services:
+            widget = self._service_card(service)
+            self.list_layout.insertWidget(self.list_layout.count() - 1, widget)
+            self._cards.append((service, widget))
+        self.on_search_changed("")
+
+    def _service_card(self, service: dict) -> QWidget:
+        t, tr = self.tr.t, self.tr
+        frame = card()
+        frame.setObjectName(f"service-{service.get('id')}")
+        name = label("title")
+        name.setText(tr.pick(service.get("name")))
+        summary = label()
+        summary.setText(tr.pick(service.get("summary")))
+        facts = label()
+        facts.setText(
+            "\n".join(
+                (
+                    t("services.fee", fee=view.fee_text(tr, service)),
+                    t("services.deadline", deadline=view.slowest_deadline(tr, service)),
+                    t("services.bring", items=view.bring_text(tr, service)),
+                )
+            )
+        )
+        choose = button("primary")
+        choose.setText(t("services.choose"))
+        choose.clicked.connect(lambda: self.on_service_chosen(service))
+        text = QVBoxLayout()
+        text.addWidget(name)
+        text.addWidget(summary)
+        text.addWidget(facts)
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(20, 14, 20, 14)
+        row.addLayout(text, 1)
+        row.addWidget(choose)
+        frame.choose_button = choose
+        return frame

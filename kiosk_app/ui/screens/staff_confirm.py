@@ -1,0 +1,205 @@
+"""Staff confirm the applicant's identity (PIN, the ID document's number, never a picture of the
+card) and how the fee is settled. Villagers alone may go on without staff: the identity is then
+checked when the document is collected, and the fee stays due."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from ..errors import describe
+from ..fields import TouchLineEdit
+from ..keyboard import OnScreenKeyboard
+from ..pinpad import PinPad
+from ..session import StaffConfirmation
+from ..widgets import Screen, button, label, restyle
+
+FEE_CHOICES = ("paid", "on_delivery", "exempt")
+
+
+class StaffConfirmScreen(Screen):
+    name = "staff_confirm"
+    back_target = "form"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._staff: dict | None = None
+        self.stages = QStackedWidget()
+
+        # Stage 1: the PIN.
+        pin_page = QWidget()
+        self.explanation = label()
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pinpad = PinPad(ctx.tr)
+        self.pinpad.submitted.connect(self.on_pin_submitted)
+        self.skip_button = button()
+        self.skip_button.clicked.connect(self.on_skip_clicked)
+        pin_layout = QVBoxLayout(pin_page)
+        pin_layout.addWidget(self.explanation)
+        pin_layout.addWidget(self.pinpad, 1, Qt.AlignmentFlag.AlignHCenter)
+        pin_layout.addWidget(self.skip_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        # Stage 2: the document number and the fee.
+        details = QWidget()
+        self.staff_name = label("ok")
+        self.id_label = label()
+        self.id_number = TouchLineEdit()
+        self.id_number.setObjectName("input-id-document")
+        self.id_number.setMaxLength(20)
+        self.id_number.touched.connect(lambda: self._type_into(self.id_number))
+        self.fee_label = label()
+        self.fee_group = QButtonGroup(self)
+        self.fee_buttons = {}
+        fee_row = QHBoxLayout()
+        for choice in FEE_CHOICES:
+            fee_button = button("choice", checkable=True)
+            fee_button.setObjectName(f"fee-{choice}")
+            fee_button.clicked.connect(self.on_fee_chosen)
+            self.fee_group.addButton(fee_button)
+            self.fee_buttons[choice] = fee_button
+            fee_row.addWidget(fee_button)
+        self.receipt_label = label()
+        self.receipt_number = TouchLineEdit()
+        self.receipt_number.setObjectName("input-receipt-number")
+        self.receipt_number.setMaxLength(30)
+        self.receipt_number.touched.connect(lambda: self._type_into(self.receipt_number))
+        self.problem = label("error")
+        self.problem.hide()
+        self.continue_button = button("primary")
+        self.continue_button.clicked.connect(self.on_continue_clicked)
+        self.keyboard = OnScreenKeyboard(ctx.tr)
+        detail_layout = QVBoxLayout(details)
+        detail_layout.setSpacing(6)
+        detail_layout.addWidget(self.staff_name)
+        detail_layout.addWidget(self.id_label)
+        detail_layout.addWidget(self.id_number)
+        fee_row.insertWidget(0, self.fee_label)
+        detail_layout.addLayout(fee_row)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.receipt_label)
+        receipt_row.addWidget(self.receipt_number, 1)
+        detail_layout.addLayout(receipt_row)
+        receipt_row.addWidget(self.continue_button)
+        detail_layout.addWidget(self.problem)
+        detail_layout.addStretch(1)
+        detail_layout.addWidget(self.keyboard)
+
+        self.stages.addWidget(pin_page)
+        self.stages.addWidget(details)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(24, 12, 24, 6)
+        layout.addWidget(self.stages)
+        self.retranslate()
+
+    def enter(self) -> None:
+        self.wipe()
+
+    def wipe(self) -> None:
+        self._staff = None
+        self.pinpad.clear()
+        self.pinpad.set_locked(False)
+        self.id_number.clear()
+        self.receipt_number.clear()
+        self.fee_group.setExclusive(False)
+        for fee_button in self.fee_buttons.values():
+            fee_button.setChecked(False)
+        self.fee_group.setExclusive(True)
+        self.problem.hide()
+        self.stages.setCurrentIndex(0)
+        self._update_receipt_visibility()
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def on_pin_submitted(self, pin: str) -> None:
+        self.pinpad.set_locked(True)
+        self.pinpad.show_message(None)
+        self.ctx.bridge.call(
+            "check_staff_pin", pin, on_done=self.on_pin_accepted, on_error=self.on_pin_refused
+        )
+
+    def on_pin_accepted(self, staff: dict) -> None:
+        self._staff = dict(staff)
+        self.pinpad.set_locked(False)
+        self.stages.setCurrentIndex(1)
+        self.staff_name.setText(self.tr.t("staff_confirm.checked_by", name=staff.get("name", "")))
+        self._type_into(self.id_number)
+
+    def on_pin_refused(self, error: Exception) -> None:
+        locked = getattr(error, "code", "") == "pin_locked"
+        self.pinpad.set_locked(locked)
+        self.pinpad.show_message(describe(self.tr, error))
+
+    def on_skip_clicked(self) -> None:
+        self.ctx.session.staff = None
+        self.navigate_requested.emit("review")
+
+    def on_fee_chosen(self) -> None:
+        self._update_receipt_visibility()
+        if self.fee_buttons["paid"].isChecked():
+            self._type_into(self.receipt_number)
+
+    def on_continue_clicked(self) -> None:
+        problem = self._problem()
+        self.problem.setText(problem or "")
+        self.problem.setVisible(bool(problem))
+        for widget, bad in (
+            (self.id_number, problem == self.tr.t("staff_confirm.need_id")),
+            (self.receipt_number, problem == self.tr.t("staff_confirm.need_receipt")),
+        ):
+            widget.setProperty("invalid", bad)
+            restyle(widget)
+        if problem:
+            return
+        choice = self._fee_choice()
+        fee = {"status": "due"} if choice == "on_delivery" else {"status": choice}
+        if choice == "paid":
+            fee.update(method="cash", receipt_number=self.receipt_number.text().strip())
+        self.ctx.session.staff = StaffConfirmation(
+            staff_id=self._staff["staff_id"],
+            staff_name=self._staff.get("name", ""),
+            id_document_number=self.id_number.text().strip().upper(),
+            fee=fee,
+        )
+        self.navigate_requested.emit("review")
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _fee_choice(self) -> str | None:
+        return next((c for c, b in self.fee_buttons.items() if b.isChecked()), None)
+
+    def _problem(self) -> str | None:
+        number = self.id_number.text().strip()
+        if len(number) < 6 or not number.isalnum():
+            return self.tr.t("staff_confirm.need_id")
+        choice = self._fee_choice()
+        if choice is None:
+            return self.tr.t("staff_confirm.need_fee")
+        if choice == "paid" and not self.receipt_number.text().strip():
+            return self.tr.t("staff_confirm.need_receipt")
+        return None
+
+    def _type_into(self, line_edit) -> None:
+        self.keyboard.set_target(line_edit, auto_capitals=False)
+        self.keyboard.set_mode("digits")
+        line_edit.setFocus()
+
+    def _update_receipt_visibility(self) -> None:
+        paid = self.fee_buttons["paid"].isChecked()
+        self.receipt_label.setVisible(paid)
+        self.receipt_number.setVisible(paid)
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        self.header.title.setText(t("staff_confirm.title"))
+        self.explanation.setText(t("staff_confirm.explanation"))
+        self.skip_button.setText(t("staff_confirm.skip"))
+        self.id_label.setText(t("staff_confirm.id_number"))
+        self.fee_label.setText(t("staff_confirm.fee"))
+        for choice, fee_button in self.fee_buttons.items():
+            fee_button.setText(t(f"staff_confirm.fee_{choice}"))
+        self.receipt_label.setText(t("staff_confirm.receipt_number"))
+        self.continue_button.setText(t("staff_confirm.continue"))
+        if self._staff:
+            self.staff_name.setText(t("staff_confirm.checked_by", name=self._staff.get("name", "")))
+        if self.problem.isVisible():
+            self.problem.setText(self._problem() or "")

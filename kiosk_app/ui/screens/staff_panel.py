@@ -1,0 +1,324 @@
+"""The staff panel (behind a PIN): the kiosk's health, documents to hand over, and the USB stick.
+
+Every action runs on the worker; the panel shows a progress bar for exports and imports and stays
+responsive while an exchange with central is slow.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QProgressBar,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import describe, staff_detail
+from ..fields import TouchLineEdit
+from ..keyboard import OnScreenKeyboard
+from ..pinpad import PinPad
+from ..widgets import Screen, button, card, clear_layout, label
+
+FACTS = ("connection", "last_exchange", "queue_depth", "oldest_unsent", "printer")
+
+
+class StaffPanelScreen(Screen):
+    name = "staff_panel"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.staff: dict | None = None
+        self.overview: dict | None = None
+        self._paying: str | None = None
+        self.stages = QStackedWidget()
+        self.pinpad = PinPad(ctx.tr)
+        self.pinpad.submitted.connect(self.on_pin_submitted)
+        pin_page = QWidget()
+        QVBoxLayout(pin_page).addWidget(self.pinpad, 1, Qt.AlignmentFlag.AlignHCenter)
+        self.stages.addWidget(pin_page)
+        self.stages.addWidget(self._build_dashboard())
+        self.stages.addWidget(self._build_payment_page())
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(24, 12, 24, 8)
+        layout.addWidget(self.stages)
+        self.retranslate()
+
+    def _build_dashboard(self) -> QWidget:
+        page = QWidget()
+        facts = card()
+        grid = QGridLayout(facts)
+        grid.setContentsMargins(20, 10, 20, 10)
+        self.fact_titles, self.fact_values = {}, {}
+        for row, fact in enumerate(FACTS):
+            self.fact_titles[fact] = label("subtle")
+            self.fact_values[fact] = label()
+            self.fact_values[fact].setObjectName(f"fact-{fact}")
+            grid.addWidget(self.fact_titles[fact], row // 2, (row % 2) * 2)
+            grid.addWidget(self.fact_values[fact], row // 2, (row % 2) * 2 + 1)
+        self.ready_title = label("title")
+        self.ready_holder = QWidget()
+        self.ready_layout = QVBoxLayout(self.ready_holder)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.ready_holder)
+        self.sync_button = button()
+        self.sync_button.clicked.connect(self.on_sync_clicked)
+        self.export_button = button()
+        self.export_button.clicked.connect(lambda: self._usb("export_to_usb"))
+        self.import_button = button()
+        self.import_button.clicked.connect(lambda: self._usb("import_from_usb"))
+        self.refresh_button = button()
+        self.refresh_button.clicked.connect(self.refresh)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.message = label("notice")
+        self.message.setObjectName("staff-message")
+        self.message.hide()
+        actions = QHBoxLayout()
+        for widget in (
+            self.sync_button,
+            self.export_button,
+            self.import_button,
+            self.refresh_button,
+        ):
+            actions.addWidget(widget)
+        layout = QVBoxLayout(page)
+        layout.setSpacing(10)
+        layout.addWidget(facts)
+        layout.addLayout(actions)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.ready_title)
+        layout.addWidget(scroll, 1)
+        return page
+
+    def _build_payment_page(self) -> QWidget:
+        page = QWidget()
+        self.payment_title = label("title")
+        self.payment_receipt = TouchLineEdit()
+        self.payment_receipt.setObjectName("input-payment-receipt")
+        self.payment_confirm = button("primary")
+        self.payment_confirm.clicked.connect(self.on_payment_confirmed)
+        self.payment_cancel = button()
+        self.payment_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(1))
+        self.payment_keyboard = OnScreenKeyboard(self.tr)
+        self.payment_keyboard.set_target(self.payment_receipt, auto_capitals=False)
+        row = QHBoxLayout()
+        row.addWidget(self.payment_cancel)
+        row.addStretch(1)
+        row.addWidget(self.payment_confirm)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.payment_title)
+        layout.addWidget(self.payment_receipt)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        layout.addWidget(self.payment_keyboard)
+        return page
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        if self.staff is None:
+            self.stages.setCurrentIndex(0)
+            self.pinpad.clear()
+            self.pinpad.set_locked(False)
+
+    def wipe(self) -> None:
+        self.staff = None
+        self.overview = None
+        self._paying = None
+        self.pinpad.clear()
+        self.pinpad.set_locked(False)
+        self.message.hide()
+        self.progress.hide()
+        self.stages.setCurrentIndex(0)
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def on_pin_submitted(self, pin: str) -> None:
+        self.pinpad.set_locked(True)
+        self.ctx.bridge.call(
+            "check_staff_pin", pin, on_done=self.on_pin_accepted, on_error=self.on_pin_refused
+        )
+
+    def on_pin_accepted(self, staff: dict) -> None:
+        self.staff = dict(staff)
+        self.pinpad.set_locked(False)
+        self.stages.setCurrentIndex(1)
+        self.refresh()
+
+    def on_pin_refused(self, error: Exception) -> None:
+        self.pinpad.set_locked(getattr(error, "code", "") == "pin_locked")
+        self.pinpad.show_message(describe(self.tr, error))
+
+    def refresh(self) -> None:
+        self.ctx.bridge.call(
+            "staff_overview", on_done=self.on_overview, on_error=self.on_action_failed
+        )
+
+    def on_overview(self, overview: dict) -> None:
+        self.overview = overview
+        self._show_overview()
+
+    def on_sync_clicked(self) -> None:
+        self._say(self.tr.t("staff.syncing"))
+        self.sync_button.setEnabled(False)
+        self.ctx.bridge.call("sync_now", on_done=self.on_synced, on_error=self.on_action_failed)
+
+    def on_synced(self, _report) -> None:
+        self.sync_button.setEnabled(True)
+        self._say(self.tr.t("staff.synced"))
+        self.refresh()
+
+    def on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def on_usb_done(self, result: dict) -> None:
+        self.progress.setValue(self.progress.maximum())
+        self._set_usb_enabled(True)
+        self._say(self.tr.t("staff.usb_done", count=(result or {}).get("count", 0)))
+        self.refresh()
+
+    def on_action_failed(self, error: Exception) -> None:
+        self.sync_button.setEnabled(True)
+        self._set_usb_enabled(True)
+        self.progress.hide()
+        self._say(staff_detail(self.tr, error))
+
+    def on_deliver_clicked(self, reference: str) -> None:
+        self.ctx.bridge.call(
+            "mark_delivered",
+            reference,
+            self.staff["staff_id"],
+            on_done=lambda _r: self._after(self.tr.t("staff.delivered", reference=reference)),
+            on_error=self.on_action_failed,
+        )
+
+    def on_reprint_clicked(self, reference: str) -> None:
+        self.ctx.bridge.call(
+            "reprint_document",
+            reference,
+            on_done=lambda _r: self._after(self.tr.t("staff.reprinted", reference=reference)),
+            on_error=self.on_action_failed,
+        )
+
+    def on_pay_clicked(self, reference: str) -> None:
+        self._paying = reference
+        self.payment_receipt.clear()
+        self.payment_title.setText(self.tr.t("staff.payment_title", reference=reference))
+        self.payment_keyboard.set_mode("digits")
+        self.stages.setCurrentIndex(2)
+
+    def on_payment_confirmed(self) -> None:
+        receipt_number = self.payment_receipt.text().strip()
+        if not receipt_number or self._paying is None:
+            return
+        reference, self._paying = self._paying, None
+        self.stages.setCurrentIndex(1)
+        self.ctx.bridge.call(
+            "record_fee_payment",
+            reference,
+            "cash",
+            receipt_number,
+            on_done=lambda _r: self._after(self.tr.t("staff.paid", reference=reference)),
+            on_error=self.on_action_failed,
+        )
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _usb(self, action: str) -> None:
+        self._set_usb_enabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self._say(self.tr.t(f"staff.{action}_running"))
+        self.ctx.bridge.call(
+            action,
+            on_done=self.on_usb_done,
+            on_error=self.on_action_failed,
+            on_progress=self.on_progress,
+        )
+
+    def _set_usb_enabled(self, enabled: bool) -> None:
+        self.export_button.setEnabled(enabled)
+        self.import_button.setEnabled(enabled)
+
+    def _after(self, text: str) -> None:
+        self._say(text)
+        self.refresh()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _show_overview(self) -> None:
+        overview, t, tr = self.overview, self.tr.t, self.tr
+        if not overview:
+            return
+        queue = overview.get("queue") or {}
+        last = queue.get("last_exchange") or {}
+        connection = "staff.online" if last.get("ok") else "staff.offline"
+        values = {
+            "connection": t(connection) if last else t("staff.never_connected"),
+            "last_exchange": tr.date_time(last.get("at")),
+            "queue_depth": str(queue.get("queue_depth", 0)),
+            "oldest_unsent": tr.date_time(queue.get("oldest_unsent_at"))
+            if queue.get("oldest_unsent_at")
+            else t("staff.nothing_waiting"),
+            "printer": t(f"printer.{overview.get('printer', {}).get('state', 'unknown')}"),
+        }
+        for fact, value in values.items():
+            self.fact_values[fact].setText(value)
+        clear_layout(self.ready_layout)
+        ready = overview.get("ready") or []
+        self.ready_title.setText(t("staff.ready_title", count=len(ready)))
+        for document in ready:
+            self.ready_layout.addWidget(self._ready_row(document))
+        self.ready_layout.addStretch(1)
+
+    def _ready_row(self, document: dict) -> QWidget:
+        t = self.tr.t
+        reference = document["reference"]
+        frame = card()
+        frame.setObjectName(f"ready-{reference}")
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(16, 6, 16, 6)
+        text = label()
+        fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
+        text.setText(t("staff.ready_line", reference=reference, number=document["number"], fee=fee))
+        row.addWidget(text, 1)
+        if document.get("fee_status") in (None, "due"):
+            pay = button()
+            pay.setObjectName("pay")
+            pay.setText(t("staff.record_payment"))
+            pay.clicked.connect(lambda: self.on_pay_clicked(reference))
+            row.addWidget(pay)
+        reprint = button()
+        reprint.setObjectName("reprint")
+        reprint.setText(t("staff.reprint"))
+        reprint.clicked.connect(lambda: self.on_reprint_clicked(reference))
+        deliver = button("primary")
+        deliver.setObjectName("deliver")
+        deliver.setText(t("staff.deliver"))
+        deliver.clicked.connect(lambda: self.on_deliver_clicked(reference))
+        row.addWidget(reprint)
+        row.addWidget(deliver)
+        return frame
+
+    def retranslate(self, _language: str = "") -> None:
+        t = self.tr.t
+        self.header.title.setText(t("staff.title"))
+        for fact in FACTS:
+            self.fact_titles[fact].setText(t(f"staff.fact_{fact}"))
+        self.sync_button.setText(t("staff.sync"))
+        self.export_button.setText(t("staff.export"))
+        self.import_button.setText(t("staff.import"))
+        self.refresh_button.setText(t("staff.refresh"))
+        self.payment_confirm.setText(t("staff.payment_confirm"))
+        self.payment_cancel.setText(t("staff.payment_cancel"))
+        self.payment_receipt.setPlaceholderText(t("staff.payment_placeholder"))
+        self._show_overview()

@@ -1,0 +1,45 @@
+"""One villager's visit: what they chose and typed, wiped as a whole when they leave.
+
+Nothing here outlives the visit. The idle watcher and the "finish" button call :meth:`wipe`, and
+every screen clears its widgets from the session it is given, so the next villager never sees the
+previous one's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class StaffConfirmation:
+    staff_id: str
+    staff_name: str
+    id_document_number: str
+    fee: dict[str, Any]
+
+
+@dataclass
+class Session:
+    service: dict[str, Any] | None = None
+    tier: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    staff: StaffConfirmation | None = None
+    reference: str | None = None
+    expected_date: str | None = None
+    printed: bool | None = None
+    submitted: dict[str, Any] | None = None
+
+    def wipe(self) -> None:
+        self.service = None
+        self.tier = None
+        self.fields = {}
+        self.staff = None
+        self.reference = None
+        self.expected_date = None
+        self.printed = None
+        self.submitted = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.service is None and not self.fields and self.reference is None

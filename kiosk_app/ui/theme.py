@@ -1,0 +1,86 @@
+"""Sizes, colours and the style sheet of the kiosk: large, high-contrast, made for touch.
+
+Dark text on white (contrast > 15:1), buttons at least 60 px high, body text 22 pt and never
+below 20 pt. Colours are named by purpose so a screen never picks a colour of its own.
+"""
+
+from __future__ import annotations
+
+FONT_FAMILY = "DejaVu Sans"
+BODY_PT = 22
+SMALL_PT = 20  # the smallest text anywhere on the kiosk
+TITLE_PT = 30
+HUGE_PT = 44
+TOUCH_PX = 64  # minimum height of anything that is touched
+KEY_PX = 62  # on-screen keyboard key height
+
+INK = "#111111"
+PAPER = "#ffffff"
+PANEL = "#eef2f7"
+PRIMARY = "#0b4f8a"
+PRIMARY_DOWN = "#073761"
+SECONDARY = "#dde6f0"
+GOOD = "#1b6e20"
+BAD = "#b00020"
+BAD_PAPER = "#fde8eb"
+WARN_PAPER = "#fff4cc"
+FOCUS = "#f2b400"
+
+STYLE_SHEET = f"""
+QWidget {{
+    background: {PAPER};
+    color: {INK};
+    font-family: "{FONT_FAMILY}";
+    font-size: {BODY_PT}pt;
+}}
+QLabel[role="title"] {{ font-size: {TITLE_PT}pt; font-weight: bold; }}
+QLabel[role="huge"] {{ font-size: {HUGE_PT}pt; font-weight: bold; color: {PRIMARY}; }}
+QLabel[role="subtle"] {{ color: #333333; font-size: {SMALL_PT}pt; }}
+QLabel[role="error"] {{
+    color: {BAD}; background: {BAD_PAPER}; font-size: {SMALL_PT}pt; font-weight: bold;
+    padding: 4px 10px; border-radius: 6px;
+}}
+QLabel[role="ok"] {{ color: {GOOD}; font-weight: bold; }}
+QLabel[role="notice"] {{
+    background: {WARN_PAPER}; border: 3px solid {FOCUS}; border-radius: 10px; padding: 14px;
+}}
+QFrame[role="header"] {{ background: {PRIMARY}; }}
+QFrame[role="header"] QLabel {{ background: {PRIMARY}; color: white; }}
+QFrame[role="card"] {{
+    background: {PANEL}; border: 2px solid #b8c4d2; border-radius: 12px;
+}}
+QFrame[role="card"] QLabel {{ background: {PANEL}; }}
+QPushButton {{
+    min-height: {TOUCH_PX}px; padding: 6px 22px; border-radius: 10px;
+    background: {SECONDARY}; color: {INK}; border: 2px solid #8fa3b8; font-weight: bold;
+}}
+QPushButton:pressed {{ background: #b9c9da; }}
+QPushButton:disabled {{ color: #6b6b6b; background: #eeeeee; border-color: #cccccc; }}
+QPushButton[role="primary"] {{ background: {PRIMARY}; color: white; border-color: {PRIMARY}; }}
+QPushButton[role="primary"]:pressed {{ background: {PRIMARY_DOWN}; }}
+QPushButton[role="primary"]:disabled {{ background: #7f9bb5; color: #f0f0f0; }}
+QPushButton[role="tile"] {{
+    background: {PRIMARY}; color: white; border: none; border-radius: 18px;
+    font-size: {TITLE_PT - 4}pt; padding: 20px; text-align: center;
+}}
+QPushButton[role="choice"]:checked {{ background: {PRIMARY}; color: white; }}
+QPushButton[role="key"] {{ min-width: 60px; padding: 0px; font-size: {BODY_PT + 2}pt; }}
+QPushButton[role="lang"]:checked {{ background: white; color: {PRIMARY}; border: 4px solid {FOCUS}; }}
+QPushButton[role="lang"] {{ background: {PRIMARY}; color: white; border: 2px solid white; }}
+QLineEdit {{
+    min-height: {TOUCH_PX}px; padding: 0 12px; border: 3px solid #5a6b7d; border-radius: 8px;
+    font-size: {BODY_PT + 2}pt; background: white;
+}}
+QLineEdit:focus {{ border: 4px solid {FOCUS}; }}
+QLineEdit[invalid="true"] {{ border: 4px solid {BAD}; }}
+QProgressBar {{
+    min-height: 28px; border: 2px solid #5a6b7d; border-radius: 8px; text-align: center;
+    font-size: {SMALL_PT}pt; background: white;
+}}
+QProgressBar::chunk {{ background: {GOOD}; border-radius: 6px; }}
+QScrollArea {{ border: none; }}
+QScrollBar:vertical {{ width: 36px; }}
+QListWidget {{ border: 2px solid #b8c4d2; border-radius: 10px; }}
+QListWidget::item {{ min-height: {TOUCH_PX}px; padding: 8px; border-bottom: 1px solid #d0d7df; }}
+QListWidget::item:selected {{ background: {PRIMARY}; color: white; }}
+"""

@@ -1,0 +1,195 @@
+"""The screenshot tour: drive the window through every screen and save each as a PNG.
+
+Screens are reached the way a villager reaches them where that is cheap (taps, the PIN pad, the
+worker answering); states that need days of real life (a document that has arrived, a status
+with a clerk's question) are shown by handing the screen the answer the worker would give.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtCore import QThread
+
+from .context import UiSettings
+
+SAMPLE_VALUES = {
+    "text": "Иван Петров",
+    "textarea": "За представяне пред банка.",
+    "egn": "7523169263",
+    "lnch": "1001000000",
+    "personal_number": "7523169263",
+    "date": "01.02.1950",
+    "phone": "0888123456",
+    "email": "",
+    "integer": "1",
+}
+
+
+def settle(app, bridge, timeout_s: float = 15.0) -> None:
+    """Let the worker finish what it was asked and the window redraw."""
+    deadline = time.monotonic() + timeout_s
+    app.processEvents()
+    while bridge.busy and time.monotonic() < deadline:
+        app.processEvents()
+        QThread.msleep(5)
+    app.processEvents()
+
+
+def sample_answers(service: dict) -> dict:
+    answers = {}
+    for field in service.get("fields") or []:
+        kind = field.get("type", "text")
+        if kind == "choice":
+            value = field["options"][0]["value"]
+        elif kind == "boolean":
+            value = "false"
+        else:
+            value = SAMPLE_VALUES.get(kind, "")
+        answers[field["name"]] = value
+    for field in service.get("fields") or []:
+        if field.get("type") == "personal_number":
+            answers[f"{field['name']}_kind"] = "egn"
+    return answers
+
+
+def run_tour(app, services, outdir: Path, width: int, height: int, *, pin: str) -> list[Path]:
+    from ..gui import build_window, village_name
+    from .session import StaffConfirmation
+
+    settings = UiSettings(
+        idle_warn_s=3600,
+        idle_timeout_s=7200,
+        done_return_s=3600,
+        fields_per_page=3 if height >= 1000 else 1,
+        village_name=village_name(services),
+    )
+    window, bridge = build_window(services, settings)
+    window.resize(width, height)
+    window.show()
+    written: list[Path] = []
+    ctx = window.ctx
+
+    def shot(number: int, name: str) -> None:
+        settle(app, bridge)
+        path = outdir / f"{width}x{height}" / f"{number:02d}-{name}-{ctx.tr.language}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(path))
+        written.append(path)
+
+    try:
+        for language in ("bg", "en"):
+            window.wipe_session()
+            ctx.tr.set_language(language)
+            window.show_screen("welcome")
+            shot(1, "welcome")
+            window.show_screen("services")
+            shot(2, "services")
+            services_list = window.screens["services"]._services
+            if services_list:
+                service = services_list[0]
+                ctx.session.service = service
+                window.show_screen("form")
+                form = window.screens["form"]
+                if form._pages and form._pages[0] == "tier":
+                    shot(3, "form-tier")
+                    form.on_next_clicked()
+                editors = [e for e in form._editors if e.line_edit is not None]
+                if editors:
+                    editors[0].line_edit.setText(SAMPLE_VALUES["text"].split()[0])
+                    form.on_field_edited(editors[0].name)
+                form.on_next_clicked()
+                form.on_next_clicked()  # an empty required answer: shows how it is explained
+                shot(4, "form-errors")
+                ctx.session.fields = sample_answers(service)
+                form._show_page(form._page_index)
+                shot(5, "form-filled")
+            window.show_screen("staff_confirm")
+            shot(6, "staff-pin")
+            confirm = window.screens["staff_confirm"]
+            confirm.pinpad.enter_pin(pin)
+            settle(app, bridge)
+            confirm.id_number.setText("645123987")
+            confirm.fee_buttons["paid"].click()
+            confirm.receipt_number.setText("0001234")
+            shot(7, "staff-details")
+            ctx.session.staff = StaffConfirmation(
+                "staff-1",
+                "Мария Петрова",
+                "645123987",
+                {"status": "paid", "receipt_number": "0001234"},
+            )
+            if ctx.session.service is not None:
+                window.show_screen("review")
+                shot(8, "review")
+            done = window.screens["done"]
+            ctx.session.reference = "DZH1-00042"
+            window.stack.setCurrentWidget(done)
+            done.reference.setText(ctx.session.reference)
+            done.on_receipt_printed({"expected_date": "2026-11-30"})
+            shot(9, "done")
+            window.show_screen("status")
+            status = window.screens["status"]
+            status.reference.setText("DZH1-00042")
+            status.on_status_found(
+                SimpleNamespace(
+                    reference="DZH1-00042",
+                    status="printed",
+                    question=None,
+                    document_ready=True,
+                )
+            )
+            shot(10, "status-ready")
+            status.on_status_found(
+                SimpleNamespace(
+                    reference="DZH1-00017",
+                    status="needs_info",
+                    question="Кой е вторият наследник? / Who is the second heir?",
+                    document_ready=False,
+                )
+            )
+            shot(11, "status-question")
+            window.show_screen("notices")
+            shot(12, "notices")
+            window.wipe_session(reset_language=False)
+            window.show_screen("staff_panel")
+            shot(13, "staff-panel-pin")
+            panel = window.screens["staff_panel"]
+            panel.pinpad.enter_pin(pin)
+            settle(app, bridge)
+            panel.on_overview(
+                {
+                    "queue": {
+                        "queue_depth": 3,
+                        "oldest_unsent_at": "2026-11-25T07:40:00+00:00",
+                        "last_exchange": {"at": "2026-11-25T07:30:00+00:00", "ok": False},
+                    },
+                    "ready": [
+                        {"reference": "DZH1-00031", "number": "94-00-17/2026", "fee_status": "due"},
+                        {
+                            "reference": "DZH1-00035",
+                            "number": "94-00-21/2026",
+                            "fee_status": "paid",
+                        },
+                    ],
+                    "printer": {"state": "ready"},
+                }
+            )
+            panel.progress.setValue(40)
+            panel.progress.show()
+            panel._say(ctx.tr.t("staff.export_to_usb_running"))
+            shot(14, "staff-panel")
+            window.show_screen("welcome")
+            window.show_screen("services")
+            settle(app, bridge)
+            window.overlay.show_seconds(12)
+            shot(15, "idle-warning")
+            window.overlay.hide()
+    finally:
+        window.close()
+        bridge.shutdown()
+        window.deleteLater()
+        app.processEvents()
+    return written

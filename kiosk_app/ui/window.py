@@ -1,0 +1,161 @@
+"""The kiosk's window: every screen in one stack, the idle countdown over them, and the wipe.
+
+Signals of :class:`KioskWindow`:
+
+- ``screen_changed(str)``: the name of the screen now shown.
+- ``session_wiped()``: the villager's data was forgotten (finish, home or idle time-out).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from . import refcount_guard  # noqa: F401 - imported for its effect: see the module
+from .context import KioskContext
+from .idle import IdleWatcher
+from .screens.done import DoneScreen
+from .screens.form import FormScreen
+from .screens.notices import NoticesScreen
+from .screens.review import ReviewScreen
+from .screens.services import ServicesScreen
+from .screens.staff_confirm import StaffConfirmScreen
+from .screens.staff_panel import StaffPanelScreen
+from .screens.status import StatusScreen
+from .screens.welcome import WelcomeScreen
+from .theme import STYLE_SHEET
+from .widgets import button, label
+
+SCREENS = (
+    WelcomeScreen,
+    ServicesScreen,
+    FormScreen,
+    StaffConfirmScreen,
+    ReviewScreen,
+    DoneScreen,
+    StatusScreen,
+    NoticesScreen,
+    StaffPanelScreen,
+)
+
+
+class IdleOverlay(QFrame):
+    """The "are you still there?" banner over the whole window."""
+
+    def __init__(self, ctx: KioskContext, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("idle-overlay")
+        self.setStyleSheet(
+            "QFrame#idle-overlay { background: rgba(0, 0, 0, 170); }"
+            "QFrame#idle-box { background: #fff4cc; border: 6px solid #f2b400; border-radius: 24px; }"
+            "QFrame#idle-box QLabel { background: #fff4cc; }"
+        )
+        self._ctx = ctx
+        box = QFrame(self)
+        box.setObjectName("idle-box")
+        self.question = label("title")
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = label("huge")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.continue_button = button("primary", min_height=90)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(40, 30, 40, 30)
+        inner.setSpacing(20)
+        inner.addWidget(self.question)
+        inner.addWidget(self.countdown)
+        inner.addWidget(self.continue_button)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.hide()
+
+    def show_seconds(self, seconds: int) -> None:
+        t = self._ctx.tr.t
+        self.question.setText(t("idle.question"))
+        self.countdown.setText(t("idle.countdown", seconds=seconds))
+        self.continue_button.setText(t("idle.continue"))
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+
+
+class KioskWindow(QWidget):
+    """See the module docstring."""
+
+    screen_changed = Signal(str)
+    session_wiped = Signal()
+
+    def __init__(self, ctx: KioskContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("kiosk-window")
+        self.setStyleSheet(STYLE_SHEET)
+        self.setWindowTitle("Kiosk")
+        self.stack = QStackedWidget()
+        self.screens = {}
+        for screen_class in SCREENS:
+            screen = screen_class(ctx)
+            screen.navigate_requested.connect(self.on_navigate_requested)
+            # The window takes the screen's size; no page may make it larger than the glass.
+            screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            self.screens[screen.name] = screen
+            self.stack.addWidget(screen)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.overlay = IdleOverlay(ctx, self)
+        self.overlay.continue_button.clicked.connect(self.on_idle_resumed)
+        settings = ctx.settings
+        self.idle = IdleWatcher(settings.idle_warn_s, settings.idle_timeout_s, self)
+        self.idle.warning.connect(self.on_idle_warning)
+        self.idle.timed_out.connect(self.on_idle_timed_out)
+        self.idle.resumed.connect(self.on_idle_resumed)
+        self.show_screen("welcome")
+
+    @property
+    def current(self):
+        return self.stack.currentWidget()
+
+    def start_idle_watch(self, app) -> None:
+        app.installEventFilter(self.idle)
+        self.idle.start()
+
+    def show_screen(self, name: str) -> None:
+        screen = self.screens[name]
+        screen.enter()
+        self.stack.setCurrentWidget(screen)
+        self.screen_changed.emit(name)
+
+    def wipe_session(self, *, reset_language: bool = True) -> None:
+        self.ctx.bridge.forget_callbacks()
+        self.ctx.session.wipe()
+        for screen in self.screens.values():
+            screen.wipe()
+        self.overlay.hide()
+        if reset_language:
+            self.ctx.tr.set_language("bg")
+        self.session_wiped.emit()
+
+    def on_navigate_requested(self, name: str) -> None:
+        if name in ("welcome", "finish"):
+            # Going home abandons the visit; finishing also gives the next person Bulgarian.
+            self.wipe_session(reset_language=name == "finish")
+            name = "welcome"
+        self.show_screen(name)
+
+    def on_idle_warning(self, seconds: int) -> None:
+        if self.current.name == "welcome" and self.ctx.session.is_empty:
+            return  # nothing to protect; the welcome screen may wait for ever
+        self.overlay.show_seconds(seconds)
+
+    def on_idle_resumed(self) -> None:
+        self.overlay.hide()
+
+    def on_idle_timed_out(self) -> None:
+        self.wipe_session()
+        self.show_screen("welcome")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
