@@ -7,6 +7,7 @@ Used by the tests and handy on a server before a reload:
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -58,12 +59,14 @@ def self_signed_certificate(folder: Path, name: str = "localhost") -> tuple[Path
 def nginx_main_conf(folder: Path, site: Path, *, daemon: bool = False) -> Path:
     """A minimal nginx.conf in ``folder`` that includes ``site``; every path nginx writes is inside."""
     folder.mkdir(parents=True, exist_ok=True)
+    # nginx creates these itself, owned by its worker user.
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir(exist_ok=True)
+    # Started as root, nginx's workers would run as nobody, who cannot enter a private temporary
+    # folder; a throwaway config lets them stay root instead.
+    worker_user = "user root root;\n" if os.geteuid() == 0 else ""
     conf = folder / "nginx.conf"
     conf.write_text(
-        f"""daemon {"on" if daemon else "off"};
+        f"""{worker_user}daemon {"on" if daemon else "off"};
 worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;

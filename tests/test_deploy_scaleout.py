@@ -1,0 +1,190 @@
+"""Scale-out: two stateless central instances on one PostgreSQL, behind the rendered nginx site.
+
+A kiosk enrolls and uploads through nginx (TLS); everything lands once in the shared database;
+with one instance stopped, the other carries on.
+"""
+
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deploy.checks import nginx_binary, nginx_main_conf, nginx_test, self_signed_certificate
+from deploy.procs import command_for, free_port, stop_process, wait_for_http, wait_until
+from deploy.render import render_named
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+        reason="nginx missing (apt install nginx)",
+    ),
+]
+
+PERSON = {
+    "first_name": "Мария",
+    "middle_name": "Иванова",
+    "last_name": "Петрова",
+    "egn": "0550290476",
+    "id_document_number": "645123456",
+    "phone": "0888123456",
+}
+
+
+def run(argv, env, stdin=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        argv, env=env, input=stdin, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+@pytest.fixture
+def cluster(tmp_path, postgres_database):
+    """Two `central-api serve` on one database (each with its own copy of the keys) + nginx."""
+    processes = []
+    base_env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_PRINTER", "KIOSK_HOME")}
+    base_env["DATABASE_URL"] = postgres_database
+    homes = [tmp_path / "central-a", tmp_path / "central-b"]
+    init = run([*command_for("central-api"), "init"], {**base_env, "CENTRAL_HOME": str(homes[0])})
+    assert init.returncode == 0, init.stderr
+    # A second host gets a copy of the keys, nothing else: all state is in PostgreSQL.
+    shutil.copytree(homes[0] / "keys", homes[1] / "keys")
+
+    ports = [free_port(), free_port()]
+    try:
+        for home, port in zip(homes, ports, strict=True):
+            log = (tmp_path / f"{home.name}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        *command_for("central-api"),
+                        "serve",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        "1",
+                    ],
+                    env={**base_env, "CENTRAL_HOME": str(home)},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=ROOT,
+                )  # fmt: skip
+            )
+            log.close()
+        for process, port in zip(processes, ports, strict=True):
+            wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=60, process=process)
+
+        cert, key = self_signed_certificate(tmp_path / "tls")
+        https_port = free_port()
+        site = tmp_path / "central.conf"
+        site.write_text(
+            render_named(
+                "nginx/central.conf",
+                {
+                    "upstreams": [f"127.0.0.1:{port}" for port in ports],
+                    "ssl_certificate": cert,
+                    "ssl_certificate_key": key,
+                    "cache_dir": tmp_path / "nginx-cache",
+                    "listen_http": f"127.0.0.1:{free_port()}",
+                    "listen_https": f"127.0.0.1:{https_port}",
+                    "server_name": "localhost",
+                },
+            )
+        )
+        conf = nginx_main_conf(tmp_path / "nginx", site)
+        checked = nginx_test(conf)
+        assert checked.returncode == 0, checked.stderr
+        nginx = subprocess.Popen(
+            [nginx_binary(), "-c", str(conf)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        processes.append(nginx)
+        tls = ssl.create_default_context(cafile=str(cert))
+        url = f"https://127.0.0.1:{https_port}"
+        wait_for_http(f"{url}/healthz", timeout=30, process=nginx, context=tls)
+        yield {
+            "url": url,
+            "tls": tls,
+            "cert": cert,
+            "servers": processes[:2],
+            "access_log": tmp_path / "nginx" / "access.log",
+            "central_env": {**base_env, "CENTRAL_HOME": str(homes[0])},
+            "kiosk_env": {**base_env, "KIOSK_HOME": str(tmp_path / "kiosk"),
+                          "REQUESTS_CA_BUNDLE": str(cert)},
+        }  # fmt: skip
+    finally:
+        for process in reversed(processes):
+            stop_process(process, timeout=20)
+
+
+def central(cluster, *args):
+    result = run([*command_for("central-api"), *args], cluster["central_env"])
+    assert result.returncode == 0, f"central-api {args}: {result.stderr}"
+    return result.stdout
+
+
+def kiosk(cluster, *args):
+    result = run([*command_for("kiosk-app"), *args], cluster["kiosk_env"])
+    assert result.returncode == 0, f"kiosk-app {args}: {result.stderr}"
+    return result.stdout
+
+
+def submit(cluster) -> str:
+    argv = ["submit", "permanent-address-certificate"]
+    for name, value in PERSON.items():
+        argv += ["--field", f"{name}={value}"]
+    return kiosk(cluster, *argv).strip().splitlines()[-1]
+
+
+def get(cluster, path: str):
+    try:
+        return urllib.request.urlopen(f"{cluster['url']}{path}", context=cluster["tls"], timeout=30)
+    except urllib.error.HTTPError as answer:
+        return answer
+
+
+def test_nginx_answers_healthz_and_balances_calls_over_both_instances(cluster):
+    with get(cluster, "/healthz") as answer:
+        assert answer.status == 200
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "max-age" in answer.headers["Strict-Transport-Security"]
+    # /healthz is not logged (load balancers poll it), so count calls to another path.
+    for _ in range(6):
+        get(cluster, "/api/v1/kiosks/nobody/downlink?after=0").close()
+    log = cluster["access_log"].read_text()
+    used = {line.rsplit("upstream=", 1)[1] for line in log.splitlines() if "/downlink" in line}
+    assert len(used) == 2, f"expected both instances to answer, saw {used}"
+
+
+def test_enrollment_and_bundles_through_nginx_land_once_in_the_shared_database(cluster):
+    token = central(cluster, "kiosk", "invite", "kozarevets").strip().splitlines()[-1]
+    kiosk(cluster, "enroll", "--central", cluster["url"], "--token", token)
+    first = submit(cluster)
+    kiosk(cluster, "sync")
+    kiosk(cluster, "sync")  # a second exchange changes nothing
+
+    kiosks = json.loads(central(cluster, "kiosk", "list", "--json"))
+    assert [k["village"] for k in kiosks] == ["kozarevets"]
+    requests = json.loads(central(cluster, "requests", "list", "--json"))
+    assert [r["reference"] for r in requests] == [first]
+
+    # Stateless: with one instance gone, the other serves the same kiosk from the same data.
+    stop_process(cluster["servers"][0], timeout=20)
+    second = submit(cluster)
+
+    def synced():
+        return run([*command_for("kiosk-app"), "sync"], cluster["kiosk_env"]).returncode == 0
+
+    wait_until(synced, timeout=60, interval=1, what="a sync through the remaining instance")
+    requests = json.loads(central(cluster, "requests", "list", "--json"))
+    assert sorted(r["reference"] for r in requests) == sorted([first, second])
