@@ -90,8 +90,12 @@ def serve(central: Central, host: str, port: int, workers: int, threads: int) ->
     from .serve import run
 
     central.identity  # noqa: B018 - fails with a clear message when init has not run
-    if current_revision(central.engine) != head_revision():
-        raise InvalidInputError("The database schema is not current: run `central-api init`.")
+    current = current_revision(central.engine)
+    if current != head_revision():
+        raise InvalidInputError(
+            f"The database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `central-api init`."
+        )
     central.dispose()  # no connections cross the fork into the workers
     run(central.config, host, port, workers, threads)
 
