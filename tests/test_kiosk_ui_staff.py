@@ -1,0 +1,112 @@
+"""Staff at the kiosk: the PIN (right, wrong, lock-out) and the staff panel's actions."""
+
+from __future__ import annotations
+
+from kiosk_app import services
+from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
+from tests.kiosk_ui_helpers import (
+    STAFF_PIN,
+    open_kiosk_fixture,  # noqa: F401 - the fixture
+    tap,
+    type_on_keyboard,
+    wait_idle,
+)
+
+SERVICE = "permanent-address-certificate"
+
+
+def enter_pin(qtbot, pinpad, bridge, pin):
+    for digit in pin:
+        tap(qtbot, pinpad.digit_buttons[digit])
+    tap(qtbot, pinpad.confirm_button)
+    wait_idle(qtbot, bridge)
+
+
+def test_wrong_pins_count_down_and_the_fifth_locks_staff_confirmation(
+    qtbot, enrolled_kiosk, open_kiosk
+):
+    window, bridge = open_kiosk(enrolled_kiosk)
+    window.show_screen("staff_confirm")
+    pinpad = window.screens["staff_confirm"].pinpad
+    for left in (4, 3, 2, 1):
+        enter_pin(qtbot, pinpad, bridge, "9999")
+        assert f"остават {left} опита" in pinpad.message.text()
+    enter_pin(qtbot, pinpad, bridge, "9999")
+    assert "спряно до" in pinpad.message.text()
+    assert not pinpad.confirm_button.isEnabled()
+    # The lock is in the kiosk's store: a new screen, even the right PIN, is refused.
+    window.show_screen("staff_panel")
+    panel = window.screens["staff_panel"]
+    enter_pin(qtbot, panel.pinpad, bridge, STAFF_PIN)
+    assert panel.stages.currentIndex() == 0
+    assert "спряно до" in panel.pinpad.message.text()
+
+
+def test_the_right_pin_opens_the_confirmation_details(qtbot, enrolled_kiosk, open_kiosk):
+    window, bridge = open_kiosk(enrolled_kiosk)
+    window.show_screen("staff_confirm")
+    screen = window.screens["staff_confirm"]
+    enter_pin(qtbot, screen.pinpad, bridge, "1111")
+    enter_pin(qtbot, screen.pinpad, bridge, STAFF_PIN)
+    assert screen.stages.currentIndex() == 1
+    assert "Мария Петрова" in screen.staff_name.text()
+    tap(qtbot, screen.continue_button)  # nothing entered: told what is missing
+    assert "личната карта" in screen.problem.text()
+
+
+def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
+    qtbot, enrolled_kiosk, fake_central, open_kiosk
+):
+    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    fake_central.queue_downlink([issued_document_record(reference)])
+    window, bridge = open_kiosk(enrolled_kiosk, transport=fake_central)
+    window.show_screen("staff_panel")
+    panel = window.screens["staff_panel"]
+    enter_pin(qtbot, panel.pinpad, bridge, STAFF_PIN)
+    assert panel.stages.currentIndex() == 1
+    assert panel.fact_values["queue_depth"].text() == "1"
+
+    tap(qtbot, panel.sync_button)  # the exchange runs on the worker
+    wait_idle(qtbot, bridge)
+    assert panel.message.text() == "Обменът завърши."
+    wait_idle(qtbot, bridge)
+    row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
+    assert row is not None
+
+    deliver = row.findChild(type(panel.sync_button), "deliver")
+    tap(qtbot, deliver)
+    wait_idle(qtbot, bridge)
+    assert "fee" in panel.message.text() and "не може" in panel.message.text()
+    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+
+    reprint = row.findChild(type(panel.sync_button), "reprint")
+    tap(qtbot, reprint)
+    wait_idle(qtbot, bridge)
+    assert "отпечатан отново" in panel.message.text()
+
+    row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
+    tap(qtbot, row.findChild(type(panel.sync_button), "pay"))
+    assert panel.stages.currentIndex() == 2
+    type_on_keyboard(qtbot, panel.payment_keyboard, "4512")
+    tap(qtbot, panel.payment_confirm)
+    wait_idle(qtbot, bridge)
+    row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
+    tap(qtbot, row.findChild(type(panel.sync_button), "deliver"))
+    wait_idle(qtbot, bridge)
+    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert "предаден" in panel.message.text()
+
+
+def test_usb_export_shows_progress_and_the_count(qtbot, enrolled_kiosk, tmp_path, open_kiosk):
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    window, bridge = open_kiosk(enrolled_kiosk, usb_dir=tmp_path / "usb")
+    (tmp_path / "usb").mkdir()
+    window.show_screen("staff_panel")
+    panel = window.screens["staff_panel"]
+    enter_pin(qtbot, panel.pinpad, bridge, STAFF_PIN)
+    tap(qtbot, panel.export_button)
+    assert not panel.progress.isHidden()
+    wait_idle(qtbot, bridge)
+    assert panel.progress.value() == panel.progress.maximum()
+    assert panel.message.text().startswith("Готово:")
+    assert list((tmp_path / "usb").iterdir())
