@@ -86,6 +86,12 @@ class NetProxy:
             self._server.close()
         self._thread.join(timeout=5)
 
+    def set_faults(self, faults: Faults) -> None:
+        """Change the faults for the connections accepted from now on (reseeded)."""
+        with self._random_lock:
+            self.faults = faults
+            self._random = random.Random(faults.seed)
+
     def _draw(self):
         with self._random_lock:
             cut = self._random.random() < self.faults.cut_probability

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 from pathlib import Path
 
 import click
@@ -130,11 +131,43 @@ def submit(
 
 @cli.command("sync")
 @click.option("--json", "as_json", is_flag=True, help="Print the exchange's report as JSON.")
+@click.option("--daemon", is_flag=True, help="Keep exchanging until stopped (SIGTERM).")
+@click.option(
+    "--wait", default=20.0, show_default=True, type=float, help="Long-poll seconds while idle."
+)
+@click.option("--backoff-base", default=1.0, show_default=True, type=float, help="Seconds.")
+@click.option(
+    "--backoff-cap", default=300.0, show_default=True, type=float, help="Longest pause, seconds."
+)
+@click.option(
+    "--max-records", default=500, show_default=True, type=click.IntRange(1, 10_000),
+    help="Records per bundle.",
+)  # fmt: skip
+@click.option("--max-seconds", default=None, type=float, help="Stop the loop after this long.")
+@click.option("--until-idle", is_flag=True, help="Stop the loop once nothing more moves.")
 @pass_config
 @_fail_cleanly
-def sync_command(config: KioskConfig, as_json: bool) -> None:
-    """One full exchange with central: upload, receipts, downlink, printing."""
-    report = services.sync_now(config)
+def sync_command(
+    config: KioskConfig, as_json: bool, daemon: bool, wait: float, backoff_base: float,
+    backoff_cap: float, max_records: int, max_seconds: float | None, until_idle: bool,
+) -> None:  # fmt: skip
+    """One full exchange with central: upload, receipts, downlink, printing.
+
+    With --daemon: exchange again and again (long-polling central while idle, backing off with
+    jitter while it cannot be reached) until SIGTERM, --max-seconds or --until-idle.
+    """
+    if daemon or until_idle or max_seconds is not None:
+        _run_daemon(
+            config, as_json, wait, backoff_base, backoff_cap, max_records, max_seconds, until_idle
+        )
+        return
+    with click.progressbar(length=0, label="Sending bundles", file=_progress_file()) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = services.sync_now(config, max_records=max_records, progress=progress)
     if as_json:
         _echo_json(report.to_json())
         return
@@ -145,6 +178,93 @@ def sync_command(config: KioskConfig, as_json: bool) -> None:
     )
     for error in report.print_errors:
         click.echo(f"Printing problem: {error}", err=True)
+    _warn_about_quarantine(config)
+
+
+def _progress_file():
+    """The progress bar goes to stderr, so that stdout stays one parsable answer."""
+    return click.get_text_stream("stderr")
+
+
+def _warn_about_quarantine(config: KioskConfig) -> None:
+    state = services.queue_state(config)
+    if state.quarantined:
+        click.echo(
+            f"{state.quarantined} record(s) refused and kept aside: see `kiosk-app quarantine`.",
+            err=True,
+        )
+
+
+def _run_daemon(config, as_json, wait, backoff_base, backoff_cap, max_records, max_seconds,
+                until_idle):  # fmt: skip
+    import signal
+
+    from .daemon import DaemonSettings, SyncDaemon
+
+    settings = DaemonSettings(
+        wait=wait,
+        backoff_base=backoff_base,
+        backoff_cap=max(backoff_cap, backoff_base),
+        max_records=max_records,
+        max_seconds=max_seconds,
+        until_idle=until_idle,
+    )
+
+    def line(text: str) -> None:
+        click.echo(text, err=as_json)
+
+    daemon = SyncDaemon(config, settings, on_progress=line)
+    previous = {
+        sig: signal.signal(sig, daemon.on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        line(f"Sync loop started (pid {os.getpid()}).")
+        report = daemon.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if as_json:
+        _echo_json({**report.__dict__, "pauses": [round(p, 3) for p in report.pauses]})
+    else:
+        click.echo(
+            f"Sync loop ended ({report.stopped_because}): {report.cycles} exchange(s), "
+            f"{report.delivered_events} event(s) delivered, {report.applied} record(s) applied."
+        )
+    if report.stopped_because == "revoked":
+        raise click.ClickException(report.last_error or "central revoked this kiosk")
+
+
+@cli.command("quarantine")
+@click.option("--json", "as_json", is_flag=True, help="Print as a JSON array.")
+@pass_config
+@_fail_cleanly
+def quarantine_command(config: KioskConfig, as_json: bool) -> None:
+    """Records and bundles refused by central or by this kiosk, with the reason."""
+    rows = services.quarantined(config)
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        where = "central refused" if row["direction"] == "up" else "this kiosk refused"
+        click.echo(f"{row['at']}  {where} {row['type'] or 'record'} {row['record_id']}")
+        click.echo(f"    {row['reason']}")
+    if not rows:
+        click.echo("Nothing was refused.")
+
+
+@cli.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--no-repair", is_flag=True, help="Only compare; change nothing.")
+@pass_config
+@_fail_cleanly
+def check_command(config: KioskConfig, as_json: bool, no_repair: bool) -> None:
+    """Compare what this kiosk and central hold, and repair the difference (no full resync)."""
+    result = services.check_divergence(config, repair=not no_repair)
+    if as_json:
+        _echo_json(result)
+        return
+    for text in result["summary"]:
+        click.echo(text)
 
 
 @cli.command()
@@ -182,7 +302,14 @@ def bundle() -> None:
 @_fail_cleanly
 def bundle_export(config: KioskConfig, out_dir: Path) -> None:
     """Write every unsent bundle and receipt into DIR (e.g. the USB stick)."""
-    for path in services.export_bundles(config, out_dir):
+    with click.progressbar(length=0, label="Writing", file=_progress_file()) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        written = services.export_bundles(config, out_dir, progress=progress)
+    for path in written:
         click.echo(str(path))
 
 
@@ -193,7 +320,13 @@ def bundle_export(config: KioskConfig, out_dir: Path) -> None:
 @_fail_cleanly
 def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
     """Import central's bundle (.vcb) or receipt (.vcr), or a folder of them."""
-    report = services.import_bundles(config, path)
+    with click.progressbar(length=0, label="Reading", file=_progress_file()) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = services.import_bundles(config, path, progress=progress)
     if as_json:
         _echo_json(report.to_json())
         return

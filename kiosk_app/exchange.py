@@ -14,23 +14,39 @@ The order of an exchange (docs/protocol.md, "Senders"):
 
 Any :class:`sync.errors.SyncError` stops the exchange with nothing lost; the next one resumes.
 The transport is any object with HttpTransport's methods (``upload_bundle``, ``fetch_downlink``,
-``send_receipt``), so tests inject a fake one. USB carriage is in :mod:`kiosk_app.usb`.
+``send_receipt``), so tests inject a fake one. USB carriage is in :mod:`kiosk_app.usb`; the
+background loop (backoff, long-poll, SIGTERM) in :mod:`kiosk_app.daemon`.
+
+What the kiosk refuses, and says so (log + the quarantine table the staff panel reads):
+
+- a downlink bundle not signed by the central key pinned at enrollment (or a key central
+  announced under it, ``key.rotated``), or one that does not fit the stream held (an older
+  bundle under a number already applied): the whole bundle, recorded with its reason;
+- a record older than what the kiosk holds (``catalogue.updated`` with a lower version,
+  ``settings.updated`` with an older ``version``): that record, quarantined as a rollback.
+
+Central telling the kiosk that it was revoked stops all sending for good (``revoked`` setting);
+the data stays, and USB export still works so that the municipality gets everything.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sync import (
+    GENESIS,
     Identity,
     Keyring,
     OpenedBundle,
     PublicIdentity,
     ReceiptError,
     RecordRefused,
+    SequenceError,
     SyncError,
+    TrustError,
     bundle_id,
     canonical_json,
     check_receipt_for,
@@ -38,6 +54,7 @@ from sync import (
     receive_bundle,
     seal_bundle,
 )
+from sync.errors import RemoteRejectedError
 from sync.transport import HttpTransport
 
 from .catalogue import check_catalogue
@@ -69,6 +86,19 @@ class Party:
         return self.identity.party_id
 
 
+# Central's error codes that mean "this kiosk was revoked" (central_api.errors, sync.errors).
+REVOKED_CODES = ("revoked_sender", "kiosk_revoked")
+
+
+class KioskRevokedError(KioskError):
+    """Central revoked this kiosk: it sends nothing any more; its data stays for export."""
+
+    code = "kiosk_revoked"
+
+
+Progress = Callable[[str, int, int], None] | None
+
+
 @dataclass
 class ExchangeReport:
     sealed: list[int] = field(default_factory=list)
@@ -96,8 +126,46 @@ def load_party(config: KioskConfig, store: KioskStore) -> Party:
             "kiosk database was altered. Call support before syncing."
         )
     keyring = Keyring()
+    # Keys central rotated away from still vouch for receipts they signed before (a replayed
+    # upload is answered with the stored receipt, byte for byte); new bundles need the new key.
+    for previous in enrollment.get("central_previous") or []:
+        keyring.add(PublicIdentity.from_json(previous))
     keyring.add(central)
     return Party(identity, central, keyring)
+
+
+def check_not_revoked(store: KioskStore) -> None:
+    """Refuse to send anything once central said this kiosk is revoked."""
+    revoked = store.get_setting("revoked")
+    if revoked:
+        raise KioskRevokedError(
+            f"Central revoked this kiosk on {revoked.get('at', '?')}: it sends nothing any "
+            "more. Its requests stay here; export them with `kiosk-app bundle export` for the "
+            "municipality and call the office."
+        )
+
+
+def note_revocation(store: KioskStore, exc: RemoteRejectedError) -> None:
+    store.set_setting("revoked", {"at": utc_now(), "message": exc.message})
+    log.warning("central revoked this kiosk: %s", exc.message)
+
+
+def refuse_downlink_bundle(store: KioskStore, data: bytes, exc: SyncError, where: str) -> None:
+    """Remember (once per bundle) why a downlink bundle was refused, for the log and staff."""
+    identifier = bundle_id(data) if data else GENESIS
+    already = store.db.execute(
+        "select 1 from quarantine where record_id = ? and direction = 'down' and type = 'bundle'",
+        [identifier],
+    ).fetchone()
+    log.warning("refused a downlink bundle from %s: %s", where, exc.message)
+    if already is None:
+        with store.transaction():
+            store.add_quarantine(
+                record_id=identifier,
+                direction="down",
+                record_type="bundle",
+                reason=f"{exc.code}: {exc.message}",
+            )
 
 
 # -- uplink ------------------------------------------------------------------------------
@@ -157,11 +225,16 @@ def accept_receipt(store: KioskStore, party: Party, answer: bytes, seq: int | No
     return store.mark_bundle_delivered(bundle.seq, receipt.raw, receipt.record_results)
 
 
-def upload_pending(store: KioskStore, party: Party, transport, report: ExchangeReport) -> None:
-    for bundle in store.undelivered_bundles():
+def upload_pending(
+    store: KioskStore, party: Party, transport, report: ExchangeReport, progress: Progress = None
+) -> None:
+    bundles = store.undelivered_bundles()
+    for done, bundle in enumerate(bundles, start=1):
         answer = transport.upload_bundle(bundle.data)
         report.delivered_events += accept_receipt(store, party, answer, seq=bundle.seq)
         report.uploaded.append(bundle.seq)
+        if progress:
+            progress("upload", done, len(bundles))
 
 
 # -- downlink ----------------------------------------------------------------------------
@@ -181,6 +254,54 @@ def _apply_status_changed(store: KioskStore, body: dict) -> None:
         status=status,
         question=body.get("question") if status == "needs_info" else None,
     )
+
+
+def _version_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_older_catalogue(store: KioskStore, body: dict) -> None:
+    held = store.catalogue()
+    held_version = _version_number(held["version"]) if held else None
+    offered = _version_number(body.get("version"))
+    if held_version is not None and (offered is None or offered < held_version):
+        raise RecordRefused(
+            f"rollback refused: catalogue version {body.get('version')} is older than version "
+            f"{held_version} held here"
+        )
+
+
+def _refuse_older_settings(store: KioskStore, body: dict) -> None:
+    offered = _version_number(body.get("version"))
+    held = _version_number(store.get_setting("central.version"))
+    if offered is not None and held is not None and offered < held:
+        raise RecordRefused(
+            f"rollback refused: settings version {offered} is older than version {held} held here"
+        )
+
+
+def _follow_key_rotation(store: KioskStore, opened: OpenedBundle, body: dict) -> None:
+    """Pin central's new key, announced in a bundle signed by the key pinned now."""
+    try:
+        new_key = PublicIdentity.from_json(body["new"])
+    except (KeyError, TypeError, SyncError) as exc:
+        raise RecordRefused(f"key.rotated does not carry a usable key ({exc})") from exc
+    enrollment = dict(enrollment_of(store))
+    current = PublicIdentity.from_json(enrollment["central"])
+    if opened.sender.fingerprint != current.fingerprint:
+        raise RecordRefused("key.rotated must be signed by the central key pinned now")
+    if new_key.party_id != current.party_id:
+        raise RecordRefused(f"key.rotated names party {new_key.party_id}, not central")
+    if new_key.fingerprint == current.fingerprint:
+        return
+    enrollment["central_previous"] = [*enrollment.get("central_previous", []), current.to_json()]
+    enrollment["central"] = new_key.to_json()
+    enrollment["central_fingerprint"] = new_key.display_fingerprint
+    store.set_setting("enrollment", enrollment)
+    log.warning("central rotated its key; now pinned: %s", new_key.display_fingerprint)
 
 
 def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport):
@@ -204,11 +325,15 @@ def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport)
                     problem = check_catalogue(body)
                     if problem:
                         raise RecordRefused(f"the catalogue is not usable: {problem}")
+                    _refuse_older_catalogue(store, body)
                     store.set_catalogue(body)
                 elif kind == "settings.updated":
+                    _refuse_older_settings(store, body)
                     for key, value in body.items():
                         if key != "at":
                             store.set_setting(f"central.{key}", value)
+                elif kind == "key.rotated":
+                    _follow_key_rotation(store, opened, body)
                 else:
                     raise RecordRefused(
                         f"record type {kind} is unknown to this kiosk's software; update it"
@@ -233,10 +358,14 @@ def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport)
 
 def apply_inbound(config: KioskConfig, store: KioskStore, party: Party, data: bytes, report):
     """Check and apply one central -> kiosk bundle in one transaction; the Received result."""
-    with store.transaction(immediate=True):
-        received = receive_bundle(
-            data, party.identity, party.keyring, store, make_applier(config, store, report)
-        )
+    try:
+        with store.transaction(immediate=True):
+            received = receive_bundle(
+                data, party.identity, party.keyring, store, make_applier(config, store, report)
+            )
+    except (TrustError, SequenceError) as exc:
+        refuse_downlink_bundle(store, data, exc, "central")
+        raise
     if not received.replayed:
         report.downlink_bundles += 1
     return received
@@ -249,10 +378,16 @@ def send_unsent_receipts(store: KioskStore, party: Party, transport, report) -> 
         report.receipts_sent += 1
 
 
-def fetch_downlink(config, store: KioskStore, party: Party, transport, report) -> None:
-    for _ in range(MAX_DOWNLINK_BUNDLES_PER_EXCHANGE):
+def fetch_downlink(
+    config, store: KioskStore, party: Party, transport, report, wait: float = 0
+) -> None:
+    """Fetch and apply central's bundles; the first request may long-poll ``wait`` seconds."""
+    for index in range(MAX_DOWNLINK_BUNDLES_PER_EXCHANGE):
         after = store.last_seq(party.central.party_id)
-        data = transport.fetch_downlink(party.kiosk_id, after)
+        if wait and index == 0:
+            data = transport.fetch_downlink(party.kiosk_id, after, wait=wait)
+        else:
+            data = transport.fetch_downlink(party.kiosk_id, after)
         if not data:
             return
         received = apply_inbound(config, store, party, data, report)
@@ -261,24 +396,49 @@ def fetch_downlink(config, store: KioskStore, party: Party, transport, report) -
         report.receipts_sent += 1
         if received.replayed:
             return  # central sent one we hold: nothing newer is coming in this round
+        if received.bundle.records and any(
+            record.get("type") == "key.rotated" for record in received.bundle.records
+        ):
+            party = load_party(config, store)  # the bundles after this one use the new key
 
 
 # -- the whole exchange ------------------------------------------------------------------
 
 
-def exchange_with(config: KioskConfig, store: KioskStore, transport) -> ExchangeReport:
-    """Run one exchange on an open store with a given transport."""
+def exchange_with(
+    config: KioskConfig,
+    store: KioskStore,
+    transport,
+    *,
+    wait: float = 0,
+    max_records: int = MAX_RECORDS_PER_BUNDLE,
+    progress: Progress = None,
+) -> ExchangeReport:
+    """Run one exchange on an open store with a given transport.
+
+    ``wait`` lets the downlink request long-poll (central answers as soon as something is
+    queued for this kiosk); ``max_records`` bounds each sealed bundle; ``progress(stage, done,
+    total)`` hears about each uploaded bundle.
+    """
     party = load_party(config, store)
     report = ExchangeReport()
     try:
-        report.sealed += seal_pending(store, party)
-        upload_pending(store, party, transport, report)
+        check_not_revoked(store)
+        report.sealed += seal_pending(store, party, max_records=max_records)
+        upload_pending(store, party, transport, report, progress)
         send_unsent_receipts(store, party, transport, report)
-        fetch_downlink(config, store, party, transport, report)
+        fetch_downlink(config, store, party, transport, report, wait=wait)
+        party = load_party(config, store)
         report.printed, report.print_errors = print_pending_documents(config, store)
         if report.printed:
-            report.sealed += seal_pending(store, party)
-            upload_pending(store, party, transport, report)
+            report.sealed += seal_pending(store, party, max_records=max_records)
+            upload_pending(store, party, transport, report, progress)
+    except RemoteRejectedError as exc:
+        if exc.remote_code in REVOKED_CODES:
+            note_revocation(store, exc)
+        store.set_setting("last_exchange", {"at": utc_now(), "ok": False, "message": exc.message})
+        log.info("exchange failed: %s", exc.message)
+        raise
     except (SyncError, KioskError) as exc:
         store.set_setting("last_exchange", {"at": utc_now(), "ok": False, "message": exc.message})
         log.info("exchange failed: %s", exc.message)
@@ -295,9 +455,12 @@ def purge_expired(store: KioskStore, now: datetime | None = None) -> list[str]:
     return store.purge_personal_data(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
-def run_exchange(config: KioskConfig, transport=None) -> ExchangeReport:
-    """One full exchange with central over HTTP (or ``transport``). Raises on failure."""
+def run_exchange(config: KioskConfig, transport=None, **options) -> ExchangeReport:
+    """One full exchange with central over HTTP (or ``transport``). Raises on failure.
+
+    ``options`` are :func:`exchange_with`'s keyword arguments (wait, max_records, progress).
+    """
     with store_for(config) as store:
         if transport is None:
             transport = HttpTransport(enrollment_of(store)["central_url"], config.http_timeout)
-        return exchange_with(config, store, transport)
+        return exchange_with(config, store, transport, **options)

@@ -22,8 +22,14 @@ Public API (stable; the GUI builds on it):
 - ``reprint_document(config, reference) -> ReadyDocument``
 - ``record_fee_payment(config, reference, method, receipt_number=None) -> None``
 - ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
-- ``queue_state(config) -> QueueState``
-- ``sync_now(config, transport=None) -> ExchangeReport`` — one exchange (kiosk_app.exchange).
+- ``queue_state(config) -> QueueState`` — also: records quarantined, revoked or not, the sync
+  loop's state and progress, downlink refused (rollbacks, unknown keys).
+- ``quarantined(config) -> list[dict]`` — refused records and bundles, both directions, with
+  the reason, newest last (the staff panel's list).
+- ``sync_now(config, transport=None, **options) -> ExchangeReport`` — one exchange
+  (kiosk_app.exchange; ``options``: wait, max_records, progress).
+- ``check_divergence(config, transport=None) -> dict`` — compare digests with central and
+  repair (kiosk_app.divergence via kiosk_app.exchange).
 - ``export_bundles(config, out_dir, progress=None) -> list[Path]``;
   ``import_bundles(config, path, progress=None) -> ImportReport``.
 - ``KioskServices(config)``: every function above bound to one configuration.
@@ -118,6 +124,10 @@ class QueueState:
     oldest_unsent_at: str | None
     undelivered_bundles: int
     last_exchange: dict | None  # {"at", "ok", "message"} of the last attempt
+    quarantined: int = 0  # records (or bundles) refused by either side, see quarantined()
+    refused_downlink: int = 0  # of those: what the kiosk refused from central (rollback, key)
+    revoked: dict | None = None  # {"at", "message"} once central revoked this kiosk
+    sync: dict | None = None  # the sync loop: {"state", "failures", "next_try_at", "progress"}
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -352,14 +362,39 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
 
 def queue_state(config: KioskConfig) -> QueueState:
     with store_for(config) as store:
-        return QueueState(**store.queue_state(), last_exchange=store.get_setting("last_exchange"))
+        counts = store.quarantine_counts()
+        return QueueState(
+            **store.queue_state(),
+            last_exchange=store.get_setting("last_exchange"),
+            quarantined=counts["total"],
+            refused_downlink=counts["down"],
+            revoked=store.get_setting("revoked"),
+            sync=store.get_setting("sync_daemon"),
+        )
 
 
-def sync_now(config: KioskConfig, transport=None):
+def quarantined(config: KioskConfig) -> list[dict]:
+    """Everything refused, with the reason: ``{record_id, direction, type, reason, at, ...}``.
+
+    ``direction`` "up": central refused one of this kiosk's records (the receipt said why);
+    "down": this kiosk refused a record or a whole bundle from central (``type`` "bundle").
+    """
+    with store_for(config) as store:
+        return store.quarantined()
+
+
+def sync_now(config: KioskConfig, transport=None, **options):
     """One full exchange with central over HTTP; see :func:`kiosk_app.exchange.run_exchange`."""
     from .exchange import run_exchange
 
-    return run_exchange(config, transport=transport)
+    return run_exchange(config, transport=transport, **options)
+
+
+def check_divergence(config: KioskConfig, transport=None, repair: bool = True) -> dict:
+    """Compare what this kiosk and central hold, and repair; see kiosk_app.divergence."""
+    from .divergence import check_with_central
+
+    return check_with_central(config, transport=transport, repair=repair)
 
 
 def export_bundles(config: KioskConfig, out_dir: Path, progress=None) -> list[Path]:
@@ -401,7 +436,9 @@ class KioskServices:
         "record_fee_payment",
         "mark_delivered",
         "queue_state",
+        "quarantined",
         "sync_now",
+        "check_divergence",
         "export_bundles",
         "import_bundles",
     )

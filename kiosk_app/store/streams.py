@@ -183,3 +183,50 @@ class StreamsMixin:
 
     def quarantined(self) -> list[dict]:
         return list(self.db.query("select * from quarantine order by id"))
+
+    def quarantine_counts(self) -> dict:
+        total, down = self.db.execute(
+            "select count(*), coalesce(sum(direction = 'down'), 0) from quarantine"
+        ).fetchone()
+        return {"total": total, "down": down}
+
+    # -- divergence check ----------------------------------------------------------------
+
+    def outbound_digest(self) -> list[list]:
+        """[seq, bundle id, delivered] of every bundle this kiosk sealed, oldest first."""
+        return [
+            [row[0], row[1], row[2] is not None]
+            for row in self.db.execute(
+                "select seq, bundle_id, delivered_at from outbound_bundles order by seq"
+            ).fetchall()
+        ]
+
+    def inbound_digest(self, sender: str) -> list[list]:
+        """[seq, bundle id] of every bundle applied from ``sender``, oldest first."""
+        return [
+            [row[0], row[1]]
+            for row in self.db.execute(
+                "select seq, bundle_id from inbound_ledger where sender = ? order by seq",
+                [sender],
+            ).fetchall()
+        ]
+
+    def document_digest(self) -> dict:
+        """{document number: sha256} of every document held."""
+        return {
+            row[0]: row[1]
+            for row in self.db.execute("select number, sha256 from documents").fetchall()
+        }
+
+    def reopen_bundle(self, seq: int) -> None:
+        """Mark a delivered bundle as not delivered, so it goes again (central lost it, e.g.
+        after a restore from backup). Its events and bytes are untouched."""
+        with self.db.atomic():
+            self.db.execute(
+                "update outbound_bundles set delivered_at = null, receipt = null where seq = ?",
+                [seq],
+            )
+            self.db.execute(
+                "update events set delivered_at = null where direction = 'up' and bundle_seq = ?",
+                [seq],
+            )
