@@ -31,7 +31,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from . import services as services_module
 from .errors import KioskError
-from .ui import refcount_guard  # noqa: F401 - imported for its effect: see the module
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from . import refcount_guard  # noqa: F401 - imported for its effect: see the module
 from .context import KioskContext
 from .idle import IdleWatcher
 from .screens.done import DoneScreen
