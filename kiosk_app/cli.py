@@ -351,6 +351,17 @@ def run(config: KioskConfig, windowed: bool) -> None:
     raise SystemExit(gui.main(config))
 
 
+@cli.command("tour")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@pass_config
+def tour_command(config: KioskConfig, outdir: Path) -> None:
+    """Render every screen in both languages, at 1920x1080 and 1280x800, to PNGs in OUTDIR."""
+    from . import gui
+
+    written = gui.tour(config, outdir)
+    click.echo(f"Wrote {len(written)} screenshots into {outdir}.")
+
+
 def main() -> None:
     cli(prog_name="kiosk-app")
 
