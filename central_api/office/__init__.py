@@ -1,0 +1,84 @@
+"""The clerks' web office: server-rendered pages under ``/office/`` (issue 5).
+
+Pages, and who may open them (one table, :data:`central_api.office.auth.ACCESS`; an endpoint
+missing from it is refused to everyone)::
+
+    sign-in, language switch, static files      anyone
+    work queue, request page and its actions    clerk, admin
+    notices                                     clerk, admin (publishing: admin)
+    fleet: map, enrolment, revocation, staff    admin
+    reports                                     clerk, admin, auditor
+    audit log                                   auditor
+
+Every form carries a CSRF token (Flask-WTF's ``CSRFProtect``, checked for this blueprint only:
+the kiosk API authenticates by signed bundles, not cookies). Sessions live in the database
+(:mod:`.auth`), so any web process can serve any browser and a sign-out ends the session
+everywhere. Bulgarian is the default language; English is one click away (:mod:`.i18n`).
+Nothing is loaded from the internet: CSS, the little JavaScript and the SVGs are served here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFProtect
+
+bp = Blueprint(
+    "office",
+    __name__,
+    url_prefix="/office",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+csrf = CSRFProtect()
+
+SECRET_FILE = "office-secret.key"
+
+
+def _secret_key(app: Flask) -> str:
+    """The key that signs the office's cookies: from the configuration, else a file in the
+    home's keys folder shared by every process (made once, by whichever process comes first)."""
+    configured = app.config.get("OFFICE_SECRET_KEY") or app.config.get("SECRET_KEY")
+    if configured:
+        return configured
+    folder = Path(app.config["CENTRAL_HOME"]) / "keys"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def init_app(app: Flask) -> None:
+    # Importing the page modules attaches their routes to ``bp`` (once per process).
+    from . import (  # noqa: F401
+        actions,
+        audit_view,
+        auth,
+        common,
+        fleet,
+        i18n,
+        notices,
+        queue,
+        reports,
+        request_view,
+        staff,
+    )
+
+    app.secret_key = _secret_key(app)
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked in auth.before_request
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_NAME", "office_session")
+    app.config.setdefault("OFFICE_SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("OFFICE_SESSION_HOURS", 8)
+    csrf.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,197 @@
+"""What a clerk does to a request from its page: review, approve (and issue), reject, ask for
+information, preview the draft, open the issued PDF, revoke an issued document.
+
+The workflow is :mod:`central_api.decisions`; these views only collect the form, pass the version
+the clerk saw (so a decision made on a stale page is a conflict, not a surprise) and say what
+happened. Revoking a document also tells the kiosk (``document.revoked`` in its downlink), so
+the paper is not handed over there.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask import Response, current_app, g, redirect, request, url_for
+from sqlalchemy import select
+
+from .. import decisions
+from ..db import read, utc_now, write
+from ..db.schema import documents, requests
+from ..errors import CentralError, NotFoundError
+from ..records import find_service
+from ..workflow import get_request, queue_record
+from . import bp
+from .auth import engine
+from .i18n import flash_t
+from .roles import CLERKS, access
+
+
+def _signer():
+    return current_app.extensions["central"].document_signer
+
+
+def _version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _back(reference: str):
+    return redirect(url_for("office.request_page", reference=reference))
+
+
+def _decide(reference: str, done_key: str, action, **values):
+    try:
+        action()
+    except CentralError as exc:
+        flash_t("action_failed", "error", message=exc.message)
+    else:
+        flash_t(done_key, "success", reference=reference, **values)
+    return _back(reference)
+
+
+@bp.post("/requests/<reference>/review")
+@access(*CLERKS)
+def review(reference: str):
+    return _decide(
+        reference,
+        "done_review",
+        lambda: decisions.start_review(engine(), reference, g.user["name"]),
+    )
+
+
+@bp.post("/requests/<reference>/approve")
+@access(*CLERKS)
+def approve(reference: str):
+    issued = {}
+
+    def run():
+        _, document = decisions.approve(
+            engine(), reference, g.user["name"], expected_version=_version(), signer=_signer()
+        )
+        issued.update(document)
+
+    try:
+        run()
+    except CentralError as exc:
+        flash_t("action_failed", "error", message=exc.message)
+    else:
+        flash_t("done_approve", "success", reference=reference, number=issued["number"])
+    return _back(reference)
+
+
+@bp.post("/requests/<reference>/reject")
+@access(*CLERKS)
+def reject(reference: str):
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash_t("reason_required", "error")
+        return _back(reference)
+    return _decide(
+        reference,
+        "done_reject",
+        lambda: decisions.reject(engine(), reference, reason, g.user["name"], _version()),
+    )
+
+
+@bp.post("/requests/<reference>/ask")
+@access(*CLERKS)
+def ask(reference: str):
+    question = request.form.get("question", "").strip()
+    if not question:
+        flash_t("question_required", "error")
+        return _back(reference)
+    return _decide(
+        reference,
+        "done_ask",
+        lambda: decisions.ask(engine(), reference, question, g.user["name"], _version()),
+    )
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(bytes(data), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/requests/<reference>/preview.pdf")
+@access(*CLERKS)
+def preview(reference: str):
+    """The document as it would be issued, marked as a draft: no number, no signature, no QR."""
+    from ..documents import issue_pdf
+
+    with read(engine()) as conn:
+        request_row = get_request(conn, reference)
+        service = find_service(conn, request_row["service"]) or {"id": request_row["service"]}
+    data = {**request_row, "fields": json.loads(request_row["fields"] or "{}")}
+    draft = issue_pdf(
+        None,
+        number="ПРОЕКТ",
+        issued_on=datetime.now(UTC).date(),
+        service=service,
+        request=data,
+        official=g.user["name"],
+        draft=True,
+    )
+    return _pdf(draft.pdf, f"draft-{reference}.pdf")
+
+
+@bp.get("/documents/<number>.pdf")
+@access(*CLERKS)
+def document_pdf(number: str):
+    with read(engine()) as conn:
+        row = conn.execute(select(documents.c.pdf).where(documents.c.number == number)).first()
+    if row is None:
+        raise NotFoundError(f"No document Изх. № {number}.")
+    return _pdf(row.pdf, f"{number}.pdf")
+
+
+def revoke_and_tell_kiosk(number: str, reason: str, user_name: str) -> dict:
+    """Revoke through :func:`central_api.decisions.revoke_document` (which writes the audit
+    entry), then queue ``document.revoked`` for the kiosk that holds the paper (once)."""
+    with read(engine()) as conn:
+        before = decisions.get_document(conn, number)
+    document = decisions.revoke_document(engine(), number, reason, user_name)
+    if before is None or before["revoked_at"]:
+        return document
+    with write(engine()) as conn:
+        kiosk_id = conn.execute(
+            select(requests.c.kiosk_id).where(requests.c.reference == document["reference"])
+        ).scalar()
+        if kiosk_id:
+            queue_record(
+                conn,
+                kiosk_id,
+                "document.revoked",
+                {
+                    "reference": document["reference"],
+                    "number": number,
+                    "reason": reason,
+                    "by": user_name,
+                    "at": document["revoked_at"] or utc_now(),
+                },
+            )
+    return document
+
+
+@bp.post("/documents/<number>/revoke")
+@access(*CLERKS)
+def revoke_document(number: str):
+    reason = request.form.get("reason", "").strip()
+    with read(engine()) as conn:
+        reference = conn.execute(
+            select(documents.c.reference).where(documents.c.number == number)
+        ).scalar()
+    if reference is None:
+        raise NotFoundError(f"No document Изх. № {number}.")
+    if not reason:
+        flash_t("reason_required", "error")
+        return _back(reference)
+    return _decide(
+        reference,
+        "done_revoke",
+        lambda: revoke_and_tell_kiosk(number, reason, g.user["name"]),
+        number=number,
+    )

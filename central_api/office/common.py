@@ -1,0 +1,123 @@
+"""What every office page shares: names of villages and states, dates, the error pages.
+
+Errors inside the office are pages in the reader's language, not the API's JSON: a refused
+role (403), an unknown page (404), a form whose CSRF token expired (400), and domain errors
+(:class:`central_api.errors.CentralError`) with their message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import CentralError
+from ..kiosks import VILLAGES
+from . import bp
+from .i18n import language, t
+
+VILLAGE_NAMES_EN = {
+    "dzhulyunitsa": "Dzhulyunitsa",
+    "dobri-dyal": "Dobri Dyal",
+    "kozarevets": "Kozarevets",
+    "dragizhevo": "Dragizhevo",
+    "merdanya": "Merdanya",
+}
+OPEN_STATES = ("received", "in_review", "needs_info", "approved")
+
+
+def village_label(code: str | None) -> str:
+    if not code:
+        return "—"
+    if language() == "en":
+        return VILLAGE_NAMES_EN.get(code, code)
+    return VILLAGES.get(code, (code, ""))[0]
+
+
+def status_label(status: str | None) -> str:
+    return t(f"status_{status}") if status else "—"
+
+
+def when(text: str | None) -> str:
+    """``2026-11-25T09:10:11Z`` as ``25.11.2026 11:10`` in Bulgarian time (EET/EEST)."""
+    if not text:
+        return "—"
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return text
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo("Europe/Sofia"))
+    return local.strftime("%d.%m.%Y %H:%M")
+
+
+def day(text: str | None) -> str:
+    if not text:
+        return "—"
+    try:
+        return date.fromisoformat(text[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return text
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def is_overdue(request_row: dict) -> bool:
+    due = request_row.get("due_date")
+    return bool(due) and request_row.get("status") in OPEN_STATES and due < today()
+
+
+@bp.app_template_filter("office_when")
+def _when_filter(text):
+    return when(text)
+
+
+@bp.app_template_filter("office_day")
+def _day_filter(text):
+    return day(text)
+
+
+@bp.context_processor
+def helpers():
+    return {
+        "village_label": village_label,
+        "status_label": status_label,
+        "is_overdue": is_overdue,
+        "VILLAGES": VILLAGES,
+    }
+
+
+def error_page(status: int, title_key: str, message: str):
+    return render_template(
+        "office/error.html", status=status, title=t(title_key), message=message
+    ), status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(_exc):
+    return error_page(400, "error_form_title", t("error_csrf"))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    if exc.code == 403:
+        return error_page(403, "error_forbidden_title", t("error_forbidden"))
+    if exc.code == 404:
+        return error_page(404, "error_not_found_title", t("error_not_found"))
+    return error_page(exc.code or 500, "error_form_title", exc.description or "")
+
+
+@bp.errorhandler(CentralError)
+def _central_error(exc: CentralError):
+    return error_page(exc.http_status, "error_central_title", exc.message)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    current_app.logger.exception("Unexpected error on %s", request.path)
+    return error_page(500, "error_central_title", t("error_unexpected"))

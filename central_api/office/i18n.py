@@ -1,0 +1,70 @@
+"""Bulgarian (the default) and English for the office; the texts themselves are in
+:mod:`.texts`. Templates call ``t("key")``; views flash with :func:`flash_t`.
+
+The language is kept in the session, so it survives signing in and out; the switch in the page
+header is a small POST form (with its CSRF token, like every form).
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, session, url_for
+from markupsafe import Markup, escape
+
+from . import bp
+from .roles import PUBLIC, access
+from .texts import TEXTS
+
+LANGUAGES = ("bg", "en")
+DEFAULT_LANGUAGE = "bg"
+
+
+def language() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values) -> str:
+    """The text ``key`` in the current language, with ``{name}`` places filled in."""
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry[language()] if language() in entry else entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def flash_t(key: str, category: str = "info", **values) -> None:
+    flash(t(key, **values), category)
+
+
+def name_of(names) -> str:
+    """A ``{bg, en}`` name from the catalogue or a notice, in the current language."""
+    if isinstance(names, dict):
+        return names.get(language()) or names.get(DEFAULT_LANGUAGE) or ""
+    return str(names or "")
+
+
+def lines(text: str) -> Markup:
+    """Plain text with its line breaks kept (escaped first)."""
+    return Markup("<br>").join(escape(text or "").splitlines())
+
+
+@bp.app_template_global()
+def lang() -> str:
+    return language()
+
+
+@bp.context_processor
+def inject():
+    return {"t": t, "name_of": name_of, "user": g.get("user"), "lines": lines}
+
+
+@bp.post("/language")
+@access(PUBLIC)
+def set_language():
+    chosen = request.form.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+    target = request.form.get("next") or ""
+    if not target.startswith("/office/") or target.startswith("//"):
+        target = url_for("office.home")
+    return redirect(target)

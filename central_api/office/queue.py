@@ -1,0 +1,178 @@
+"""The work queue: requests by state, village, service and due date, overdue first.
+
+Paging is by keyset, not by OFFSET: a page is "the next 50 after (due date, id)", which the index
+``ix_office_requests_queue`` on ``(coalesce(due_date, '9999-12-31'), id)`` answers by reading 50
+rows, however deep into 100,000 requests the clerk has paged. Open requests sorted by due date
+put the overdue ones first by themselves (their due dates are the earliest).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from flask import render_template, request
+from sqlalchemy import Connection, and_, func, or_, select
+
+from ..catalogues import current_catalogue
+from ..db import read
+from ..db.schema import requests
+from ..workflow import STATES
+from . import bp
+from .auth import engine
+from .common import OPEN_STATES, today
+from .roles import CLERKS, access
+from .tables import QUEUE_ORDER
+
+PAGE_SIZE = 50
+REFERENCE = re.compile(r"^[A-Za-z]{3}\d+-\d*$|^[A-Za-z]{3}\d*$")
+
+
+@dataclass
+class QueueFilter:
+    state: str = "open"  # open | all | one of STATES
+    village: str = ""
+    service: str = ""
+    due_before: str = ""
+    overdue_only: bool = False
+    search: str = ""
+    after: str = ""  # "<due key>|<id>" of the last row of the previous page
+
+    @classmethod
+    def from_args(cls, args) -> QueueFilter:
+        state = args.get("state", "open")
+        if state not in ("open", "all", *STATES):
+            state = "open"
+        due = args.get("due_before", "").strip()
+        return cls(
+            state=state,
+            village=args.get("village", "").strip(),
+            service=args.get("service", "").strip(),
+            due_before=due if re.fullmatch(r"\d{4}-\d{2}-\d{2}", due) else "",
+            overdue_only=args.get("overdue") == "1",
+            search=args.get("q", "").strip()[:100],
+            after=args.get("after", ""),
+        )
+
+    def query_args(self, **changes) -> dict:
+        values = {
+            "state": self.state,
+            "village": self.village,
+            "service": self.service,
+            "due_before": self.due_before,
+            "overdue": "1" if self.overdue_only else "",
+            "q": self.search,
+            **changes,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+@dataclass
+class QueuePage:
+    rows: list[dict] = field(default_factory=list)
+    total: int = 0
+    next_after: str = ""
+
+
+def _conditions(chosen: QueueFilter) -> list:
+    conditions = []
+    if chosen.state == "open" or chosen.overdue_only:
+        conditions.append(requests.c.status.in_(OPEN_STATES))
+    if chosen.state not in ("open", "all"):
+        conditions.append(requests.c.status == chosen.state)
+    if chosen.village:
+        conditions.append(requests.c.village == chosen.village)
+    if chosen.service:
+        conditions.append(requests.c.service == chosen.service)
+    if chosen.due_before:
+        conditions.append(requests.c.due_date <= chosen.due_before)
+    if chosen.overdue_only:
+        conditions.append(requests.c.due_date < today())
+    if chosen.search:
+        conditions.append(_search_condition(chosen.search))
+    return conditions
+
+
+def _search_condition(text: str):
+    """A reference (``DZH1-00042``, or its start) or part of a name in the form's fields."""
+    if REFERENCE.match(text):
+        return requests.c.reference.like(text.upper().replace("%", "") + "%")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # SQLite folds case for ASCII only: look for the name as typed and as a name is written.
+    variants = {escaped, escaped.capitalize(), escaped.lower()}
+    return or_(*(requests.c.fields.like(f"%{v}%", escape="\\") for v in variants))
+
+
+def find_requests(conn: Connection, chosen: QueueFilter, limit: int = PAGE_SIZE) -> QueuePage:
+    conditions = _conditions(chosen)
+    page_conditions = list(conditions)
+    if chosen.after and "|" in chosen.after:
+        due_key, _, last_id = chosen.after.rpartition("|")
+        if last_id.isdigit():
+            page_conditions.append(
+                or_(
+                    due_key < QUEUE_ORDER,
+                    and_(due_key == QUEUE_ORDER, requests.c.id > int(last_id)),
+                )
+            )
+    columns = [
+        requests.c.id,
+        requests.c.reference,
+        requests.c.service,
+        requests.c.village,
+        requests.c.kiosk_id,
+        requests.c.status,
+        requests.c.due_date,
+        requests.c.created_at,
+        requests.c.fields,
+        requests.c.fee_status,
+        QUEUE_ORDER.label("due_key"),
+    ]
+    rows = conn.execute(
+        select(*columns)
+        .where(*page_conditions)
+        .order_by(QUEUE_ORDER, requests.c.id)
+        .limit(limit + 1)
+    ).mappings()
+    found = [dict(row) for row in rows]
+    total = conn.execute(select(func.count()).select_from(requests).where(*conditions)).scalar()
+    page = QueuePage(rows=found[:limit], total=total)
+    if len(found) > limit:
+        last = found[limit - 1]
+        page.next_after = f"{last['due_key']}|{last['id']}"
+    for row in page.rows:
+        row["applicant"] = applicant_name(row["fields"])
+    return page
+
+
+def applicant_name(fields_json: str | dict | None) -> str:
+    try:
+        fields = json.loads(fields_json) if isinstance(fields_json, str) else fields_json or {}
+    except ValueError:
+        return ""
+    parts = (fields.get(name) for name in ("first_name", "middle_name", "last_name"))
+    return " ".join(str(part) for part in parts if part)
+
+
+def services_offered(conn: Connection) -> list[dict]:
+    catalogue = current_catalogue(conn) or {}
+    return [s for s in catalogue.get("services", []) if isinstance(s, dict) and s.get("id")]
+
+
+@bp.get("/queue")
+@access(*CLERKS)
+def queue():
+    chosen = QueueFilter.from_args(request.args)
+    with read(engine()) as conn:
+        page = find_requests(conn, chosen)
+        services = services_offered(conn)
+    service_names = {s["id"]: s.get("name") for s in services}
+    return render_template(
+        "office/queue.html",
+        chosen=chosen,
+        page=page,
+        states=STATES,
+        services=services,
+        service_names=service_names,
+    )

@@ -1,0 +1,73 @@
+"""The office's own tables, on the same MetaData as :mod:`central_api.db.schema`.
+
+Migration ``0003_office`` creates them (and the indexes the work queue and the reports need on
+``requests``). Times are ISO-8601 UTC text, like everywhere else in the central database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text, func
+
+from ..db.schema import metadata, requests
+
+# A signed-in browser: the cookie holds a random token, the database only its SHA-256, so a
+# session can be ended (sign-out, user disabled) on every web process at once.
+office_sessions = Table(
+    "office_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_name", String(100), nullable=False, index=True),
+    Column("created_at", String(32), nullable=False),
+    Column("last_seen_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+# Failed sign-ins per user name: the backoff and the lockout are counted here, in the database,
+# so that every web process refuses the same guesser.
+office_sign_in_failures = Table(
+    "office_sign_in_failures",
+    metadata,
+    Column("user_name", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", String(32), nullable=False),
+    Column("locked_until", String(32)),
+)
+
+# Mayoralty staff who confirm identities at a kiosk; only the argon2 hash of the PIN is kept.
+office_staff = Table(
+    "office_staff",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("village", String(32), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("pin_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("removed_at", String(32)),
+)
+
+office_notices = Table(
+    "office_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notice_id", String(64), nullable=False, unique=True),  # the id kiosks see
+    Column("kind", String(20), nullable=False),  # announcement | council_decision
+    Column("notice_date", String(10), nullable=False),
+    Column("title_bg", String(200), nullable=False),
+    Column("title_en", String(200)),
+    Column("body_bg", Text, nullable=False),
+    Column("body_en", Text),
+    Column("pdf", LargeBinary),
+    Column("pdf_name", String(200)),
+    Column("published_at", String(32), nullable=False),
+    Column("published_by", String(100), nullable=False),
+    Column("kiosk_count", Integer, nullable=False, default=0),
+)
+
+# The work queue pages through requests in due-date order (no due date sorts last) by keyset,
+# and filters by village and service; the reports group by the day a request arrived.
+QUEUE_ORDER = func.coalesce(requests.c.due_date, "9999-12-31")
+Index("ix_office_requests_queue", QUEUE_ORDER, requests.c.id)
+Index("ix_office_requests_village", requests.c.village, requests.c.status)
+Index("ix_office_requests_service", requests.c.service, requests.c.status)
+Index("ix_office_requests_created", requests.c.created_at)
