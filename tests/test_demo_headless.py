@@ -41,22 +41,38 @@ class RunningDemo:
         return True
 
 
-@pytest.fixture
-def demo(tmp_path):
-    var = tmp_path / "demo"
-    output = tmp_path / "demo.out"
+def start_demo(var: Path, output: Path, port: int) -> RunningDemo:
     with output.open("w") as stream:
         process = subprocess.Popen(
             [sys.executable, "-m", "deploy.demo", "--headless", "--var-dir", str(var),
-             "--port", str(free_port()), "--interval", "1"],
+             "--port", str(port), "--interval", "1"],
             cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
+    return RunningDemo(process, var, output)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    running = start_demo(tmp_path / "demo", tmp_path / "demo.out", free_port())
     try:
-        yield RunningDemo(process, var, output)
+        yield running
     finally:
-        if process.poll() is None:
-            stop_process(process, timeout=30)
+        if running.process.poll() is None:
+            stop_process(running.process, timeout=30)
+
+
+def stop_cleanly(demo: RunningDemo) -> None:
+    """SIGTERM: everything stops, exit code 0, no process left behind."""
+    children = descendants(demo.process.pid)
+    assert children, "the demo should be running central and kiosks as child processes"
+    demo.process.send_signal(signal.SIGTERM)
+    assert demo.process.wait(timeout=90) == 0, demo.output.read_text()
+    deadline = time.monotonic() + 10
+    while any(is_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if is_alive(pid)] == []
+    assert "Stopped." in demo.output.read_text()
 
 
 @pytest.mark.timeout(600)
@@ -96,16 +112,29 @@ def test_demo_runs_a_request_from_kiosk_to_printed_document_and_stops_cleanly(de
     (pdf,) = wait_until(printed_document, timeout=180, interval=1, what=f"{reference} printed")
     assert pdf.read_bytes().startswith(b"%PDF-")
 
-    # SIGTERM: everything stops, exit code 0, no process left behind.
-    children = descendants(demo.process.pid)
-    assert children, "the demo should be running central and kiosks as child processes"
-    demo.process.send_signal(signal.SIGTERM)
-    assert demo.process.wait(timeout=90) == 0, demo.output.read_text()
-    deadline = time.monotonic() + 10
-    while any(is_alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert [pid for pid in children if is_alive(pid)] == []
-    assert "Stopped." in demo.output.read_text()
+    stop_cleanly(demo)
+
+    # Running it again reuses var/demo: same kiosks, same passwords, nothing enrolled twice.
+    again = start_demo(
+        demo.var,
+        demo.var.parent / "again.out",
+        json.loads((demo.var / "demo.json").read_text())["port"],
+    )
+    try:
+
+        def banner_shown():
+            again.alive()
+            return "Press Ctrl-C to stop." in again.output.read_text()
+
+        wait_until(banner_shown, timeout=120, interval=0.5, what="the demo to start again")
+        text = again.output.read_text()
+        assert "Reusing the demo data" in text
+        assert "enrolled" not in text and "created" not in text
+        assert len(again.central_json("kiosk", "list", "--json")) == 5
+        stop_cleanly(again)
+    finally:
+        if again.process.poll() is None:
+            stop_process(again.process, timeout=30)
 
 
 def test_demo_refuses_a_port_in_use(tmp_path):
