@@ -6,6 +6,7 @@ active kiosk, so they all offer the same services with the same fields.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from sqlalchemy import Connection, func, insert, select
@@ -24,10 +25,23 @@ def default_catalogue() -> dict | None:
 
 
 def current_catalogue(conn: Connection) -> dict | None:
-    row = conn.execute(
-        select(catalogues.c.data).order_by(catalogues.c.version.desc()).limit(1)
-    ).first()
-    return json.loads(row.data) if row else default_catalogue()
+    """The catalogue in force. Callers must not change it: it is shared within the process."""
+    version = conn.execute(select(func.max(catalogues.c.version))).scalar()
+    if version is None:
+        return _default_shared()
+    if version not in _published:
+        # Published versions never change, so each is parsed once per process.
+        data = conn.execute(select(catalogues.c.data).where(catalogues.c.version == version))
+        _published[version] = json.loads(data.scalar_one())
+    return _published[version]
+
+
+_published: dict[int, dict] = {}
+
+
+@functools.cache
+def _default_shared() -> dict | None:
+    return default_catalogue()
 
 
 def publish_catalogue(conn: Connection, catalogue: dict, published_by: str = "admin") -> int:

@@ -6,6 +6,8 @@ this package only holds the municipality's own catalogue and a summary for scrip
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from importlib import resources
 
@@ -16,6 +18,12 @@ __all__ = ["default_catalogue", "catalogue_summary"]
 
 def default_catalogue() -> dict:
     """A fresh copy of the catalogue shipped with the software, validated (``CatalogueError``)."""
+    return copy.deepcopy(_shipped_catalogue())
+
+
+@functools.cache
+def _shipped_catalogue() -> dict:
+    # Parsed and validated once per process: every received request looks its service up.
     text = resources.files(__package__).joinpath("services.json").read_text(encoding="utf-8")
     catalogue = json.loads(text)
     validate_catalogue(catalogue)
