@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures_postgres",
     "tests.fixtures_kiosk",
     "tests.fixtures_cups",
+    "tests.fixtures_browser",
 ]

@@ -6,6 +6,7 @@ status shown is the log's state at that moment, naming the first broken entry if
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import render_template, request
@@ -38,6 +39,21 @@ def audit_filters(args) -> dict:
         if not DATE.match(chosen[key]):
             chosen[key] = ""
     return chosen
+
+
+def details_of(text: str | None) -> list[tuple[str, str, str]]:
+    """(key, shown value, full value) of an entry's JSON details, long values shortened."""
+    try:
+        details = json.loads(text) if text else {}
+    except ValueError:
+        return [("?", text or "", text or "")]
+    if not isinstance(details, dict):
+        return [("", str(details), str(details))]
+    shown = []
+    for key, value in details.items():
+        full = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        shown.append((key, full if len(full) <= 40 else full[:16] + "…" + full[-8:], full))
+    return shown
 
 
 def find_entries(conn, chosen: dict, before: int | None = None, limit: int = PAGE_SIZE):
@@ -85,4 +101,5 @@ def audit():
         actions=actions,
         verification=verification,
         filter_args={key: value for key, value in chosen.items() if value},
+        details_of=details_of,
     )

@@ -118,7 +118,7 @@ def _open(width: int, height: int, title: str, description: str) -> str:
 def _legend(names: list[str], x: int, y: int, width: int) -> str:
     parts, cursor, row = [], x, 0
     for index, name in enumerate(names):
-        item_w = 26 + 7.5 * len(name)
+        item_w = 34 + 8.5 * len(name)
         if cursor + item_w > x + width:
             cursor, row = x, row + 1
         colour = PALETTE[index % len(PALETTE)]

@@ -16,7 +16,7 @@ import hashlib
 import re
 import uuid
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from sqlalchemy import Connection, insert, select
 from werkzeug.utils import secure_filename
 
@@ -94,30 +94,7 @@ def _form() -> tuple[dict, str | None]:
     return notice, None
 
 
-@bp.route("/notices", methods=["GET", "POST"])
-@access(*CLERKS)
-def notices():
-    notice, problem = {}, None
-    if request.method == "POST":
-        if g.user["role"] != "admin":
-            abort(403)
-        notice, problem = _form()
-        upload = request.files.get("pdf")
-        pdf, pdf_name = None, None
-        if not problem and upload and upload.filename:
-            pdf = upload.read(MAX_PDF_BYTES + 1)
-            pdf_name = secure_filename(upload.filename) or "notice.pdf"
-            if len(pdf) > MAX_PDF_BYTES:
-                problem = "notice_pdf_too_big"
-            elif not pdf.startswith(b"%PDF-"):
-                problem = "notice_pdf_not_pdf"
-        if problem:
-            flash_t(problem, "error")
-        else:
-            with write(engine()) as conn:
-                publish(conn, notice, pdf, pdf_name, actor())
-            flash_t("done_notice", "success", title=notice["title_bg"])
-            return redirect(url_for("office.notices"))
+def _page(notice: dict, status: int = 200):
     with read(engine()) as conn:
         published = [
             dict(row)
@@ -127,9 +104,36 @@ def notices():
                 .limit(100)
             ).mappings()
         ]
-    return render_template(
-        "office/notices.html", published=published, kinds=KINDS, notice=notice
-    ), (400 if problem else 200)
+    page = render_template("office/notices.html", published=published, kinds=KINDS, notice=notice)
+    return page, status
+
+
+@bp.get("/notices")
+@access(*CLERKS)
+def notices():
+    return _page({})
+
+
+@bp.post("/notices")
+@access("admin")
+def publish_notice():
+    notice, problem = _form()
+    upload = request.files.get("pdf")
+    pdf, pdf_name = None, None
+    if not problem and upload and upload.filename:
+        pdf = upload.read(MAX_PDF_BYTES + 1)
+        pdf_name = secure_filename(upload.filename) or "notice.pdf"
+        if len(pdf) > MAX_PDF_BYTES:
+            problem = "notice_pdf_too_big"
+        elif not pdf.startswith(b"%PDF-"):
+            problem = "notice_pdf_not_pdf"
+    if problem:
+        flash_t(problem, "error")
+        return _page(notice, 400)
+    with write(engine()) as conn:
+        publish(conn, notice, pdf, pdf_name, actor())
+    flash_t("done_notice", "success", title=notice["title_bg"])
+    return redirect(url_for("office.notices"))
 
 
 @bp.get("/notices/<notice_id>.pdf")

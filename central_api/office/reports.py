@@ -24,7 +24,7 @@ from .roles import ROLES, access
 
 WEEKS = 8
 ISSUE_WINDOW_DAYS = 90
-BUCKETS = ((0, "bucket_same_day"), (1, "bucket_1"), (3, "bucket_2_3"), (7, "bucket_4_7"))
+BUCKETS = ((1, "bucket_1"), (3, "bucket_1_3"), (7, "bucket_3_7"))  # (days below, label)
 BUCKETS_LAST = "bucket_more"
 
 
@@ -68,7 +68,7 @@ def time_to_issue(conn: Connection, window_days: int = ISSUE_WINDOW_DAYS) -> dic
     buckets[BUCKETS_LAST] = 0
     for value in days:
         for limit, key in BUCKETS:
-            if value <= limit if limit else value < 1:
+            if value < limit:
                 buckets[key] += 1
                 break
         else:
@@ -117,7 +117,7 @@ def reports():
     week_labels = [start.strftime("%d.%m") for start in starts]
     series = [(village_label(code), values) for code, values in weekly.items()]
     weekly_chart = stacked_columns(
-        t("report_weekly"), t("report_weekly_desc", weeks=weeks), week_labels, series
+        t("report_weekly"), t("report_weekly_desc", weeks=weeks), week_labels, series, width=900
     )
     bucket_rows = [(t(key), count) for key, count in issue["buckets"].items()]
     issue_chart = horizontal_bars(t("report_issue"), t("report_issue_desc"), bucket_rows)

@@ -100,7 +100,12 @@ def load_request(conn, reference: str) -> dict:
         ).mappings()
     ]
     service = find_service(conn, request_row["service"])
+    tier = next(
+        (x for x in (service or {}).get("tiers") or [] if x.get("id") == request_row["tier"]),
+        None,
+    )
     return {
+        "tier": tier,
         "req": request_row,
         "fields": labelled_fields(service, fields),
         "service": service,

@@ -308,10 +308,9 @@ TEXTS = _texts(
         "{count} documents in 90 days; median {median} days, 90% within {p90} days.",
     ),
     issue_none=("За последните 90 дни няма издадени документи.", "No documents in 90 days."),
-    bucket_same_day=("същия ден", "same day"),
-    bucket_1=("до 1 ден", "within 1 day"),
-    bucket_2_3=("2–3 дни", "2–3 days"),
-    bucket_4_7=("4–7 дни", "4–7 days"),
+    bucket_1=("под 1 ден", "under 1 day"),
+    bucket_1_3=("1–3 дни", "1–3 days"),
+    bucket_3_7=("3–7 дни", "3–7 days"),
     bucket_more=("над 7 дни", "over 7 days"),
     report_overdue=("Просрочени заявления по села", "Overdue requests per village"),
     report_overdue_desc=(
