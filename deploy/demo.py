@@ -108,6 +108,7 @@ class Demo:
         self.processes = Processes()
         self.central: subprocess.Popen | None = None
         self.gui: subprocess.Popen | None = None
+        self.sync_daemon: subprocess.Popen | None = None
         self.threads: list[threading.Thread] = []
         self.state: dict = {}
         self.port = 0
@@ -244,15 +245,23 @@ class Demo:
             log("No display found (DISPLAY/WAYLAND_DISPLAY unset): running without the window")
             show_gui = False
         for village in VILLAGES:
-            simulate = village != GUI_VILLAGE
+            if village == GUI_VILLAGE:
+                continue
             thread = threading.Thread(
-                target=self.simulate_kiosk,
-                args=(village, simulate),
-                name=f"kiosk-{village}",
-                daemon=True,
+                target=self.simulate_kiosk, args=(village,), name=f"kiosk-{village}", daemon=True
             )
             thread.start()
             self.threads.append(thread)
+        # The kiosk with the screen syncs as on a real kiosk: kiosk-sync.service's sync loop.
+        sync_log = (self.logs / f"kiosk-{GUI_VILLAGE}-sync.log").open("ab")
+        self.sync_daemon = self.processes.start(
+            [*self.kiosk_cmd, "sync", "--daemon"],
+            env=self.kiosk_env(GUI_VILLAGE),
+            stdin=subprocess.DEVNULL,
+            stdout=sync_log,
+            stderr=subprocess.STDOUT,
+        )
+        sync_log.close()
         if show_gui:
             env = self.kiosk_env(GUI_VILLAGE)
             if env.get("QT_QPA_PLATFORM") == "offscreen":
@@ -272,7 +281,7 @@ class Demo:
 
     # --- the simulated kiosks ----------------------------------------------------------------
 
-    def simulate_kiosk(self, village: str, submit: bool) -> None:
+    def simulate_kiosk(self, village: str) -> None:
         """Villagers come now and then; the kiosk syncs every few seconds. Runs in a thread."""
         kiosk_id = self.state["kiosks"][village]
         rng = random.Random(f"{village}-{time.time_ns()}")
@@ -282,7 +291,7 @@ class Demo:
         interval = self.args.interval
         while not self.stop.is_set():
             try:
-                if submit and submitted < self.args.max_requests and rng.random() < 0.6:
+                if submitted < self.args.max_requests and rng.random() < 0.6:
                     if not services:
                         listed = self.kiosk_run(village, "services", "--json")
                         services = json.loads(listed.stdout)
@@ -350,6 +359,13 @@ class Demo:
                     f"Central stopped unexpectedly (code {self.central.returncode}); see {self.logs}"
                 )
                 return 1
+            if self.sync_daemon is not None and self.sync_daemon.poll() is not None:
+                log(
+                    f"The sync loop of {GUI_VILLAGE} stopped (code {self.sync_daemon.returncode}); "
+                    f"see {self.logs}"
+                )
+                self.processes.forget(self.sync_daemon)
+                self.sync_daemon = None
             if self.gui is not None and self.gui.poll() is not None and not gui_reported:
                 log(f"The kiosk window closed (code {self.gui.returncode}); the rest keeps running")
                 self.processes.forget(self.gui)
@@ -367,8 +383,9 @@ class Demo:
         self.processes.stop_all(timeout=5, keep=(self.central,))
         for thread in self.threads:
             thread.join(timeout=10)
-        if self.gui is not None:
-            stop_process(self.gui)
+        for process in (self.gui, self.sync_daemon):
+            if process is not None:
+                stop_process(process)
         if self.central is not None:
             stop_process(self.central, timeout=20)
         self.processes.stop_all()
