@@ -133,10 +133,15 @@ class NetProxy:
             budget = cut[1] if cut and cut[0] == direction else None
             moved, link_free = 0, time.monotonic()
             try:
-                while not done.is_set():
+                while True:
+                    if done.is_set():
+                        # The other direction was cut: this one drops too, at once (without
+                        # this the writer would wait out the idle timeout).
+                        line.put("reset")
+                        break
                     chunk = source.recv(16384)
                     if not chunk:
-                        line.put(None)
+                        line.put("reset" if done.is_set() else None)
                         break
                     if budget is not None and moved + len(chunk) > budget:
                         chunk = chunk[: budget - moved]
@@ -208,7 +213,13 @@ class NetProxy:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with RST, as a dropped line does, rather than an orderly FIN."""
+    """Close with RST, as a dropped line does, rather than an orderly FIN.
+
+    ``shutdown(SHUT_RD)`` first: closing a socket does not wake a thread blocked in ``recv`` on
+    it (the other direction's pump), and that pump would otherwise hang until the idle timeout.
+    """
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD)
     sock.close()

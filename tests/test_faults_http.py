@@ -1,0 +1,67 @@
+"""Fault trials over a real line: a REAL `central-api serve`, kiosks exchanging with it through a
+seeded faulty proxy (cuts at random byte offsets in either direction, duplicated connections),
+kiosk crashes in the middle of an exchange, and clerks deciding meanwhile.
+
+After every trial: every request the kiosk took is at central exactly once, and every document
+central issued for it is at the kiosk exactly once (printed once). 200 seeded trials share one
+central process (module scope) so that they fit in `make test`; a failing seed is named in the
+test id (``test_a_faulty_line_loses_and_duplicates_nothing[17]``) and in the message.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.sync_harness import (
+    VILLAGES,
+    CentralProcess,
+    Kiosk,
+    Tally,
+    check_kiosk,
+    count_documents,
+    requests_list_json,
+    run_trial,
+)
+
+TRIALS = 200
+FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+
+
+@pytest.fixture(scope="module")
+def line():
+    """One real central and three kiosks for the whole module (on tmpfs when there is one:
+    the kiosk's synchronous=FULL commits would otherwise dominate the run time)."""
+    with tempfile.TemporaryDirectory(prefix="faults-", dir=FAST_DISK) as folder:
+        root = Path(folder)
+        central = CentralProcess(root)
+        central.start()
+        try:
+            kiosks = [
+                Kiosk(root / f"kiosk-{village}", central, village, central.url)
+                for village in VILLAGES[:3]
+            ]
+            yield central, kiosks, Tally()
+        finally:
+            central.stop()
+
+
+@pytest.mark.parametrize("seed", range(TRIALS))
+def test_a_faulty_line_loses_and_duplicates_nothing(line, seed):
+    central, kiosks, tally = line
+    problems = run_trial(seed, central, kiosks, tally)
+    assert not problems, f"seed {seed}: {problems}"
+
+
+def test_after_all_trials_the_command_line_lists_each_request_once(line):
+    central, kiosks, tally = line
+    listed = Counter(row["reference"] for row in requests_list_json(central))
+    assert all(count == 1 for count in listed.values())
+    for kiosk in kiosks:
+        assert set(kiosk.references()) <= set(listed)
+        assert check_kiosk(kiosk, central) == []
+    tally.documents = count_documents(central, kiosks)
+    print(f"\nfault trials: {tally.line()}")
