@@ -82,9 +82,9 @@ class Network:
         while time.monotonic() < deadline:
             assert self.server.poll() is None, self.log.read_text(errors="replace")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.1)
         raise AssertionError("central did not answer /healthz within 30 s")
 
@@ -123,6 +123,14 @@ def submit_certificate_request(net: Network) -> str:
     for name, value in REQUIRED_FIELDS.items():
         args += ["--field", f"{name}={value}"]
     return net.kiosk(*args).stdout.strip().splitlines()[-1]
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    output = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(
+        (key.strip(), value.strip())
+        for key, _, value in (line.partition(":") for line in output.stdout.splitlines())
+    )
 
 
 def printed_pdfs(net: Network) -> list[Path]:
@@ -207,3 +215,29 @@ def test_enrollment_token_works_only_once(network):
     )
     assert again.returncode != 0 and "Traceback" not in again.stderr
     shutil.rmtree(third_home, ignore_errors=True)
+
+
+@pytest.mark.cups
+def test_the_kiosk_prints_the_issued_document_through_cups_when_a_queue_is_named(
+    network, cups_printer
+):
+    printer_env = {"KIOSK_PRINTER": cups_printer.queue, "CUPS_SERVER": cups_printer.server}
+    before = set(cups_printer.output_dir.glob("*.pdf"))
+    reference = submit_certificate_request(network)
+    network.kiosk("sync", **printer_env)
+    network.central("requests", "approve", reference, "--as", "clerk")
+    network.kiosk("sync", **printer_env)
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not set(cups_printer.output_dir.glob("*.pdf")) - before:
+        time.sleep(0.1)
+    produced = sorted(set(cups_printer.output_dir.glob("*.pdf")) - before)
+    assert len(produced) == 1, "cups-pdf wrote no document (or more than one)"
+    issued = sorted((network.kiosk_home / "documents").glob("*.pdf"))
+    assert len(issued) == 1
+    printed, sent = pdf_info(produced[0]), pdf_info(issued[0])
+    assert printed["Pages"] == sent["Pages"]
+    assert printed["Page size"].startswith("595") and "A4" in printed["Page size"]
+    assert printed_pdfs(network) == []  # not the folder fallback
+    network.kiosk("sync", **printer_env)
+    assert network.request_status(reference) == "printed"
