@@ -76,8 +76,11 @@ def init_app(app: Flask) -> None:
     app.secret_key = _secret_key(app)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked in auth.before_request
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_NAME", "office_session")
+    # Flask's defaults are always present, so replace them (not setdefault) unless configured.
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if app.config.get("SESSION_COOKIE_NAME") == "session":
+        app.config["SESSION_COOKIE_NAME"] = "office_session"
     app.config.setdefault("OFFICE_SESSION_IDLE_MINUTES", 30)
     app.config.setdefault("OFFICE_SESSION_HOURS", 8)
     csrf.init_app(app)

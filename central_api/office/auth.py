@@ -4,7 +4,7 @@
   check as a wrong password, so timing does not tell which names exist.
 * Backoff and lockout, per user name, in the database: the first :data:`FREE_FAILURES` wrong
   passwords cost nothing; each further one closes the door for twice as long as the one before
-  (2 s, 4 s, ... 128 s); at :data:`LOCKOUT_FAILURES` the name is locked for
+  (2 s, 4 s, ... 64 s); at :data:`LOCKOUT_FAILURES` the name is locked for
   :data:`LOCKOUT_MINUTES`. A success clears the count. Every sign-in, failure and lockout is
   written to the audit log.
 * Sessions: a random token in the signed cookie, its SHA-256 in ``office_sessions``; a session
@@ -113,7 +113,7 @@ def _current_user() -> dict | None:
         if row is not None:
             _end_session(token)
         session.pop("sid", None)
-        g.session_expired = True
+        flash_t("session_expired", "info")  # shown on the sign-in page this leads to
         return None
     if parse(row["last_seen_at"]) + TOUCH_EVERY <= moment:
         with write(engine()) as conn:
@@ -147,11 +147,11 @@ def _safe_next(target: str | None) -> str | None:
 
 def wait_seconds(failures: int) -> int:
     """How long the door stays shut after ``failures`` wrong passwords in a row."""
-    if failures < FREE_FAILURES:
+    if failures <= FREE_FAILURES:
         return 0
     if failures >= LOCKOUT_FAILURES:
         return LOCKOUT_MINUTES * 60
-    return 2 ** (failures - FREE_FAILURES + 1)
+    return 2 ** (failures - FREE_FAILURES)
 
 
 def attempt_sign_in(name: str, password: str) -> tuple[dict | None, str | None, int]:
@@ -237,8 +237,6 @@ def sign_in():
     if request.method == "GET":
         if g.user:
             return redirect(target or url_for(LANDING[g.user["role"]]))
-        if getattr(g, "session_expired", False):
-            flash_t("session_expired", "info")
         return render_template("office/sign_in.html", next=target, name="")
     name = request.form.get("name", "")
     user, reason, wait = attempt_sign_in(name, request.form.get("password", ""))
