@@ -1,8 +1,8 @@
 """The work queue: requests by state, village, service and due date, overdue first.
 
 Paging is by keyset, not by OFFSET: a page is "the next 50 after (due date, id)", which the index
-``ix_office_requests_queue`` on ``(coalesce(due_date, '9999-12-31'), id)`` answers by reading 50
-rows, however deep into 100,000 requests the clerk has paged. Open requests sorted by due date
+``ix_office_requests_queue`` on ``(due_date, id)`` answers by reading 50 rows, however deep into
+100,000 requests the clerk has paged (requests without a due date follow, by id). Open requests sorted by due date
 put the overdue ones first by themselves (their due dates are the earliest).
 """
 
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import render_template, request
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, or_, select, tuple_
 
 from ..catalogues import current_catalogue
 from ..db import read
@@ -23,7 +23,6 @@ from . import bp
 from .auth import engine
 from .common import OPEN_STATES, today
 from .roles import CLERKS, access
-from .tables import QUEUE_ORDER
 
 PAGE_SIZE = 50
 REFERENCE = re.compile(r"^[A-Za-z]{3}\d+-\d*$|^[A-Za-z]{3}\d*$")
@@ -104,43 +103,56 @@ def _search_condition(text: str):
     return or_(*(requests.c.fields.like(f"%{v}%", escape="\\") for v in variants))
 
 
+COLUMNS = (
+    requests.c.id,
+    requests.c.reference,
+    requests.c.service,
+    requests.c.village,
+    requests.c.kiosk_id,
+    requests.c.status,
+    requests.c.due_date,
+    requests.c.created_at,
+    requests.c.fields,
+    requests.c.fee_status,
+)
+UNDATED = "-"
+
+
+def _parse_after(after: str) -> tuple[str | None, int] | None:
+    """``("2026-11-30", 1234)`` in the dated part, ``(None, 1234)`` among the undated."""
+    due, _, last_id = (after or "").rpartition("|")
+    if not last_id.isdigit() or not (due == UNDATED or re.fullmatch(r"\d{4}-\d{2}-\d{2}", due)):
+        return None
+    return (None if due == UNDATED else due), int(last_id)
+
+
 def find_requests(conn: Connection, chosen: QueueFilter, limit: int = PAGE_SIZE) -> QueuePage:
+    """One page: requests with a due date by (due date, id), then those without one by id.
+
+    Each part is read through an index in order (``ix_office_requests_queue`` on
+    ``(due_date, id)``, the primary key), so a page costs ``limit`` rows at any depth.
+    """
     conditions = _conditions(chosen)
-    page_conditions = list(conditions)
-    if chosen.after and "|" in chosen.after:
-        due_key, _, last_id = chosen.after.rpartition("|")
-        if last_id.isdigit():
-            page_conditions.append(
-                or_(
-                    due_key < QUEUE_ORDER,
-                    and_(due_key == QUEUE_ORDER, requests.c.id > int(last_id)),
-                )
-            )
-    columns = [
-        requests.c.id,
-        requests.c.reference,
-        requests.c.service,
-        requests.c.village,
-        requests.c.kiosk_id,
-        requests.c.status,
-        requests.c.due_date,
-        requests.c.created_at,
-        requests.c.fields,
-        requests.c.fee_status,
-        QUEUE_ORDER.label("due_key"),
-    ]
-    rows = conn.execute(
-        select(*columns)
-        .where(*page_conditions)
-        .order_by(QUEUE_ORDER, requests.c.id)
-        .limit(limit + 1)
-    ).mappings()
-    found = [dict(row) for row in rows]
+    after = _parse_after(chosen.after)
+    found: list[dict] = []
+    if after is None or after[0] is not None:
+        dated = [*conditions, requests.c.due_date.is_not(None)]
+        if after is not None:
+            dated.append(tuple_(requests.c.due_date, requests.c.id) > tuple_(*after))
+        query = select(*COLUMNS).where(*dated).order_by(requests.c.due_date, requests.c.id)
+        found = [dict(row) for row in conn.execute(query.limit(limit + 1)).mappings()]
+    if len(found) <= limit:
+        undated = [*conditions, requests.c.due_date.is_(None)]
+        if after is not None and after[0] is None:
+            undated.append(requests.c.id > after[1])
+        query = select(*COLUMNS).where(*undated).order_by(requests.c.id)
+        rest = limit + 1 - len(found)
+        found += [dict(row) for row in conn.execute(query.limit(rest)).mappings()]
     total = conn.execute(select(func.count()).select_from(requests).where(*conditions)).scalar()
     page = QueuePage(rows=found[:limit], total=total)
     if len(found) > limit:
         last = found[limit - 1]
-        page.next_after = f"{last['due_key']}|{last['id']}"
+        page.next_after = f"{last['due_date'] or UNDATED}|{last['id']}"
     for row in page.rows:
         row["applicant"] = applicant_name(row["fields"])
     return page

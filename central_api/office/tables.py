@@ -6,7 +6,7 @@ Migration ``0003_office`` creates them (and the indexes the work queue and the r
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text, func
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text
 
 from ..db.schema import metadata, requests
 
@@ -64,10 +64,10 @@ office_notices = Table(
     Column("kiosk_count", Integer, nullable=False, default=0),
 )
 
-# The work queue pages through requests in due-date order (no due date sorts last) by keyset,
-# and filters by village and service; the reports group by the day a request arrived.
-QUEUE_ORDER = func.coalesce(requests.c.due_date, "9999-12-31")
-Index("ix_office_requests_queue", QUEUE_ORDER, requests.c.id)
+# The work queue pages through requests in due-date order by keyset, and filters by village and
+# service; the reports group by the day a request arrived. (Plain column indexes only: SQLite
+# cannot reflect expression indexes, and Alembic's batch mode reflects tables.)
+Index("ix_office_requests_queue", requests.c.due_date, requests.c.id)
 Index("ix_office_requests_village", requests.c.village, requests.c.status)
 Index("ix_office_requests_service", requests.c.service, requests.c.status)
 Index("ix_office_requests_created", requests.c.created_at)

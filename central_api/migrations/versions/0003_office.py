@@ -65,12 +65,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_office_notices")),
         sa.UniqueConstraint("notice_id", name=op.f("uq_office_notices_notice_id")),
     )
-    op.create_index(
-        "ix_office_requests_queue",
-        "requests",
-        [sa.text("coalesce(due_date, '9999-12-31')"), "id"],
-        unique=False,
-    )
+    op.create_index("ix_office_requests_queue", "requests", ["due_date", "id"])
     op.create_index("ix_office_requests_village", "requests", ["village", "status"])
     op.create_index("ix_office_requests_service", "requests", ["service", "status"])
     op.create_index("ix_office_requests_created", "requests", ["created_at"])
