@@ -6,10 +6,12 @@ and prints the answer; domain errors become one line on stderr and a non-zero ex
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -161,13 +163,12 @@ def sync_command(
             config, as_json, wait, backoff_base, backoff_cap, max_records, max_seconds, until_idle
         )
         return
-    with click.progressbar(length=0, label="Sending bundles", file=_progress_file()) as bar:
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        report = services.sync_now(config, max_records=max_records, progress=progress)
+    with _progress("Sending bundles") as progress:
+        report = services.sync_now(
+            config,
+            max_records=max_records,
+            progress=lambda stage, done, total: progress(done, total),
+        )
     if as_json:
         _echo_json(report.to_json())
         return
@@ -181,9 +182,25 @@ def sync_command(
     _warn_about_quarantine(config)
 
 
-def _progress_file():
-    """The progress bar goes to stderr, so that stdout stays one parsable answer."""
-    return click.get_text_stream("stderr")
+@contextlib.contextmanager
+def _progress(label: str):
+    """A ``progress(done, total)`` callback drawing on stderr (stdout stays one parsable
+    answer): a progress bar on a terminal, one line per step in a log or a pipe."""
+    stream = sys.stderr
+    if not stream.isatty():
+
+        def line(done: int, total: int) -> None:
+            click.echo(f"{label} {done}/{total}", err=True)
+
+        yield line
+        return
+    with click.progressbar(length=1, label=label, file=stream) as bar:
+
+        def draw(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        yield draw
 
 
 def _warn_about_quarantine(config: KioskConfig) -> None:
@@ -302,12 +319,7 @@ def bundle() -> None:
 @_fail_cleanly
 def bundle_export(config: KioskConfig, out_dir: Path) -> None:
     """Write every unsent bundle and receipt into DIR (e.g. the USB stick)."""
-    with click.progressbar(length=0, label="Writing", file=_progress_file()) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with _progress("Writing") as progress:
         written = services.export_bundles(config, out_dir, progress=progress)
     for path in written:
         click.echo(str(path))
@@ -320,12 +332,7 @@ def bundle_export(config: KioskConfig, out_dir: Path) -> None:
 @_fail_cleanly
 def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
     """Import central's bundle (.vcb) or receipt (.vcr), or a folder of them."""
-    with click.progressbar(length=0, label="Reading", file=_progress_file()) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with _progress("Reading") as progress:
         report = services.import_bundles(config, path, progress=progress)
     if as_json:
         _echo_json(report.to_json())

@@ -1,0 +1,189 @@
+"""USB carriage against a real central, and the divergence check (`kiosk-app check`)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from central_api import bundles
+from kiosk_app import services
+from kiosk_app.cli import cli as kiosk_cli
+from sync.transport import (
+    HttpTransport,
+    bundle_file_name,
+    receipt_file_name,
+    write_atomically,
+)
+from tests.sync_harness import CentralProcess, Kiosk, check_kiosk, converge
+
+FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+
+
+@pytest.fixture(scope="module")
+def central():
+    with tempfile.TemporaryDirectory(prefix="usb-check-", dir=FAST_DISK) as folder:
+        process = CentralProcess(Path(folder) / "central")
+        process.start()
+        try:
+            yield process
+        finally:
+            process.stop()
+
+
+@pytest.fixture
+def kiosk(central, tmp_path):
+    return Kiosk(tmp_path / "kiosk", central, "dobri-dyal", central.url)
+
+
+def central_imports(central: CentralProcess, folder: Path, out: Path) -> None:
+    """What `central-api bundle import` does with each file on the stick."""
+    identity = central.central.identity
+    for path in sorted(folder.glob("*.vcb")):
+        received = bundles.receive(central.engine, identity, path.read_bytes())
+        opened = received.bundle
+        name = receipt_file_name(opened.sender.party_id, "central", opened.seq)
+        write_atomically(out / name, received.receipt)
+
+
+def central_exports(central: CentralProcess, kiosk_id: str, out: Path) -> None:
+    exported = bundles.export_downlink(central.engine, central.central.identity, kiosk_id)
+    for item in exported["bundles"]:
+        write_atomically(out / bundle_file_name("central", kiosk_id, item["seq"]), item["data"])
+    for item in exported["receipts"]:
+        write_atomically(out / receipt_file_name(kiosk_id, "central", item["seq"]), item["receipt"])
+
+
+def test_a_usb_round_trip_twice_over_delivers_everything_exactly_once(central, kiosk, tmp_path):
+    rng = random.Random(5)
+    references = [kiosk.submit(rng) for _ in range(7)]
+    stick = tmp_path / "stick"
+    with services.store_for(kiosk.config) as store:
+        from kiosk_app.exchange import load_party, seal_pending
+
+        seal_pending(store, load_party(kiosk.config, store), max_records=3)
+    seen = []
+    written = services.export_bundles(
+        kiosk.config, stick / "up", progress=lambda *a: seen.append(a)
+    )
+    assert [path.suffix for path in written] == [".vcb"] * 3
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    for _ in range(2):  # a second import of the same stick is harmless
+        central_imports(central, stick / "up", stick / "down")
+    assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == references
+
+    for reference in references[:3]:
+        central.decide(reference, random.Random(1))
+    central_exports(central, kiosk.kiosk_id, stick / "down")
+    for _ in range(2):
+        report = services.import_bundles(kiosk.config, stick / "down")
+    assert report.bundles_replayed >= 1 and report.receipts_already_held == 3
+    assert services.queue_state(kiosk.config).queue_depth > 0  # the printed events
+    converge(kiosk, central.url)
+    assert check_kiosk(kiosk, central) == []
+
+
+def test_the_cli_shows_a_progress_bar_while_exporting(central, kiosk, tmp_path):
+    kiosk.submit(random.Random(2))
+    runner = CliRunner(env={"KIOSK_HOME": str(kiosk.home)})
+    result = runner.invoke(kiosk_cli, ["bundle", "export", "--out", str(tmp_path / "stick")])
+    assert result.exit_code == 0, result.output
+    assert "Writing 1/1" in result.stderr
+    assert result.stdout.strip().endswith(".vcb")
+
+
+class DigestOverHttp(HttpTransport):
+    """HttpTransport; posts the digest over HTTP when central serves the route, else in-process
+    against the same database (the route is wired into central's API by central_api.push)."""
+
+    def __init__(self, central: CentralProcess):
+        super().__init__(central.url, timeout=30)
+        self.central = central
+
+    def post_digest(self, kiosk_id, body, repair):
+        import requests
+
+        response = requests.post(
+            f"{self.base_url}/api/v1/kiosks/{kiosk_id}/digest",
+            json=body,
+            params={"repair": "1" if repair else "0"},
+            timeout=30,
+        )
+        if response.status_code != 404:
+            assert response.status_code == 200, response.text
+            return response.json()
+        from central_api import push
+
+        return push.compare_digest(
+            self.central.engine, self.central.central.identity, kiosk_id, body, repair
+        )
+
+
+def backup(central: CentralProcess, target: Path) -> None:
+    source = sqlite3.connect(central.home / "central.db")
+    copy = sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+
+
+def restore(central: CentralProcess, copy: Path) -> None:
+    central.stop()
+    for suffix in ("", "-wal", "-shm"):
+        (central.home / f"central.db{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(copy, central.home / "central.db")
+    central.start()
+
+
+def test_check_finds_nothing_to_repair_when_both_sides_agree(central, kiosk):
+    kiosk.submit(random.Random(3))
+    converge(kiosk, central.url)
+    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    assert result["summary"] == ["Kiosk and central hold the same: nothing to repair."]
+
+
+def test_check_resends_what_central_lost_in_a_restore_without_a_full_resync(
+    central, kiosk, tmp_path
+):
+    rng = random.Random(4)
+    first = kiosk.submit(rng)
+    converge(kiosk, central.url)
+    backup(central, tmp_path / "backup.db")
+    later = [kiosk.submit(rng) for _ in range(3)]
+    converge(kiosk, central.url)
+    restore(central, tmp_path / "backup.db")  # central forgets the later bundles
+    assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [first]
+
+    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    assert result["uplink"]["central_lacks"] == [2]
+    assert result["repaired"]["reopened"] == [2]
+    assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == sorted(
+        [first, *later]
+    )
+    assert check_kiosk(kiosk, central) == []
+
+
+def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything(central, kiosk):
+    from central_api import decisions
+
+    reference = kiosk.submit(random.Random(6))
+    converge(kiosk, central.url)
+    decisions.approve(central.engine, reference, "clerk", signer=central.central.document_signer)
+    converge(kiosk, central.url)
+    [document] = kiosk.documents()
+    with services.store_for(kiosk.config) as store:  # the kiosk loses the row (old backup)
+        store.db.execute("delete from documents where number = ?", [document["number"]])
+        store.db.conn.commit()
+    before = services.queue_state(kiosk.config)
+    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    assert result["documents"]["requeued"] == [document["number"]]
+    assert [row["number"] for row in kiosk.documents()] == [document["number"]]
+    assert services.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
+    again = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    assert again["documents"]["kiosk_lacks"] == [] and again["documents"]["requeued"] == []
