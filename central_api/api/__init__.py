@@ -22,6 +22,7 @@ from .ratelimit import RateLimiter
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 verify_bp = Blueprint("verify", __name__)
 OCTET = "application/octet-stream"
+MAX_SEQ = 2**63 - 1  # seqs are 64-bit integers in both databases
 
 
 def _central() -> Central:
@@ -48,7 +49,11 @@ def register_errors(app: Flask) -> None:
         if not request.path.startswith(("/api/", "/healthz", "/verify/")):
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(code, exc.description or exc.name, exc.code or 500)
+        response = error_response(code, exc.description or exc.name, exc.code or 500)
+        for name, value in exc.get_headers():  # Allow on a 405, Retry-After, ...
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -132,8 +137,8 @@ def downlink(kiosk_id: str):
         after = int(request.args.get("after", "0"))
     except ValueError as exc:
         raise InvalidInputError("'after' must be a whole number (the last seq you hold).") from exc
-    if after < 0:
-        raise InvalidInputError("'after' cannot be negative.")
+    if not 0 <= after <= MAX_SEQ:
+        raise InvalidInputError(f"'after' must be between 0 and {MAX_SEQ} (the last seq you hold).")
     central = _central()
     data = bundles.next_downlink(central.engine, central.identity, kiosk_id, after)
     if data is None:

@@ -81,7 +81,13 @@ OPENAPI = {
                         "name": "after",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        "schema": {
+                            "type": "integer",
+                            "format": "int64",
+                            "minimum": 0,
+                            "maximum": 2**63 - 1,
+                            "default": 0,
+                        },
                     },
                 ],
                 "responses": {
