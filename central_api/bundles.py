@@ -31,6 +31,7 @@ from sync import (
     seal_bundle,
 )
 
+from . import ingest
 from . import kiosks as kiosk_registry
 from .db import lock, utc_now, write
 from .db.schema import inbound_bundles, kiosks, outbound_bundles, outbound_records
@@ -105,26 +106,32 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes) -> Received:
     ledger = DatabaseLedger(conn)
     senders: dict[str, dict] = {}
 
-    def apply(opened, record):
+    def kiosk_of(opened) -> dict:
         sender = opened.sender.party_id
         if sender not in senders:
             senders[sender] = kiosk_registry.get_kiosk(conn, sender)
+        return senders[sender]
+
+    def quarantine_record(opened, record, reason: str) -> None:
+        conn.execute(
+            insert(quarantine).values(
+                record_id=record["id"],
+                sender=opened.sender.party_id,
+                type=record["type"],
+                bundle_id=opened.bundle_id,
+                reason=reason,
+                record=json.dumps(record, ensure_ascii=False, sort_keys=True),
+                at=utc_now(),
+            )
+        )
+
+    def apply(opened, record):
         savepoint = conn.begin_nested()
         try:
-            status = apply_record(conn, senders[sender], opened.bundle_id, record)
+            status = apply_record(conn, kiosk_of(opened), opened.bundle_id, record)
         except RecordRefused as refusal:
             savepoint.rollback()
-            conn.execute(
-                insert(quarantine).values(
-                    record_id=record["id"],
-                    sender=sender,
-                    type=record["type"],
-                    bundle_id=opened.bundle_id,
-                    reason=str(refusal),
-                    record=json.dumps(record, ensure_ascii=False, sort_keys=True),
-                    at=utc_now(),
-                )
-            )
+            quarantine_record(opened, record, str(refusal))
             raise
         except BaseException:
             savepoint.rollback()
@@ -132,7 +139,10 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes) -> Received:
         savepoint.commit()
         return status
 
-    received = receive_bundle(data, identity, keyring, ledger, apply)
+    def apply_all(opened):
+        return ingest.apply_records(conn, kiosk_of(opened), opened, apply, quarantine_record)
+
+    received = receive_bundle(data, identity, keyring, ledger, apply_records=apply_all)
     kiosk_registry.touch(conn, received.bundle.sender.party_id)
     return received
 

@@ -8,6 +8,7 @@ the record is then quarantined and the records behind it still flow.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, date, datetime
 
@@ -61,7 +62,11 @@ def _own_request(conn: Connection, kiosk: dict, body: dict) -> dict:
     return request
 
 
-def _submitted(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+def submitted_row(
+    conn: Connection, kiosk: dict, record: dict, body: dict, reference_taken, catalogue=None
+) -> dict:
+    """Check a ``request.submitted`` record and return the ``requests`` row it makes, or raise
+    RecordRefused. ``reference_taken(reference)`` says whether the reference already exists."""
     reference = str(body["reference"])
     village = body.get("village") or kiosk["village"]
     if village != kiosk["village"] or village not in VILLAGES:
@@ -69,50 +74,63 @@ def _submitted(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     prefix = f"{VILLAGES[village][1]}{kiosk['kiosk_no']}-"
     if not reference.startswith(prefix):
         raise RecordRefused(f"Reference {reference} does not belong to kiosk {kiosk['id']}.")
-    if conn.execute(select(requests.c.id).where(requests.c.reference == reference)).first():
+    if reference_taken(reference):
         raise RecordRefused(f"Reference {reference} is already taken by another request.")
     fields = body.get("fields") or {}
     if not isinstance(fields, dict):
         raise RecordRefused("The request's fields are not a set of name = value pairs.")
     service_id = str(body["service"])
-    service = find_service(conn, service_id)
+    service = find_service(conn, service_id, catalogue)
     _validate(service, service_id, fields)
     fee = body.get("fee") or {}
     fee_status = fee.get("status", "due")
     if fee_status not in ("due", "paid", "exempt"):
         raise RecordRefused(f"Unknown fee status {fee_status!r}.")
     now = utc_now()
-    conn.execute(
-        insert(requests).values(
-            reference=reference,
-            service=service_id,
-            catalogue_version=body.get("catalogue_version"),
-            tier=body.get("tier"),
-            village=village,
-            kiosk_id=kiosk["id"],
-            fields=json.dumps(fields, ensure_ascii=False, sort_keys=True),
-            staff=json.dumps(body["staff"], ensure_ascii=False) if body.get("staff") else None,
-            status="received",
-            version=1,
-            submitted_at=body.get("submitted_at") or record.get("at"),
-            created_at=now,
-            updated_at=now,
-            due_date=_due_date(service, body.get("tier")),
-            fee_status=fee_status,
-            fee_method=fee.get("method"),
-            fee_receipt_number=fee.get("receipt_number"),
-        )
+    return dict(
+        reference=reference,
+        service=service_id,
+        catalogue_version=body.get("catalogue_version"),
+        tier=body.get("tier"),
+        village=village,
+        kiosk_id=kiosk["id"],
+        fields=json.dumps(fields, ensure_ascii=False, sort_keys=True),
+        staff=json.dumps(body["staff"], ensure_ascii=False) if body.get("staff") else None,
+        status="received",
+        version=1,
+        submitted_at=body.get("submitted_at") or record.get("at"),
+        created_at=now,
+        updated_at=now,
+        due_date=_due_date(service, body.get("tier")),
+        fee_status=fee_status,
+        fee_method=fee.get("method"),
+        fee_receipt_number=fee.get("receipt_number"),
     )
-    request = get_request(conn, reference)
+
+
+def received_event(request_id: int, kiosk: dict, record: dict, at: str) -> dict:
+    """The ``request_events`` row of a request's arrival."""
+    return dict(
+        request_id=request_id,
+        at=at,
+        from_status=None,
+        to_status="received",
+        actor=kiosk["id"],
+        via="kiosk",
+        record_id=record["id"],
+    )
+
+
+def _submitted(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+    def taken(reference):
+        return conn.execute(select(requests.c.id).where(requests.c.reference == reference)).first()
+
+    row = submitted_row(conn, kiosk, record, body, taken)
+    conn.execute(insert(requests).values(**row))
+    request = get_request(conn, row["reference"])
     conn.execute(
         insert(request_events).values(
-            request_id=request["id"],
-            at=now,
-            from_status=None,
-            to_status="received",
-            actor=kiosk["id"],
-            via="kiosk",
-            record_id=record["id"],
+            received_event(request["id"], kiosk, record, row["created_at"])
         )
     )
 
@@ -184,11 +202,13 @@ HANDLERS = {
 }
 
 
-def find_service(conn: Connection, service_id: str) -> dict | None:
-    """The service from the newest published catalogue, else from the default one, else None."""
-    from .catalogues import current_catalogue
+def find_service(conn: Connection, service_id: str, catalogue: dict | None = None) -> dict | None:
+    """The service from the newest published catalogue, else from the default one, else None.
+    A caller handling many records passes the ``catalogue`` it already looked up."""
+    if catalogue is None:
+        from .catalogues import current_catalogue
 
-    catalogue = current_catalogue(conn)
+        catalogue = current_catalogue(conn)
     for service in (catalogue or {}).get("services", []):
         if str(service.get("id")) == service_id:
             return service
@@ -225,9 +245,16 @@ def _due_date(service: dict | None, tier: str | None) -> str | None:
         deadline = {"working_days": service["legal_deadline_working_days"]}
     if not isinstance(deadline, dict):
         return None
-    try:
-        from .deadlines import due_date
-    except ImportError:
-        return None
-    result = due_date(datetime.now(UTC), deadline)
+    now = datetime.now(UTC)
+    # Keyed by the hour: a due date depends on the Sofia calendar day, never on the minute.
+    return _due_date_for(
+        json.dumps(deadline, sort_keys=True), now.replace(minute=0, second=0, microsecond=0)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _due_date_for(deadline_json: str, hour: datetime) -> str:
+    from .deadlines import due_date
+
+    result = due_date(hour, json.loads(deadline_json))
     return result.isoformat() if isinstance(result, date) else str(result)

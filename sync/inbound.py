@@ -85,24 +85,37 @@ def receive_bundle(
     receiver: Identity,
     keyring: Keyring,
     ledger: InboundLedger,
-    apply_record: Callable[[OpenedBundle, dict], str],
+    apply_record: Callable[[OpenedBundle, dict], str] | None = None,
+    *,
+    apply_records: Callable[[OpenedBundle], list[dict]] | None = None,
 ) -> Received:
     """Open, check and apply a bundle; answer with the receipt (the stored one on a replay).
 
     ``apply_record`` returns ``"applied"`` or ``"duplicate"``, or raises :class:`RecordRefused`
-    to quarantine that record; the records after it still apply.
+    to quarantine that record; the records after it still apply. A receiver that applies a
+    whole bundle at once passes ``apply_records`` instead, which returns one result per record,
+    in order: ``{"id", "status", "reason"?}``.
     """
+    if (apply_record is None) == (apply_records is None):
+        raise TypeError("pass exactly one of apply_record and apply_records")
     opened = open_bundle(data, receiver, keyring)
     replay = check_sequence(opened, ledger)
     if replay is not None:
         return Received(replay.receipt, opened, True, [])
-    results = []
-    for record in opened.records:
-        try:
-            status = apply_record(opened, record)
-            results.append({"id": record["id"], "status": status})
-        except RecordRefused as refusal:
-            results.append({"id": record["id"], "status": "quarantined", "reason": str(refusal)})
+    if apply_records is not None:
+        results = apply_records(opened)
+        if [result["id"] for result in results] != [record["id"] for record in opened.records]:
+            raise ValueError("apply_records must answer for every record, in order")
+    else:
+        results = []
+        for record in opened.records:
+            try:
+                status = apply_record(opened, record)
+                results.append({"id": record["id"], "status": status})
+            except RecordRefused as refusal:
+                results.append(
+                    {"id": record["id"], "status": "quarantined", "reason": str(refusal)}
+                )
     receipt = make_receipt(receiver, opened.bundle_id, opened.sender.party_id, opened.seq, results)
     ledger.store(opened.sender.party_id, LedgerEntry(opened.seq, opened.bundle_id, receipt))
     return Received(receipt, opened, False, results)

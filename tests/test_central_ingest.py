@@ -1,0 +1,86 @@
+"""A bundle applied at once (the fast path) gives every record the outcome the one-by-one path
+would: applied, duplicate or quarantined with its reason, and nothing is stored twice."""
+
+import json
+
+import sync
+from central_api import create_app
+
+
+def post(central_client, kiosk, records):
+    answer = central_client.post(
+        "/api/v1/bundles",
+        data=kiosk.bundle(records),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return sync.open_receipt(answer.get_data(), kiosk.keyring()).record_results
+
+
+def listed(central_cli):
+    return json.loads(central_cli("requests", "list", "--json").stdout)
+
+
+def test_a_mixed_bundle_gets_one_honest_result_per_record(central_client, central_cli, sim_kiosk):
+    good = sim_kiosk.submitted()
+    bad_egn = sim_kiosk.submitted(
+        fields={
+            "first_name": "Иван",
+            "middle_name": "Петров",
+            "last_name": "Димитров",
+            "egn": "7523169264",
+            "id_document_number": "645123456",
+            "phone": "0888123456",
+        }
+    )
+    same_reference = sim_kiosk.submitted(reference=good["body"]["reference"])
+    printed_too_early = sim_kiosk.record(
+        "request.printed", {"reference": good["body"]["reference"], "reprint": False}
+    )
+    after = sim_kiosk.submitted()
+    results = post(
+        central_client, sim_kiosk, [good, bad_egn, good, same_reference, printed_too_early, after]
+    )
+
+    assert [r["status"] for r in results] == [
+        "applied",
+        "quarantined",
+        "duplicate",
+        "quarantined",
+        "quarantined",
+        "applied",
+    ]
+    assert "ЕГН" in results[1]["reason"] or "egn" in results[1]["reason"]
+    assert "already taken" in results[3]["reason"]
+    references = [row["reference"] for row in listed(central_cli)]
+    assert sorted(references) == sorted([good["body"]["reference"], after["body"]["reference"]])
+
+
+def test_a_thousand_requests_arrive_once_each_even_when_resent_in_a_new_bundle(
+    central_client, central_cli, sim_kiosk
+):
+    records = [sim_kiosk.submitted() for _ in range(1000)]
+    first = post(central_client, sim_kiosk, records)
+    assert {r["status"] for r in first} == {"applied"}
+    # The same records in a later bundle (a kiosk that lost its receipt and resealed them).
+    again = post(central_client, sim_kiosk, records[:10])
+    assert {r["status"] for r in again} == {"duplicate"}
+    assert len(listed(central_cli)) == 1000
+
+
+def test_each_arrival_is_in_the_requests_history(central_config, central_client, sim_kiosk):
+    post(central_client, sim_kiosk, [sim_kiosk.submitted() for _ in range(3)])
+    from sqlalchemy import func, select
+
+    from central_api import central_of
+    from central_api.db.schema import request_events
+
+    app = create_app(dict(central_config))
+    with central_of(app).engine.connect() as conn:
+        arrivals = conn.execute(
+            select(func.count())
+            .select_from(request_events)
+            .where(request_events.c.to_status == "received", request_events.c.via == "kiosk")
+        ).scalar()
+    central_of(app).dispose()
+    assert arrivals == 3
