@@ -110,6 +110,22 @@ OPENAPI = {
                 },
             }
         },
+        "/verify/{number}": {
+            "get": {
+                "summary": "Public: is Изх. № {number} a valid document of the municipality?",
+                "parameters": [
+                    {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Valid or revoked, with the signed statement; no personal "
+                        "data beyond it",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(404, 429),
+                },
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "summary": "This document",
