@@ -117,7 +117,9 @@ def office_demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(office_demo):
+    """Debian's Chromium. It needs the demo seeded first: Playwright's sync API keeps an asyncio
+    loop running in this thread, and the seeding signs PDFs with pyHanko's ``asyncio.run``."""
     from central_api.office.screenshots import CHROMIUM, launch_browser
 
     if not Path(CHROMIUM).exists():
