@@ -11,7 +11,7 @@ One archive (``central-backup-<UTC time>.tar.gz``) holds:
 The archive holds private keys and residents' data: keep it encrypted and offline
 (docs/operations.md). Restoring wants an empty home and an empty database.
 
-    python -m deploy.backup create --out /var/backups/central
+    python -m deploy.backup create --out /var/backups/central [--keep 14]
     python -m deploy.backup restore /var/backups/central/central-backup-20261125T101500Z.tar.gz
     python -m deploy.backup show ARCHIVE
 
@@ -150,6 +150,17 @@ def create_backup(home: Path, database: Database, out_dir: Path) -> Path:
     return archive
 
 
+def prune_backups(out_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest archives in ``out_dir``; return the deleted ones."""
+    if keep < 1:
+        raise BackupError("--keep must be at least 1")
+    archives = sorted(out_dir.glob("central-backup-*.tar.gz"))  # names sort by time
+    doomed = archives[:-keep]
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
 def read_manifest(archive: Path) -> dict:
     try:
         with tarfile.open(archive, "r:gz") as tar:
@@ -231,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="write a backup archive")
     create.add_argument("--out", type=Path, required=True, help="folder for the archive")
+    create.add_argument(
+        "--keep", type=int, default=None, help="then keep only the N newest archives"
+    )
     restore = commands.add_parser(
         "restore", help="restore an archive into an empty home and database"
     )
@@ -251,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         home, database = default_locations(args.home, args.database_url)
         if args.command == "create":
             print(create_backup(home, database, args.out))
+            if args.keep is not None:
+                for path in prune_backups(args.out, args.keep):
+                    print(f"removed the older backup {path}")
         else:
             manifest = restore_backup(args.archive, home, database, force=args.force)
             print(f"Restored the backup of {manifest['created']} into {home}.")

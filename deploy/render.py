@@ -31,6 +31,18 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "gunicorn_conf": "/opt/village-info-centres/deploy/gunicorn.conf.py",
         "environment_file": "/etc/village-info-centres/central.env",
     },
+    "systemd/central-backup.service": {
+        "venv": "/opt/village-info-centres/venv",
+        "source": "/opt/village-info-centres",
+        "user": "central",
+        "group": "central",
+        "state_directory": "central",
+        "central_home": "/var/lib/central",
+        "environment_file": "/etc/village-info-centres/central.env",
+        "backup_dir": "/var/backups/central",
+        "keep": "14",
+    },
+    "systemd/central-backup.timer": {"on_calendar": "*-*-* 02:30:00"},
     "systemd/kiosk-app.service": {
         "venv": "/opt/village-info-centres/venv",
         "cage": "/usr/bin/cage",

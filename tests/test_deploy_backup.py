@@ -201,3 +201,17 @@ def test_postgres_backup_restores_into_a_fresh_database_and_the_audit_log_verifi
     assert json.loads(listed.stdout) == kiosks
     verified = central(fresh, "audit", "verify", database_url=second_postgres_database)
     assert verified.returncode == 0, verified.stderr
+
+
+def test_keep_prunes_all_but_the_newest_archives(tmp_path):
+    from deploy.backup import prune_backups
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    names = [f"central-backup-2026112{day}T023000Z.tar.gz" for day in range(1, 6)]
+    for name in names:
+        (folder / name).write_bytes(b"x")
+    (folder / "unrelated.txt").write_text("kept")
+    removed = prune_backups(folder, keep=2)
+    assert sorted(path.name for path in removed) == names[:3]
+    assert sorted(path.name for path in folder.iterdir()) == [*names[3:], "unrelated.txt"]

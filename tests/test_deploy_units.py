@@ -11,7 +11,14 @@ from deploy.checks import systemd_verify
 from deploy.render import RenderError, render, render_named
 
 ROOT = Path(__file__).resolve().parent.parent
-UNITS = ["central-api.service", "kiosk-app.service", "kiosk-sync.service"]
+UNITS = [
+    "central-api.service",
+    "kiosk-app.service",
+    "kiosk-sync.service",
+    "central-backup.service",
+    "central-backup.timer",
+]
+SERVICES = [unit for unit in UNITS if unit.endswith(".service")]
 VENV_BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(
@@ -34,7 +41,7 @@ def executable(path: Path, real: str | None) -> Path:
 def rendered_units(tmp_path):
     """The three units rendered against a venv whose scripts exist here, run as user daemon."""
     venv = tmp_path / "venv"
-    for script in ("gunicorn", "kiosk-app", "central-api"):
+    for script in ("gunicorn", "kiosk-app", "central-api", "python"):
         executable(venv / "bin" / script, str(VENV_BIN / script))
     cage = executable(tmp_path / "cage", shutil.which("cage"))
     values = {
@@ -43,6 +50,8 @@ def rendered_units(tmp_path):
         "user": "daemon",
         "group": "daemon",
         "gunicorn_conf": ROOT / "deploy" / "gunicorn.conf.py",
+        "source": ROOT,
+        "backup_dir": tmp_path / "backups",
     }
     paths = []
     for unit in UNITS:
@@ -70,12 +79,12 @@ def test_a_missing_executable_is_reported(rendered_units):
     assert systemd_verify([gone]) != []
 
 
-@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("unit", SERVICES)
 def test_units_are_hardened_and_run_as_their_own_user(unit):
     text = render_named(f"systemd/{unit}")
     for option in ("NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "UMask=0077"):
         assert option in text
-    assert "User=central" in text if unit.startswith("central") else "User=kiosk" in text
+    assert ("User=central" if unit.startswith("central") else "User=kiosk") in text
     assert "StateDirectory=" in text
 
 
@@ -143,3 +152,15 @@ def test_render_cli_reports_an_unknown_template():
     )  # fmt: skip
     assert result.returncode == 2
     assert "unknown template" in result.stderr
+
+
+def test_nightly_backup_runs_the_backup_module_and_prunes():
+    service = render_named("systemd/central-backup.service")
+    assert (
+        "ExecStart=/opt/village-info-centres/venv/bin/python -m deploy.backup create "
+        "--out /var/backups/central --keep 14"
+    ) in service
+    assert "WorkingDirectory=/opt/village-info-centres" in service
+    timer = render_named("systemd/central-backup.timer")
+    assert "OnCalendar=*-*-* 02:30:00" in timer
+    assert "Persistent=true" in timer
