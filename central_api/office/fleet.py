@@ -25,9 +25,8 @@ from ..errors import CentralError
 from . import bp
 from .auth import actor, engine, now, parse
 from .geo import BY_CODE, PLACES, outline, projection, scale_bar
-from .i18n import flash_t, language, t
+from .i18n import flash_t, language, t_or
 from .roles import access
-from .texts import TEXTS
 
 WARN_AFTER = timedelta(hours=2)
 BAD_AFTER = timedelta(hours=24)
@@ -110,10 +109,7 @@ def fleet_rows(conn) -> list[dict]:
 
 
 def _printer_label(state) -> str:
-    if not state:
-        return "—"
-    key = f"printer_{state}"
-    return t(key) if key in TEXTS else str(state)
+    return t_or(f"printer_{state}", state) if state else "—"
 
 
 def map_data(rows: list[dict]) -> dict:

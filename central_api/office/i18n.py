@@ -32,6 +32,11 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def t_or(key: str, fallback) -> str:
+    """The text ``key`` if there is one, else ``fallback`` as it is (a value from a kiosk)."""
+    return t(key) if key in TEXTS else str(fallback or "")
+
+
 def flash_t(key: str, category: str = "info", **values) -> None:
     flash(t(key, **values), category)
 
@@ -55,7 +60,7 @@ def lang() -> str:
 
 @bp.context_processor
 def inject():
-    return {"t": t, "name_of": name_of, "user": g.get("user"), "lines": lines}
+    return {"t": t, "t_or": t_or, "name_of": name_of, "user": g.get("user"), "lines": lines}
 
 
 @bp.post("/language")

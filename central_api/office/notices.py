@@ -111,7 +111,9 @@ def _page(notice: dict, status: int = 200):
 @bp.get("/notices")
 @access(*CLERKS)
 def notices():
-    return _page({})
+    from .common import today
+
+    return _page({"date": today()})
 
 
 @bp.post("/notices")
