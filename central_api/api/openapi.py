@@ -53,7 +53,7 @@ OPENAPI = {
                             }
                         },
                     },
-                    **_errors(400, 403, 429),
+                    **_errors(400, 403, 413, 429),
                 },
             }
         },
@@ -106,7 +106,7 @@ OPENAPI = {
                         "description": "The bundle is marked delivered",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
-                    **_errors(400, 403, 404, 429),
+                    **_errors(400, 403, 404, 413, 429),
                 },
             }
         },
