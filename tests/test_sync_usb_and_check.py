@@ -187,3 +187,40 @@ def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything
     assert services.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
     again = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
     assert again["documents"]["kiosk_lacks"] == [] and again["documents"]["requeued"] == []
+
+
+def test_a_revoked_kiosk_stops_sending_and_keeps_its_data_for_export(central, kiosk, tmp_path):
+    from central_api import kiosks
+    from central_api.db import write
+    from kiosk_app.exchange import KioskRevokedError
+    from sync.errors import RemoteRejectedError
+
+    reference = kiosk.submit(random.Random(8))
+    with write(central.engine) as conn:
+        kiosks.revoke(conn, kiosk.kiosk_id, "stolen")
+    with pytest.raises(RemoteRejectedError):
+        services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+    state = services.queue_state(kiosk.config)
+    assert state.revoked and "revoked" in state.revoked["message"]
+    with pytest.raises(KioskRevokedError, match="export"):
+        services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+    assert services.request_status(kiosk.config, reference).status == "queued"
+    assert [p.suffix for p in services.export_bundles(kiosk.config, tmp_path / "stick")] == [".vcb"]
+
+
+def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_flows(
+    central, kiosk
+):
+    with services.store_for(kiosk.config) as store, store.transaction():
+        store.add_event(
+            "request.submitted",
+            {"reference": "DOB1-99999", "service": "no-such-service", "fields": {}},
+            reference="DOB1-99999",
+        )
+    good = kiosk.submit(random.Random(9))
+    services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+    assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [good]
+    [row] = services.quarantined(kiosk.config)
+    assert row["direction"] == "up" and "DOB1-99999" in row["reason"]
+    state = services.queue_state(kiosk.config)
+    assert (state.queue_depth, state.quarantined) == (0, 1)
