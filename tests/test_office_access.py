@@ -184,3 +184,11 @@ def test_the_language_switch_never_sends_you_off_site(office_client):
     visitor = office_client(None)
     answer = visitor.post("/office/language", {"lang": "en", "next": "https://evil.example/"})
     assert answer.headers["Location"].endswith("/office/")
+
+
+def test_office_pages_forbid_framing_and_foreign_scripts(office_client):
+    answer = office_client("clerk").get("/office/queue")
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["Cache-Control"] == "no-store"
