@@ -212,15 +212,16 @@ def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_
     central, kiosk
 ):
     with services.store_for(kiosk.config) as store, store.transaction():
+        bad = services.reference_prefix(services.enrollment_of(store)) + "-99999"
         store.add_event(
             "request.submitted",
-            {"reference": "DOB1-99999", "service": "no-such-service", "fields": {}},
-            reference="DOB1-99999",
+            {"reference": bad, "service": "no-such-service", "fields": {}},
+            reference=bad,
         )
     good = kiosk.submit(random.Random(9))
     services.sync_now(kiosk.config, transport=HttpTransport(central.url))
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [good]
     [row] = services.quarantined(kiosk.config)
-    assert row["direction"] == "up" and "DOB1-99999" in row["reason"]
+    assert row["direction"] == "up" and "no-such-service" in row["reason"]
     state = services.queue_state(kiosk.config)
     assert (state.queue_depth, state.quarantined) == (0, 1)
