@@ -192,3 +192,11 @@ def test_office_pages_forbid_framing_and_foreign_scripts(office_client):
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Frame-Options"] == "DENY"
     assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_switching_language_on_a_form_answer_goes_back_to_a_page(office_client):
+    admin = office_client("admin")
+    answer = admin.post("/office/language", {"lang": "en", "next": "/office/fleet/invite"})
+    assert answer.headers["Location"].endswith("/office/")
+    answer = admin.post("/office/language", {"lang": "bg", "next": "/office/fleet"})
+    assert answer.headers["Location"].endswith("/office/fleet")

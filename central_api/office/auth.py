@@ -73,6 +73,8 @@ def actor() -> str:
 
 @bp.before_request
 def guard():
+    if request.endpoint == "office.static":
+        return None  # stylesheets and icons need no session (and no database)
     g.user = _current_user()
     if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()

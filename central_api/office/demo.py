@@ -59,7 +59,7 @@ def make_egn(born: date, serial: int) -> str:
 
 def person_fields(rng: random.Random, female: bool | None = None) -> dict:
     first = rng.choice(FIRST)
-    female = first.endswith("а") if female is None else female
+    female = first[-1] in "ая" if female is None else female
     middle = rng.choice([m for m in MIDDLE if m.endswith("а") == female] or MIDDLE)
     last = rng.choice([n for n in LAST if n.endswith("а") == female] or LAST)
     born = date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))

@@ -7,8 +7,9 @@ header is a small POST form (with its CSRF token, like every form).
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from . import bp
 from .roles import PUBLIC, access
@@ -70,6 +71,17 @@ def set_language():
     if chosen in LANGUAGES:
         session["lang"] = chosen
     target = request.form.get("next") or ""
-    if not target.startswith("/office/") or target.startswith("//"):
+    if not _reopenable(target):
         target = url_for("office.home")
     return redirect(target)
+
+
+def _reopenable(target: str) -> bool:
+    """An office page that a GET can open again (not off-site, not a form's answer)."""
+    if not target.startswith("/office/") or target.startswith("//"):
+        return False
+    try:
+        current_app.url_map.bind("localhost").match(target.split("?", 1)[0], method="GET")
+    except HTTPException:
+        return False
+    return True
