@@ -66,7 +66,7 @@ def test_site_sends_security_headers_and_redirects_plain_http():
         "Content-Security-Policy",
         "Referrer-Policy",
     ):
-        assert f"add_header {header}" in text
+        assert f"add_header {header} " in text
     assert "return 301 https://$host$request_uri;" in text
     # No location may set add_header itself, or it would drop the server's security headers.
     server = text[text.index("listen 443 ssl") :]

@@ -156,8 +156,15 @@ def get(cluster, path: str):
 def test_nginx_answers_healthz_and_balances_calls_over_both_instances(cluster):
     with get(cluster, "/healthz") as answer:
         assert answer.status == 200
-        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers.get_all("X-Content-Type-Options") == ["nosniff"]
+        assert answer.headers.get_all("X-Frame-Options") == ["DENY"]
         assert "max-age" in answer.headers["Strict-Transport-Security"]
+        assert len(answer.headers.get_all("Content-Security-Policy")) == 1
+    # The web office sets its own, stricter headers: nginx adds no second copy.
+    with get(cluster, "/office/sign-in") as answer:
+        policies = answer.headers.get_all("Content-Security-Policy") or []
+        assert len(policies) == 1 and "script-src 'self'" in policies[0], policies
+        assert answer.headers.get_all("X-Frame-Options") == ["DENY"]
     # /healthz is not logged (load balancers poll it), so count calls to another path.
     for _ in range(6):
         get(cluster, "/api/v1/kiosks/nobody/downlink?after=0").close()
