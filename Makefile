@@ -32,5 +32,15 @@ bench: install
 demo: install
 	$(BIN)/python -m deploy.demo $(if $(HEADLESS),--headless,)
 
+# Every screen people look at, in both languages, into docs/screenshots/.
+screenshots: install
+	$(BIN)/kiosk-app tour docs/screenshots/kiosk
+	$(BIN)/python -m central_api.office.screenshots docs/screenshots/office
+
+# The longer fault run: `make chaos N=1000` runs N seeded trials and prints the tally.
+N ?= 500
+chaos: install
+	$(BIN)/python -m tests.chaos $(N)
+
 clean:
 	rm -rf var/ .pytest_cache
