@@ -164,3 +164,38 @@ def test_nightly_backup_runs_the_backup_module_and_prunes():
     timer = render_named("systemd/central-backup.timer")
     assert "OnCalendar=*-*-* 02:30:00" in timer
     assert "Persistent=true" in timer
+
+
+def test_the_central_unit_command_line_serves_healthz(tmp_path):
+    """Run the rendered unit's ExecStart as systemd would (same command, same environment)."""
+    import os
+    import shlex
+
+    from deploy.procs import command_for, free_port, stop_process, wait_for_http
+
+    home = tmp_path / "central"
+    env = {**os.environ, "CENTRAL_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    init = subprocess.run(
+        [*command_for("central-api"), "init"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert init.returncode == 0, init.stderr
+
+    unit = render_named(
+        "systemd/central-api.service",
+        {"venv": VENV_BIN.parent, "gunicorn_conf": ROOT / "deploy" / "gunicorn.conf.py"},
+    )
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    argv = shlex.split(exec_start.removeprefix("ExecStart="))
+    port = free_port()
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", GUNICORN_ACCESSLOG="-")
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        argv, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log.close()
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=60, process=server)
+    finally:
+        stop_process(server, timeout=20)
+    assert "GET /healthz" in (tmp_path / "gunicorn.log").read_text()
