@@ -54,7 +54,7 @@ from sync import (
     receive_bundle,
     seal_bundle,
 )
-from sync.errors import RemoteRejectedError
+from sync.errors import RemoteRejectedError, UnknownSenderError
 from sync.transport import HttpTransport
 
 from .catalogue import check_catalogue
@@ -79,7 +79,8 @@ class Party:
 
     identity: Identity
     central: PublicIdentity
-    keyring: Keyring
+    keyring: Keyring  # central's current key: what downlink bundles must be signed by
+    receipt_keyring: Keyring | None = None  # also the keys central rotated away from
 
     @property
     def kiosk_id(self) -> str:
@@ -126,12 +127,14 @@ def load_party(config: KioskConfig, store: KioskStore) -> Party:
             "kiosk database was altered. Call support before syncing."
         )
     keyring = Keyring()
+    keyring.add(central)
     # Keys central rotated away from still vouch for receipts they signed before (a replayed
     # upload is answered with the stored receipt, byte for byte); new bundles need the new key.
+    receipt_keyring = Keyring()
     for previous in enrollment.get("central_previous") or []:
-        keyring.add(PublicIdentity.from_json(previous))
-    keyring.add(central)
-    return Party(identity, central, keyring)
+        receipt_keyring.add(PublicIdentity.from_json(previous))
+    receipt_keyring.add(central)
+    return Party(identity, central, keyring, receipt_keyring)
 
 
 def check_not_revoked(store: KioskStore) -> None:
@@ -213,7 +216,7 @@ def accept_receipt(store: KioskStore, party: Party, answer: bytes, seq: int | No
     Returns the number of events that left the queue (0 if the bundle was already delivered).
     Raises :class:`sync.errors.ReceiptError` when the answer proves nothing.
     """
-    receipt = open_receipt(answer, party.keyring)
+    receipt = open_receipt(answer, party.receipt_keyring or party.keyring)
     bundle = store.outbound_bundle(seq if seq is not None else int(receipt.body.get("seq", 0)))
     if bundle is None:
         raise ReceiptError(
@@ -425,7 +428,17 @@ def exchange_with(
     try:
         check_not_revoked(store)
         report.sealed += seal_pending(store, party, max_records=max_records)
-        upload_pending(store, party, transport, report, progress)
+        try:
+            upload_pending(store, party, transport, report, progress)
+        except ReceiptError as exc:
+            if not isinstance(exc.__cause__, UnknownSenderError):
+                raise
+            # Central may have rotated its key while this kiosk was away: the announcement
+            # (signed by the key pinned here) waits in the downlink. Take it, then try again.
+            send_unsent_receipts(store, party, transport, report)
+            fetch_downlink(config, store, party, transport, report)
+            party = load_party(config, store)
+            upload_pending(store, party, transport, report, progress)
         send_unsent_receipts(store, party, transport, report)
         fetch_downlink(config, store, party, transport, report, wait=wait)
         party = load_party(config, store)
