@@ -227,17 +227,17 @@ def test_bad_after_is_a_400_in_the_shape(central_client, sim_kiosk, after):
     error_of(answer, 400, "invalid_input")
 
 
-@pytest.mark.parametrize("after", [str(2**63), str(10**30)])
-def test_an_after_beyond_any_64_bit_seq_is_a_400_not_a_crash(central_client, sim_kiosk, after):
+@pytest.mark.parametrize("after", [str(2**31), str(2**63), str(10**30)])
+def test_an_after_beyond_any_32_bit_seq_is_a_400_not_a_crash(central_client, sim_kiosk, after):
     answer = central_client.get(
         f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/downlink", query_string={"after": after}
     )
     assert "between 0 and" in error_of(answer, 400, "invalid_input")["message"]
 
 
-def test_the_largest_64_bit_after_is_answered(central_client, sim_kiosk):
+def test_the_largest_32_bit_after_is_answered(central_client, sim_kiosk):
     answer = central_client.get(
-        f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/downlink", query_string={"after": str(2**63 - 1)}
+        f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/downlink", query_string={"after": str(2**31 - 1)}
     )
     assert answer.status_code in (200, 204)
 
@@ -264,3 +264,8 @@ def test_the_real_server_answers_errors_in_the_shape(central_server):
             session.get(f"{base_url}/api/v1/kiosks/nobody-1/downlink?after=-1", timeout=10),
             400,
         )
+
+
+def test_a_nul_in_the_software_version_does_not_break_enrollment(central_client, central_cli):
+    payload = {**SimKiosk().enrollment_payload(invite(central_cli)), "software_version": "1\x002"}
+    assert central_client.post("/api/v1/enroll", json=payload).status_code == 201

@@ -15,14 +15,14 @@ from sync import SyncError
 from .. import bundles, catalogues, decisions, kiosks
 from ..context import Central
 from ..db import read, write
-from ..errors import CentralError, InvalidInputError, RateLimitedError
+from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
 from .openapi import OPENAPI
 from .ratelimit import RateLimiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 verify_bp = Blueprint("verify", __name__)
 OCTET = "application/octet-stream"
-MAX_SEQ = 2**63 - 1  # seqs are 64-bit integers in both databases
+MAX_SEQ = 2**31 - 1  # seq columns are INTEGER: 32 bits on PostgreSQL
 
 
 def _central() -> Central:
@@ -81,10 +81,17 @@ def _limit(key: str) -> None:
         raise RateLimitedError("Too many calls from this kiosk in a minute: wait and try again.")
 
 
+def _no_nul(name: str, message: str) -> None:
+    """No id holds a NUL, and PostgreSQL text cannot even be compared with one."""
+    if "\x00" in name:
+        raise NotFoundError(message)
+
+
 @verify_bp.get("/verify/<number>")
 def verify_document(number: str):
     """Public: is Изх. № <number> a valid document of the municipality? No personal data."""
     _limit(f"verify:{request.remote_addr}")
+    _no_nul(number, f"No document Изх. № {number!r} was issued by the municipality.")
     return jsonify(decisions.public_status(_central().engine, number))
 
 
@@ -106,7 +113,7 @@ def enroll():
             conn,
             payload.get("token"),
             payload.get("identity"),
-            str(version)[:64] if version is not None else None,
+            str(version).replace("\x00", "")[:64] if version is not None else None,
         )
         catalogue = catalogues.current_catalogue(conn)
     body = {
@@ -133,6 +140,7 @@ def upload_bundle():
 @bp.get("/kiosks/<kiosk_id>/downlink")
 def downlink(kiosk_id: str):
     _limit(f"kiosk-downlink:{kiosk_id}")
+    _no_nul(kiosk_id, f"No kiosk {kiosk_id!r}: see `central-api kiosk list`.")
     try:
         after = int(request.args.get("after", "0"))
     except ValueError as exc:

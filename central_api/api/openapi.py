@@ -83,9 +83,9 @@ OPENAPI = {
                         "required": False,
                         "schema": {
                             "type": "integer",
-                            "format": "int64",
+                            "format": "int32",
                             "minimum": 0,
-                            "maximum": 2**63 - 1,
+                            "maximum": 2**31 - 1,
                             "default": 0,
                         },
                     },
