@@ -340,3 +340,33 @@ def digest_view(kiosk_id: str):
     body = request.get_json(silent=True)
     repair = request.args.get("repair", "1") not in ("0", "false", "no")
     return jsonify(compare_digest(central.engine, central.identity, kiosk_id, body, repair))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m central_api.push rotate-key``: rotate the bundle-signing key of the central
+    in $CENTRAL_HOME (or ``--home``), then restart the ``serve`` processes."""
+    import argparse
+
+    from .config import load_config
+    from .context import Central
+
+    parser = argparse.ArgumentParser(prog="python -m central_api.push")
+    parser.add_argument("command", choices=["rotate-key"])
+    parser.add_argument("--home", default=None, help="Central's data folder ($CENTRAL_HOME).")
+    args = parser.parse_args(argv)
+    overrides = {"CENTRAL_HOME": args.home} if args.home else {}
+    central = Central.from_config(load_config(**overrides))
+    try:
+        result = rotate_signing_key(central)
+    finally:
+        central.dispose()
+    print(f"Bundle-signing key rotated: {result['previous']} -> {result['fingerprint']}")
+    print(
+        f"Announced to {len(result['announced_to'])} kiosk(s); old key kept in "
+        f"{result['retired_keys']}. Restart `central-api serve` now."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -61,7 +61,14 @@ def villager_fields(rng: random.Random) -> dict:
 class CentralProcess:
     """A real central server (``python -m central_api.cli serve``) and its database."""
 
-    def __init__(self, root: Path, workers: int = 2, threads: int = 8, code_root: Path = ROOT):
+    def __init__(
+        self,
+        root: Path,
+        workers: int = 2,
+        threads: int = 8,
+        code_root: Path = ROOT,
+        initialise: bool = True,
+    ):
         from central_api.config import load_config
         from central_api.context import Central
 
@@ -74,6 +81,8 @@ class CentralProcess:
         self.log = root / "central.log"
         self.process: subprocess.Popen | None = None
         self.central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.home)))
+        if not initialise:  # a second server on a home another one initialised
+            return
         self.central.initialise()
         from central_api import users
         from central_api.db import write
