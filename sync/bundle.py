@@ -44,6 +44,7 @@ MAX_BUNDLE_BYTES = 32 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 MAX_RECORDS = 10_000
 MAX_PLAIN_BYTES = 64 * 1024 * 1024
+MAX_SEQ = 2**31 - 1  # fits a 32-bit column on every database; a stream this long never happens
 
 SIGNATURE_SIZE = 64
 FINGERPRINT_SIZE = 32
@@ -95,8 +96,8 @@ def seal_bundle(
     compression_level: int = 3,
 ) -> bytes:
     """Sign and encrypt ``records`` as bundle number ``seq`` of the sender → recipient stream."""
-    if seq < 1:
-        raise ValueError("sequence numbers start at 1")
+    if not 1 <= seq <= MAX_SEQ:
+        raise ValueError(f"sequence numbers run from 1 to {MAX_SEQ}")
     if len(records) > MAX_RECORDS:
         raise TooManyRecordsError(
             f"{len(records)} records do not fit one bundle (at most {MAX_RECORDS}); split them."
@@ -271,7 +272,7 @@ def _check_header(header, sender: PublicIdentity, recipient: Identity) -> None:
             "take it to the right place."
         )
     if (
-        header["seq"] < 1
+        not 1 <= header["seq"] <= MAX_SEQ
         or header["count"] < 0
         or header["plain_size"] < 0
         or len(header["prev"]) != 64

@@ -407,3 +407,9 @@ def test_error_tree_is_drawn_in_the_module_docstring():
         assert error_class.__name__ in errors.__doc__
     codes = [c.code for c in classes]
     assert len(codes) == len(set(codes)), "every error has its own code"
+
+
+def test_sequence_number_beyond_32_bits_is_malformed(kiosk, central, central_keyring):
+    data = forge(kiosk, central, {"seq": 2**31}, b'{"records":[]}')
+    with pytest.raises(MalformedBundleError, match="impossible values"):
+        sync.open_bundle(data, central, central_keyring)
