@@ -25,17 +25,23 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from deploy.demo_data import VILLAGE_NAMES, fill_fields
-from deploy.procs import command_for, free_port, port_is_free, stop_process, wait_for_http
+from deploy.procs import (
+    Processes,
+    ProcessesClosedError,
+    command_for,
+    free_port,
+    port_is_free,
+    stop_process,
+    wait_for_http,
+)
 
 VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
 GUI_VILLAGE = "dzhulyunitsa"
 USERS = {"admin": "admin", "clerk": "clerk"}  # name -> role
-COMMAND_TIMEOUT = 120
 
 
 class DemoError(Exception):
@@ -44,57 +50,6 @@ class DemoError(Exception):
 
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
-
-
-@dataclass
-class Processes:
-    """Every child process the demo runs, so that shutdown can reach each one."""
-
-    running: set[subprocess.Popen] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    closed: bool = False
-
-    def start(self, argv: list[str], **kwargs) -> subprocess.Popen:
-        with self.lock:
-            if self.closed:
-                raise DemoError("the demo is stopping")
-            # A session of its own: Ctrl-C in the terminal reaches only the demo, which then
-            # stops each child in order instead of all of them dying at once.
-            process = subprocess.Popen(argv, start_new_session=True, **kwargs)
-            self.running.add(process)
-            return process
-
-    def run(self, argv: list[str], env: dict, input_text: str | None = None):
-        """Run a short command to the end; returns CompletedProcess (stdout, stderr as text)."""
-        process = self.start(
-            argv,
-            env=env,
-            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            stdout, stderr = process.communicate(input_text, timeout=COMMAND_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            stop_process(process, timeout=5)
-            stdout, stderr = process.communicate()
-        finally:
-            with self.lock:
-                self.running.discard(process)
-        return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
-
-    def forget(self, process: subprocess.Popen) -> None:
-        with self.lock:
-            self.running.discard(process)
-
-    def stop_all(self, timeout: float = 10.0, keep: tuple = ()) -> None:
-        """Stop every child but those in ``keep``; no new child starts after this."""
-        with self.lock:
-            self.closed = True
-            remaining = [process for process in self.running if process not in keep]
-        for process in remaining:
-            stop_process(process, timeout=timeout)
 
 
 class Demo:
@@ -307,7 +262,7 @@ class Demo:
                     log(f"Kiosk {kiosk_id}: sync failed: {_last_line(synced.stderr)}")
                 elif "printed 0 document" not in synced.stdout and "printed" in synced.stdout:
                     log(f"Kiosk {kiosk_id}: {synced.stdout.strip().splitlines()[0]}")
-            except DemoError as exc:
+            except (DemoError, ProcessesClosedError) as exc:
                 if not self.stop.is_set():
                     log(f"Kiosk {kiosk_id}: {exc}")
             except (ValueError, KeyError) as exc:
@@ -402,7 +357,7 @@ class Demo:
             self.start_kiosks()
             self.banner()
             return self.wait()
-        except DemoError as exc:
+        except (DemoError, ProcessesClosedError) as exc:
             if self.stop.is_set():
                 return 0
             print(f"demo: {exc}", file=sys.stderr, flush=True)

@@ -1,6 +1,7 @@
-"""Small process helpers shared by the demo and the deployment tests.
+"""Process helpers shared by the demo and the deployment tests.
 
-Finding the project's console scripts, free loopback ports, bounded waits for a server, and
+Finding the project's console scripts, a registry of child processes (Processes), free loopback
+ports, bounded waits for a server, and
 stopping a process (and whatever it started) without leaving anything behind.
 """
 
@@ -12,10 +13,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SCRIPT_MODULES = {"central-api": "central_api.cli", "kiosk-app": "kiosk_app.cli"}
@@ -32,6 +35,62 @@ def command_for(script: str) -> list[str]:
         return [str(installed)]
     module = SCRIPT_MODULES[script]
     return [sys.executable, "-c", f"import sys; from {module} import main; sys.exit(main())"]
+
+
+class ProcessesClosedError(RuntimeError):
+    """A supervisor that is shutting down was asked to start another process."""
+
+
+@dataclass
+class Processes:
+    """Every child process of a supervisor (the demo), so that shutdown can reach each one."""
+
+    running: set[subprocess.Popen] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False
+    command_timeout: float = 120.0
+
+    def start(self, argv: list[str], **kwargs) -> subprocess.Popen:
+        with self.lock:
+            if self.closed:
+                raise ProcessesClosedError("stopping: no new process starts")
+            # A session of its own: Ctrl-C in the terminal reaches only the supervisor, which
+            # then stops each child in order instead of all of them dying at once.
+            process = subprocess.Popen(argv, start_new_session=True, **kwargs)
+            self.running.add(process)
+            return process
+
+    def run(self, argv: list[str], env: dict, input_text: str | None = None):
+        """Run a short command to the end; returns CompletedProcess (stdout, stderr as text)."""
+        process = self.start(
+            argv,
+            env=env,
+            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            stdout, stderr = process.communicate(input_text, timeout=self.command_timeout)
+        except subprocess.TimeoutExpired:
+            stop_process(process, timeout=5)
+            stdout, stderr = process.communicate()
+        finally:
+            with self.lock:
+                self.running.discard(process)
+        return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+    def forget(self, process: subprocess.Popen) -> None:
+        with self.lock:
+            self.running.discard(process)
+
+    def stop_all(self, timeout: float = 10.0, keep: tuple = ()) -> None:
+        """Stop every child but those in ``keep``; no new child starts after this."""
+        with self.lock:
+            self.closed = True
+            remaining = [process for process in self.running if process not in keep]
+        for process in remaining:
+            stop_process(process, timeout=timeout)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
