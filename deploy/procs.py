@@ -1,8 +1,8 @@
 """Process helpers shared by the demo and the deployment tests.
 
-Finding the project's console scripts, a registry of child processes (Processes), free loopback
-ports, bounded waits for a server, and
-stopping a process (and whatever it started) without leaving anything behind.
+Finding the project's console scripts, a registry of child processes (``Processes``), free
+loopback ports, bounded waits for a server, and stopping a process (and whatever it started)
+without leaving anything behind.
 """
 
 from __future__ import annotations
