@@ -28,7 +28,7 @@ from tests.sync_harness import (
     check_kiosk,
     converge,
     count_documents,
-    run_trial,
+    run_trials_in_parallel,
 )
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
@@ -41,7 +41,7 @@ def kill_trial(seed: int, central: CentralProcess, root: Path, tally: Tally) -> 
         proxy.set_faults(Faults(cut_probability=0.25, duplicate_probability=0.3, seed=seed))
         for _ in range(rng.randint(5, 20)):
             kiosk.submit(rng)
-            tally.requests += 1
+            tally.add(requests=1)
         for _ in range(rng.randint(1, 3)):
             daemon = kiosk.spawn_sync(
                 "--daemon", "--wait", "1", "--backoff-base", "0.05", "--backoff-cap", "0.3",
@@ -58,12 +58,12 @@ def kill_trial(seed: int, central: CentralProcess, root: Path, tally: Tally) -> 
             if daemon.poll() is None:
                 os.killpg(daemon.pid, signal.SIGKILL)
             daemon.wait(timeout=15)
-            tally.kills += 1
-        tally.cuts += proxy.tally.cuts
-        tally.duplicates += proxy.tally.duplicates
+            tally.add(kills=1)
+        tally.add(cuts=proxy.tally.cuts)
+        tally.add(duplicates=proxy.tally.duplicates)
         proxy.set_faults(Faults())
         converge(kiosk, proxy.url)
-    tally.trials += 1
+    tally.add(trials=1)
     problems = check_kiosk(kiosk, central)
     if problems:
         tally.failures.append(f"kill seed {seed} ({kiosk.kiosk_id}): {'; '.join(problems)}")
@@ -89,10 +89,10 @@ def main(argv: list[str]) -> int:
                 Kiosk(root / f"kiosk-{n}", central, VILLAGES[n % len(VILLAGES)], central.url)
                 for n in range(args.kiosks)
             ]
-            for seed in range(args.first_seed, args.first_seed + args.trials):
-                run_trial(seed, central, kiosks, tally)
-                if (seed - args.first_seed + 1) % 50 == 0:
-                    print(f"... {tally.line()}", flush=True)
+            last = args.first_seed + args.trials
+            for block in range(args.first_seed, last, 50):
+                run_trials_in_parallel(range(block, min(block + 50, last)), central, kiosks, tally)
+                print(f"... {tally.line()}", flush=True)
             for n in range(kills):
                 kill_trial(1_000_000 + args.first_seed + n, central, root, tally)
             tally.documents = count_documents(central, kiosks)

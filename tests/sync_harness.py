@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,6 +313,13 @@ class Tally:
     requests: int = 0
     documents: int = 0
     failures: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: int) -> None:
+        """Count (trials may run in threads, one per kiosk)."""
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
 
     def line(self) -> str:
         return (
@@ -322,7 +330,8 @@ class Tally:
         )
 
     def to_json(self) -> dict:
-        return {**self.__dict__, "failures": list(self.failures)}
+        fields = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        return {**fields, "failures": list(self.failures)}
 
 
 class SimulatedCrash(BaseException):
@@ -356,7 +365,9 @@ class CrashingTransport:
 
 
 def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Tally) -> list[str]:
-    """One seeded trial on one of ``kiosks``; the invariant violations (empty: passed)."""
+    """One seeded trial on one of ``kiosks``; the invariant violations (empty: passed).
+
+    Trials on different kiosks may run at the same time (threads); one kiosk, one trial."""
     from kiosk_app import services
 
     rng = random.Random(seed)
@@ -369,7 +380,7 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
         central.decide(reference, rng)
     for _ in range(rng.randint(1, 3)):
         kiosk.submit(rng)
-        tally.requests += 1
+        tally.add(requests=1)
     faults = Faults(
         cut_probability=rng.choice((0.2, 0.4, 0.7)),
         max_cut_offset=rng.choice((200, 2_000, 20_000)),
@@ -380,20 +391,42 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
         for _ in range(rng.randint(1, 4)):
             crash_after = rng.randint(1, 6) if rng.random() < 0.3 else None
             transport = CrashingTransport(HttpTransport(proxy.url, timeout=10), crash_after)
-            tally.exchanges += 1
+            tally.add(exchanges=1)
             try:
                 services.sync_now(kiosk.config, transport=transport, max_records=rng.randint(1, 3))
             except SyncError:
-                tally.failed_exchanges += 1
+                tally.add(failed_exchanges=1)
             except SimulatedCrash:
-                tally.crashes += 1
-        tally.cuts += proxy.tally.cuts
-        tally.duplicates += proxy.tally.duplicates
+                tally.add(crashes=1)
+        tally.add(cuts=proxy.tally.cuts)
+        tally.add(duplicates=proxy.tally.duplicates)
     converge(kiosk, central.url)
-    tally.trials += 1
+    tally.add(trials=1)
     problems = check_kiosk(kiosk, central)
     if problems:
         tally.failures.append(f"seed {seed} ({kiosk.kiosk_id}): {'; '.join(problems)}")
+    return problems
+
+
+def run_trials_in_parallel(
+    seeds, central: CentralProcess, kiosks: list[Kiosk], tally: Tally
+) -> list[str]:
+    """Run ``seeds``, seed n on kiosk n mod len(kiosks), the kiosks in parallel threads (they
+    share only central, as real kiosks do); every problem, prefixed with its seed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = list(seeds)
+    problems: list[str] = []
+
+    def lane(index: int) -> None:
+        for seed in seeds:
+            if seed % len(kiosks) == index:
+                found = run_trial(seed, central, [kiosks[index]], tally)
+                problems.extend(f"seed {seed}: {problem}" for problem in found)
+
+    with ThreadPoolExecutor(len(kiosks)) as pool:
+        for future in [pool.submit(lane, index) for index in range(len(kiosks))]:
+            future.result()
     return problems
 
 
