@@ -336,6 +336,13 @@ def add_routes(bp) -> None:
 def digest_view(kiosk_id: str):
     from flask import current_app, jsonify, request
 
+    from .errors import NotFoundError, RateLimitedError
+
+    if "\x00" in kiosk_id:
+        raise NotFoundError(f"No kiosk {kiosk_id!r}: see `central-api kiosk list`.")
+    limiter = current_app.extensions.get("rate_limiter")
+    if limiter is not None and not limiter.allow(f"kiosk-digest:{kiosk_id}"):
+        raise RateLimitedError("Too many checks from this kiosk in a minute: wait and try again.")
     central = current_app.extensions["central"]
     body = request.get_json(silent=True)
     repair = request.args.get("repair", "1") not in ("0", "false", "no")
