@@ -41,6 +41,7 @@ def _echo_json(value) -> None:
 
 
 pass_config = click.make_pass_decorator(KioskConfig)
+EXIT_REVOKED = 3  # `sync --daemon` ended because central revoked this kiosk
 
 
 @click.group()
@@ -248,7 +249,11 @@ def _run_daemon(config, as_json, wait, backoff_base, backoff_cap, max_records, m
             f"{report.delivered_events} event(s) delivered, {report.applied} record(s) applied."
         )
     if report.stopped_because == "revoked":
-        raise click.ClickException(report.last_error or "central revoked this kiosk")
+        # A distinct status, so that a service manager can stop restarting a revoked kiosk
+        # (systemd: RestartPreventExitStatus=3).
+        message = report.last_error or "Central revoked this kiosk."
+        click.echo(f"Error: {' '.join(message.split())}", err=True)
+        raise SystemExit(EXIT_REVOKED)
 
 
 @cli.command("quarantine")

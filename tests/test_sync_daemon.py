@@ -179,3 +179,16 @@ def test_a_key_rotation_from_an_impostor_never_reaches_the_kiosk(enrolled_kiosk,
     with pytest.raises(UnknownSenderError):
         services.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).central_fingerprint == pinned
+
+
+def test_the_daemon_of_a_revoked_kiosk_exits_with_its_own_status(enrolled_kiosk):
+    from click.testing import CliRunner
+
+    from kiosk_app.cli import EXIT_REVOKED, cli
+
+    with services.store_for(enrolled_kiosk) as store:
+        store.set_setting("revoked", {"at": "2026-11-25T09:00:00Z", "message": "revoked"})
+    runner = CliRunner(env={"KIOSK_HOME": str(enrolled_kiosk.home)})
+    result = runner.invoke(cli, ["sync", "--daemon"])
+    assert result.exit_code == EXIT_REVOKED == 3
+    assert "revoked this kiosk" in result.stderr and "Traceback" not in result.output
