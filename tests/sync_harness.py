@@ -310,6 +310,7 @@ class Tally:
     duplicates: int = 0
     crashes: int = 0
     kills: int = 0
+    usb_carries: int = 0
     requests: int = 0
     documents: int = 0
     failures: list[str] = field(default_factory=list)
@@ -325,7 +326,8 @@ class Tally:
         return (
             f"trials={self.trials} exchanges={self.exchanges} failed={self.failed_exchanges} "
             f"cuts={self.cuts} duplicates={self.duplicates} crashes={self.crashes} "
-            f"kills={self.kills} requests={self.requests} documents={self.documents} "
+            f"kills={self.kills} usb={self.usb_carries} requests={self.requests} "
+            f"documents={self.documents} "
             f"failures={len(self.failures)}"
         )
 
@@ -392,20 +394,53 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
             crash_after = rng.randint(1, 6) if rng.random() < 0.3 else None
             transport = CrashingTransport(HttpTransport(proxy.url, timeout=10), crash_after)
             tally.add(exchanges=1)
+            wait = rng.choice((0, 0, 0.3))  # now and then the downlink long-polls
             try:
-                services.sync_now(kiosk.config, transport=transport, max_records=rng.randint(1, 3))
+                services.sync_now(
+                    kiosk.config, transport=transport, max_records=rng.randint(1, 3), wait=wait
+                )
             except SyncError:
                 tally.add(failed_exchanges=1)
             except SimulatedCrash:
                 tally.add(crashes=1)
         tally.add(cuts=proxy.tally.cuts)
         tally.add(duplicates=proxy.tally.duplicates)
+    if rng.random() < 0.15:
+        carry_by_usb(kiosk, central, rng, tally)
     converge(kiosk, central.url)
     tally.add(trials=1)
     problems = check_kiosk(kiosk, central)
     if problems:
         tally.failures.append(f"seed {seed} ({kiosk.kiosk_id}): {'; '.join(problems)}")
     return problems
+
+
+def carry_by_usb(kiosk: Kiosk, central: CentralProcess, rng: random.Random, tally: Tally):
+    """A staff member carries the stick to the office and back, each file imported 1–2 times
+    on both sides (the same bytes as over HTTP)."""
+    import tempfile
+
+    from central_api import bundles
+    from kiosk_app import services
+    from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+
+    identity = central.central.identity
+    with tempfile.TemporaryDirectory(dir=kiosk.home) as folder:
+        stick = Path(folder)
+        services.export_bundles(kiosk.config, stick / "up")
+        for path in sorted((stick / "up").glob("*.vcb")):
+            for _ in range(rng.randint(1, 2)):
+                received = bundles.receive(central.engine, identity, path.read_bytes())
+            name = receipt_file_name(kiosk.kiosk_id, "central", received.bundle.seq)
+            write_atomically(stick / "down" / name, received.receipt)
+        exported = bundles.export_downlink(central.engine, identity, kiosk.kiosk_id)
+        for item in exported["bundles"]:
+            name = bundle_file_name("central", kiosk.kiosk_id, item["seq"])
+            write_atomically(stick / "down" / name, item["data"])
+        if (stick / "down").is_dir():
+            for _ in range(rng.randint(1, 2)):
+                services.import_bundles(kiosk.config, stick / "down")
+    tally.add(usb_carries=1)
 
 
 def run_trials_in_parallel(
