@@ -165,6 +165,7 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
         "role_": ROLES,
         "kind_": KINDS,
         "level_": ("ok", "warn", "bad", "revoked"),
+        "method_": ("cash", "card", "bank"),
     }
     assert prefixes <= set(families)
     for prefix, members in families.items():

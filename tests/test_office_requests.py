@@ -127,3 +127,26 @@ def test_an_unknown_request_is_a_page_not_json(office_client):
     answer = office_client("clerk").get("/office/requests/XXX9-99999")
     assert answer.status_code == 404
     assert "<html" in answer.get_data(as_text=True)
+
+
+def test_a_fee_paid_needs_the_way_and_the_receipt_and_travels_to_the_kiosk(
+    central, office_client, office_kiosk
+):
+    clerk = office_client("clerk")
+    reference = office_kiosk["references"][0]
+    refused = clerk.post(
+        f"/office/requests/{reference}/fee", {"fee_status": "paid"}, follow_redirects=True
+    )
+    assert "Не е извършено" in refused.get_data(as_text=True)
+    assert _request(central, reference)["fee_status"] == "paid"  # as the kiosk sent it
+    clerk.post(
+        f"/office/requests/{reference}/fee",
+        {"fee_status": "paid", "fee_method": "card", "receipt_number": "R-77"},
+    )
+    row = _request(central, reference)
+    assert (row["fee_status"], row["fee_method"], row["fee_receipt_number"]) == (
+        "paid",
+        "card",
+        "R-77",
+    )
+    assert _outbound(central, "request.fee_changed")[-1]["fee"]["receipt_number"] == "R-77"

@@ -1,5 +1,5 @@
 """What a clerk does to a request from its page: review, approve (and issue), reject, ask for
-information, preview the draft, open the issued PDF, revoke an issued document.
+information, record the fee, preview the draft, open the issued PDF, revoke an issued document.
 
 The workflow is :mod:`central_api.decisions`; these views only collect the form, pass the version
 the clerk saw (so a decision made on a stale page is a conflict, not a surprise) and say what
@@ -105,6 +105,19 @@ def ask(reference: str):
         reference,
         "done_ask",
         lambda: decisions.ask(engine(), reference, question, g.user["name"], _version()),
+    )
+
+
+@bp.post("/requests/<reference>/fee")
+@access(*CLERKS)
+def fee(reference: str):
+    status = request.form.get("fee_status", "")
+    method = request.form.get("fee_method", "").strip() or None
+    receipt = request.form.get("receipt_number", "").strip() or None
+    return _decide(
+        reference,
+        "done_fee",
+        lambda: decisions.record_fee(engine(), reference, status, method, receipt, g.user["name"]),
     )
 
 

@@ -216,6 +216,8 @@ def start_session(user: dict) -> None:
     moment = now()
     hours = current_app.config["OFFICE_SESSION_HOURS"]
     with write(engine()) as conn:
+        # Sweep sessions that ended without a sign-out, so the table holds live ones only.
+        conn.execute(delete(office_sessions).where(office_sessions.c.expires_at < iso(moment)))
         conn.execute(
             insert(office_sessions).values(
                 token_hash=_token_hash(token),

@@ -39,6 +39,8 @@ def allowed_actions(request_row: dict, document_rows: list[dict]) -> set[str]:
         possible.add("ask")
     if any(not d["revoked_at"] for d in document_rows):
         possible.add("revoke")
+    if status not in ("delivered", "rejected", "cancelled"):
+        possible.add("fee")
     return possible
 
 
