@@ -31,6 +31,8 @@ the data stays, and USB export still works so that the municipality gets everyth
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -442,7 +444,7 @@ def exchange_with(
         send_unsent_receipts(store, party, transport, report)
         fetch_downlink(config, store, party, transport, report, wait=wait)
         party = load_party(config, store)
-        report.printed, report.print_errors = print_pending_documents(config, store)
+        report.printed, report.print_errors = print_pending(config, store)
         if report.printed:
             report.sealed += seal_pending(store, party, max_records=max_records)
             upload_pending(store, party, transport, report, progress)
@@ -459,6 +461,24 @@ def exchange_with(
     store.set_setting("last_exchange", {"at": utc_now(), "ok": True, "message": ""})
     purge_expired(store)
     return report
+
+
+@contextlib.contextmanager
+def printing_lock(config: KioskConfig):
+    """One printer run at a time across processes (the sync service, the app, a USB import):
+    two of them picking the same unprinted document would print it twice."""
+    config.home.mkdir(parents=True, exist_ok=True)
+    with open(config.home / "print.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def print_pending(config: KioskConfig, store: KioskStore) -> tuple[list[str], list[str]]:
+    with printing_lock(config):
+        return print_pending_documents(config, store)
 
 
 def purge_expired(store: KioskStore, now: datetime | None = None) -> list[str]:

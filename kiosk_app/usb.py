@@ -25,9 +25,15 @@ from sync.transport import (
 )
 
 from .config import KioskConfig
-from .documents import print_pending_documents
 from .errors import KioskError
-from .exchange import ExchangeReport, accept_receipt, apply_inbound, load_party, seal_pending
+from .exchange import (
+    ExchangeReport,
+    accept_receipt,
+    apply_inbound,
+    load_party,
+    print_pending,
+    seal_pending,
+)
 from .services import store_for
 
 Progress = Callable[[int, int], None] | None
@@ -136,5 +142,5 @@ def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> I
             if progress:
                 progress(done, len(files))
         report.applied, report.quarantined = exchange.applied, exchange.quarantined
-        report.printed, report.print_errors = print_pending_documents(config, store)
+        report.printed, report.print_errors = print_pending(config, store)
     return report

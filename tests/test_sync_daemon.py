@@ -192,3 +192,31 @@ def test_the_daemon_of_a_revoked_kiosk_exits_with_its_own_status(enrolled_kiosk)
     result = runner.invoke(cli, ["sync", "--daemon"])
     assert result.exit_code == EXIT_REVOKED == 3
     assert "revoked this kiosk" in result.stderr and "Traceback" not in result.output
+
+
+def test_two_processes_printing_at_once_print_a_document_once(enrolled_kiosk, fake_central):
+    import threading
+
+    from kiosk_app.exchange import ExchangeReport, apply_inbound, load_party, print_pending
+    from tests.fixtures_kiosk import issued_document_record
+
+    reference = submit(enrolled_kiosk)
+    services.sync_now(enrolled_kiosk, transport=fake_central)
+    data = fake_central.queue_downlink([issued_document_record(reference)])
+    with services.store_for(enrolled_kiosk) as store:
+        apply_inbound(
+            enrolled_kiosk, store, load_party(enrolled_kiosk, store), data, ExchangeReport()
+        )
+    printed = []
+
+    def printer():
+        with services.store_for(enrolled_kiosk) as store:
+            printed.extend(print_pending(enrolled_kiosk, store)[0])
+
+    threads = [threading.Thread(target=printer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert printed == ["94-00-1/2026"]
+    assert len(list((enrolled_kiosk.home / "printed").glob("*.pdf"))) == 1
