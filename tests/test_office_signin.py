@@ -153,3 +153,19 @@ def test_after_signing_in_you_go_where_you_were_going_but_never_off_site(office_
         {"name": "maria", "password": "maria-pass-1", "next": "https://evil.example/office/"},
     )
     assert answer.headers["Location"].endswith("/office/queue")
+
+
+def test_every_process_on_a_home_signs_cookies_with_the_same_private_key(central_config):
+    import stat
+    from pathlib import Path
+
+    from central_api import create_app
+
+    first = create_app({**central_config, "TESTING": True})
+    second = create_app({**central_config, "TESTING": True})
+    key_file = Path(central_config["CENTRAL_HOME"]) / "keys" / "office-secret.key"
+    assert first.secret_key == second.secret_key == key_file.read_text().strip()
+    assert len(first.secret_key) == 64 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [p.name for p in key_file.parent.iterdir() if p.name.startswith(".office")] == []
+    for app in (first, second):
+        app.extensions["central"].dispose()

@@ -48,12 +48,20 @@ def _secret_key(app: Flask) -> str:
     folder = Path(app.config["CENTRAL_HOME"]) / "keys"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / SECRET_FILE
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as out:
-        out.write(secrets.token_hex(32))
+    if not path.exists():
+        # Written whole to a private temporary file, then linked into place: a link never
+        # replaces an existing file, so of two processes starting at once one key wins and the
+        # other reads it complete.
+        temporary = folder / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 
