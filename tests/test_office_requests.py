@@ -79,7 +79,7 @@ def test_approving_issues_one_document_even_from_a_stale_page(central, office_cl
     again = clerk.post(
         f"/office/requests/{reference}/approve", {"version": seen}, follow_redirects=True
     )
-    assert "Не е извършено" in again.get_data(as_text=True)
+    assert "Някой друг току-що промени заявлението" in again.get_data(as_text=True)
     with read(central.engine) as conn:
         numbers = list(
             conn.execute(

@@ -23,8 +23,9 @@ from ..records import find_service
 from ..workflow import get_request, queue_record
 from . import bp
 from .auth import engine
-from .i18n import flash_t
+from .i18n import flash_t, t
 from .roles import CLERKS, access
+from .texts import TEXTS
 
 
 def _signer():
@@ -40,11 +41,21 @@ def _back(reference: str):
     return redirect(url_for("office.request_page", reference=reference))
 
 
+def refusal(exc: CentralError) -> None:
+    """Say why it was not done: in the reader's language where the office knows the reason,
+    followed by central's own (English) explanation, which names the details."""
+    key = f"refused_{exc.code}"
+    if key in TEXTS:
+        flash_t("action_failed", "error", message=f"{t(key)} ({exc.message})")
+    else:
+        flash_t("action_failed", "error", message=exc.message)
+
+
 def _decide(reference: str, done_key: str, action, **values):
     try:
         action()
     except CentralError as exc:
-        flash_t("action_failed", "error", message=exc.message)
+        refusal(exc)
     else:
         flash_t(done_key, "success", reference=reference, **values)
     return _back(reference)
@@ -74,7 +85,7 @@ def approve(reference: str):
     try:
         run()
     except CentralError as exc:
-        flash_t("action_failed", "error", message=exc.message)
+        refusal(exc)
     else:
         flash_t("done_approve", "success", reference=reference, number=issued["number"])
     return _back(reference)

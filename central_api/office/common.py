@@ -17,6 +17,7 @@ from ..errors import CentralError
 from ..kiosks import VILLAGES
 from . import bp
 from .i18n import language, t
+from .texts import TEXTS
 
 VILLAGE_NAMES_EN = {
     "dzhulyunitsa": "Dzhulyunitsa",
@@ -135,7 +136,9 @@ def _http_error(exc: HTTPException):
 
 @bp.errorhandler(CentralError)
 def _central_error(exc: CentralError):
-    return error_page(exc.http_status, "error_central_title", exc.message)
+    key = f"refused_{exc.code}"
+    message = f"{t(key)} ({exc.message})" if key in TEXTS else exc.message
+    return error_page(exc.http_status, "error_central_title", message)
 
 
 @bp.errorhandler(Exception)

@@ -23,6 +23,7 @@ from ..db import read, write
 from ..db.schema import kiosks, outbound_records
 from ..errors import CentralError
 from . import bp
+from .actions import refusal
 from .auth import actor, engine, now, parse
 from .geo import BY_CODE, PLACES, outline, projection, scale_bar
 from .i18n import flash_t, language, t_or
@@ -163,7 +164,7 @@ def invite():
                 conn, village, int(days) if days.isdigit() else 7, created_by=actor()
             )
     except CentralError as exc:
-        flash_t("action_failed", "error", message=exc.message)
+        refusal(exc)
         return redirect(url_for("office.fleet"))
     central = _central_fingerprint()
     qr = segno.make(token, error="m")
@@ -197,7 +198,7 @@ def revoke_kiosk(kiosk_id: str):
         with write(engine()) as conn:
             kiosk_registry.revoke(conn, kiosk_id, reason, actor=actor())
     except CentralError as exc:
-        flash_t("action_failed", "error", message=exc.message)
+        refusal(exc)
     else:
         flash_t("done_kiosk_revoked", "success", kiosk=kiosk_id)
     return redirect(url_for("office.fleet"))

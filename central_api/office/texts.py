@@ -155,6 +155,21 @@ TEXTS = _texts(
     reason_required=("Напишете причина.", "Write a reason."),
     question_required=("Напишете въпроса.", "Write the question."),
     action_failed=("Не е извършено: {message}", "Not done: {message}"),
+    refused_concurrent_change=(
+        "Някой друг току-що промени заявлението. Презаредете страницата и решете отново.",
+        "Someone else changed the request a moment ago. Reload the page and decide again.",
+    ),
+    refused_illegal_transition=(
+        "Състоянието на заявлението не позволява това действие.",
+        "The request's state does not allow this.",
+    ),
+    refused_fee_due=("Таксата още не е платена.", "The fee is still due."),
+    refused_invalid_input=("Данните не са пълни или не са верни.", "The input is incomplete."),
+    refused_not_found=("Няма такъв запис.", "No such record."),
+    refused_document_error=(
+        "Документът не можа да бъде създаден или подписан; опитайте отново.",
+        "The document could not be made or signed; try again.",
+    ),
     done_review=("{reference} е в преглед.", "{reference} is in review."),
     done_approve=(
         "{reference} е одобрено; издаден е документ Изх. № {number}.",
