@@ -184,3 +184,20 @@ def test_a_notice_must_have_a_title_and_text_and_a_real_pdf(central, office_clie
     answer = admin.client.post("/office/notices", data=form, content_type="multipart/form-data")
     assert answer.status_code == 400 and "не е PDF" in answer.get_data(as_text=True)
     assert _outbound(central, "notice.published") == []
+
+
+def test_a_kiosk_enrolled_after_the_staff_list_is_flagged_until_it_is_sent(
+    central, office_client, office_kiosk
+):
+    from central_api.db import write
+    from central_api.office.demo import enroll_kiosk
+
+    with write(central.engine) as conn:
+        enroll_kiosk(conn, "dzhulyunitsa")  # dzhulyunitsa-2, after Донка Маринова was added
+    admin = office_client("admin")
+    row = re.search(r'id="kiosk-dzhulyunitsa-2".*?</tr>', admin.get("/office/fleet").text, re.S)
+    assert "списъка на служителите" in row.group(0)
+    admin.post("/office/staff/send/dzhulyunitsa")
+    row = re.search(r'id="kiosk-dzhulyunitsa-2".*?</tr>', admin.get("/office/fleet").text, re.S)
+    assert "списъка на служителите" not in row.group(0)
+    assert {s["kiosk_id"] for s in _outbound(central, "staff.updated")} >= {"dzhulyunitsa-2"}

@@ -28,6 +28,7 @@ from .auth import actor, engine, now, parse
 from .geo import BY_CODE, PLACES, outline, projection, scale_bar
 from .i18n import flash_t, language, t_or
 from .roles import access
+from .tables import office_staff
 
 WARN_AFTER = timedelta(hours=2)
 BAD_AFTER = timedelta(hours=24)
@@ -85,6 +86,7 @@ def fleet_rows(conn) -> list[dict]:
             .group_by(outbound_records.c.kiosk_id)
         ).all()
     )
+    stale = kiosks_missing_staff_list(conn)
     rows = []
     for kiosk in conn.execute(select(kiosks).order_by(kiosks.c.village, kiosks.c.kiosk_no)):
         kiosk = dict(kiosk._mapping)
@@ -93,6 +95,9 @@ def fleet_rows(conn) -> list[dict]:
         except ValueError:
             health = {}
         level, reasons = judge(kiosk, health)
+        if kiosk["id"] in stale and level != "revoked":
+            reasons = [r for r in reasons if r != "health_ok"] + ["health_staff_list"]
+            level = "warn" if level == "ok" else level
         unsent = _age(health.get("oldest_unsent_at"))
         rows.append(
             {
@@ -107,6 +112,32 @@ def fleet_rows(conn) -> list[dict]:
             }
         )
     return rows
+
+
+def kiosks_missing_staff_list(conn) -> set[str]:
+    """Active kiosks that were not sent their village's newest staff list (enrolled after the
+    last change, say): the administrator sends it again from the staff page."""
+    changed = dict(
+        conn.execute(
+            select(office_staff.c.village, func.max(office_staff.c.updated_at)).group_by(
+                office_staff.c.village
+            )
+        ).all()
+    )
+    sent = dict(
+        conn.execute(
+            select(outbound_records.c.kiosk_id, func.max(outbound_records.c.created_at))
+            .where(outbound_records.c.type == "staff.updated")
+            .group_by(outbound_records.c.kiosk_id)
+        ).all()
+    )
+    missing = set()
+    for kiosk_id, village in conn.execute(
+        select(kiosks.c.id, kiosks.c.village).where(kiosks.c.revoked_at.is_(None))
+    ):
+        if village in changed and (sent.get(kiosk_id) or "") < changed[village]:
+            missing.add(kiosk_id)
+    return missing
 
 
 def _printer_label(state) -> str:

@@ -206,6 +206,10 @@ TEXTS = _texts(
     health_printer_attention=("принтерът иска внимание", "the printer needs attention"),
     health_backlog=("неизпратени заявления от над ден", "requests unsent for over a day"),
     health_queue=("натрупана опашка", "a queue is building up"),
+    health_staff_list=(
+        "не е получил списъка на служителите (изпратете го от „Служители“)",
+        "has not been sent the staff list (send it from “Staff”)",
+    ),
     kiosks_title=("Всички киоски", "All kiosks"),
     last_contact=("Последна връзка", "Last contact"),
     queue_depth=("Неизпратени", "Unsent"),
