@@ -113,7 +113,17 @@ def enroll(conn: Connection, token: str, identity: dict, software_version=None) 
     if used.rowcount != 1:
         raise EnrollmentError("This invite token was already used: ask the office for a new one.")
     _audit(conn, f"kiosk:{kiosk_id}", "kiosk.enrolled", kiosk_id, {"fingerprint": fingerprint})
+    _welcome(conn, kiosk_id, village)
     return get_kiosk(conn, kiosk_id)
+
+
+def _welcome(conn: Connection, kiosk_id: str, village: str) -> None:
+    """Queue the village's staff list and the recent notices for a new kiosk (web office)."""
+    try:
+        from .office.onboarding import welcome_new_kiosk
+    except ImportError:  # a central without the web office has neither
+        return
+    welcome_new_kiosk(conn, kiosk_id, village)
 
 
 def get_kiosk(conn: Connection, kiosk_id: str) -> dict:

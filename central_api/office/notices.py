@@ -36,24 +36,30 @@ MAX_PDF_BYTES = 5 * 1024 * 1024
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def record_body(row) -> dict:
+    """The ``notice.published`` record of a stored notice, as every kiosk receives it."""
+    body = {
+        "id": row["notice_id"],
+        "kind": row["kind"],
+        "date": row["notice_date"],
+        "published_at": row["published_at"],
+        "title": {"bg": row["title_bg"], "en": row["title_en"] or row["title_bg"]},
+        "body": {"bg": row["body_bg"], "en": row["body_en"] or row["body_bg"]},
+    }
+    if row["pdf"]:
+        pdf = bytes(row["pdf"])
+        body.update(
+            pdf_name=row["pdf_name"],
+            pdf_b64=base64.b64encode(pdf).decode(),
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        )
+    return body
+
+
 def publish(conn: Connection, notice: dict, pdf: bytes | None, pdf_name: str | None, by: str):
     """Store the notice and queue it for every active kiosk; the notice id."""
     notice_id = str(uuid.uuid4())
     now = utc_now()
-    body = {
-        "id": notice_id,
-        "kind": notice["kind"],
-        "date": notice["date"],
-        "published_at": now,
-        "title": {"bg": notice["title_bg"], "en": notice["title_en"] or notice["title_bg"]},
-        "body": {"bg": notice["body_bg"], "en": notice["body_en"] or notice["body_bg"]},
-    }
-    if pdf:
-        body.update(
-            pdf_name=pdf_name,
-            pdf_b64=base64.b64encode(pdf).decode(),
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        )
     targets = list(conn.execute(select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))).scalars())
     conn.execute(
         insert(office_notices).values(
@@ -71,6 +77,8 @@ def publish(conn: Connection, notice: dict, pdf: bytes | None, pdf_name: str | N
             kiosk_count=len(targets),
         )
     )
+    stored = conn.execute(select(office_notices).where(office_notices.c.notice_id == notice_id))
+    body = record_body(stored.mappings().one())
     for kiosk_id in targets:
         queue_record(conn, kiosk_id, "notice.published", body)
     audit_record(conn, by, "notice.published", notice_id, {"title": notice["title_bg"]})
