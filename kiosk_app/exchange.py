@@ -59,6 +59,7 @@ from sync import (
 from sync.errors import RemoteRejectedError, UnknownSenderError
 from sync.transport import HttpTransport
 
+from . import bulletins
 from .catalogue import check_catalogue
 from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
@@ -339,6 +340,12 @@ def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport)
                             store.set_setting(f"central.{key}", value)
                 elif kind == "key.rotated":
                     _follow_key_rotation(store, opened, body)
+                elif kind == "notice.published":
+                    bulletins.apply_notice(config, store, body)
+                elif kind == "staff.updated":
+                    bulletins.apply_staff_list(store, body)
+                elif kind == "document.revoked":
+                    bulletins.apply_document_revoked(store, body)
                 else:
                     raise RecordRefused(
                         f"record type {kind} is unknown to this kiosk's software; update it"

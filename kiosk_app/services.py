@@ -282,7 +282,8 @@ def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
             if row["status"] not in ("issued", "printed"):
                 continue
             for document in store.documents(row["reference"]):
-                ready.append(_ready(document, row))
+                if not document.get("revoked_at"):
+                    ready.append(_ready(document, row))
         return ready
 
 
@@ -323,6 +324,7 @@ def reprint_document(config: KioskConfig, reference: str) -> ReadyDocument:
         documents = store.documents(row["reference"])
         if not documents:
             raise NotAllowedError(f"No document has arrived for {row['reference']} yet.")
+        _refuse_revoked(documents[-1])
         print_stored_document(config, store, documents[-1], reprint=True)
         return _ready(store.document(documents[-1]["number"]), store.request(row["reference"]))
 
@@ -338,6 +340,15 @@ def record_fee_payment(
         store.update_request(row["reference"], fee=fee)
 
 
+def _refuse_revoked(document: dict) -> None:
+    if document.get("revoked_at"):
+        raise NotAllowedError(
+            f"Document {document['number']} was revoked by the office "
+            f"({document.get('revoke_reason') or 'no reason given'}): do not hand it over; "
+            "ask the office for a new one."
+        )
+
+
 def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
     """Staff hand the document over; refused while the fee is still due."""
     with store_for(config) as store:
@@ -351,6 +362,8 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
             raise NotAllowedError(
                 f"The fee for {row['reference']} is still due: record the payment first."
             )
+        for document in store.documents(row["reference"]):
+            _refuse_revoked(document)
         with store.transaction():
             store.add_event(
                 "request.delivered",

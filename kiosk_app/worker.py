@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from . import services as services_module
+from .bulletins import NOTICES_SETTING, STAFF_SETTING
 from .errors import KioskError
 
 log = logging.getLogger(__name__)
@@ -192,9 +193,7 @@ class PinLockedError(KioskError):
 
 MAX_PIN_FAILURES = 5
 PIN_LOCK_MINUTES = 15
-STAFF_SETTING = "staff"  # [{"staff_id", "name", "pin_hash"}], provisioned from central
 PIN_LOCK_SETTING = "staff_pin_lock"  # {"failures": n, "locked_until": iso | None}
-NOTICES_SETTING = "notices"  # [{"id", "kind", "published_at", "title": {bg,en}, "body": {bg,en}}]
 
 
 def hash_pin(pin: str) -> str:

@@ -18,7 +18,11 @@ def test_an_old_database_is_upgraded_by_the_missing_migrations_only(tmp_path):
     old["settings"].insert({"key": "kept", "value": '"yes"'})
     old.close()
     with open_store(path) as store:
-        assert store.applied_migrations() == ["0001_initial", "0002_document_print_state"]
+        assert store.applied_migrations() == [
+            "0001_initial",
+            "0002_document_print_state",
+            "0003_document_revocation",
+        ]
         assert "print_state" in store.db["documents"].columns_dict
         assert store.get_setting("kept") == "yes"
 

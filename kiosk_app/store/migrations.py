@@ -115,3 +115,10 @@ def document_print_state(db: Database) -> None:
     # printed | pending | spooled | failed: what the printing package made of the last attempt,
     # so a job still in CUPS or in the spool is not sent a second time.
     db["documents"].add_column("print_state", str)
+
+
+@migrations(name="0003_document_revocation")
+def document_revocation(db: Database) -> None:
+    # A document central revoked is never handed over or reprinted at the kiosk.
+    db["documents"].add_column("revoked_at", str)
+    db["documents"].add_column("revoke_reason", str)
