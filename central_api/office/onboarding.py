@@ -10,14 +10,17 @@ from sqlalchemy import Connection, select
 
 from ..workflow import queue_record
 from .notices import record_body
-from .staff import send_staff_list
+from .staff import staff_list_record
 from .tables import office_notices
 
 RECENT_NOTICES = 20
 
 
 def welcome_new_kiosk(conn: Connection, kiosk_id: str, village: str) -> None:
-    send_staff_list(conn, village)
+    """Only what exists is sent: a village with no staff yet gets no (empty) list."""
+    staff = staff_list_record(conn, village)
+    if staff["staff"]:
+        queue_record(conn, kiosk_id, "staff.updated", staff)
     recent = conn.execute(
         select(office_notices).order_by(office_notices.c.published_at.desc()).limit(RECENT_NOTICES)
     ).mappings()

@@ -51,19 +51,23 @@ def village_staff(conn: Connection, village: str) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def send_staff_list(conn: Connection, village: str) -> int:
-    """Queue the village's current list to each of its active kiosks; how many kiosks."""
+def staff_list_record(conn: Connection, village: str) -> dict:
+    """The ``staff.updated`` body for a village: names and PIN hashes, never PINs."""
     listed = [
         {"staff_id": s["staff_id"], "name": s["name"], "pin_hash": s["pin_hash"]}
         for s in village_staff(conn, village)
     ]
+    return {"village": village, "staff": listed, "at": utc_now()}
+
+
+def send_staff_list(conn: Connection, village: str) -> int:
+    """Queue the village's current list to each of its active kiosks; how many kiosks."""
     targets = conn.execute(
         select(kiosks.c.id).where(kiosks.c.village == village, kiosks.c.revoked_at.is_(None))
     ).scalars()
     count = 0
     for kiosk_id in targets:
-        body = {"village": village, "staff": listed, "at": utc_now()}
-        queue_record(conn, kiosk_id, "staff.updated", body)
+        queue_record(conn, kiosk_id, "staff.updated", staff_list_record(conn, village))
         count += 1
     return count
 
