@@ -97,31 +97,9 @@ def test_the_cli_shows_a_progress_bar_while_exporting(central, kiosk, tmp_path):
     assert result.stdout.strip().endswith(".vcb")
 
 
-class DigestOverHttp(HttpTransport):
-    """HttpTransport; posts the digest over HTTP when central serves the route, else in-process
-    against the same database (the route is wired into central's API by central_api.push)."""
-
-    def __init__(self, central: CentralProcess):
-        super().__init__(central.url, timeout=30)
-        self.central = central
-
-    def post_digest(self, kiosk_id, body, repair):
-        import requests
-
-        response = requests.post(
-            f"{self.base_url}/api/v1/kiosks/{kiosk_id}/digest",
-            json=body,
-            params={"repair": "1" if repair else "0"},
-            timeout=30,
-        )
-        if response.status_code != 404:
-            assert response.status_code == 200, response.text
-            return response.json()
-        from central_api import push
-
-        return push.compare_digest(
-            self.central.engine, self.central.central.identity, kiosk_id, body, repair
-        )
+def DigestOverHttp(central: CentralProcess) -> HttpTransport:  # noqa: N802 - reads as a type
+    """The kiosk's HTTP transport to central: the digest goes to POST /kiosks/<id>/digest."""
+    return HttpTransport(central.url, timeout=30)
 
 
 def backup(central: CentralProcess, target: Path) -> None:
@@ -225,3 +203,20 @@ def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_
     assert row["direction"] == "up" and "no-such-service" in row["reason"]
     state = services.queue_state(kiosk.config)
     assert (state.queue_depth, state.quarantined) == (0, 1)
+
+
+def test_the_command_line_runs_the_loop_until_idle_lists_quarantine_and_checks(central, kiosk):
+    import json
+
+    kiosk.submit(random.Random(10))
+    runner = CliRunner(env={"KIOSK_HOME": str(kiosk.home)})
+    result = runner.invoke(kiosk_cli, ["sync", "--until-idle", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["stopped_because"] == "idle" and report["delivered_events"] == 1
+    assert "Sync loop started" in result.stderr
+    result = runner.invoke(kiosk_cli, ["quarantine"])
+    assert result.exit_code == 0 and "Nothing was refused." in result.stdout
+    result = runner.invoke(kiosk_cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "nothing to repair" in result.stdout

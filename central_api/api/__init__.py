@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, decisions, kiosks
+from .. import bundles, catalogues, decisions, kiosks, push
 from ..context import Central
 from ..db import read, write
 from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
@@ -148,10 +148,17 @@ def downlink(kiosk_id: str):
     if not 0 <= after <= MAX_SEQ:
         raise InvalidInputError(f"'after' must be between 0 and {MAX_SEQ} (the last seq you hold).")
     central = _central()
-    data = bundles.next_downlink(central.engine, central.identity, kiosk_id, after)
+    wait = push.parse_wait(request.args.get("wait"))  # long-poll: docs/sync.md, "Push"
+    if wait:
+        data = push.wait_for_downlink(central.engine, central.identity, kiosk_id, after, wait)
+    else:
+        data = bundles.next_downlink(central.engine, central.identity, kiosk_id, after)
     if data is None:
         return Response(status=204)
     return Response(data, status=200, mimetype=OCTET)
+
+
+push.add_routes(bp)  # POST /kiosks/<id>/digest: the divergence check (central_api.push)
 
 
 @bp.post("/receipts")
