@@ -97,7 +97,7 @@ def test_the_cli_shows_a_progress_bar_while_exporting(central, kiosk, tmp_path):
     assert result.stdout.strip().endswith(".vcb")
 
 
-def DigestOverHttp(central: CentralProcess) -> HttpTransport:  # noqa: N802 - reads as a type
+def http_to(central: CentralProcess) -> HttpTransport:
     """The kiosk's HTTP transport to central: the digest goes to POST /kiosks/<id>/digest."""
     return HttpTransport(central.url, timeout=30)
 
@@ -122,7 +122,7 @@ def restore(central: CentralProcess, copy: Path) -> None:
 def test_check_finds_nothing_to_repair_when_both_sides_agree(central, kiosk):
     kiosk.submit(random.Random(3))
     converge(kiosk, central.url)
-    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central))
     assert result["summary"] == ["Kiosk and central hold the same: nothing to repair."]
 
 
@@ -138,7 +138,7 @@ def test_check_resends_what_central_lost_in_a_restore_without_a_full_resync(
     restore(central, tmp_path / "backup.db")  # central forgets the later bundles
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [first]
 
-    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central))
     assert result["uplink"]["central_lacks"] == [2]
     assert result["repaired"]["reopened"] == [2]
     assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == sorted(
@@ -159,11 +159,11 @@ def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything
         store.db.execute("delete from documents where number = ?", [document["number"]])
         store.db.conn.commit()
     before = services.queue_state(kiosk.config)
-    result = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central))
     assert result["documents"]["requeued"] == [document["number"]]
     assert [row["number"] for row in kiosk.documents()] == [document["number"]]
     assert services.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
-    again = services.check_divergence(kiosk.config, transport=DigestOverHttp(central))
+    again = services.check_divergence(kiosk.config, transport=http_to(central))
     assert again["documents"]["kiosk_lacks"] == [] and again["documents"]["requeued"] == []
 
 
