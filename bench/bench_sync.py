@@ -98,13 +98,15 @@ def timed_sync(kiosk, central, max_records: int) -> dict:
             if not services.queue_state(kiosk.config).queue_depth:
                 break
         seconds = time.perf_counter() - started
+        with services.store_for(kiosk.config) as store:
+            bundles = len(store.outbound_digest())
         time.sleep(0.2)  # let the proxy count the last bytes
         return {
             "seconds": seconds,
             "bytes": proxy.tally.bytes_up + proxy.tally.bytes_down,
             "round_trips": transport.calls,
             "connections": proxy.tally.connections,
-            "bundles": len(uploaded),
+            "bundles": bundles,
             "delivered": delivered,
             "retries": retries,
         }

@@ -56,7 +56,7 @@ from sync import (
     receive_bundle,
     seal_bundle,
 )
-from sync.errors import RemoteRejectedError, UnknownSenderError
+from sync.errors import CentralUnreachableError, RemoteRejectedError, UnknownSenderError
 from sync.transport import HttpTransport
 
 from . import bulletins
@@ -236,7 +236,15 @@ def upload_pending(
 ) -> None:
     bundles = store.undelivered_bundles()
     for done, bundle in enumerate(bundles, start=1):
-        answer = transport.upload_bundle(bundle.data)
+        try:
+            answer = transport.upload_bundle(bundle.data)
+        except CentralUnreachableError:
+            if done == 1:
+                raise  # the line is down: the caller backs off
+            # The line worked a moment ago: most likely central closed the kept-alive
+            # connection while this bundle was on its way. Sending it again is a replay at
+            # worst, so try once more at once on a fresh connection.
+            answer = transport.upload_bundle(bundle.data)
         report.delivered_events += accept_receipt(store, party, answer, seq=bundle.seq)
         report.uploaded.append(bundle.seq)
         if progress:
