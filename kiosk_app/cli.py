@@ -167,6 +167,7 @@ def sync_command(
     with _progress("Sending bundles") as progress:
         report = services.sync_now(
             config,
+            report_health=True,
             max_records=max_records,
             progress=lambda stage, done, total: progress(done, total),
         )

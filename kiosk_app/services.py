@@ -396,11 +396,22 @@ def quarantined(config: KioskConfig) -> list[dict]:
         return store.quarantined()
 
 
-def sync_now(config: KioskConfig, transport=None, **options):
-    """One full exchange with central over HTTP; see :func:`kiosk_app.exchange.run_exchange`."""
+def sync_now(config: KioskConfig, transport=None, report_health: bool = False, **options):
+    """One full exchange with central over HTTP; see :func:`kiosk_app.exchange.run_exchange`.
+    ``report_health`` first queues a ``kiosk.health`` report when one is due (kiosk_app.health)."""
     from .exchange import run_exchange
 
+    if report_health:
+        queue_health(config)
     return run_exchange(config, transport=transport, **options)
+
+
+def queue_health(config: KioskConfig):
+    """Queue a health report for the fleet page if one is due; its record id or None."""
+    from .health import queue_health_report
+
+    with store_for(config) as store:
+        return queue_health_report(config, store)
 
 
 def check_divergence(config: KioskConfig, transport=None, repair: bool = True) -> dict:

@@ -301,7 +301,7 @@ class KioskAppServices:
         }
 
     def sync_now(self):
-        return self._api.sync_now(transport=self.transport)
+        return self._api.sync_now(transport=self.transport, report_health=True)
 
     def export_to_usb(self, progress=None) -> dict:
         written = self._api.export_bundles(self.usb_dir, progress=progress)
