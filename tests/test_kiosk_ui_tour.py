@@ -22,6 +22,10 @@ def test_tour_renders_every_screen_in_both_languages_and_sizes(enrolled_kiosk, t
             "12-notices",
             "14-staff-panel",
             "15-idle-warning",
+            "16-status-answer-pin",
+            "17-status-answer",
+            "18-status-answer-empty",
+            "19-status-answer-sent",
         ):
             assert f"{screen}-{language}.png" in names
     sizes = {(QImage(str(path)).width(), QImage(str(path)).height()) for path in written}

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent, QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .i18n import Translator
 from .widgets import button, label, restyle
@@ -32,6 +39,45 @@ class TouchLineEdit(QLineEdit):
     """A text box that says when it is touched, so the on-screen keyboard types into it."""
 
     touched = Signal()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        self.touched.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        super().mousePressEvent(event)
+        self.touched.emit()
+
+
+class TouchTextArea(QPlainTextEdit):
+    """A text box of several lines that the on-screen keyboard types into like a line edit.
+
+    It offers the part of ``QLineEdit``'s interface the keyboard uses (``insert``,
+    ``backspace``, ``text``, ``cursorPosition``, ``textEdited``); ``textChanged`` fires after
+    every change, however it was made.
+    """
+
+    touched = Signal()
+    textEdited = Signal(str)  # noqa: N815 - the name the keyboard emits, as on QLineEdit
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def cursorPosition(self) -> int:  # noqa: N802 - QLineEdit's name
+        return self.textCursor().position()
+
+    def insert(self, text: str) -> None:
+        self.insertPlainText(text)
+        self.ensureCursorVisible()
+
+    def backspace(self) -> None:
+        cursor = self.textCursor()
+        cursor.deletePreviousChar()
+        self.setTextCursor(cursor)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
         super().focusInEvent(event)

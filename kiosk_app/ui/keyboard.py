@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from . import theme
 from .i18n import Translator
 
-CYRILLIC_ROWS = ("ЯВЕРТЪУИОПЧ", "АСДФГХЙКЛШЩ", "ЗЬЦЖБНМЮ-.")
+CYRILLIC_ROWS = ("ЯВЕРТЪУИОПЧ", "АСДФГХЙКЛШЩ", "ЗЬЦЖБНМЮ-.,")
 LATIN_ROWS = ("QWERTYUIOP", "ASDFGHJKL@", "ZXCVBNM-._")
 DIGIT_ROWS = ("789", "456", "123", "-0.")
 MODES = ("cyrillic", "latin", "digits")
@@ -114,8 +114,14 @@ class OnScreenKeyboard(QWidget):
     def mode(self) -> str:
         return self._mode
 
-    def set_target(self, target: QLineEdit | None, *, auto_capitals: bool = True) -> None:
-        """Type into ``target`` from now on (``None``: typing does nothing)."""
+    def set_target(self, target: QLineEdit | None, *, auto_capitals: bool | str = True) -> None:
+        """Type into ``target`` from now on (``None``: typing does nothing).
+
+        ``auto_capitals``: ``True`` for a capital at the start of every word (names),
+        ``"sentence"`` for one at the start of every sentence (free answers), ``False`` for none.
+        ``target`` may be any text box with ``QLineEdit``'s ``insert``, ``backspace``, ``text``,
+        ``cursorPosition`` and ``textEdited`` (see ``fields.TouchTextArea``).
+        """
         self._target = target
         self._auto_capitals = auto_capitals
 
@@ -225,6 +231,9 @@ class OnScreenKeyboard(QWidget):
         if not self._auto_capitals or self._target is None:
             return False
         before = self._target.text()[: self._target.cursorPosition()]
+        if self._auto_capitals == "sentence":
+            before = before.rstrip()
+            return not before or before[-1] in ".?!"
         return not before or before[-1] in " -"
 
     def _insert(self, text: str) -> None:

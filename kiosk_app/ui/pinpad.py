@@ -48,12 +48,17 @@ class PinPad(QWidget):
         grid.addWidget(self.erase_button, 3, 0)
         grid.addWidget(self._digit("0"), 3, 1)
         grid.addWidget(self.confirm_button, 3, 2)
+        for column in range(3):  # three equal columns, whatever the width of "Confirm"
+            grid.setColumnStretch(column, 1)
+            grid.setColumnMinimumWidth(column, 150)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
+        layout.addStretch(1)  # the pad stays together, in the middle of the room it is given
         layout.addWidget(self.prompt)
         layout.addWidget(self.display)
         layout.addWidget(self.message)
         layout.addLayout(grid)
+        layout.addStretch(1)
         self.setMaximumWidth(620)
         tr.language_changed.connect(self.retranslate)
         self.retranslate()

@@ -41,8 +41,13 @@ QLabel[role="error"] {{
     padding: 4px 10px; border-radius: 6px;
 }}
 QLabel[role="ok"] {{ color: {GOOD}; font-weight: bold; }}
+QLabel[role="ok-title"] {{ color: {GOOD}; font-weight: bold; font-size: {TITLE_PT}pt; }}
 QLabel[role="notice"] {{
     background: {WARN_PAPER}; border: 3px solid {FOCUS}; border-radius: 10px; padding: 14px;
+}}
+QLabel[role="question"], QFrame[role="card"] QLabel[role="question"] {{
+    background: {WARN_PAPER}; border: 3px solid {FOCUS}; border-radius: 10px; padding: 14px;
+    font-size: {TITLE_PT - 2}pt; font-weight: bold;
 }}
 QFrame[role="header"] {{ background: {PRIMARY}; }}
 QFrame[role="header"] QLabel {{ background: {PRIMARY}; color: white; }}
@@ -73,6 +78,12 @@ QLineEdit {{
 }}
 QLineEdit:focus {{ border: 4px solid {FOCUS}; }}
 QLineEdit[invalid="true"] {{ border: 4px solid {BAD}; }}
+QPlainTextEdit {{
+    padding: 6px 10px; border: 3px solid #5a6b7d; border-radius: 8px;
+    font-size: {BODY_PT + 2}pt; background: white;
+}}
+QPlainTextEdit:focus {{ border: 4px solid {FOCUS}; }}
+QPlainTextEdit[invalid="true"] {{ border: 4px solid {BAD}; }}
 QProgressBar {{
     min-height: 28px; border: 2px solid #5a6b7d; border-radius: 8px; text-align: center;
     font-size: {SMALL_PT}pt; background: white;

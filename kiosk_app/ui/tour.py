@@ -28,6 +28,9 @@ SAMPLE_VALUES = {
 }
 
 
+SAMPLE_ANSWER = "Вторият наследник е Петър Иванов, син на починалия. Живее в София."
+
+
 def settle(app, bridge, timeout_s: float = 15.0) -> None:
     """Let the worker finish what it was asked and the window redraw."""
     deadline = time.monotonic() + timeout_s
@@ -142,6 +145,7 @@ def run_tour(app, services, outdir: Path, width: int, height: int, *, pin: str) 
                 )
             )
             shot(10, "status-ready")
+            status.reference.setText("DZH1-00017")
             status.on_status_found(
                 SimpleNamespace(
                     reference="DZH1-00017",
@@ -151,6 +155,24 @@ def run_tour(app, services, outdir: Path, width: int, height: int, *, pin: str) 
                 )
             )
             shot(11, "status-question")
+            status.on_answer_clicked()
+            shot(16, "status-answer-pin")
+            status.on_pin_accepted({"staff_id": "staff-1", "name": "Мария Петрова"})
+            status.answer.insert(SAMPLE_ANSWER)
+            shot(17, "status-answer")
+            status.answer.clear()
+            status.on_send_clicked()  # nothing typed: shows how it is explained
+            shot(18, "status-answer-empty")
+            status.on_answer_sent(
+                SimpleNamespace(
+                    reference="DZH1-00017",
+                    status="in_review",
+                    question=None,
+                    document_ready=False,
+                )
+            )
+            shot(19, "status-answer-sent")
+            window.wipe_session(reset_language=False)
             window.show_screen("notices")
             shot(12, "notices")
             window.wipe_session(reset_language=False)
