@@ -34,8 +34,7 @@ demo: install
 
 # Every screen people look at, in both languages, into docs/screenshots/.
 screenshots: install
-	$(BIN)/kiosk-app tour docs/screenshots/kiosk
-	$(BIN)/python -m central_api.office.screenshots docs/screenshots/office
+	$(BIN)/python -m deploy.screenshots
 
 # The longer fault run: `make chaos N=1000` runs N seeded trials and prints the tally.
 N ?= 500
