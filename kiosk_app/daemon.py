@@ -276,6 +276,7 @@ class _Interruptible:
             return self._transport.fetch_downlink(kiosk_id, after)
         if self._daemon.stopping:
             raise DaemonStopping()
+        self._daemon._publish("online")  # idle and listening: what the staff panel shows
         self._daemon._interruptible = True
         try:
             return self._transport.fetch_downlink(kiosk_id, after, wait=wait)
