@@ -89,11 +89,50 @@ OPENAPI = {
                             "default": 0,
                         },
                     },
+                    {
+                        "name": "wait",
+                        "in": "query",
+                        "required": False,
+                        "description": "Long-poll: hold the request up to this many seconds "
+                        "(at most 30) until a bundle is ready",
+                        "schema": {"type": "number", "minimum": 0, "maximum": 30, "default": 0},
+                    },
                 ],
                 "responses": {
                     "200": {"description": "The bundle bytes", "content": _OCTET},
                     "204": {"description": "Nothing to send"},
                     **_errors(400, 403, 404, 429),
+                },
+            }
+        },
+        "/api/v1/kiosks/{kiosk_id}/digest": {
+            "post": {
+                "summary": "Divergence check: compare the kiosk's signed digest of sequence "
+                "numbers and document hashes with central's, and repair what can be repaired",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "repair",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["1", "0", "true", "false", "no"]},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "What differs and what was repaired",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(400, 403, 404, 413, 429),
                 },
             }
         },
