@@ -60,6 +60,26 @@ def keys_show(central: Central, pem: bool) -> None:
         click.echo(f"Document-signing certificate: {signer.fingerprint()}")
 
 
+@keys.command("rotate")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_central
+@friendly
+def keys_rotate(central: Central, yes: bool) -> None:
+    """Give central a new bundle-signing key, announced to every kiosk under the old one.
+
+    Kiosks follow at their next exchange without re-enrollment. Restart every `serve` process
+    afterwards: they keep the key they loaded.
+    """
+    from .push import rotate_signing_key
+
+    if not yes:
+        click.confirm("Rotate central's bundle-signing key now?", abort=True)
+    result = rotate_signing_key(central)
+    click.echo(f"Old key: {result['previous']} (kept in {result['retired_keys']})")
+    click.echo(f"Announced to {len(result['announced_to'])} kiosk(s); restart `central-api serve`.")
+    click.echo(f"New key: {result['fingerprint']}")
+
+
 @cli.group()
 def documents() -> None:
     """Issued documents."""

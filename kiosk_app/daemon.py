@@ -35,6 +35,7 @@ from sync.transport import HttpTransport
 from .config import KioskConfig
 from .errors import KioskError, StoreError
 from .exchange import MAX_RECORDS_PER_BUNDLE, ExchangeReport, KioskRevokedError, exchange_with
+from .health import queue_health_report
 from .services import enrollment_of, store_for
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,8 @@ class SyncDaemon:
             if self.transport is None:
                 self.transport = transport  # keep the connection alive between cycles
             wait = 0.0 if self.settings.until_idle else self.settings.wait
+            if not self.settings.until_idle:
+                queue_health_report(self.config, store)  # when something changed, or hourly
             return exchange_with(
                 self.config,
                 store,

@@ -13,7 +13,7 @@ from importlib import metadata
 from .config import KioskConfig
 from .store import KioskStore, utc_now
 
-REPORT_EVERY = timedelta(minutes=15)
+REPORT_EVERY = timedelta(hours=1)
 LAST_REPORT_SETTING = "last_health_report"
 
 # printing's states and reasons, in the words of the fleet page (central_api/office/fleet.py).
@@ -57,16 +57,12 @@ def software_version() -> str:
 
 
 def health_body(config: KioskConfig, store: KioskStore) -> dict:
-    # The queue as the villagers' requests see it: earlier reports waiting to go do not count,
-    # or every report would differ from the last one by itself.
-    depth, oldest = store.db.execute(
-        "select count(*), min(created_at) from events "
-        "where direction = 'up' and delivered_at is null and type != 'kiosk.health'"
-    ).fetchone()
+    # store.queue_state leaves earlier reports out, or every report would differ from the last.
+    queue = store.queue_state()
     state, detail = printer_state(config)
     return {
-        "queue_depth": depth,
-        "oldest_unsent_at": oldest,
+        "queue_depth": queue["queue_depth"],
+        "oldest_unsent_at": queue["oldest_unsent_at"],
         "printer_state": state,
         "printer_detail": detail,
         "software_version": software_version(),
@@ -75,6 +71,8 @@ def health_body(config: KioskConfig, store: KioskStore) -> dict:
 
 def queue_health_report(config: KioskConfig, store: KioskStore, now: datetime | None = None):
     """Queue a ``kiosk.health`` event if due; its record id, or None."""
+    if store.get_setting("revoked"):
+        return None  # a revoked kiosk sends nothing more
     now = now or datetime.now(UTC)
     body = health_body(config, store)
     last = store.get_setting(LAST_REPORT_SETTING) or {}

@@ -65,3 +65,13 @@ def test_public_verify_says_valid_then_revoked(
     assert revoked["status"] == "revoked" and revoked["revoke_reason"] == "грешен ЕГН"
     missing = central_client.get("/verify/1999-000001")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_keys_rotate_announces_a_new_bundle_key_that_keys_show_then_prints(central_cli):
+    before = central_cli("keys", "show").stdout.splitlines()[0]
+    central_cli("kiosk", "invite", "dragizhevo")
+    rotated = central_cli("keys", "rotate", "--yes").stdout.splitlines()
+    new_fingerprint = rotated[-1].removeprefix("New key: ")
+    assert before.endswith(rotated[0].removeprefix("Old key: ").split(" (kept in")[0])
+    after = central_cli("keys", "show").stdout.splitlines()[0]
+    assert after.endswith(new_fingerprint) and after != before

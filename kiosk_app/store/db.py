@@ -175,10 +175,11 @@ class KioskStore(StreamsMixin):
         return [_event_row(row) for row in self.db.query(sql, params)]
 
     def queue_state(self) -> dict:
-        """How much waits for central: undelivered uplink events and the oldest one's time."""
+        """How much waits for central: undelivered uplink events and the oldest one's time.
+        The kiosk's own health reports are telemetry, not work waiting, and are not counted."""
         count, oldest = self.db.execute(
             "select count(*), min(created_at) from events "
-            "where direction = 'up' and delivered_at is null"
+            "where direction = 'up' and delivered_at is null and type != 'kiosk.health'"
         ).fetchone()
         bundles = self.db.execute(
             "select count(*) from outbound_bundles where delivered_at is null"
