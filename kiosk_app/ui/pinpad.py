@@ -84,6 +84,18 @@ class PinPad(QWidget):
         self.message.setText(text or "")
         self.message.setVisible(bool(text))
 
+    def check(self, bridge, pin: str, on_accepted, describe_error) -> None:
+        """Have the worker check ``pin``: every screen shares one check and its five-wrong-PINs
+        lock. ``on_accepted(staff)`` runs on success; a refusal is shown on the pad."""
+        self.set_locked(True)
+        self.show_message(None)
+
+        def on_refused(error: Exception) -> None:
+            self.set_locked(getattr(error, "code", "") == "pin_locked")
+            self.show_message(describe_error(error))
+
+        bridge.call("check_staff_pin", pin, on_done=on_accepted, on_error=on_refused)
+
     def set_locked(self, locked: bool) -> None:
         for key in (*self.digit_buttons.values(), self.erase_button, self.confirm_button):
             key.setEnabled(not locked)

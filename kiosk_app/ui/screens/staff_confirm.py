@@ -111,10 +111,8 @@ class StaffConfirmScreen(Screen):
     # -- slots ----------------------------------------------------------------------------
 
     def on_pin_submitted(self, pin: str) -> None:
-        self.pinpad.set_locked(True)
-        self.pinpad.show_message(None)
-        self.ctx.bridge.call(
-            "check_staff_pin", pin, on_done=self.on_pin_accepted, on_error=self.on_pin_refused
+        self.pinpad.check(
+            self.ctx.bridge, pin, self.on_pin_accepted, lambda error: describe(self.tr, error)
         )
 
     def on_pin_accepted(self, staff: dict) -> None:
@@ -123,11 +121,6 @@ class StaffConfirmScreen(Screen):
         self.stages.setCurrentIndex(1)
         self.staff_name.setText(self.tr.t("staff_confirm.checked_by", name=staff.get("name", "")))
         self._type_into(self.id_number)
-
-    def on_pin_refused(self, error: Exception) -> None:
-        locked = getattr(error, "code", "") == "pin_locked"
-        self.pinpad.set_locked(locked)
-        self.pinpad.show_message(describe(self.tr, error))
 
     def on_skip_clicked(self) -> None:
         self.ctx.session.staff = None

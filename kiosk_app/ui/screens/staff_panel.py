@@ -140,9 +140,8 @@ class StaffPanelScreen(Screen):
     # -- slots ----------------------------------------------------------------------------
 
     def on_pin_submitted(self, pin: str) -> None:
-        self.pinpad.set_locked(True)
-        self.ctx.bridge.call(
-            "check_staff_pin", pin, on_done=self.on_pin_accepted, on_error=self.on_pin_refused
+        self.pinpad.check(
+            self.ctx.bridge, pin, self.on_pin_accepted, lambda error: describe(self.tr, error)
         )
 
     def on_pin_accepted(self, staff: dict) -> None:
@@ -150,10 +149,6 @@ class StaffPanelScreen(Screen):
         self.pinpad.set_locked(False)
         self.stages.setCurrentIndex(1)
         self.refresh()
-
-    def on_pin_refused(self, error: Exception) -> None:
-        self.pinpad.set_locked(getattr(error, "code", "") == "pin_locked")
-        self.pinpad.show_message(describe(self.tr, error))
 
     def refresh(self) -> None:
         self.ctx.bridge.call(

@@ -297,11 +297,8 @@ class StatusScreen(Screen):
         self.retranslate()
 
     def on_pin_submitted(self, pin: str) -> None:
-        # The same check (and five-wrong-PINs lock) as the staff confirmation and panel.
-        self.pinpad.set_locked(True)
-        self.pinpad.show_message(None)
-        self.ctx.bridge.call(
-            "check_staff_pin", pin, on_done=self.on_pin_accepted, on_error=self.on_pin_refused
+        self.pinpad.check(
+            self.ctx.bridge, pin, self.on_pin_accepted, lambda error: describe(self.tr, error)
         )
 
     def on_pin_accepted(self, staff: dict) -> None:
@@ -312,10 +309,6 @@ class StatusScreen(Screen):
         self.answer_keyboard.set_mode("cyrillic")
         self.answer.setFocus()
         self.retranslate()
-
-    def on_pin_refused(self, error: Exception) -> None:
-        self.pinpad.set_locked(getattr(error, "code", "") == "pin_locked")
-        self.pinpad.show_message(describe(self.tr, error))
 
     def on_answer_touched(self) -> None:
         self.answer_keyboard.set_target(self.answer, auto_capitals="sentence")
