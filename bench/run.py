@@ -14,6 +14,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
     figures, failures = {}, []
+    if argv and (HERE / "results.json").exists():
+        # A partial run updates its own figures and keeps the others'.
+        figures = json.loads((HERE / "results.json").read_text())
     for name in names:
         print(f"== {name}")
         started = time.perf_counter()

@@ -98,16 +98,24 @@ def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine) -> list[dict
     return results
 
 
+def _id_by_reference(conn: Connection, references: list[str]):
+    for start in range(0, len(references), CHUNK):
+        chunk = references[start : start + CHUNK]
+        yield from conn.execute(
+            select(requests.c.id, requests.c.reference).where(requests.c.reference.in_(chunk))
+        ).all()
+
+
 def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted) -> bool:
     savepoint = conn.begin_nested()
     try:
-        inserted = conn.execute(
-            insert(requests).returning(
-                requests.c.id, requests.c.reference, sort_by_parameter_order=True
-            ),
-            [row for _, row in accepted],
-        ).all()
-        ids = {row.reference: row.id for row in inserted}
+        rows = [row for _, row in accepted]
+        # A plain executemany: RETURNING with ordered rows makes SQLite run one INSERT per row.
+        conn.execute(insert(requests), rows)
+        ids = {
+            reference: request_id
+            for request_id, reference in _id_by_reference(conn, [row["reference"] for row in rows])
+        }
         now = utc_now()
         conn.execute(
             insert(request_events),
