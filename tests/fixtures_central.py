@@ -27,6 +27,26 @@ VALID_EGN = "7523169263"
 PERMANENT_ADDRESS = "permanent-address-certificate"
 
 
+def run_concurrently(function, items, timeout: float) -> list[Exception]:
+    """Call ``function(item)`` for every item at once, each in its own thread; the errors raised."""
+    import threading
+
+    errors: list[Exception] = []
+
+    def run(item):
+        try:
+            function(item)
+        except Exception as exc:  # noqa: BLE001 - returned to the test, which asserts on them
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return errors
+
+
 def free_port() -> int:
     import socket
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import requests
 
 from sync import open_receipt
 from sync.transport import HttpTransport, bundle_file_name, write_atomically
-from tests.fixtures_central import ROOT, SimKiosk, free_port, run_server, stop_server, wait_healthy
+from tests.fixtures_central import (
+    ROOT,
+    SimKiosk,
+    free_port,
+    run_concurrently,
+    run_server,
+    stop_server,
+    wait_healthy,
+)
 
 
 def cli(env: dict, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
@@ -108,24 +115,15 @@ def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, centra
             )
         )
         kiosks.append(kiosk)
-    errors = []
 
     def send(kiosk):
-        try:
-            transport = HttpTransport(base_url)
-            for _ in range(5):
-                data = kiosk.bundle([kiosk.submitted() for _ in range(10)])
-                for _attempt in range(2):  # each bundle twice: the second is a replay
-                    transport.upload_bundle(data)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        transport = HttpTransport(base_url)
+        for _ in range(5):
+            data = kiosk.bundle([kiosk.submitted() for _ in range(10)])
+            for _attempt in range(2):  # each bundle twice: the second is a replay
+                transport.upload_bundle(data)
 
-    threads = [threading.Thread(target=send, args=(k,)) for k in kiosks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    assert run_concurrently(send, kiosks, timeout=120) == []
     listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
     assert len(listed) == 150 and len({r["reference"] for r in listed}) == 150
 

@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from central_api.db import read
 from central_api.db.schema import outbound_bundles
 from sync.transport import HttpTransport
-from tests.fixtures_central import SimKiosk, free_port, run_server, stop_server, wait_healthy
+from tests.fixtures_central import (
+    SimKiosk,
+    free_port,
+    run_concurrently,
+    run_server,
+    stop_server,
+    wait_healthy,
+)
 from tests.test_central_server import cli, invite
 
 
@@ -33,24 +40,15 @@ def test_two_instances_share_streams_numbers_and_downlinks(central, central_env,
             )
             kiosk.enrolled(answer)
             kiosks.append(kiosk)
-        errors = []
 
         def send(kiosk):
-            try:
-                transports = [HttpTransport(url) for url in urls]
-                for _ in range(4):
-                    data = kiosk.bundle([kiosk.submitted() for _ in range(5)])
-                    receipts = {transport.upload_bundle(data) for transport in transports}
-                    assert len(receipts) == 1  # the second instance answers with the same receipt
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+            transports = [HttpTransport(url) for url in urls]
+            for _ in range(4):
+                data = kiosk.bundle([kiosk.submitted() for _ in range(5)])
+                receipts = {transport.upload_bundle(data) for transport in transports}
+                assert len(receipts) == 1  # the second instance answers with the same receipt
 
-        threads = [threading.Thread(target=send, args=(k,)) for k in kiosks]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=180)
-        assert errors == []
+        assert run_concurrently(send, kiosks, timeout=180) == []
         listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
         assert len({r["reference"] for r in listed}) == len(listed) == 40
 
