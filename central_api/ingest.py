@@ -1,26 +1,26 @@
 """Applying a whole bundle's records at once: the fast path for a kiosk's backlog.
 
-A bundle of 1,000 new requests costs a handful of statements instead of ten per record: the
-record ids already applied and the references already taken are read in one query each, every
-record is checked in Python (the same :func:`central_api.records.submitted_row` as the one-by-one
-path), and the rows go in with one multi-row INSERT per table. Records of other types, and any
-run that meets something unexpected at the database, take the one-by-one path with its savepoints,
-so the outcome for every record is the same either way: applied, duplicate or quarantined.
+A bundle of 1,000 new requests costs a handful of statements instead of ten per record: every
+record is checked in Python (the same :class:`central_api.records.Submissions` as the one-by-one
+path, with each service's form check prepared once), and the rows go in with one executemany per
+table. Records applied before and references already taken are found by the database's
+constraints; the run then takes the one-by-one path with its savepoints, as do records of other
+types, so the outcome for every record is the same either way: applied, duplicate or
+quarantined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sync import OpenedBundle, RecordRefused
 
-from .catalogues import current_catalogue
-from .db import utc_now
+from .db import is_sqlite
 from .db.schema import applied_records, request_events, requests
-from .records import received_event, submitted_row
+from .records import Submissions, received_event
 
 CHUNK = 500  # bound on the size of an IN (...) list
 SUBMITTED = "request.submitted"
@@ -69,60 +69,105 @@ def _one(opened: OpenedBundle, record: dict, apply_one: ApplyOne) -> dict:
 def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine) -> list[dict]:
     if not run:
         return []
-    applied = _existing(conn, applied_records.c.record_id, (r["id"] for r in run))
-    taken = _existing(conn, requests.c.reference, (str(r["body"].get("reference")) for r in run))
-    results, accepted, seen_ids = [], [], set()
-    catalogue = current_catalogue(conn)
+    results, accepted, refused, seen_ids, seen_references = [], [], [], set(), set()
+    submissions = Submissions(conn, kiosk)
     for record in run:
-        if record["id"] in applied or record["id"] in seen_ids:
+        if record["id"] in seen_ids:
             results.append({"id": record["id"], "status": "duplicate"})
             continue
         try:
-            row = submitted_row(conn, kiosk, record, record["body"], taken.__contains__, catalogue)
+            row = submissions.row(record, record["body"], seen_references.__contains__)
         except RecordRefused as refusal:
-            quarantine(opened, record, str(refusal))
+            refused.append((record, str(refusal)))
             results.append({"id": record["id"], "status": "quarantined", "reason": str(refusal)})
             continue
         except (KeyError, TypeError, ValueError, AttributeError):
             results.append(_one(opened, record, apply_one))  # let the careful path explain it
             continue
-        taken.add(row["reference"])
+        seen_references.add(row["reference"])
         seen_ids.add(record["id"])
         accepted.append((record, row))
         results.append({"id": record["id"], "status": "applied"})
-    if accepted and not _insert_all(conn, kiosk, opened, accepted):
-        # Something the checks did not foresee (a constraint): redo these one by one, each in
-        # its own savepoint, so that only the offending record is quarantined.
+    if refused:
+        # A record applied before is a duplicate, even if today's catalogue would refuse it.
+        applied = _existing(conn, applied_records.c.record_id, (r["id"] for r, _ in refused))
+        for record, reason in refused:
+            if record["id"] not in applied:
+                quarantine(opened, record, reason)
+        results = [
+            {"id": result["id"], "status": "duplicate"} if result["id"] in applied else result
+            for result in results
+        ]
+    # Optimistic: records already applied and references already taken are rare (a whole
+    # bundle sent again is a replay, answered before this), so the database's constraints find
+    # them instead of a lookup per bundle.
+    if accepted and not _insert_all(conn, kiosk, opened, accepted, submissions.now):
+        # A record applied before, a reference taken, or something the checks did not foresee:
+        # redo these one by one, each in its own savepoint, so that every record gets its own
+        # answer (duplicate, or quarantined with the reason).
         redone = {record["id"]: _one(opened, record, apply_one) for record, _ in accepted}
         results = [redone.get(result["id"], result) for result in results]
     return results
 
 
-def _id_by_reference(conn: Connection, references: list[str]):
+def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+    """A plain executemany of ``rows`` (all with the same keys) into ``table``.
+
+    On SQLite it goes to the driver directly: SQLAlchemy's per-row parameter processing cost
+    more than SQLite's own insert for these plain text and integer columns.
+    """
+    if not is_sqlite(conn):
+        conn.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(table.c[name].name for name in names)
+    marks = ", ".join("?" * len(names))
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
+        [tuple(row[name] for name in names) for row in rows],
+    )
+
+
+def _new_request_ids(conn: Connection, rows: list[dict]) -> list[int]:
+    """Insert the ``requests`` rows; their ids, in order."""
+    if is_sqlite(conn):
+        # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else can take
+        # these ids; choosing them spares a lookup of the new rows by reference.
+        first = (conn.execute(select(func.max(requests.c.id))).scalar() or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        _insert_rows(
+            conn, requests, [dict(row, id=id_) for row, id_ in zip(rows, ids, strict=True)]
+        )
+        return ids
+    # A plain executemany: RETURNING with ordered rows would run one INSERT per row.
+    conn.execute(insert(requests), rows)
+    by_reference = dict(_reference_ids(conn, [row["reference"] for row in rows]))
+    return [by_reference[row["reference"]] for row in rows]
+
+
+def _reference_ids(conn: Connection, references: list[str]):
     for start in range(0, len(references), CHUNK):
         chunk = references[start : start + CHUNK]
         yield from conn.execute(
-            select(requests.c.id, requests.c.reference).where(requests.c.reference.in_(chunk))
+            select(requests.c.reference, requests.c.id).where(requests.c.reference.in_(chunk))
         ).all()
 
 
-def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted) -> bool:
+def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted, now: str) -> bool:
     savepoint = conn.begin_nested()
     try:
-        rows = [row for _, row in accepted]
-        # A plain executemany: RETURNING with ordered rows makes SQLite run one INSERT per row.
-        conn.execute(insert(requests), rows)
-        ids = {
-            reference: request_id
-            for request_id, reference in _id_by_reference(conn, [row["reference"] for row in rows])
-        }
-        now = utc_now()
-        conn.execute(
-            insert(request_events),
-            [received_event(ids[row["reference"]], kiosk, record, now) for record, row in accepted],
+        ids = _new_request_ids(conn, [row for _, row in accepted])
+        _insert_rows(
+            conn,
+            request_events,
+            [
+                received_event(request_id, kiosk, record, now)
+                for request_id, (record, _) in zip(ids, accepted, strict=True)
+            ],
         )
-        conn.execute(
-            insert(applied_records),
+        _insert_rows(
+            conn,
+            applied_records,
             [
                 dict(
                     record_id=record["id"],

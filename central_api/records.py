@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, insert, select, update
 
 from sync import RecordRefused
+from sync.answers import FormChecker
 
+from .catalogues import current_catalogue
 from .db import utc_now
 from .db.schema import applied_records, kiosks, request_events, requests
 from .errors import CentralError
@@ -62,50 +64,75 @@ def _own_request(conn: Connection, kiosk: dict, body: dict) -> dict:
     return request
 
 
-def submitted_row(
-    conn: Connection, kiosk: dict, record: dict, body: dict, reference_taken, catalogue=None
-) -> dict:
-    """Check a ``request.submitted`` record and return the ``requests`` row it makes, or raise
-    RecordRefused. ``reference_taken(reference)`` says whether the reference already exists."""
-    reference = str(body["reference"])
-    village = body.get("village") or kiosk["village"]
-    if village != kiosk["village"] or village not in VILLAGES:
-        raise RecordRefused(f"A kiosk of {kiosk['village']} cannot file a request for {village}.")
-    prefix = f"{VILLAGES[village][1]}{kiosk['kiosk_no']}-"
-    if not reference.startswith(prefix):
-        raise RecordRefused(f"Reference {reference} does not belong to kiosk {kiosk['id']}.")
-    if reference_taken(reference):
-        raise RecordRefused(f"Reference {reference} is already taken by another request.")
-    fields = body.get("fields") or {}
-    if not isinstance(fields, dict):
-        raise RecordRefused("The request's fields are not a set of name = value pairs.")
-    service_id = str(body["service"])
-    service = find_service(conn, service_id, catalogue)
-    _validate(service, service_id, fields)
-    fee = body.get("fee") or {}
-    fee_status = fee.get("status", "due")
-    if fee_status not in ("due", "paid", "exempt"):
-        raise RecordRefused(f"Unknown fee status {fee_status!r}.")
-    now = utc_now()
-    return dict(
-        reference=reference,
-        service=service_id,
-        catalogue_version=body.get("catalogue_version"),
-        tier=body.get("tier"),
-        village=village,
-        kiosk_id=kiosk["id"],
-        fields=json.dumps(fields, ensure_ascii=False, sort_keys=True),
-        staff=json.dumps(body["staff"], ensure_ascii=False) if body.get("staff") else None,
-        status="received",
-        version=1,
-        submitted_at=body.get("submitted_at") or record.get("at"),
-        created_at=now,
-        updated_at=now,
-        due_date=_due_date(service, body.get("tier")),
-        fee_status=fee_status,
-        fee_method=fee.get("method"),
-        fee_receipt_number=fee.get("receipt_number"),
-    )
+class Submissions:
+    """Checks ``request.submitted`` records of one kiosk and turns them into ``requests`` rows.
+
+    Made once per bundle: the catalogue, each service's prepared form check, the due date of
+    each service and tier, and the time are looked up once for all the bundle's requests.
+    """
+
+    def __init__(self, conn: Connection, kiosk: dict, catalogue: dict | None = None):
+        self.conn = conn
+        self.kiosk = kiosk
+        self.catalogue = catalogue if catalogue is not None else current_catalogue(conn)
+        self.now = utc_now()
+        self.today = date.today()
+        village = kiosk["village"]
+        self._prefix = (
+            f"{VILLAGES[village][1]}{kiosk['kiosk_no']}-" if village in VILLAGES else None
+        )
+        self._due_dates: dict[tuple[str, str | None], str | None] = {}
+
+    def row(self, record: dict, body: dict, reference_taken) -> dict:
+        """The ``requests`` row of a checked record, or RecordRefused with the reason.
+        ``reference_taken(reference)`` says whether the reference already exists."""
+        kiosk = self.kiosk
+        reference = str(body["reference"])
+        village = body.get("village") or kiosk["village"]
+        if village != kiosk["village"] or self._prefix is None:
+            raise RecordRefused(
+                f"A kiosk of {kiosk['village']} cannot file a request for {village}."
+            )
+        if not reference.startswith(self._prefix):
+            raise RecordRefused(f"Reference {reference} does not belong to kiosk {kiosk['id']}.")
+        if reference_taken(reference):
+            raise RecordRefused(f"Reference {reference} is already taken by another request.")
+        fields = body.get("fields") or {}
+        if not isinstance(fields, dict):
+            raise RecordRefused("The request's fields are not a set of name = value pairs.")
+        service_id = str(body["service"])
+        service, checker = _service_and_checker(self.catalogue, service_id)
+        if checker is None:
+            raise RecordRefused(f"Unknown service {service_id!r}: it is not in the catalogue.")
+        problems = checker.check(fields, today=self.today)
+        if problems:
+            _refuse(problems)
+        fee = body.get("fee") or {}
+        fee_status = fee.get("status", "due")
+        if fee_status not in ("due", "paid", "exempt"):
+            raise RecordRefused(f"Unknown fee status {fee_status!r}.")
+        tier = body.get("tier")
+        if (service_id, tier) not in self._due_dates:
+            self._due_dates[service_id, tier] = _due_date(service, tier)
+        return dict(
+            reference=reference,
+            service=service_id,
+            catalogue_version=body.get("catalogue_version"),
+            tier=tier,
+            village=village,
+            kiosk_id=kiosk["id"],
+            fields=json.dumps(fields, ensure_ascii=False, sort_keys=True),
+            staff=json.dumps(body["staff"], ensure_ascii=False) if body.get("staff") else None,
+            status="received",
+            version=1,
+            submitted_at=body.get("submitted_at") or record.get("at"),
+            created_at=self.now,
+            updated_at=self.now,
+            due_date=self._due_dates[service_id, tier],
+            fee_status=fee_status,
+            fee_method=fee.get("method"),
+            fee_receipt_number=fee.get("receipt_number"),
+        )
 
 
 def received_event(request_id: int, kiosk: dict, record: dict, at: str) -> dict:
@@ -125,7 +152,7 @@ def _submitted(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     def taken(reference):
         return conn.execute(select(requests.c.id).where(requests.c.reference == reference)).first()
 
-    row = submitted_row(conn, kiosk, record, body, taken)
+    row = Submissions(conn, kiosk).row(record, body, taken)
     conn.execute(insert(requests).values(**row))
     request = get_request(conn, row["reference"])
     conn.execute(
@@ -206,30 +233,38 @@ def find_service(conn: Connection, service_id: str, catalogue: dict | None = Non
     """The service from the newest published catalogue, else from the default one, else None.
     A caller handling many records passes the ``catalogue`` it already looked up."""
     if catalogue is None:
-        from .catalogues import current_catalogue
-
         catalogue = current_catalogue(conn)
-    for service in (catalogue or {}).get("services", []):
-        if str(service.get("id")) == service_id:
-            return service
-    return None
+    return _service_and_checker(catalogue, service_id)[0]
 
 
-def _validate(service: dict | None, service_id: str, fields: dict) -> None:
-    try:
-        from sync.catalogue import validate_fields
-    except ImportError:  # the catalogue module is not there yet: accept the kiosk's check
-        return
-    if service is None:
-        raise RecordRefused(f"Unknown service {service_id!r}: it is not in the catalogue.")
-    problems = validate_fields(service, fields)
-    if problems:
-        described = []
-        for problem in problems:
-            message = getattr(problem, "message", None)
-            text = message.get("bg") or message.get("en") if isinstance(message, dict) else None
-            described.append(f"{getattr(problem, 'field', '?')}: {text or problem}")
-        raise RecordRefused("Формулярът не е попълнен правилно: " + "; ".join(described))
+# (id of a catalogue, service id) -> (the catalogue, the service, its prepared check). Catalogues
+# are shared and never change within a process (central_api.catalogues); holding each one here
+# keeps its id from being reused.
+_checkers: dict[tuple[int, str], tuple[dict | None, dict | None, FormChecker | None]] = {}
+
+
+def _service_and_checker(catalogue: dict | None, service_id: str):
+    key = (id(catalogue), service_id)
+    if key not in _checkers:
+        service = next(
+            (
+                service
+                for service in (catalogue or {}).get("services", [])
+                if str(service.get("id")) == service_id
+            ),
+            None,
+        )
+        checker = FormChecker(service) if service is not None else None
+        _checkers[key] = (catalogue, service, checker)
+    return _checkers[key][1:]
+
+
+def _refuse(problems) -> None:
+    described = []
+    for problem in problems:
+        text = problem.message.get("bg") or problem.message.get("en")
+        described.append(f"{problem.field}: {text or problem.code}")
+    raise RecordRefused("Формулярът не е попълнен правилно: " + "; ".join(described))
 
 
 def _due_date(service: dict | None, tier: str | None) -> str | None:

@@ -282,6 +282,7 @@ def test_catalogue_module_is_exported_as_documented():
         "CatalogueError",
         "UnknownServiceError",
         "FieldProblem",
+        "FormChecker",
         "validate_catalogue",
         "find_service",
         "validate_field",

@@ -84,3 +84,59 @@ def test_each_arrival_is_in_the_requests_history(central_config, central_client,
         ).scalar()
     central_of(app).dispose()
     assert arrivals == 3
+
+
+def test_a_later_bundle_mixing_old_records_and_taken_references_answers_each_one(
+    central_client, central_cli, sim_kiosk
+):
+    old = sim_kiosk.submitted()
+    post(central_client, sim_kiosk, [old])
+    taken = sim_kiosk.submitted(reference=old["body"]["reference"])  # new id, old reference
+    fresh = [sim_kiosk.submitted() for _ in range(5)]
+    results = post(central_client, sim_kiosk, [fresh[0], old, taken, *fresh[1:]])
+
+    assert [r["status"] for r in results] == [
+        "applied",
+        "duplicate",
+        "quarantined",
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+    ]
+    assert "already taken" in results[2]["reason"]
+    assert len(listed(central_cli)) == 6
+
+
+def test_a_record_applied_before_stays_a_duplicate_even_if_it_would_be_refused_now(
+    central_client, central_cli, sim_kiosk
+):
+    record = sim_kiosk.submitted()
+    post(central_client, sim_kiosk, [record])
+    resent = json.loads(json.dumps(record))
+    resent["body"]["fields"]["egn"] = "7523169264"  # what a stricter catalogue would refuse
+    results = post(central_client, sim_kiosk, [resent, sim_kiosk.submitted()])
+    assert [r["status"] for r in results] == ["duplicate", "applied"]
+    assert len(listed(central_cli)) == 2
+
+
+def test_every_arrival_event_belongs_to_its_own_request(central_config, central_client, sim_kiosk):
+    records = [sim_kiosk.submitted() for _ in range(200)]
+    post(central_client, sim_kiosk, records[:50])
+    post(central_client, sim_kiosk, records[50:])
+    from sqlalchemy import select
+
+    from central_api import central_of
+    from central_api.db.schema import request_events, requests
+
+    app = create_app(dict(central_config))
+    with central_of(app).engine.connect() as conn:
+        pairs = dict(
+            conn.execute(
+                select(requests.c.reference, request_events.c.record_id).join(
+                    request_events, request_events.c.request_id == requests.c.id
+                )
+            ).all()
+        )
+    central_of(app).dispose()
+    assert pairs == {record["body"]["reference"]: record["id"] for record in records}

@@ -1,0 +1,128 @@
+"""Central's prepared form check says exactly what validate_fields says, for any form."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum.bg import egn as stdnum_egn
+from stdnum.exceptions import ValidationError
+
+from central_api.catalogue import default_catalogue
+from sync.answers import FormChecker, _egn_birth_date, validate_fields
+
+TODAY = dt.date(2026, 6, 1)
+SERVICES = default_catalogue()["services"]
+CHECKERS = {service["id"]: FormChecker(service) for service in SERVICES}
+
+# Answers of every kind the catalogue's fields take, right and wrong.
+ANSWERS = st.one_of(
+    st.sampled_from(
+        [
+            "Иванка",
+            "  Петрова ",
+            "",
+            "   ",
+            "7523169263",
+            "752316 9263",
+            "7523169264",
+            "7502309263",
+            "0550290476",
+            "1234567890",
+            "0888123456",
+            "+359 888 123 456",
+            "12",
+            "05.03.1948",
+            "1948-03-05",
+            "31.02.1948",
+            "05.03.2099",
+            "ivan@abv.bg",
+            "ivan@",
+            "да",
+            "no",
+            "maybe",
+            "3",
+            "9999999999",
+            "egn",
+            "lnch",
+            "ordinary",
+            "ред\nдва",
+            "знак\x07",
+            "я" * 250,
+            "я" * 2500,
+        ]
+    ),
+    st.text(max_size=30),
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+
+
+@st.composite
+def forms(draw):
+    service = draw(st.sampled_from(SERVICES))
+    names = [field["name"] for field in service["fields"]]
+    option_values = [
+        option["value"] for field in service["fields"] for option in field.get("options", [])
+    ]
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
+    form = {}
+    for name in chosen:
+        form[name] = draw(st.one_of(ANSWERS, st.sampled_from(option_values or [""])))
+    for extra in draw(st.lists(st.sampled_from(["favourite_colour", "EGN", "", "egn "]))):
+        form[extra] = draw(ANSWERS)
+    return service, form
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(forms())
+def test_the_prepared_check_finds_the_same_problems_as_validate_fields(case):
+    service, form = case
+    expected = validate_fields(service, form, today=TODAY)
+    assert CHECKERS[service["id"]].check(form, today=TODAY) == expected
+
+
+def test_a_complete_form_has_no_problems_and_a_wrong_one_names_its_fields_in_form_order():
+    checker = CHECKERS["permanent-address-certificate"]
+    good = {
+        "first_name": "Иван",
+        "middle_name": "Петров",
+        "last_name": "Иванов",
+        "egn": "7523169263",
+        "id_document_number": "645123456",
+        "phone": "0888 123 456",
+    }
+    assert checker.check(good, today=TODAY) == []
+    bad = {"phone": "12", "extra": "x", "egn": "7523169264", "first_name": " "}
+    problems = checker.check(bad, today=TODAY)
+    order = [field["name"] for field in checker.service["fields"]]
+    named = [problem.field for problem in problems[:-1]]
+    assert named == sorted(named, key=order.index)
+    assert named[0] == "first_name"
+    assert problems[-1].code == "unknown_field"
+    assert {problem.code for problem in problems} >= {"egn_checksum", "phone_invalid", "required"}
+
+
+@pytest.mark.parametrize("not_a_form", [None, "text", ["a"], 3])
+def test_something_that_is_not_a_form_gets_the_same_answer(not_a_form):
+    service = SERVICES[0]
+    assert CHECKERS[service["id"]].check(not_a_form) == validate_fields(service, not_a_form)
+
+
+def test_the_birth_date_of_an_egn_is_read_as_python_stdnum_reads_it():
+    # Every month code (the century lives in it) and every day, over three years.
+    for year in ("00", "48", "99"):
+        for month in range(0, 100):
+            for day in range(0, 33):
+                number = f"{year}{month:02d}{day:02d}0000"
+                try:
+                    expected = stdnum_egn.get_birth_date(number)
+                except ValidationError:
+                    expected = None
+                try:
+                    ours = _egn_birth_date(number)
+                except ValueError:
+                    ours = None
+                assert ours == expected, number
