@@ -13,31 +13,37 @@ A bundle counts as delivered only when the kiosk's signed receipt for it arrives
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from sync import (
     GENESIS,
     MAX_RECORDS,
     Identity,
     LedgerEntry,
+    OpenedBundle,
     Received,
     RecordRefused,
+    SyncError,
     bundle_id,
     check_receipt_for,
+    open_bundle,
     open_receipt,
     receive_bundle,
+    receive_opened,
     seal_bundle,
 )
 
 from . import ingest
 from . import kiosks as kiosk_registry
-from .db import lock, utc_now, write
+from .catalogues import current_catalogue
+from .db import lock, read, utc_now, write
 from .db.schema import inbound_bundles, kiosks, outbound_bundles, outbound_records
 from .db.schema import quarantined_records as quarantine
-from .errors import NotFoundError
-from .records import apply_record
+from .errors import CentralError, NotFoundError
+from .records import Submissions, apply_record
 
 # A downlink bundle must stay under sync's 32 MiB; PDFs travel base64-encoded inside.
 DOWNLINK_PLAIN_BUDGET = 16 * 1024 * 1024
@@ -87,12 +93,22 @@ class DatabaseLedger:
         )
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A bundle opened and its new requests checked before the write transaction."""
+
+    opened: OpenedBundle
+    kiosk: dict
+    checked: tuple
+
+
 def receive(engine: Engine, identity: Identity, data: bytes) -> Received:
     """Receive one uplink bundle; the Received (its receipt) or a sync.SyncError."""
+    prepared = _prepare(engine, identity, data)
     for attempt in range(3):
         try:
             with write(engine) as conn:
-                return _receive_in(conn, identity, data)
+                return _receive_in(conn, identity, data, prepared)
         except (IntegrityError, OperationalError):
             # Another process received the same bundle at the same instant: the retry sees a
             # replay (or the conflict) and answers accordingly.
@@ -101,8 +117,24 @@ def receive(engine: Engine, identity: Identity, data: bytes) -> Received:
     raise AssertionError("unreachable")
 
 
-def _receive_in(conn: Connection, identity: Identity, data: bytes) -> Received:
-    keyring = kiosk_registry.keyring(conn)
+def _prepare(engine: Engine, identity: Identity, data: bytes) -> _Prepared | None:
+    """Decrypt the bundle and check its new requests against the catalogue outside the write
+    transaction, so that one kiosk's bundle does not hold SQLite's write lock while another's
+    is being checked. None when anything is amiss: the transaction then does it all again, and
+    gives the error."""
+    try:
+        with read(engine) as conn:
+            opened = open_bundle(data, identity, kiosk_registry.keyring(conn))
+            kiosk = kiosk_registry.get_kiosk(conn, opened.sender.party_id)
+            submissions = Submissions(conn, kiosk)
+    except (SyncError, CentralError, SQLAlchemyError):
+        return None
+    return _Prepared(
+        opened, kiosk, (submissions, ingest.check_submitted(submissions, opened.records))
+    )
+
+
+def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None) -> Received:
     ledger = DatabaseLedger(conn)
     senders: dict[str, dict] = {}
 
@@ -111,6 +143,19 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes) -> Received:
         if sender not in senders:
             senders[sender] = kiosk_registry.get_kiosk(conn, sender)
         return senders[sender]
+
+    if prepared is not None:
+        # Still the same kiosk, key and catalogue as when the bundle was opened and checked?
+        kiosk = kiosk_of(prepared.opened)
+        submissions = prepared.checked[0]
+        if (
+            kiosk["revoked_at"]
+            or kiosk_registry.public_identity(kiosk) != prepared.opened.sender
+            or kiosk["village"] != prepared.kiosk["village"]
+            or kiosk["kiosk_no"] != prepared.kiosk["kiosk_no"]
+            or current_catalogue(conn) is not submissions.catalogue
+        ):
+            prepared = None
 
     def quarantine_record(opened, record, reason: str) -> None:
         conn.execute(
@@ -140,9 +185,16 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes) -> Received:
         return status
 
     def apply_all(opened):
-        return ingest.apply_records(conn, kiosk_of(opened), opened, apply, quarantine_record)
+        checked = prepared.checked if prepared is not None else None
+        return ingest.apply_records(
+            conn, kiosk_of(opened), opened, apply, quarantine_record, checked
+        )
 
-    received = receive_bundle(data, identity, keyring, ledger, apply_records=apply_all)
+    if prepared is not None:
+        received = receive_opened(prepared.opened, identity, ledger, apply_records=apply_all)
+    else:
+        keyring = kiosk_registry.keyring(conn)
+        received = receive_bundle(data, identity, keyring, ledger, apply_records=apply_all)
     kiosk_registry.touch(conn, received.bundle.sender.party_id)
     return received
 

@@ -12,6 +12,7 @@ quarantined.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -38,24 +39,64 @@ def _existing(conn: Connection, column, values: Iterable[str]) -> set[str]:
     return found
 
 
+def is_submitted(record: dict) -> bool:
+    return record.get("type") == SUBMITTED and isinstance(record.get("body"), dict)
+
+
+def check_submitted(submissions: Submissions, records: list[dict]) -> list[tuple | None]:
+    """The verdict on each ``request.submitted`` record of a bundle, by position (None for the
+    other records): ``("row", row)``, ``("duplicate",)`` (its id came earlier in the bundle),
+    ``("refused", reason)``, or ``("careful",)`` for a body too odd for the fast path.
+
+    It reads nothing from the database, so central can run it before the write transaction.
+    """
+    verdicts: list[tuple | None] = []
+    seen_ids: set[str] = set()
+    seen_references: set[str] = set()
+    for record in records:
+        if not is_submitted(record):
+            verdicts.append(None)
+        elif record["id"] in seen_ids:
+            verdicts.append(("duplicate",))
+        else:
+            try:
+                row = submissions.row(record, record["body"], seen_references.__contains__)
+            except RecordRefused as refusal:
+                verdicts.append(("refused", str(refusal)))
+                continue
+            except (KeyError, TypeError, ValueError, AttributeError):
+                verdicts.append(("careful",))  # let the one-by-one path explain it
+                continue
+            seen_references.add(row["reference"])
+            seen_ids.add(record["id"])
+            verdicts.append(("row", row))
+    return verdicts
+
+
 def apply_records(
     conn: Connection,
     kiosk: dict,
     opened: OpenedBundle,
     apply_one: ApplyOne,
     quarantine: Quarantine,
+    checked: tuple[Submissions, list[tuple | None]] | None = None,
 ) -> list[dict]:
-    """Per-record results, in order, for every record of ``opened``."""
+    """Per-record results, in order, for every record of ``opened``. ``checked`` is what
+    :func:`check_submitted` said of these records, when the caller ran it beforehand."""
+    if checked is None:
+        submissions = Submissions(conn, kiosk)
+        checked = (submissions, check_submitted(submissions, opened.records))
+    submissions, verdicts = checked
     results: list[dict] = []
-    run: list[dict] = []
-    for record in opened.records:
-        if record.get("type") == SUBMITTED and isinstance(record.get("body"), dict):
-            run.append(record)
+    run: list[tuple[dict, tuple]] = []
+    for record, verdict in zip(opened.records, verdicts, strict=True):
+        if verdict is not None:
+            run.append((record, verdict))
             continue
-        results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine)
+        results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
         run = []
         results.append(_one(opened, record, apply_one))
-    results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine)
+    results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
     return results
 
 
@@ -66,28 +107,22 @@ def _one(opened: OpenedBundle, record: dict, apply_one: ApplyOne) -> dict:
         return {"id": record["id"], "status": "quarantined", "reason": str(refusal)}
 
 
-def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine) -> list[dict]:
+def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions) -> list[dict]:
     if not run:
         return []
-    results, accepted, refused, seen_ids, seen_references = [], [], [], set(), set()
-    submissions = Submissions(conn, kiosk)
-    for record in run:
-        if record["id"] in seen_ids:
+    results, accepted, refused = [], [], []
+    for record, verdict in run:
+        kind = verdict[0]
+        if kind == "row":
+            accepted.append((record, verdict[1]))
+            results.append({"id": record["id"], "status": "applied"})
+        elif kind == "duplicate":
             results.append({"id": record["id"], "status": "duplicate"})
-            continue
-        try:
-            row = submissions.row(record, record["body"], seen_references.__contains__)
-        except RecordRefused as refusal:
-            refused.append((record, str(refusal)))
-            results.append({"id": record["id"], "status": "quarantined", "reason": str(refusal)})
-            continue
-        except (KeyError, TypeError, ValueError, AttributeError):
-            results.append(_one(opened, record, apply_one))  # let the careful path explain it
-            continue
-        seen_references.add(row["reference"])
-        seen_ids.add(record["id"])
-        accepted.append((record, row))
-        results.append({"id": record["id"], "status": "applied"})
+        elif kind == "refused":
+            refused.append((record, verdict[1]))
+            results.append({"id": record["id"], "status": "quarantined", "reason": verdict[1]})
+        else:
+            results.append(_one(opened, record, apply_one))
     if refused:
         # A record applied before is a duplicate, even if today's catalogue would refuse it.
         applied = _existing(conn, applied_records.c.record_id, (r["id"] for r, _ in refused))
@@ -122,9 +157,9 @@ def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
     names = list(rows[0])
     columns = ", ".join(table.c[name].name for name in names)
     marks = ", ".join("?" * len(names))
+    values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
-        [tuple(row[name] for name in names) for row in rows],
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", list(map(values, rows))
     )
 
 

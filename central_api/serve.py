@@ -20,14 +20,20 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from . import create_app
+        from . import central_of, create_app
+        from .db import WalCheckpointer, is_sqlite
 
-        return create_app(
+        app = create_app(
             {
                 "CENTRAL_HOME": self.central_config["CENTRAL_HOME"],
                 "DATABASE_URL": self.central_config["DATABASE_URL"],
             }
         )
+        engine = central_of(app).engine
+        if is_sqlite(engine):
+            # In each worker: its requests never wait for a checkpoint (central_api.db).
+            WalCheckpointer(engine).start()
+        return app
 
 
 def run(config: dict, host: str, port: int, workers: int = 2, threads: int = 4) -> None:

@@ -16,7 +16,14 @@ from .bundle import (
 )
 from .errors import *  # noqa: F403 - the whole tree is public
 from .identity import Identity, Keyring, PublicIdentity, display_fingerprint, fingerprint_of
-from .inbound import InboundLedger, LedgerEntry, Received, RecordRefused, receive_bundle
+from .inbound import (
+    InboundLedger,
+    LedgerEntry,
+    Received,
+    RecordRefused,
+    receive_bundle,
+    receive_opened,
+)
 from .receipt import Receipt, check_receipt_for, make_receipt, open_receipt
 
 __all__ = [
@@ -39,6 +46,7 @@ __all__ = [
     "Received",
     "RecordRefused",
     "receive_bundle",
+    "receive_opened",
     "Receipt",
     "check_receipt_for",
     "make_receipt",

@@ -527,12 +527,20 @@ class FormChecker:
         self.service = service
         self._by_name: dict[str, tuple[int, Mapping, Any]] = {}
         # (index, name, the "fill it in" problem, None or the field when that is conditional)
-        self._may_be_required: list[tuple[int, str, FieldProblem, Mapping | None]] = []
+        # (index, name, the "fill it in" problem) of the fields always required, and of those
+        # required when another answer has some value, grouped by that condition (a field
+        # standing for the condition, as _required_now reads it).
+        self._required: list[tuple[int, str, FieldProblem]] = []
+        self._required_if: dict[str, tuple[Mapping, list[tuple[int, str, FieldProblem]]]] = {}
         for index, field in enumerate(service["fields"]):
             self._by_name[field["name"]] = (index, field, _quick_check(field))
-            if field.get("required") or field.get("required_if"):
-                condition = None if field.get("required") else field
-                self._may_be_required.append((index, field["name"], _missing(field), condition))
+            entry = (index, field["name"], _missing(field))
+            if field.get("required"):
+                self._required.append(entry)
+            elif field.get("required_if"):
+                condition = field["required_if"]
+                key = f"{condition['field']}={condition['value']}"
+                self._required_if.setdefault(key, ({"required_if": condition}, []))[1].append(entry)
 
     def check(self, fields: Any, *, today: _dt.date | None = None) -> list[FieldProblem]:
         if not isinstance(fields, Mapping):
@@ -553,9 +561,14 @@ class FormChecker:
                 problem = validate_field(field, value, others=fields, today=today)
             if problem is not None:
                 found.append((index, problem))
-        for index, name, missing, condition in self._may_be_required:
-            if name not in fields and (condition is None or _required_now(condition, fields)):
+        for index, name, missing in self._required:
+            if name not in fields:
                 found.append((index, missing))
+        for condition, entries in self._required_if.values():
+            if _required_now(condition, fields):
+                found += [
+                    (index, missing) for index, name, missing in entries if name not in fields
+                ]
         if len(found) > 1:
             found.sort(key=lambda item: item[0])
         return [problem for _, problem in found] + unknown

@@ -96,9 +96,26 @@ def receive_bundle(
     whole bundle at once passes ``apply_records`` instead, which returns one result per record,
     in order: ``{"id", "status", "reason"?}``.
     """
+    opened = open_bundle(data, receiver, keyring)
+    return receive_opened(opened, receiver, ledger, apply_record, apply_records=apply_records)
+
+
+def receive_opened(
+    opened: OpenedBundle,
+    receiver: Identity,
+    ledger: InboundLedger,
+    apply_record: Callable[[OpenedBundle, dict], str] | None = None,
+    *,
+    apply_records: Callable[[OpenedBundle], list[dict]] | None = None,
+) -> Received:
+    """:func:`receive_bundle` for a bundle already opened with :func:`open_bundle`.
+
+    A receiver may open (and check) a bundle before its transaction begins, so that the
+    decryption does not hold the database's write lock; it must then make sure, inside the
+    transaction, that the sender's key is still the one the bundle was opened with.
+    """
     if (apply_record is None) == (apply_records is None):
         raise TypeError("pass exactly one of apply_record and apply_records")
-    opened = open_bundle(data, receiver, keyring)
     replay = check_sequence(opened, ledger)
     if replay is not None:
         return Received(replay.receipt, opened, True, [])

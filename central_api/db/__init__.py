@@ -8,15 +8,28 @@ Foreign errors (SQLAlchemy's) are translated at the callers that can say what we
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
 from .schema import metadata
 
-__all__ = ["metadata", "make_engine", "write", "read", "utc_now", "is_sqlite", "lock"]
+__all__ = [
+    "metadata",
+    "make_engine",
+    "write",
+    "read",
+    "utc_now",
+    "is_sqlite",
+    "lock",
+    "WalCheckpointer",
+]
 
 
 def utc_now() -> str:
@@ -79,3 +92,48 @@ def read(engine: Engine):
 def lock(statement, conn: Connection):
     """``statement`` with FOR UPDATE where the database has row locks (SQLite locks the file)."""
     return statement if is_sqlite(conn) else statement.with_for_update()
+
+
+class WalCheckpointer:
+    """Copies SQLite's write-ahead log back into the database from a thread of its own.
+
+    By default the connection whose commit takes the log past 1,000 pages does that copy (a
+    "checkpoint") before its request can answer: measured here, about 10 ms added to every
+    1,000-request bundle on average. A server process runs this instead: every ``interval``
+    seconds a PASSIVE checkpoint, which never blocks readers or writers, while the
+    connections' own automatic checkpoint is raised to ``fallback_pages`` (a safety net if
+    this thread falls behind). The sqlite3 module releases the GIL during the copy, so it runs
+    beside the requests on another core.
+    """
+
+    def __init__(self, engine: Engine, interval: float = 0.5, fallback_pages: int = 20_000):
+        self.engine = engine
+        self.interval = interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
+
+        @event.listens_for(engine, "connect")
+        def _raise_automatic_checkpoint(dbapi_connection, _record):
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={int(fallback_pages)}")
+
+    def start(self) -> WalCheckpointer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=10)
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """One PASSIVE checkpoint: (busy, pages in the log, pages copied)."""
+        raw = self.engine.raw_connection()
+        try:
+            return tuple(raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+        finally:
+            raw.close()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            # The database busy or gone for a moment: the next round tries again.
+            with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
+                self.checkpoint()
