@@ -8,10 +8,10 @@ ToUnicode map, so ``pdftotext`` gives the Bulgarian text back exactly.
 from __future__ import annotations
 
 import io
+import re
 import threading
 from xml.sax.saxutils import escape
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph
 
 from .content import village_name
 from .errors import DocumentError
+from .qr import qr_matrix
 from .texts import CertificateText, format_date
 
 FONT_FOLDER = "/usr/share/fonts/truetype/dejavu"
@@ -33,6 +34,8 @@ WATERMARK = ("ПРОЕКТ — НЕВАЛИДЕН", "DRAFT — NOT VALID")
 QR_SIZE = 36 * mm
 MUNICIPALITY = "ОБЩИНА ЛЯСКОВЕЦ"
 PROVINCE = "област Велико Търново"
+
+_DARK_RUN = re.compile(b"\x01+")  # in a row of the QR matrix, one byte per module
 
 _font_lock = threading.Lock()
 _fonts_registered = False
@@ -220,21 +223,16 @@ def draw_qr(page, statement: str, x, y, size) -> None:
     Drawn in module units, one ``re`` per run of dark modules, written as a single literal: the
     same picture through reportlab's per-rectangle API cost ~15 ms of number formatting.
     """
-    matrix = segno.make(statement, error="m", micro=False).matrix
+    matrix = qr_matrix(statement)
     quiet = 4
     modules = len(matrix) + 2 * quiet
     operators = []
     for row_index, row in enumerate(matrix):
         bottom = modules - quiet - row_index - 1
-        column, width = 0, len(row)
-        while column < width:
-            if row[column]:
-                start = column
-                while column < width and row[column]:
-                    column += 1
-                operators.append(f"{start + quiet} {bottom} {column - start} 1 re")
-            else:
-                column += 1
+        operators.extend(
+            f"{run.start() + quiet} {bottom} {run.end() - run.start()} 1 re"
+            for run in _DARK_RUN.finditer(row)
+        )
     page.saveState()
     page.setFillColor(colors.white)
     page.rect(x, y, size, size, stroke=0, fill=1)
