@@ -37,6 +37,7 @@ BUNDLES_EACH = 4  # per kiosk when the five send at once: 20,000 requests
 BUNDLES_ALONE = 10
 BASELINE_EACH = 60  # one-request POSTs per kiosk when the five send at once
 BASELINE_ALONE = 150
+THREADS = "4"
 WORKERS = 2 * (os.cpu_count() or 1) + 1  # as deploy/gunicorn.conf.py
 VILLAGES = {  # central_api.kiosks.VILLAGES: the reference prefix of each village
     "dzhulyunitsa": "DZH",
@@ -103,7 +104,7 @@ class _Central:
         subprocess.run([BIN / "central-api", "init"], env=self.env, check=True, capture_output=True)
         self.process = subprocess.Popen(
             [BIN / "central-api", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-            + ["--workers", str(WORKERS), "--threads", "4"],
+            + ["--workers", str(WORKERS), "--threads", THREADS],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -190,9 +191,9 @@ def _rate(streams: list[tuple[_Kiosk, list[bytes]]], url: str) -> float:
 
     def send_all(kiosk, bundles):
         try:
-            session = requests.Session()
             for data in bundles:
-                kiosk.send(session, url, data)
+                with requests.Session() as session:  # a new connection, as the kiosk makes
+                    kiosk.send(session, url, data)
         except BaseException as exc:  # reported below, after the other kiosks finish
             errors.append(exc)
 

@@ -21,7 +21,7 @@ from sync import OpenedBundle, RecordRefused
 
 from .db import is_sqlite
 from .db.schema import applied_records, request_events, requests
-from .records import Submissions, received_event
+from .records import Submissions
 
 CHUNK = 500  # bound on the size of an IN (...) list
 SUBMITTED = "request.submitted"
@@ -145,22 +145,18 @@ def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
     return results
 
 
-def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
-    """A plain executemany of ``rows`` (all with the same keys) into ``table``.
+def _insert_rows(conn: Connection, table, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """A plain executemany of ``rows`` (tuples of the ``names`` columns) into ``table``.
 
     On SQLite it goes to the driver directly: SQLAlchemy's per-row parameter processing cost
     more than SQLite's own insert for these plain text and integer columns.
     """
     if not is_sqlite(conn):
-        conn.execute(insert(table), rows)
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
         return
-    names = list(rows[0])
     columns = ", ".join(table.c[name].name for name in names)
     marks = ", ".join("?" * len(names))
-    values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", list(map(values, rows))
-    )
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", rows)
 
 
 def _new_request_ids(conn: Connection, rows: list[dict]) -> list[int]:
@@ -169,11 +165,16 @@ def _new_request_ids(conn: Connection, rows: list[dict]) -> list[int]:
         # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else can take
         # these ids; choosing them spares a lookup of the new rows by reference.
         first = (conn.execute(select(func.max(requests.c.id))).scalar() or 0) + 1
-        ids = list(range(first, first + len(rows)))
+        ids = range(first, first + len(rows))
+        names = tuple(rows[0])
+        values = itemgetter(*names)
         _insert_rows(
-            conn, requests, [dict(row, id=id_) for row, id_ in zip(rows, ids, strict=True)]
+            conn,
+            requests,
+            ("id", *names),
+            [(id_, *values(row)) for id_, row in zip(ids, rows, strict=True)],
         )
-        return ids
+        return list(ids)
     # A plain executemany: RETURNING with ordered rows would run one INSERT per row.
     conn.execute(insert(requests), rows)
     by_reference = dict(_reference_ids(conn, [row["reference"] for row in rows]))
@@ -188,31 +189,31 @@ def _reference_ids(conn: Connection, references: list[str]):
         ).all()
 
 
+EVENT_COLUMNS = ("request_id", "at", "from_status", "to_status", "actor", "via", "record_id")
+APPLIED_COLUMNS = ("record_id", "sender", "type", "bundle_id", "applied_at")
+
+
 def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted, now: str) -> bool:
+    """Insert the accepted requests, their arrival events (as records.received_event makes
+    them) and their applied-record entries; False when a constraint refused any of them."""
     savepoint = conn.begin_nested()
     try:
         ids = _new_request_ids(conn, [row for _, row in accepted])
+        kiosk_id = kiosk["id"]
         _insert_rows(
             conn,
             request_events,
+            EVENT_COLUMNS,
             [
-                received_event(request_id, kiosk, record, now)
+                (request_id, now, None, "received", kiosk_id, "kiosk", record["id"])
                 for request_id, (record, _) in zip(ids, accepted, strict=True)
             ],
         )
         _insert_rows(
             conn,
             applied_records,
-            [
-                dict(
-                    record_id=record["id"],
-                    sender=kiosk["id"],
-                    type=SUBMITTED,
-                    bundle_id=opened.bundle_id,
-                    applied_at=now,
-                )
-                for record, _ in accepted
-            ],
+            APPLIED_COLUMNS,
+            [(record["id"], kiosk_id, SUBMITTED, opened.bundle_id, now) for record, _ in accepted],
         )
     except IntegrityError:
         savepoint.rollback()

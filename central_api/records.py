@@ -12,6 +12,7 @@ import functools
 import json
 from datetime import UTC, date, datetime
 
+import orjson
 from sqlalchemy import Connection, insert, select, update
 
 from sync import RecordRefused
@@ -121,7 +122,7 @@ class Submissions:
             tier=tier,
             village=village,
             kiosk_id=kiosk["id"],
-            fields=json.dumps(fields, ensure_ascii=False, sort_keys=True),
+            fields=orjson.dumps(fields, option=orjson.OPT_SORT_KEYS).decode(),
             staff=json.dumps(body["staff"], ensure_ascii=False) if body.get("staff") else None,
             status="received",
             version=1,

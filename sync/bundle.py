@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 import zstandard
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hpke
@@ -205,7 +206,8 @@ def open_bundle(data: bytes, recipient: Identity, keyring: Keyring) -> OpenedBun
         ) from exc
     plain = _bounded_decompress(compressed, header["plain_size"])
     try:
-        records = json.loads(plain)["records"]
+        # orjson: a 1,000-request bundle parses in 1.5 ms instead of 3.7 (docs/performance.md).
+        records = orjson.loads(plain)["records"]
     except (ValueError, KeyError, TypeError) as exc:
         raise MalformedBundleError("The bundle's records are not in the expected form.") from exc
     if not isinstance(records, list) or len(records) != header["count"]:

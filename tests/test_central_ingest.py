@@ -140,3 +140,33 @@ def test_every_arrival_event_belongs_to_its_own_request(central_config, central_
         )
     central_of(app).dispose()
     assert pairs == {record["body"]["reference"]: record["id"] for record in records}
+
+
+def test_the_fast_and_the_careful_path_record_the_same_arrival(
+    central_config, central_client, sim_kiosk
+):
+    fast = sim_kiosk.submitted()
+    post(central_client, sim_kiosk, [fast])
+    careful = sim_kiosk.submitted()
+    # An old record in the run sends the whole run down the one-by-one path.
+    assert [r["status"] for r in post(central_client, sim_kiosk, [careful, fast])] == [
+        "applied",
+        "duplicate",
+    ]
+    from sqlalchemy import select
+
+    from central_api import central_of
+    from central_api.db.schema import request_events
+
+    app = create_app(dict(central_config))
+    with central_of(app).engine.connect() as conn:
+        events = {
+            row.record_id: row._asdict() for row in conn.execute(select(request_events)).all()
+        }
+    central_of(app).dispose()
+    ignored = {"id", "request_id", "record_id", "at"}
+    shape = [
+        {k: v for k, v in events[r["id"]].items() if k not in ignored} for r in (fast, careful)
+    ]
+    assert shape[0] == shape[1]
+    assert shape[0]["to_status"] == "received" and shape[0]["via"] == "kiosk"
