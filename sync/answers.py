@@ -50,6 +50,7 @@ _NUMBER_SEPARATORS = re.compile(r"[\s\-.]")
 # Control characters other than tab and newline have no business in a form answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n]")
+_CONTROL_OR_LINE_BREAK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n]")
 
 
 @dataclass(frozen=True)
@@ -488,15 +489,11 @@ def _quick_check(field: Mapping):
     name, field_type = field["name"], field["type"]
     if field_type in ("text", "textarea"):
         limit = field.get("max_length", DEFAULT_MAX_LENGTH.get(field_type, 200))
-        one_line = field_type != "textarea"
+        odd = _CONTROL if field_type == "textarea" else _CONTROL_OR_LINE_BREAK
 
         def check_text(value, _today):
-            if (
-                len(value) > limit
-                or _CONTROL.search(value)
-                or (one_line and _LINE_BREAK.search(value))
-            ):
-                return _check_text(name, field, value)
+            if len(value) > limit or odd.search(value):
+                return _check_text(name, field, value)  # says which rule it breaks
             return None
 
         return check_text
