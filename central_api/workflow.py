@@ -17,9 +17,10 @@ the office travel to the request's kiosk as a ``request.status_changed`` record.
 from __future__ import annotations
 
 import json
-import uuid
 
 from sqlalchemy import Connection, insert, select, update
+
+from sync import new_record_id
 
 from .db import lock, utc_now
 from .db.schema import outbound_records, request_events, requests
@@ -176,7 +177,7 @@ def events(conn: Connection, request: dict) -> list[dict]:
 
 def queue_record(conn: Connection, kiosk_id: str, record_type: str, body: dict) -> str:
     """Queue one central → kiosk record; it leaves in the kiosk's next downlink bundle."""
-    record_id = str(uuid.uuid4())
+    record_id = new_record_id()
     now = utc_now()
     record = {"id": record_id, "type": record_type, "at": now, "body": body}
     conn.execute(

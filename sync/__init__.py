@@ -11,6 +11,7 @@ from .bundle import (
     OpenedBundle,
     bundle_id,
     canonical_json,
+    new_record_id,
     open_bundle,
     seal_bundle,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "OpenedBundle",
     "bundle_id",
     "canonical_json",
+    "new_record_id",
     "open_bundle",
     "seal_bundle",
     "Identity",

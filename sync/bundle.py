@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
+import uuid6
 import zstandard
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hpke
@@ -58,6 +59,17 @@ _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_PO
 def canonical_json(value) -> bytes:
     """The one JSON spelling that is signed and hashed: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def new_record_id() -> str:
+    """A new record id: a UUID version 7 (RFC 9562), which starts with the time.
+
+    Any unique string is a valid id; time-ordered ones keep each receiver's index of applied
+    ids growing at its end. With random (version 4) ids every 1,000-record bundle touched
+    pages all over that index: at 100,000 records central wrote 825 log pages per bundle
+    instead of 59, and the insert took 29 ms instead of 5 (docs/performance.md).
+    """
+    return str(uuid6.uuid7())
 
 
 def bundle_id(data: bytes) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import uuid
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from sync import new_record_id
 
 from ..errors import StoreError
 from .clock import utc_now
@@ -120,7 +121,7 @@ class KioskStore(StreamsMixin):
 
     def add_event(self, event_type: str, body: dict, reference: str | None = None) -> str:
         """Queue an uplink event (kiosk -> central); returns its record id."""
-        event_id = str(uuid.uuid4())
+        event_id = new_record_id()
         self.db["events"].insert(
             {
                 "id": event_id,
