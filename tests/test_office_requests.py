@@ -150,3 +150,15 @@ def test_a_fee_paid_needs_the_way_and_the_receipt_and_travels_to_the_kiosk(
         "R-77",
     )
     assert _outbound(central, "request.fee_changed")[-1]["fee"]["receipt_number"] == "R-77"
+
+
+def test_an_illegal_step_is_a_409_that_says_why(central, office_client, office_kiosk):
+    clerk = office_client("clerk")
+    reference = office_kiosk["references"][1]
+    clerk.post(f"/office/requests/{reference}/reject", {"reason": "Няма адрес в селото."})
+    row = _request(central, reference)
+    assert row["status"] == "rejected"
+    answer = clerk.post(f"/office/requests/{reference}/approve", {"version": row["version"]})
+    assert answer.status_code == 409
+    assert "cannot become approved" in answer.get_data(as_text=True)
+    assert _request(central, reference)["status"] == "rejected"

@@ -51,11 +51,20 @@ def refusal(exc: CentralError) -> None:
         flash_t("action_failed", "error", message=exc.message)
 
 
+def _refused(reference: str, exc: CentralError):
+    """The request's page again, with why the step was refused, under the error's status (an
+    illegal step or a stale page is a 409), rather than a redirect that would hide it."""
+    from .request_view import request_page
+
+    refusal(exc)
+    return request_page(reference), exc.http_status
+
+
 def _decide(reference: str, done_key: str, action, **values):
     try:
         action()
     except CentralError as exc:
-        refusal(exc)
+        return _refused(reference, exc)
     else:
         flash_t(done_key, "success", reference=reference, **values)
     return _back(reference)
@@ -85,7 +94,7 @@ def approve(reference: str):
     try:
         run()
     except CentralError as exc:
-        refusal(exc)
+        return _refused(reference, exc)
     else:
         flash_t("done_approve", "success", reference=reference, number=issued["number"])
     return _back(reference)
