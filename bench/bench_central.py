@@ -198,9 +198,9 @@ def _rate(streams: list[tuple[_Kiosk, list[bytes]]], url: str) -> float:
 
     def send_all(kiosk, bundles):
         try:
+            session = requests.Session()  # one kept-alive connection, as sync.transport
             for data in bundles:
-                with requests.Session() as session:  # a new connection, as the kiosk makes
-                    kiosk.send(session, url, data)
+                kiosk.send(session, url, data)
         except BaseException as exc:  # reported below, after the other kiosks finish
             errors.append(exc)
 

@@ -260,6 +260,15 @@ def _service_and_checker(catalogue: dict | None, service_id: str):
     return _checkers[key][1:]
 
 
+def warm_up(conn: Connection) -> None:
+    """Prepare the form check and the due dates of every service of the catalogue in force."""
+    catalogue = current_catalogue(conn)
+    for service in (catalogue or {}).get("services", []):
+        _service_and_checker(catalogue, str(service.get("id")))
+        for tier in service.get("tiers") or [{}]:
+            _due_date(service, tier.get("id") if isinstance(tier, dict) else None)
+
+
 def _refuse(problems) -> None:
     described = []
     for problem in problems:

@@ -6,6 +6,9 @@ processes on one PostgreSQL behave as one service.
 
 from __future__ import annotations
 
+import logging
+import os
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -20,8 +23,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from . import central_of, create_app
-        from .db import WalCheckpointer, is_sqlite
+        from . import create_app
 
         app = create_app(
             {
@@ -29,11 +31,28 @@ class _Gunicorn(BaseApplication):
                 "DATABASE_URL": self.central_config["DATABASE_URL"],
             }
         )
-        engine = central_of(app).engine
-        if is_sqlite(engine):
-            # In each worker: its requests never wait for a checkpoint (central_api.db).
-            WalCheckpointer(engine).start()
+        prepare_worker(app)
         return app
+
+
+def prepare_worker(app) -> None:
+    """What each server worker does once, before its first request (also called from
+    deploy/gunicorn.conf.py's post_worker_init): on SQLite, start the background checkpointer,
+    so that no request waits for one (central_api.db); and prepare each service's form check
+    and due dates, so that a kiosk's first bundle to this worker does not pay for them."""
+    from . import central_of
+    from .db import WalCheckpointer, is_sqlite, read
+    from .records import warm_up
+
+    engine = central_of(app).engine
+    if is_sqlite(engine):
+        WalCheckpointer(engine).start()
+        # gunicorn's own logger: the journal shows it at the configured level.
+        logging.getLogger("gunicorn.error").info(
+            "worker %s: WAL checkpoints run in the background", os.getpid()
+        )
+    with read(engine) as conn:
+        warm_up(conn)
 
 
 def run(config: dict, host: str, port: int, workers: int = 2, threads: int = 4) -> None:

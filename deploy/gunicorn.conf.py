@@ -42,3 +42,10 @@ access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)
 proc_name = "central-api"
 # Heartbeat files in memory, not on a disk that may be slow or read-only (ProtectSystem=strict).
 worker_tmp_dir = "/dev/shm"
+
+
+def post_worker_init(worker):
+    # The background WAL checkpointer and the prepared form checks (central_api.serve).
+    from central_api.serve import prepare_worker
+
+    prepare_worker(worker.wsgi)

@@ -199,3 +199,39 @@ def test_the_central_unit_command_line_serves_healthz(tmp_path):
     finally:
         stop_process(server, timeout=20)
     assert "GET /healthz" in (tmp_path / "gunicorn.log").read_text()
+
+
+def test_the_production_gunicorn_settings_serve_and_prepare_each_worker(
+    central, central_env, tmp_path
+):
+    """deploy/gunicorn.conf.py's post_worker_init runs central_api.serve.prepare_worker."""
+    import requests
+
+    from tests.fixtures_central import free_port, stop_server, wait_healthy
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **central_env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_ACCESSLOG": "-",
+        "PYTHONPATH": str(ROOT),
+    }
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [VENV_BIN / "gunicorn", "--config", ROOT / "deploy/gunicorn.conf.py"]
+            + ["central_api:create_app()"],
+            env={**__import__("os").environ, **env},
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, log)
+        assert requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10).ok
+    finally:
+        stop_server(process)
+    if central_env["DATABASE_URL"].startswith("sqlite"):
+        assert "WAL checkpoints run in the background" in log.read_text(errors="replace")
