@@ -191,11 +191,12 @@ def _delivered(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
 def _info_answered(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     request = _own_request(conn, kiosk, body)
     answer = str(body["answer"])
+    staff = body.get("staff_id")  # the member of staff who helped, when the kiosk says
     transition(
         conn,
         request,
         "in_review",
-        kiosk["id"],
+        str(staff or kiosk["id"]),
         "kiosk",
         reason="answer received",
         record_id=record["id"],

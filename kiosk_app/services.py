@@ -18,7 +18,7 @@ Public API (stable; the GUI builds on it):
 - ``request_status(config, reference) -> RequestStatus`` (no personal data)
 - ``list_requests(config, status=None) -> list[RequestStatus]``
 - ``ready_documents(config) -> list[ReadyDocument]`` — arrived, not yet handed over.
-- ``answer_question(config, reference, answer) -> None``
+- ``answer_question(config, reference, answer, staff_id=None) -> None``
 - ``reprint_document(config, reference) -> ReadyDocument``
 - ``record_fee_payment(config, reference, method, receipt_number=None) -> None``
 - ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
@@ -301,7 +301,11 @@ def _ready(document: dict, request: dict) -> ReadyDocument:
     )
 
 
-def answer_question(config: KioskConfig, reference: str, answer: str) -> None:
+def answer_question(
+    config: KioskConfig, reference: str, answer: str, staff_id: str | None = None
+) -> None:
+    """Queue the villager's answer; ``staff_id`` is the member of staff who helped (their PIN
+    was checked on the screen): central records them as the one who answered."""
     with store_for(config) as store:
         row = _request_or_fail(store, reference)
         if row["status"] != "needs_info":
@@ -309,7 +313,8 @@ def answer_question(config: KioskConfig, reference: str, answer: str) -> None:
         with store.transaction():
             store.add_event(
                 "request.info_answered",
-                {"reference": row["reference"], "answer": answer, "at": utc_now()},
+                {"reference": row["reference"], "answer": answer, "at": utc_now()}
+                | ({"staff_id": staff_id} if staff_id else {}),
                 reference=row["reference"],
             )
             store.update_request(row["reference"], status="in_review", question=None)

@@ -13,7 +13,7 @@ from central_api import decisions
 from central_api.db import read
 from central_api.db.schema import documents, quarantined_records, request_events
 from central_api.errors import ConflictError, FeeDueError, IllegalTransitionError
-from central_api.workflow import TRANSITIONS, check_transition, get_request
+from central_api.workflow import TRANSITIONS, check_transition, events, get_request
 from sync import open_receipt
 
 OCTET = {"Content-Type": "application/octet-stream"}
@@ -167,6 +167,21 @@ def test_needs_info_question_goes_down_and_the_answer_comes_back(
     with read(central.engine) as conn:
         request = get_request(conn, submitted)
     assert request["status"] == "in_review" and request["answer"] == "ул. Витоша 1"
+
+
+def test_the_member_of_staff_who_helped_answer_is_in_the_history(
+    central, central_cli, central_clerk, central_client, sim_kiosk, submitted
+):
+    central_cli("requests", "ask", submitted, "--question", "Кой етаж?", "--as", central_clerk)
+    answer = sim_kiosk.record(
+        "request.info_answered",
+        {"reference": submitted, "answer": "Втори", "at": "x", "staff_id": "staff-7"},
+    )
+    assert upload(central_client, sim_kiosk, [answer])[0]["status"] == "applied"
+    with read(central.engine) as conn:
+        history = events(conn, get_request(conn, submitted))
+    assert history[-1]["to_status"] == "in_review" and history[-1]["actor"] == "staff-7"
+    assert history[-1]["via"] == "kiosk"
 
 
 def test_delivery_is_refused_while_the_fee_is_due(

@@ -90,6 +90,7 @@ def test_the_question_is_answered_with_staff_and_queued(qtbot, enrolled_kiosk, a
     assert services.request_status(enrolled_kiosk, asked).status == "in_review"
     events = answered_events(enrolled_kiosk, asked)
     assert [event["body"]["answer"] for event in events] == ["На втория етаж, ап. 5"]
+    assert events[0]["body"]["staff_id"] == "staff-7"  # who helped travels to central
     assert status.answer.text() == ""  # nothing typed stays behind the confirmation
 
     tap(qtbot, status.finish_button)

@@ -328,6 +328,7 @@ class StatusScreen(Screen):
             "answer_question",
             self._status.reference,
             self.answer.text().strip(),
+            (self._staff or {}).get("staff_id"),
             on_done=self.on_answer_saved,
             on_error=self.on_answer_failed,
         )
