@@ -98,8 +98,7 @@ class _Prepared:
     """A bundle opened and its new requests checked before the write transaction."""
 
     opened: OpenedBundle
-    kiosk: dict
-    checked: tuple
+    checked: ingest.Checked
 
 
 def receive(engine: Engine, identity: Identity, data: bytes) -> Received:
@@ -129,9 +128,7 @@ def _prepare(engine: Engine, identity: Identity, data: bytes) -> _Prepared | Non
             submissions = Submissions(conn, kiosk)
     except (SyncError, CentralError, SQLAlchemyError):
         return None
-    return _Prepared(
-        opened, kiosk, (submissions, ingest.check_submitted(submissions, opened.records))
-    )
+    return _Prepared(opened, ingest.check(submissions, opened.records))
 
 
 def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None) -> Received:
@@ -147,12 +144,12 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
     if prepared is not None:
         # Still the same kiosk, key and catalogue as when the bundle was opened and checked?
         kiosk = kiosk_of(prepared.opened)
-        submissions = prepared.checked[0]
+        submissions = prepared.checked.submissions
         if (
             kiosk["revoked_at"]
             or kiosk_registry.public_identity(kiosk) != prepared.opened.sender
-            or kiosk["village"] != prepared.kiosk["village"]
-            or kiosk["kiosk_no"] != prepared.kiosk["kiosk_no"]
+            or kiosk["village"] != submissions.kiosk["village"]
+            or kiosk["kiosk_no"] != submissions.kiosk["kiosk_no"]
             or current_catalogue(conn) is not submissions.catalogue
         ):
             prepared = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import itemgetter
+from typing import NamedTuple
 
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,7 @@ from sync import OpenedBundle, RecordRefused
 
 from .db import is_sqlite
 from .db.schema import applied_records, request_events, requests
-from .records import Submissions
+from .records import ARRIVAL_COLUMNS, Submissions, arrival
 
 CHUNK = 500  # bound on the size of an IN (...) list
 SUBMITTED = "request.submitted"
@@ -73,30 +74,40 @@ def check_submitted(submissions: Submissions, records: list[dict]) -> list[tuple
     return verdicts
 
 
+class Checked(NamedTuple):
+    """A bundle's new requests checked: with what, and the verdict on each record."""
+
+    submissions: Submissions
+    verdicts: list[tuple | None]
+
+
+def check(submissions: Submissions, records: list[dict]) -> Checked:
+    return Checked(submissions, check_submitted(submissions, records))
+
+
 def apply_records(
     conn: Connection,
     kiosk: dict,
     opened: OpenedBundle,
     apply_one: ApplyOne,
     quarantine: Quarantine,
-    checked: tuple[Submissions, list[tuple | None]] | None = None,
+    checked: Checked | None = None,
 ) -> list[dict]:
     """Per-record results, in order, for every record of ``opened``. ``checked`` is what
-    :func:`check_submitted` said of these records, when the caller ran it beforehand."""
+    :func:`check` said of these records, when the caller ran it beforehand."""
     if checked is None:
-        submissions = Submissions(conn, kiosk)
-        checked = (submissions, check_submitted(submissions, opened.records))
-    submissions, verdicts = checked
+        checked = check(Submissions(conn, kiosk), opened.records)
+    now, verdicts = checked.submissions.now, checked.verdicts
     results: list[dict] = []
     run: list[tuple[dict, tuple]] = []
     for record, verdict in zip(opened.records, verdicts, strict=True):
         if verdict is not None:
             run.append((record, verdict))
             continue
-        results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
+        results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, now)
         run = []
         results.append(_one(opened, record, apply_one))
-    results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
+    results += _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, now)
     return results
 
 
@@ -107,7 +118,7 @@ def _one(opened: OpenedBundle, record: dict, apply_one: ApplyOne) -> dict:
         return {"id": record["id"], "status": "quarantined", "reason": str(refusal)}
 
 
-def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions) -> list[dict]:
+def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, now) -> list[dict]:
     if not run:
         return []
     results, accepted, refused = [], [], []
@@ -136,7 +147,7 @@ def _submitted_run(conn, kiosk, opened, run, apply_one, quarantine, submissions)
     # Optimistic: records already applied and references already taken are rare (a whole
     # bundle sent again is a replay, answered before this), so the database's constraints find
     # them instead of a lookup per bundle.
-    if accepted and not _insert_all(conn, kiosk, opened, accepted, submissions.now):
+    if accepted and not _insert_all(conn, kiosk, opened, accepted, now):
         # A record applied before, a reference taken, or something the checks did not foresee:
         # redo these one by one, each in its own savepoint, so that every record gets its own
         # answer (duplicate, or quarantined with the reason).
@@ -189,13 +200,12 @@ def _reference_ids(conn: Connection, references: list[str]):
         ).all()
 
 
-EVENT_COLUMNS = ("request_id", "at", "from_status", "to_status", "actor", "via", "record_id")
 APPLIED_COLUMNS = ("record_id", "sender", "type", "bundle_id", "applied_at")
 
 
 def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted, now: str) -> bool:
-    """Insert the accepted requests, their arrival events (as records.received_event makes
-    them) and their applied-record entries; False when a constraint refused any of them."""
+    """Insert the accepted requests, their arrival events (records.arrival) and their
+    applied-record entries; False when a constraint refused any of them."""
     savepoint = conn.begin_nested()
     try:
         ids = _new_request_ids(conn, [row for _, row in accepted])
@@ -203,9 +213,9 @@ def _insert_all(conn: Connection, kiosk: dict, opened: OpenedBundle, accepted, n
         _insert_rows(
             conn,
             request_events,
-            EVENT_COLUMNS,
+            ARRIVAL_COLUMNS,
             [
-                (request_id, now, None, "received", kiosk_id, "kiosk", record["id"])
+                arrival(request_id, kiosk_id, record["id"], now)
                 for request_id, (record, _) in zip(ids, accepted, strict=True)
             ],
         )

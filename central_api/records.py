@@ -136,16 +136,18 @@ class Submissions:
         )
 
 
+ARRIVAL_COLUMNS = ("request_id", "at", "from_status", "to_status", "actor", "via", "record_id")
+
+
+def arrival(request_id: int, kiosk_id: str, record_id: str, at: str) -> tuple:
+    """The ``request_events`` row of a request's arrival, as values of ARRIVAL_COLUMNS."""
+    return (request_id, at, None, "received", kiosk_id, "kiosk", record_id)
+
+
 def received_event(request_id: int, kiosk: dict, record: dict, at: str) -> dict:
     """The ``request_events`` row of a request's arrival."""
     return dict(
-        request_id=request_id,
-        at=at,
-        from_status=None,
-        to_status="received",
-        actor=kiosk["id"],
-        via="kiosk",
-        record_id=record["id"],
+        zip(ARRIVAL_COLUMNS, arrival(request_id, kiosk["id"], record["id"], at), strict=True)
     )
 
 
