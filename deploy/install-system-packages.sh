@@ -10,6 +10,7 @@ packages=(
   chromium chromium-driver                                # web-office browser tests, screenshots
   poppler-utils zbar-tools fonts-dejavu-core              # pdfinfo/pdftotext/pdftoppm, QR decode, Cyrillic font
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0   # Qt offscreen
+  espeak-ng                                               # the kiosk's offline voice (Bulgarian 'bg')
   nginx systemd shellcheck                                # deploy checks (nginx -t, systemd-analyze, shellcheck)
   make git
 )

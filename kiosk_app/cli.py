@@ -21,6 +21,7 @@ from sync import SyncError
 from . import services
 from .config import KioskConfig
 from .errors import KioskError
+from .speech import EspeakVoice, SpeechError, audio_output_state
 
 
 def _fail_cleanly(function):
@@ -348,6 +349,32 @@ def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
         f"{report.bundles_replayed} already held, {report.receipts_accepted} receipt(s) "
         f"accepted; printed {len(report.printed)} document(s)."
     )
+
+
+@cli.command("speak")
+@click.argument("text")
+@click.option("--lang", type=click.Choice(["bg", "en"]), default="bg", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a WAV file instead of speaking through the sound card.")  # fmt: skip
+@click.option("--rate", type=click.IntRange(80, 220), default=None, help="Words per minute.")
+def speak_command(text: str, lang: str, out_file: Path | None, rate: int | None) -> None:
+    """Say TEXT with the kiosk's voice (espeak-ng), or render it into a WAV file (--out), to
+    check the voice on a new kiosk. Prints the text as it is read aloud."""
+    voice = EspeakVoice(**({"rate": rate} if rate else {}))
+    try:
+        if out_file is not None:
+            utterance = voice.render(text, lang, out_file)
+        elif audio_output_state() != "ready":
+            raise SpeechError(
+                "Киоскът няма звукова карта: проверете високоговорителя или запишете в файл с "
+                "--out. / This kiosk has no sound card: check the speaker, or write a file with "
+                "--out."
+            )
+        else:
+            utterance = voice.say(text, lang)
+    except SpeechError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(utterance.spoken)
 
 
 @cli.command()

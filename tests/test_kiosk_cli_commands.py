@@ -18,6 +18,7 @@ COMMANDS = [
     ["bundle", "export"],
     ["bundle", "import"],
     ["run"],
+    ["speak"],
 ]
 
 
