@@ -70,7 +70,7 @@ def keys_rotate(central: Central, yes: bool) -> None:
     Kiosks follow at their next exchange without re-enrollment. Restart every `serve` process
     afterwards: they keep the key they loaded.
     """
-    from .push import rotate_signing_key
+    from .key_rotation import rotate_signing_key
 
     if not yes:
         click.confirm("Rotate central's bundle-signing key now?", abort=True)

@@ -177,6 +177,7 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
                     "sha256": sha,
                     "pdf_b64": base64.b64encode(pdf).decode(),
                 },
+                subject=number,
             )
         _audit(
             conn,

@@ -175,8 +175,14 @@ def events(conn: Connection, request: dict) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def queue_record(conn: Connection, kiosk_id: str, record_type: str, body: dict) -> str:
-    """Queue one central → kiosk record; it leaves in the kiosk's next downlink bundle."""
+def queue_record(
+    conn: Connection, kiosk_id: str, record_type: str, body: dict, subject: str | None = None
+) -> str:
+    """Queue one central → kiosk record; it leaves in the kiosk's next downlink bundle.
+
+    ``subject`` names what the record is about where central must find it again by that name
+    (a ``document.issued`` record: the document's number; see :mod:`central_api.divergence`).
+    """
     record_id = new_record_id()
     now = utc_now()
     record = {"id": record_id, "type": record_type, "at": now, "body": body}
@@ -185,6 +191,7 @@ def queue_record(conn: Connection, kiosk_id: str, record_type: str, body: dict) 
             kiosk_id=kiosk_id,
             record_id=record_id,
             type=record_type,
+            subject=subject,
             record=json.dumps(record, ensure_ascii=False, sort_keys=True),
             created_at=now,
         )

@@ -2,7 +2,7 @@
 
 The kiosk signs a digest of its side (every bundle it sealed: seq, id, delivered or not; every
 bundle of central's it applied; every document's number and SHA-256) and posts it to
-``POST /api/v1/kiosks/<id>/digest`` (central_api.push). Central answers what differs and
+``POST /api/v1/kiosks/<id>/digest`` (central_api.divergence). Central answers what differs and
 repairs its side (documents the kiosk lacks are queued again). The kiosk then repairs its own:
 
 - receipts central holds for bundles the kiosk still thinks undelivered are verified and taken;

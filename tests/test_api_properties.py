@@ -48,9 +48,9 @@ def example_counts(central_database_url):
 @pytest.fixture
 def long_polls_short(monkeypatch):
     """A ``wait`` parameter, where the downlink has one, is held at most 50 ms here."""
-    import central_api.push as push
+    import central_api.longpoll as longpoll
 
-    monkeypatch.setattr(push, "MAX_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(longpoll, "MAX_WAIT_SECONDS", 0.05)
 
 
 class Seeds:

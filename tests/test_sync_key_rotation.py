@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from central_api import decisions, push
+from central_api import decisions, key_rotation
 from kiosk_app import services
 from tests.sync_harness import CentralProcess, Kiosk, check_kiosk, converge
 
@@ -22,7 +22,7 @@ def test_kiosks_follow_a_key_rotation_announced_under_the_old_key(tmp_path):
         waiting = away.submit(rng)  # sealed and sent only after the rotation
         old = services.kiosk_info(online.config).central_fingerprint
 
-        rotated = push.rotate_signing_key(central.central)
+        rotated = key_rotation.rotate_signing_key(central.central)
         assert rotated["previous"] == old and rotated["fingerprint"] != old
         assert sorted(rotated["announced_to"]) == sorted([online.kiosk_id, away.kiosk_id])
         central.stop()  # serve processes load the key at start

@@ -1,4 +1,4 @@
-"""Long-poll on the downlink (central_api.push): answered as soon as something is queued for the
+"""Long-poll on the downlink (central_api.longpoll): answered as soon as something is queued for the
 kiosk, by whichever process; 204 when the wait runs out. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from central_api import push
+from central_api import longpoll
 from central_api.db import write
 from central_api.errors import InvalidInputError
 from central_api.workflow import queue_record
@@ -19,7 +19,7 @@ def _wait_in_background(central, kiosk_id: str, after: int, wait: float) -> dict
 
     def run():
         started = time.monotonic()
-        outcome["data"] = push.wait_for_downlink(
+        outcome["data"] = longpoll.wait_for_downlink(
             central.engine, central.identity, kiosk_id, after, wait
         )
         outcome["seconds"] = time.monotonic() - started
@@ -46,7 +46,8 @@ def test_a_waiting_kiosk_gets_a_record_queued_meanwhile_within_a_poll(central, s
 def test_an_idle_wait_ends_with_nothing_after_the_wait(central, sim_kiosk):
     started = time.monotonic()
     assert (
-        push.wait_for_downlink(central.engine, central.identity, sim_kiosk.kiosk_id, 0, 0.5) is None
+        longpoll.wait_for_downlink(central.engine, central.identity, sim_kiosk.kiosk_id, 0, 0.5)
+        is None
     )
     assert 0.45 <= time.monotonic() - started < 3
 
@@ -55,16 +56,16 @@ def test_a_bundle_already_waiting_is_answered_at_once(central, sim_kiosk):
     with write(central.engine) as conn:
         queue_record(conn, sim_kiosk.kiosk_id, "settings.updated", {"retention_days": 20})
     started = time.monotonic()
-    assert push.wait_for_downlink(central.engine, central.identity, sim_kiosk.kiosk_id, 0, 20)
+    assert longpoll.wait_for_downlink(central.engine, central.identity, sim_kiosk.kiosk_id, 0, 20)
     assert time.monotonic() - started < 2
 
 
 @pytest.mark.parametrize("raw, expected", [(None, 0.0), ("", 0.0), ("2.5", 2.5), ("999", 30.0)])
 def test_wait_is_parsed_and_capped(raw, expected):
-    assert push.parse_wait(raw) == expected
+    assert longpoll.parse_wait(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["soon", "-1", "nan"])
 def test_a_garbled_wait_is_a_clear_error(raw):
     with pytest.raises(InvalidInputError):
-        push.parse_wait(raw)
+        longpoll.parse_wait(raw)

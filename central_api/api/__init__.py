@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, decisions, kiosks, push
+from .. import bundles, catalogues, decisions, divergence, kiosks, longpoll
 from ..context import Central
 from ..db import read, write
 from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
@@ -148,9 +148,9 @@ def downlink(kiosk_id: str):
     if not 0 <= after <= MAX_SEQ:
         raise InvalidInputError(f"'after' must be between 0 and {MAX_SEQ} (the last seq you hold).")
     central = _central()
-    wait = push.parse_wait(request.args.get("wait"))  # long-poll: docs/sync.md, "Push"
+    wait = longpoll.parse_wait(request.args.get("wait"))  # long-poll: docs/sync.md, "Push"
     if wait:
-        data = push.wait_for_downlink(central.engine, central.identity, kiosk_id, after, wait)
+        data = longpoll.wait_for_downlink(central.engine, central.identity, kiosk_id, after, wait)
     else:
         data = bundles.next_downlink(central.engine, central.identity, kiosk_id, after)
     if data is None:
@@ -158,7 +158,19 @@ def downlink(kiosk_id: str):
     return Response(data, status=200, mimetype=OCTET)
 
 
-push.add_routes(bp)  # POST /kiosks/<id>/digest: the divergence check (central_api.push)
+@bp.post("/kiosks/<kiosk_id>/digest")
+def digest(kiosk_id: str):
+    """The divergence check (central_api.divergence): what differs, and what central repaired."""
+    _no_nul(kiosk_id, f"No kiosk {kiosk_id!r}: see `central-api kiosk list`.")
+    limiter = current_app.extensions.get("rate_limiter")
+    if limiter is not None and not limiter.allow(f"kiosk-digest:{kiosk_id}"):
+        raise RateLimitedError("Too many checks from this kiosk in a minute: wait and try again.")
+    central = _central()
+    body = request.get_json(silent=True)
+    repair = request.args.get("repair", "1") not in ("0", "false", "no")
+    return jsonify(
+        divergence.compare_digest(central.engine, central.identity, kiosk_id, body, repair)
+    )
 
 
 @bp.post("/receipts")

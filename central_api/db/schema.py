@@ -160,10 +160,12 @@ outbound_records = Table(
     Column("kiosk_id", String(64), nullable=False),
     Column("record_id", String(64), nullable=False, unique=True),
     Column("type", String(64), nullable=False),
+    Column("subject", String(64)),  # what it is about, where looked up again (document number)
     Column("record", Text, nullable=False),  # the whole record's JSON
     Column("created_at", String(32), nullable=False),
     Column("bundle_seq", Integer),
     Index("ix_outbound_records_pending", "kiosk_id", "bundle_seq"),
+    Index("ix_outbound_records_subject", "kiosk_id", "type", "subject"),
 )
 
 outbound_bundles = Table(

@@ -1,0 +1,54 @@
+"""Rotating central's bundle-signing key (``central-api keys rotate``; docs/operations.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from sync import Identity
+
+from . import bundles
+from .db import write
+from .db.schema import kiosks
+from .workflow import queue_record
+
+
+def rotate_signing_key(central) -> dict:
+    """Give central a new bundle-signing key, announced to every active kiosk under the old one.
+
+    For each kiosk a ``key.rotated`` record is queued and everything pending is sealed at once
+    with the OLD key, so the announcement reaches the kiosk in a bundle it trusts; bundles
+    sealed afterwards carry the new key. The encryption key stays (bundles already sealed by
+    kiosks to it still open). The old key files move to ``keys/retired-<fingerprint>/``.
+    Running ``serve`` processes keep the key they loaded: restart them after rotating.
+    """
+    old = central.identity
+    new = Identity(old.party_id, Ed25519PrivateKey.generate(), old.encryption)
+    body = {
+        "new": new.public.to_json(),
+        "previous": old.public.display_fingerprint,
+        "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    announced = []
+    with write(central.engine) as conn:
+        active = conn.execute(select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))).all()
+        for row in active:
+            kiosk = bundles._lock_kiosk(conn, row.id)
+            queue_record(conn, row.id, "key.rotated", body)
+            while bundles.seal_pending(conn, old, kiosk) is not None:
+                pass
+            announced.append(row.id)
+    # Files after the commit: should saving fail, kiosks know a key central does not use yet,
+    # and they still accept the old one for receipts; the other order could strand them.
+    retired = central.keys_folder / f"retired-{old.fingerprint.hex()[:16]}"
+    old.save(retired)
+    new.save(central.keys_folder)
+    central._identity = new
+    return {
+        "previous": old.public.display_fingerprint,
+        "fingerprint": new.public.display_fingerprint,
+        "announced_to": announced,
+        "retired_keys": str(retired),
+    }
