@@ -1,8 +1,8 @@
 """Downlink records name what they are about (a document's number), so that the divergence
 check finds a document's records by a column, not by matching JSON text.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 21:10:00
 """
 
@@ -11,8 +11,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
