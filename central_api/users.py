@@ -1,4 +1,5 @@
-"""Office users (clerks, administrators, auditors) with argon2 password hashes."""
+"""Web users (clerks, administrators, auditors; councillors, the council's chair and secretary)
+with argon2 password hashes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from .db import utc_now
 from .db.schema import users
 from .errors import ConflictError, InvalidInputError, NotFoundError
 
-ROLES = ("clerk", "admin", "auditor")
+ROLES = ("clerk", "admin", "auditor", "councillor", "council_chair", "council_secretary")
 _hasher = PasswordHasher()
 
 

@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures_kiosk",
     "tests.fixtures_cups",
     "tests.fixtures_browser",
+    "tests.fixtures_council",
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from central_api.office.roles import ACCESS, PUBLIC, ROLES
+from central_api.office.roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "central_api/office/templates/office"
 
@@ -40,7 +40,7 @@ def test_every_office_endpoint_says_who_may_use_it(central_app):
     }
     assert endpoints - set(ACCESS) == set()
     for roles in ACCESS.values():
-        assert set(roles) <= {*ROLES, PUBLIC}
+        assert set(roles) <= {*ROLES, *COUNCIL_ROLES, PUBLIC}
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])

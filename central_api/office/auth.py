@@ -31,7 +31,7 @@ from ..db import read, write
 from ..db.schema import users
 from . import bp, csrf
 from .i18n import flash_t
-from .roles import ACCESS, PUBLIC, ROLES, access
+from .roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES, access
 from .tables import office_sessions, office_sign_in_failures
 
 FREE_FAILURES = 3
@@ -41,7 +41,11 @@ TOUCH_EVERY = timedelta(seconds=60)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
 
-LANDING = {"clerk": "office.queue", "admin": "office.queue", "auditor": "office.audit"}
+LANDING = {
+    "clerk": "office.queue",
+    "admin": "office.queue",
+    "auditor": "office.audit",
+}
 
 
 def engine():
@@ -125,6 +129,12 @@ def _current_user() -> dict | None:
                 .values(last_seen_at=iso(moment))
             )
     return {"name": row["user_name"], "role": row["role"]}
+
+
+def signed_in_user() -> dict | None:
+    """The user of this browser's office session, for the blueprints that share the sign-in
+    (the council's hall pages)."""
+    return _current_user()
 
 
 def _end_session(token: str) -> None:
@@ -257,7 +267,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
-@access(*ROLES)
+@access(*ROLES, *COUNCIL_ROLES)
 def sign_out():
     token = session.get("sid")
     if token:

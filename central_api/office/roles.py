@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 ROLES = ("clerk", "admin", "auditor")
+# The municipal council (central_api.council): councillors and the chair vote in the hall, the
+# secretary prepares sessions and keeps the protocol. They sign in here, but open no office page.
+COUNCIL_ROLES = ("councillor", "council_chair", "council_secretary")
 PUBLIC = "public"
 CLERKS = ("clerk", "admin")  # who decides requests (central_api.decisions allows both)
 
