@@ -309,7 +309,7 @@ def main() -> None:
 
 
 # The other commands register themselves on ``cli`` (a separate module keeps this one small).
-from . import cli_more  # noqa: E402, F401
+from . import cli_more, cli_registers  # noqa: E402, F401
 from .council import cli as council_cli  # noqa: E402, F401
 
 if __name__ == "__main__":

@@ -229,3 +229,148 @@ catalogues = Table(
     Column("published_at", String(32), nullable=False),
     Column("published_by", String(100)),
 )
+
+# --- The municipality's registers (central_api.registers, migration 0006) -----------------------
+# The local population database (ЗГР): one row per person; addresses, marriages and every earlier
+# value of a corrected field live in tables of their own, so a certificate can be made "on a date".
+register_persons = Table(
+    "register_persons",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("egn", String(10), unique=True),  # ЕГН, or
+    Column("lnch", String(10), unique=True),  # ЛНЧ, or neither (then names + birth date)
+    Column("first_name", String(100), nullable=False),
+    Column("middle_name", String(100), nullable=False, default=""),
+    Column("last_name", String(100), nullable=False),
+    Column("sex", String(1), nullable=False),  # M | F
+    Column("birth_date", String(10), nullable=False),
+    Column("citizenship", String(60), nullable=False, default="BG"),
+    Column("marital_status", String(20), nullable=False),  # single|married|divorced|widowed
+    Column("mother_id", Integer, ForeignKey("register_persons.id"), index=True),
+    Column("father_id", Integer, ForeignKey("register_persons.id"), index=True),
+    Column("death_date", String(10)),
+    Column("death_act", String(40)),
+    Column("death_place", String(200)),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_register_persons_names", "last_name", "first_name", "birth_date"),
+)
+
+# Permanent and current addresses with the date each was registered; the one in force has no
+# ``ended_on``. Earlier ones stay, ended, as the address history.
+register_addresses = Table(
+    "register_addresses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # permanent | current
+    Column("settlement", String(32), nullable=False),  # settlement code
+    Column("address", Text, nullable=False),
+    Column("registered_on", String(10)),  # unknown for old entries
+    Column("ended_on", String(10)),
+    Column("recorded_at", String(32), nullable=False),
+)
+
+register_marriages = Table(
+    "register_marriages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("spouse_a_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("spouse_b_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("married_on", String(10)),
+    Column("ended_on", String(10)),
+    Column("end_reason", String(10)),  # divorce | death | null while it lasts
+    Column("recorded_at", String(32), nullable=False),
+)
+
+# Every earlier value of a person's field: by an import (source = the file's SHA-256) or by a
+# registrar's correction (with its reason).
+register_person_history = Table(
+    "register_person_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("reason", Text),
+)
+
+# Who in the office looked at whom (auditors read this; every look-up is one row).
+register_lookups = Table(
+    "register_lookups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("user_name", String(100), nullable=False, index=True),
+    Column("person_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("purpose", String(200), nullable=False),
+)
+
+# The local-tax register (ЗМДТ): taxable objects (properties, vehicles), their yearly tax
+# valuation, the yearly assessments with their due dates, and the payments against them.
+tax_objects = Table(
+    "tax_objects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # property | vehicle
+    Column("identifier", String(64), nullable=False),  # property id / registration plate
+    Column("settlement", String(32)),
+    Column("address", Text),  # the property's address, or the vehicle's description
+    Column("recorded_at", String(32), nullable=False),
+    UniqueConstraint("kind", "identifier", name="uq_tax_objects_kind_identifier"),
+)
+
+tax_valuations = Table(
+    "tax_valuations",
+    metadata,
+    Column("object_id", Integer, ForeignKey("tax_objects.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("valuation_cents", Integer, nullable=False),
+    PrimaryKeyConstraint("object_id", "year", name="pk_tax_valuations"),
+)
+
+tax_assessments = Table(
+    "tax_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("register_persons.id"), nullable=False, index=True),
+    Column("object_id", Integer, ForeignKey("tax_objects.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # property | waste | vehicle
+    Column("year", Integer, nullable=False),
+    Column("instalment", Integer, nullable=False, default=1),
+    Column("assessed_cents", Integer, nullable=False),
+    Column("due_date", String(10), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    UniqueConstraint(
+        "person_id", "object_id", "kind", "year", "instalment", name="uq_tax_assessments_key"
+    ),
+)
+
+# A payment (or, negative, a correction of one) against one assessment.
+tax_payments = Table(
+    "tax_payments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, ForeignKey("tax_assessments.id"), nullable=False, index=True),
+    Column("amount_cents", Integer, nullable=False),
+    Column("paid_on", String(10), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    Column("source", String(100), nullable=False),
+)
+
+# Earlier amounts and due dates of a re-assessed item (an import changed them).
+tax_assessment_history = Table(
+    "tax_assessment_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, ForeignKey("tax_assessments.id"), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("old_assessed_cents", Integer, nullable=False),
+    Column("old_due_date", String(10), nullable=False),
+    Column("new_assessed_cents", Integer, nullable=False),
+    Column("new_due_date", String(10), nullable=False),
+)
