@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sync import SyncError
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
 
-from . import bundles, decisions, kiosks, users, workflow
+from . import attachments, bundles, decisions, kiosks, users, workflow
 from .config import load_config
 from .context import Central
 from .db import read, write
@@ -209,7 +209,24 @@ def requests_approve(central: Central, reference: str, user_name: str) -> None:
     _, document = decisions.approve(
         central.engine, reference, user_name, signer=central.document_signer
     )
-    click.echo(f"{reference} approved and issued as Изх. № {document['number']}.")
+    if document is None:
+        click.echo(f"{reference} approved; the villager collects the document in person.")
+    else:
+        click.echo(f"{reference} approved and issued as Изх. № {document['number']}.")
+
+
+@requests_group.command("attach")
+@click.argument("reference")
+@click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "user_name", required=True, help="The clerk who uploads it.")
+@pass_central
+@friendly
+def requests_attach(central: Central, reference: str, pdf_file: Path, user_name: str) -> None:
+    """Attach the PDF made in another system (issuance: attached); approving issues it."""
+    row = attachments.attach_document(
+        central.engine, reference, pdf_file.name, pdf_file.read_bytes(), user_name
+    )
+    click.echo(f"{reference}: {row['file_name']} attached ({row['pages']} pages).")
 
 
 @requests_group.command("reject")

@@ -17,9 +17,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .attachments import latest_attachment
 from .db import utc_now, write
 from .db.schema import documents, outgoing_counters
-from .errors import DocumentIssueError, InvalidInputError, NotFoundError
+from .errors import ApprovalBlockedError, DocumentIssueError, InvalidInputError, NotFoundError
+from .records import find_service
 from .users import get_user
 from .workflow import get_request, queue_record, set_fee, transition
 
@@ -141,52 +143,83 @@ def next_outgoing_number(conn: Connection, year: int) -> tuple[int, str]:
 
 
 def approve(engine: Engine, reference: str, user_name: str, expected_version=None, signer=None):
-    """Approve the request and issue its document; the request (now issued) and the document."""
+    """Approve the request and issue its document; the request and the document issued.
+
+    How depends on the service's ``issuance`` (docs/catalogue.md): ``generated`` and
+    ``attached`` issue a signed, numbered PDF that travels to the kiosk (the request becomes
+    issued); ``in_person`` issues nothing here: the request stays approved, the kiosk is told,
+    and the villager collects the document where the catalogue's ``collect`` says (the document
+    is then ``None``).
+    """
     with write(engine) as conn:
         clerk = _clerk(conn, user_name)
         request = _reviewing(conn, reference, user_name, expected_version)
+        service = find_service(conn, request["service"]) or {"id": request["service"]}
+        if service.get("issuance") == "in_person":
+            request = transition(conn, request, "approved", user_name, "clerk")
+            _audit(conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True})
+            return request, None
+        attachment = None
+        if service.get("issuance") == "attached":
+            attachment = latest_attachment(conn, reference)
+            if attachment is None:
+                raise ApprovalBlockedError(
+                    f"{reference}: upload the PDF made in the municipality's other system first; "
+                    "central signs and numbers it when you approve.",
+                    [{"code": "attachment_missing"}],
+                )
         request = transition(conn, request, "approved", user_name, "clerk", notify=False)
         now = datetime.now(UTC)
         seq, number = next_outgoing_number(conn, now.year)
-        pdf, statement = _render(conn, request, number, now, clerk, signer)
-        sha = hashlib.sha256(pdf).hexdigest()
-        issued_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        conn.execute(
-            insert(documents).values(
-                number=number,
-                year=now.year,
-                seq=seq,
-                reference=reference,
-                pdf=pdf,
-                sha256=sha,
-                statement=statement,
-                issued_at=issued_at,
-                issued_by=user_name,
-            )
-        )
+        pdf, statement = _render(conn, request, service, number, now, clerk, signer, attachment)
         request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
-        if request["kiosk_id"]:
-            queue_record(
-                conn,
-                request["kiosk_id"],
-                "document.issued",
-                {
-                    "reference": reference,
-                    "number": number,
-                    "issued_at": issued_at,
-                    "sha256": sha,
-                    "pdf_b64": base64.b64encode(pdf).decode(),
-                },
-                subject=number,
-            )
-        _audit(
-            conn,
-            f"clerk:{user_name}",
-            "document.issued",
-            number,
-            {"reference": reference, "sha256": sha},
+        document = _store_document(conn, request, number, now, seq, pdf, statement, user_name)
+        return request, document
+
+
+def _store_document(
+    conn, request, number, now, seq, pdf, statement, user_name, kind="certificate"
+) -> dict:
+    """Keep an issued PDF, queue it for the request's kiosk, and audit it."""
+    reference = request["reference"]
+    sha = hashlib.sha256(pdf).hexdigest()
+    issued_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    conn.execute(
+        insert(documents).values(
+            number=number,
+            year=now.year,
+            seq=seq,
+            reference=reference,
+            pdf=pdf,
+            sha256=sha,
+            statement=statement,
+            issued_at=issued_at,
+            issued_by=user_name,
+            kind=kind,
         )
-        return request, {"number": number, "sha256": sha, "issued_at": issued_at}
+    )
+    if request["kiosk_id"]:
+        queue_record(
+            conn,
+            request["kiosk_id"],
+            "document.issued",
+            {
+                "reference": reference,
+                "number": number,
+                "issued_at": issued_at,
+                "sha256": sha,
+                "pdf_b64": base64.b64encode(pdf).decode(),
+            },
+            subject=number,
+        )
+    _audit(
+        conn,
+        f"clerk:{user_name}",
+        "document.issued",
+        number,
+        {"reference": reference, "sha256": sha, "kind": kind},
+    )
+    return {"number": number, "sha256": sha, "issued_at": issued_at, "kind": kind}
 
 
 def revoke_document(engine: Engine, number: str, reason: str, user_name: str) -> dict:
@@ -232,43 +265,34 @@ def get_document(conn: Connection, number: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _render(conn, request: dict, number: str, now: datetime, clerk: dict, signer):
-    """(pdf bytes, QR statement) from central_api.documents, or a plain unsigned PDF if that
-    package is not installed."""
+def _render(conn, request, service, number, now, clerk, signer, attachment=None):
+    """(pdf bytes, QR statement) of the document issued for ``request``."""
+    from .documents import DocumentError, issue_attached_pdf, issue_pdf
+
     fields = json.loads(request["fields"]) if isinstance(request["fields"], str) else {}
     data = {**request, "fields": fields}
-    from .records import find_service
-
-    service = find_service(conn, request["service"]) or {"id": request["service"]}
     try:
-        from .documents import DocumentError, issue_pdf
-    except ImportError:
-        return _plain_pdf(number, data, now), None
-    try:
-        issued = issue_pdf(
-            signer,
-            number=number,
-            issued_on=now.date(),
-            service=service,
-            request=data,
-            official=clerk["name"],
-        )
+        if attachment is not None:
+            issued = issue_attached_pdf(
+                signer,
+                number=number,
+                issued_on=now.date(),
+                service=service,
+                request=data,
+                attachment=attachment["pdf"],
+                official=clerk["name"],
+            )
+        else:
+            issued = issue_pdf(
+                signer,
+                number=number,
+                issued_on=now.date(),
+                service=service,
+                request=data,
+                official=clerk["name"],
+            )
     except DocumentError as exc:
         raise DocumentIssueError(
             f"The document for {request['reference']} could not be made: {exc}"
         ) from exc
     return issued.pdf, issued.statement
-
-
-def _plain_pdf(number: str, request: dict, now: datetime) -> bytes:
-    import io
-
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 770, f"Obshtina Lyaskovets - No {number} / {now.date().isoformat()}")
-    page.drawString(72, 750, f"Request {request['reference']} ({request['service']})")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()

@@ -10,7 +10,8 @@
     ├── ConflictError               the state does not allow it (409)
     │   ├── IllegalTransitionError  a request cannot go from its state to the one asked
     │   ├── ConcurrentChangeError   someone else changed the request first
-    │   └── FeeDueError             delivery while a fee is still due
+    │   ├── FeeDueError             delivery while a fee is still due
+    │   └── ApprovalBlockedError    the register (or a missing attachment) stands against approval
     ├── RateLimitedError            a kiosk calls too often (429)
     ├── DocumentIssueError          the official document could not be made or signed (503)
     └── NotInitialisedError         ``central-api init`` has not run (503)
@@ -66,6 +67,17 @@ class ConcurrentChangeError(ConflictError):
 
 class FeeDueError(ConflictError):
     code = "fee_due"
+
+
+class ApprovalBlockedError(ConflictError):
+    """Approval refused while something stands against it; ``blocks`` are the reasons, each
+    ``{"code", "message": {"bg", "en"}}``. The clerk asks the villager or refuses instead."""
+
+    code = "approval_blocked"
+
+    def __init__(self, message: str, blocks: list[dict] | None = None):
+        super().__init__(message)
+        self.blocks = list(blocks or [])
 
 
 class RateLimitedError(CentralError):

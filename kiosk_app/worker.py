@@ -340,6 +340,8 @@ class KioskAppServices:
             village=info.village,
             issued_at=now,
             expected_date=expected,
+            collect=(service.get("collect") or {}).get("bg"),
+            collect_en=(service.get("collect") or {}).get("en"),
         )
         self.config.spool_dir.mkdir(parents=True, exist_ok=True)
         path = render_receipt(receipt, self.config.spool_dir / f"receipt-{status.reference}.pdf")

@@ -52,6 +52,10 @@ class Receipt:
     expected_date: date | None = None
     service_en: str | None = None
     village_en: str | None = None
+    # For a document printed on an official form and collected in person (catalogue
+    # ``issuance: in_person``): where and when, Bulgarian and English. None: it is printed here.
+    collect: str | None = None
+    collect_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,24 @@ def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
             FONT,
             style.body,
         ),
+    ]
+    if receipt.collect:
+        blocks += [
+            ("gap", style.body * 0.5),
+            ("text", "Документът не се печата тук. Получавате го лично:", FONT_BOLD, style.body),
+            ("text", receipt.collect, FONT, style.body),
+        ]
+        if receipt.collect_en:
+            blocks += [
+                (
+                    "text",
+                    "The document is not printed here. Collect it in person:",
+                    FONT,
+                    style.small,
+                ),
+                ("text", receipt.collect_en, FONT, style.small),
+            ]
+    blocks += [
         ("gap", style.body),
         (
             "text",

@@ -31,6 +31,7 @@ from .errors import SyncError
 
 __all__ = [
     "FORMAT_VERSION",
+    "ISSUANCE_KINDS",
     "FIELD_TYPES",
     "TIER_IDS",
     "CatalogueError",
@@ -62,6 +63,11 @@ FIELD_TYPES = frozenset(
     }
 )
 TIER_IDS = ("ordinary", "fast", "express")
+# How the municipality issues a service's document: ``generated`` by central from its registers,
+# ``attached`` (made in another of the municipality's systems, uploaded by the clerk, then signed
+# and numbered by central), ``in_person`` (printed on an official form and collected at the
+# office named in ``collect``). A document is never written from the villager's own answers.
+ISSUANCE_KINDS = ("generated", "attached", "in_person")
 PERSONAL_NUMBER_KINDS = ("egn", "lnch")
 
 _SERVICE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -78,6 +84,8 @@ _SERVICE_KEYS = {
     "tiers",
     "legal_deadline_working_days",
     "fields",
+    "issuance",
+    "collect",
     "source",
 }
 _FIELD_KEYS = {
@@ -194,6 +202,21 @@ def _check_tiers(tiers: Any, service_id) -> None:
         _check_deadline(tier["deadline"], f"tier {tier_id!r} deadline", service_id)
 
 
+def _check_issuance(service: Mapping, service_id: str) -> None:
+    issuance = service["issuance"]
+    if issuance not in ISSUANCE_KINDS:
+        _fail(f"'issuance' must be one of {', '.join(ISSUANCE_KINDS)}.", service_id)
+    if issuance == "in_person":
+        if "collect" not in service:
+            _fail(
+                "an in_person service needs 'collect': where and when the document is collected.",
+                service_id,
+            )
+        _check_bilingual(service["collect"], "collect", service_id)
+    elif "collect" in service:
+        _fail("'collect' applies only to an in_person service.", service_id)
+
+
 def _check_field(field: Any, service_id: str, names: list[str]) -> None:
     if not isinstance(field, Mapping):
         _fail("each field must be an object.", service_id)
@@ -293,7 +316,7 @@ def _check_service(service: Any, index: int) -> str:
     unknown = set(service) - _SERVICE_KEYS
     if unknown:
         _fail(f"unknown keys {sorted(unknown)}.", service_id)
-    missing = _SERVICE_KEYS - {"unconfirmed", "source"} - set(service)
+    missing = _SERVICE_KEYS - {"unconfirmed", "source", "collect"} - set(service)
     if missing:
         _fail(f"missing keys {sorted(missing)}.", service_id)
     code = service["register_code"]
@@ -318,6 +341,7 @@ def _check_service(service: Any, index: int) -> str:
     for item in bring["bg"] + bring["en"]:
         if not isinstance(item, str) or not item.strip():
             _fail("each thing to bring must be a non-empty string.", service_id)
+    _check_issuance(service, service_id)
     _check_tiers(service["tiers"], service_id)
     legal = service["legal_deadline_working_days"]
     if not _is_int(legal) or legal < 0:

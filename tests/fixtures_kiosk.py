@@ -63,6 +63,7 @@ TEST_CATALOGUE = {
                 }
             ],
             "legal_deadline_working_days": 3,
+            "issuance": "generated",
             "fields": [
                 _field("first_name"),
                 _field("middle_name"),

@@ -46,6 +46,46 @@ def test_default_catalogue_is_valid_and_versioned(catalogue):
     assert catalogue["version"] == 1
 
 
+NOT_FROM_THE_REGISTERS = {
+    # made in the cadastre or the tax software: the clerk uploads the PDF
+    "plot-sketch": "attached",
+    "property-tax-valuation": "attached",
+    "administrative-address": "attached",
+    # printed on the official forms of civil registration: collected at the office
+    "birth-certificate-duplicate": "in_person",
+    "marriage-certificate-duplicate": "in_person",
+    "death-certificate-extract": "in_person",
+    "multilingual-extract": "in_person",
+}
+
+
+@pytest.mark.parametrize("service_id", sorted(NOT_FROM_THE_REGISTERS))
+def test_services_the_registers_cannot_answer_are_not_generated(catalogue, service_id):
+    service = service_of(catalogue, service_id)
+    assert service["issuance"] == NOT_FROM_THE_REGISTERS[service_id]
+    if service["issuance"] == "in_person":
+        assert "Лясковец" in service["collect"]["bg"] and service["collect"]["en"]
+
+
+def test_the_certificates_of_the_population_and_tax_registers_are_generated(catalogue):
+    generated = {s["id"] for s in catalogue["services"] if s["issuance"] == "generated"}
+    assert generated == {
+        "permanent-address-certificate",
+        "current-address-certificate",
+        "marital-status-certificate",
+        "heirs-certificate",
+        "local-tax-debts-certificate",
+    }
+
+
+def test_the_heirs_request_asks_only_the_applicant_the_deceaseds_egn_and_the_relation(catalogue):
+    fields = {f["name"]: f for f in service_of(catalogue, "heirs-certificate")["fields"]}
+    assert fields["deceased_egn"]["required"] and fields["deceased_egn"]["type"] == "egn"
+    assert fields["relation_to_deceased"]["required"]
+    about_the_deceased = {name for name in fields if name.startswith(("deceased", "death", "heir"))}
+    assert about_the_deceased == {"deceased_egn"}
+
+
 def test_default_catalogue_is_a_fresh_copy_each_time(catalogue):
     catalogue["services"].clear()
     assert default_catalogue()["services"]
@@ -167,9 +207,9 @@ BREAKAGES = {
         "purpose",
     ),
     "missing english label": (
-        lambda c: field_named(c, "heirs-certificate", "heirs")["label"].pop("en"),
+        lambda c: field_named(c, "heirs-certificate", "deceased_egn")["label"].pop("en"),
         "heirs-certificate",
-        "heirs",
+        "deceased_egn",
     ),
     "choice without options": (
         lambda c: field_named(c, "permanent-address-certificate", "for_whom").pop("options"),
@@ -177,9 +217,11 @@ BREAKAGES = {
         "for_whom",
     ),
     "max_length on a date": (
-        lambda c: field_named(c, "heirs-certificate", "deceased_death_date").update(max_length=3),
-        "heirs-certificate",
-        "deceased_death_date",
+        lambda c: field_named(c, "marriage-certificate-duplicate", "marriage_date").update(
+            max_length=3
+        ),
+        "marriage-certificate-duplicate",
+        "marriage_date",
     ),
     "required_if naming no field": (
         lambda c: field_named(c, "permanent-address-certificate", "other_egn").update(
@@ -234,6 +276,23 @@ BREAKAGES = {
         "plot-sketch",
         None,
     ),
+    "unknown issuance": (
+        lambda c: find_service(c, "plot-sketch").update(issuance="printed"),
+        "plot-sketch",
+        None,
+    ),
+    "in person without where to collect": (
+        lambda c: find_service(c, "birth-certificate-duplicate").pop("collect"),
+        "birth-certificate-duplicate",
+        None,
+    ),
+    "where to collect on a generated service": (
+        lambda c: find_service(c, "permanent-address-certificate").update(
+            collect={"bg": "Гише 1.", "en": "Desk 1."}
+        ),
+        "permanent-address-certificate",
+        None,
+    ),
     "duplicate service": (
         lambda c: c["services"].append(copy.deepcopy(c["services"][0])),
         "permanent-address-certificate",
@@ -279,6 +338,7 @@ def test_catalogue_module_is_exported_as_documented():
         "FORMAT_VERSION",
         "FIELD_TYPES",
         "TIER_IDS",
+        "ISSUANCE_KINDS",
         "CatalogueError",
         "UnknownServiceError",
         "FieldProblem",

@@ -66,3 +66,27 @@ def test_the_qr_code_decodes_to_the_reference(tmp_path, layout):
 def test_an_unknown_layout_is_refused(tmp_path):
     with pytest.raises(ValueError, match="thermal80"):
         render_receipt(RECEIPT, tmp_path / "r.pdf", layout="a5")
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", ["a4", "thermal80"])
+def test_an_in_person_slip_says_where_and_when_to_collect_the_document(tmp_path, layout):
+    import dataclasses
+
+    slip = dataclasses.replace(
+        RECEIPT,
+        service="Удостоверение за раждане – дубликат",
+        collect="Гише „Гражданско състояние“, Община Лясковец, понеделник–петък 8:30–17:00.",
+        collect_en="The civil-status desk, Lyaskovets municipality, Monday–Friday 8:30–17:00.",
+    )
+    path = render_receipt(slip, tmp_path / "slip.pdf", layout=layout)
+    text = " ".join(run("pdftotext", str(path), "-").split())
+    assert "Документът не се печата тук. Получавате го лично:" in text
+    assert "Гише „Гражданско състояние“, Община Лясковец" in text
+    assert "Collect it in person" in text and "28.11.2026" in text
+
+
+def test_a_slip_for_a_document_printed_here_names_no_desk(tmp_path):
+    path = render_receipt(RECEIPT, tmp_path / "receipt.pdf")
+    text = run("pdftotext", str(path), "-") if shutil.which("pdftotext") else ""
+    assert "Получавате го лично" not in text

@@ -198,7 +198,23 @@ documents = Table(
     Column("issued_by", String(100), nullable=False),
     Column("revoked_at", String(32)),
     Column("revoke_reason", Text),
+    # certificate (what was asked for) | refusal (the written decision refusing it)
+    Column("kind", String(16), nullable=False, server_default="certificate"),
     UniqueConstraint("year", "seq", name="uq_documents_year_seq"),
+)
+
+# The PDF a clerk uploads for a service whose document is made in another of the municipality's
+# systems (catalogue ``issuance: attached``); approving stamps, numbers and signs the latest one.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(32), nullable=False, index=True),
+    Column("file_name", String(200), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", String(32), nullable=False),
 )
 
 outgoing_counters = Table(

@@ -31,6 +31,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from .attached import append_covering_sheet, attachment_sha256, check_attachment
 from .content import (
     content_sha256,
     document_content,
@@ -54,7 +55,7 @@ from .pades import DRAFT_KEYWORD, VerificationResult, sign_pdf, verify_pdf
 from .render import register_fonts, render_pdf
 from .statement import PREFIX as STATEMENT_PREFIX
 from .statement import make_statement, verify_statement
-from .texts import certificate_text
+from .texts import certificate_text, covering_sheet_text
 
 __all__ = [
     "STATEMENT_PREFIX",
@@ -71,9 +72,11 @@ __all__ = [
     "StatementInvalidError",
     "StatementSignatureError",
     "VerificationResult",
+    "check_attachment",
     "check_content",
     "content_sha256",
     "document_content",
+    "issue_attached_pdf",
     "issue_pdf",
     "make_statement",
     "register_fonts",
@@ -164,6 +167,62 @@ def issue_pdf(
         statement=statement,
         content_sha256=digest,
         draft=draft,
+    )
+
+
+def issue_attached_pdf(
+    signer: DocumentSigner,
+    *,
+    number: str,
+    issued_on: datetime.date,
+    service: dict,
+    request: dict,
+    attachment: bytes,
+    official: str,
+    official_title: str | None = None,
+) -> IssuedDocument:
+    """Issue a document made in another of the municipality's systems (``issuance: attached``):
+    the uploaded PDF unchanged, a covering sheet with the number, the official and the QR
+    statement appended as its last page, the whole signed. The statement's content names the
+    attachment by its SHA-256, so a swapped attachment does not verify."""
+    pages = check_attachment(attachment)
+    title = official_title or default_official_title(request)
+    digest_of_attachment = attachment_sha256(attachment)
+    content = document_content(
+        number=number,
+        issued_on=issued_on,
+        service=service,
+        request={**request, "fields": {"attachment_sha256": digest_of_attachment}},
+        official=official,
+        official_title=title,
+    )
+    digest = content_sha256(content)
+    statement = make_statement(
+        signer,
+        number=number,
+        issued_on=issued_on,
+        service_id=str(service["id"]),
+        initials="",
+        content_sha256=digest,
+    )
+    sheet = render_pdf(
+        number=number,
+        issued_on=issued_on,
+        request=request,
+        text=covering_sheet_text(service, request, pages, digest_of_attachment),
+        official=official,
+        official_title=title,
+        statement=statement,
+        draft=False,
+        keywords=statement,
+    )
+    pdf = sign_pdf(signer, append_covering_sheet(attachment, sheet, statement), location="Лясковец")
+    return IssuedDocument(
+        number=number,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        statement=statement,
+        content_sha256=digest,
     )
 
 

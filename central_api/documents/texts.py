@@ -192,6 +192,27 @@ def tax_debts(service: dict, request: dict) -> CertificateText:
     )
 
 
+def covering_sheet_text(service: dict, request: dict, pages: int, sha256: str) -> CertificateText:
+    """The sheet central appends to a document made in another system (``issuance: attached``).
+    It states only what the office did: which document, how many pages, its fingerprint."""
+    name = (service.get("name") or {}).get("bg") or str(service.get("id"))
+    reference = request.get("reference") or ""
+    return CertificateText(
+        "ПРИДРУЖИТЕЛЕН ЛИСТ",
+        f"към „{name}“",
+        [
+            f"Община Лясковец издава приложения документ „{name}“ ({pages} стр.)"
+            + (f" по заявление {reference}." if reference else "."),
+            "Документът е изготвен в информационната система на общината; той и този лист са "
+            "подписани заедно с електронния подпис на общината и са едно цяло: всяка промяна "
+            "в тях прави подписа невалиден.",
+            "Отпечатък (SHA-256) на приложения документ: "
+            + " ".join(sha256[start : start + 16] for start in range(0, len(sha256), 16))
+            + ".",
+        ],
+    )
+
+
 GENERIC_SKIPPED = {"first_name", "middle_name", "last_name", "egn", "purpose"}
 
 

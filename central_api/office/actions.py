@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from flask import Response, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
-from .. import decisions
+from .. import attachments, decisions
 from ..db import read, utc_now, write
 from ..db.schema import documents, requests
 from ..errors import CentralError, NotFoundError
@@ -89,15 +89,35 @@ def approve(reference: str):
         _, document = decisions.approve(
             engine(), reference, g.user["name"], expected_version=_version(), signer=_signer()
         )
-        issued.update(document)
+        issued.update(document or {})
 
     try:
         run()
     except CentralError as exc:
         return _refused(reference, exc)
-    else:
+    if issued:
         flash_t("done_approve", "success", reference=reference, number=issued["number"])
+    else:
+        flash_t("done_approve_in_person", "success", reference=reference)
     return _back(reference)
+
+
+@bp.post("/requests/<reference>/attach")
+@access(*CLERKS)
+def attach(reference: str):
+    upload = request.files.get("pdf")
+    if upload is None or not upload.filename:
+        flash_t("attachment_required", "error")
+        return _back(reference)
+    name = upload.filename
+    return _decide(
+        reference,
+        "done_attach",
+        lambda: attachments.attach_document(
+            engine(), reference, name, upload.read(), g.user["name"]
+        ),
+        file_name=name,
+    )
 
 
 @bp.post("/requests/<reference>/reject")

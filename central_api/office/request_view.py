@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..db import read
 from ..db.schema import documents, kiosks
+from ..attachments import attachment_list
 from ..records import find_service
 from ..workflow import TRANSITIONS, events, get_request
 from . import bp
@@ -32,7 +33,7 @@ def allowed_actions(request_row: dict, document_rows: list[dict]) -> set[str]:
         TRANSITIONS["in_review"] if status == "received" else set()
     )
     if "approved" in reachable:
-        possible.update({"approve", "preview"})
+        possible.update({"approve", "preview", "attach"})
     if "rejected" in reachable:
         possible.add("reject")
     if "needs_info" in reachable:
@@ -107,6 +108,7 @@ def load_request(conn, reference: str) -> dict:
         None,
     )
     return {
+        "attachments": attachment_list(conn, reference),
         "tier": tier,
         "req": request_row,
         "fields": labelled_fields(service, fields),

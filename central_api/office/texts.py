@@ -175,6 +175,37 @@ TEXTS = _texts(
         "{reference} е одобрено; издаден е документ Изх. № {number}.",
         "{reference} approved; document no. {number} issued.",
     ),
+    done_approve_in_person=(
+        "{reference} е одобрено; заявителят получава документа на гишето, посочено в каталога.",
+        "{reference} approved; the applicant collects the document at the desk the catalogue names.",
+    ),
+    refused_approval_blocked=(
+        "Заявлението не може да бъде одобрено, докато има пречка; задайте въпрос или откажете.",
+        "The request cannot be approved while something stands against it; ask or refuse.",
+    ),
+    issuance_generated=(
+        "Документът се съставя от регистрите на общината в момента на одобряване.",
+        "The document is written from the municipality's registers when you approve.",
+    ),
+    issuance_attached=(
+        "Документът се изготвя в друга система на общината: качете PDF файла; при одобряване "
+        "той се номерира, подписва и изпраща до киоска.",
+        "The document is made in another of the municipality's systems: upload the PDF; "
+        "approving numbers, signs and sends it to the kiosk.",
+    ),
+    issuance_in_person=(
+        "Документът се печата на официален бланк и се получава лично: {collect}",
+        "The document is printed on an official form and collected in person: {collect}",
+    ),
+    attachment_title=("Приложен документ", "Attached document"),
+    attachment_file=("PDF от другата система", "PDF from the other system"),
+    attachment_upload=("Качи", "Upload"),
+    attachment_none=("Още няма качен документ.", "No document uploaded yet."),
+    attachment_required=("Изберете PDF файл.", "Choose a PDF file."),
+    done_attach=(
+        "{file_name} е приложен към {reference}.",
+        "{file_name} attached to {reference}.",
+    ),
     done_reject=("{reference} е отказано.", "{reference} rejected."),
     done_ask=(
         "Въпросът за {reference} ще бъде изпратен до киоска.",
