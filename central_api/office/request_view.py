@@ -11,9 +11,9 @@ import json
 from flask import render_template
 from sqlalchemy import select
 
+from ..attachments import attachment_list
 from ..db import read
 from ..db.schema import documents, kiosks
-from ..attachments import attachment_list
 from ..records import find_service
 from ..workflow import TRANSITIONS, events, get_request
 from . import bp
