@@ -1,16 +1,16 @@
 """How documents are issued: a document's kind (a certificate or a refusal), and the PDFs clerks
 attach for services made in the municipality's other systems.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 21:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
