@@ -159,7 +159,7 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
             insert(quarantine).values(
                 record_id=record["id"],
                 sender=opened.sender.party_id,
-                type=record["type"],
+                type=str(record.get("type"))[:64],
                 bundle_id=opened.bundle_id,
                 reason=reason,
                 record=json.dumps(record, ensure_ascii=False, sort_keys=True),

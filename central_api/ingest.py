@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sync import OpenedBundle, RecordRefused
+from sync.records import UP, check_arrival
 
 from .db import is_sqlite
 from .db.schema import applied_records, request_events, requests
@@ -61,6 +62,7 @@ def check_submitted(submissions: Submissions, records: list[dict]) -> list[tuple
             verdicts.append(("duplicate",))
         else:
             try:
+                check_arrival(record, UP)
                 row = submissions.row(record, record["body"], seen_references.__contains__)
             except RecordRefused as refusal:
                 verdicts.append(("refused", str(refusal)))

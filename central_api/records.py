@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from sync import RecordRefused
 from sync.answers import FormChecker
+from sync.records import UP, Handlers
 
 from .catalogues import current_catalogue
 from .db import utc_now
@@ -32,12 +33,7 @@ def apply_record(conn: Connection, kiosk: dict, bundle_id: str, record: dict) ->
         select(applied_records.c.record_id).where(applied_records.c.record_id == record_id)
     ).first():
         return "duplicate"
-    handler = HANDLERS.get(record["type"])
-    if handler is None:
-        raise RecordRefused(f"Unknown record type {record['type']!r}: update central's software.")
-    body = record.get("body")
-    if not isinstance(body, dict):
-        raise RecordRefused("The record has no body.")
+    handler, body = HANDLERS.handler_for(record)
     try:
         handler(conn, kiosk, record, body)
     except CentralError as exc:
@@ -206,10 +202,10 @@ def _info_answered(conn: Connection, kiosk: dict, record: dict, body: dict) -> N
     )
 
 
-def _fee_changed(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+def _fee_paid(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+    """The fee was taken at the mayoralty: central holds it as paid, and the delivery may come."""
     request = _own_request(conn, kiosk, body)
-    fee = body["fee"]
-    set_fee(conn, request, fee["status"], fee.get("method"), fee.get("receipt_number"), kiosk["id"])
+    set_fee(conn, request, "paid", body["method"], body["receipt_number"], str(body["staff_id"]))
 
 
 def _health(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
@@ -223,14 +219,18 @@ def _health(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     )
 
 
-HANDLERS = {
-    "request.submitted": _submitted,
-    "request.printed": _printed,
-    "request.delivered": _delivered,
-    "request.info_answered": _info_answered,
-    "request.fee_changed": _fee_changed,
-    "kiosk.health": _health,
-}
+# One handler per kiosk → central type of sync/records.py; Handlers refuses any other table.
+HANDLERS = Handlers(
+    UP,
+    {
+        "request.submitted": _submitted,
+        "request.printed": _printed,
+        "request.fee_paid": _fee_paid,
+        "request.delivered": _delivered,
+        "request.info_answered": _info_answered,
+        "kiosk.health": _health,
+    },
+)
 
 
 def find_service(conn: Connection, service_id: str, catalogue: dict | None = None) -> dict | None:

@@ -1,13 +1,6 @@
-"""Request states and the transitions between them, checked on the server.
+"""Moving a request between its states, checked on the server.
 
-::
-
-    received → in_review → approved → issued → printed → delivered
-                    │   ↘ rejected
-                    ↓
-                needs_info → in_review (when the answer arrives)
-    and from any open state: cancelled
-
+The states and the moves between them are defined once for both sides in :mod:`sync.states`.
 A transition is a conditional ``UPDATE ... WHERE version = :seen``: of two clerks deciding the same
 request at once one wins and the other gets :class:`ConcurrentChangeError`. Every transition
 writes a ``request_events`` row (who, when, via kiosk | clerk | system, why); transitions made at
@@ -20,7 +13,8 @@ import json
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync import new_record_id
+from sync.records import DOWN, make_record
+from sync.states import FEE_STATUSES, STATES, TRANSITIONS
 
 from .db import lock, utc_now
 from .db.schema import outbound_records, request_events, requests
@@ -32,30 +26,7 @@ from .errors import (
     NotFoundError,
 )
 
-STATES = (
-    "received",
-    "in_review",
-    "needs_info",
-    "approved",
-    "rejected",
-    "issued",
-    "printed",
-    "delivered",
-    "cancelled",
-)
-TRANSITIONS = {
-    "received": {"in_review", "cancelled"},
-    "in_review": {"approved", "rejected", "needs_info", "cancelled"},
-    "needs_info": {"in_review", "rejected", "cancelled"},
-    "approved": {"issued", "cancelled"},
-    "issued": {"printed"},
-    "printed": {"delivered"},
-    "rejected": set(),
-    "delivered": set(),
-    "cancelled": set(),
-}
 VIAS = ("kiosk", "clerk", "system")
-FEE_STATUSES = ("due", "paid", "exempt")
 
 
 def get_request(conn: Connection, reference: str, for_update: bool = False) -> dict:
@@ -180,12 +151,13 @@ def queue_record(
 ) -> str:
     """Queue one central → kiosk record; it leaves in the kiosk's next downlink bundle.
 
+    The type and body are checked against sync/records.py first (RecordBodyError: a bug).
     ``subject`` names what the record is about where central must find it again by that name
     (a ``document.issued`` record: the document's number; see :mod:`central_api.divergence`).
     """
-    record_id = new_record_id()
     now = utc_now()
-    record = {"id": record_id, "type": record_type, "at": now, "body": body}
+    record = make_record(record_type, body, DOWN, at=now)
+    record_id = record["id"]
     conn.execute(
         insert(outbound_records).values(
             kiosk_id=kiosk_id,

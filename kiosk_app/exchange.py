@@ -57,6 +57,7 @@ from sync import (
     seal_bundle,
 )
 from sync.errors import CentralUnreachableError, RemoteRejectedError, UnknownSenderError
+from sync.records import DOWN, UP, Handlers, record_type
 from sync.transport import HttpTransport
 
 from . import bulletins
@@ -178,9 +179,13 @@ def refuse_downlink_bundle(store: KioskStore, data: bytes, exc: SyncError, where
 
 
 def event_record(event: dict) -> dict:
+    """The record of a queued uplink event (its type and body were checked when it was queued,
+    KioskStore.add_event)."""
+    spec = record_type(event["type"])
     return {
         "id": event["id"],
         "type": event["type"],
+        "v": spec.version if spec is not None and spec.direction is UP else 1,
         "at": event["created_at"],
         "body": event["body"],
     }
@@ -318,46 +323,77 @@ def _follow_key_rotation(store: KioskStore, opened: OpenedBundle, body: dict) ->
     log.warning("central rotated its key; now pinned: %s", new_key.display_fingerprint)
 
 
+def _apply_fee_changed(store: KioskStore, body: dict) -> None:
+    """A clerk recorded the fee at central: due (with its amount), paid or exempt."""
+    reference = body["reference"]
+    request = store.request(reference)
+    if request is None:
+        raise RecordRefused(f"request {reference} is unknown at this kiosk")
+    held = request.get("fee") or {}
+    if held.get("status") == "paid" and body["fee"]["status"] == "due":
+        return  # paid here meanwhile: our request.fee_paid is on its way to central
+    fee = {key: value for key, value in body["fee"].items() if value is not None}
+    if "amount_cents" not in fee and held.get("amount_cents") is not None:
+        fee["amount_cents"] = held["amount_cents"]
+    store.update_request(reference, fee=fee)
+
+
+def _apply_settings(store: KioskStore, body: dict) -> None:
+    _refuse_older_settings(store, body)
+    for key, value in body.items():
+        if key != "at":
+            store.set_setting(f"central.{key}", value)
+
+
+def _apply_catalogue(store: KioskStore, body: dict) -> None:
+    problem = check_catalogue(body)
+    if problem:
+        raise RecordRefused(f"the catalogue is not usable: {problem}")
+    _refuse_older_catalogue(store, body)
+    store.set_catalogue(body)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a handler of a central → kiosk record works with."""
+
+    config: KioskConfig
+    store: KioskStore
+    opened: OpenedBundle
+
+
+# One handler per central → kiosk type of sync/records.py; Handlers refuses any other table.
+HANDLERS = Handlers(
+    DOWN,
+    {
+        "request.status_changed": lambda a, body: _apply_status_changed(a.store, body),
+        "request.fee_changed": lambda a, body: _apply_fee_changed(a.store, body),
+        "document.issued": lambda a, body: store_issued_document(a.config, a.store, body),
+        "document.revoked": lambda a, body: bulletins.apply_document_revoked(a.store, body),
+        "catalogue.updated": lambda a, body: _apply_catalogue(a.store, body),
+        "settings.updated": lambda a, body: _apply_settings(a.store, body),
+        "key.rotated": lambda a, body: _follow_key_rotation(a.store, a.opened, body),
+        "notice.published": lambda a, body: bulletins.apply_notice(a.config, a.store, body),
+        "staff.updated": lambda a, body: bulletins.apply_staff_list(a.store, body),
+    },
+)
+
+
 def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport):
-    """The ``apply_record`` callback for :func:`sync.receive_bundle` on this store."""
+    """The ``apply_record`` callback for :func:`sync.receive_bundle` on this store.
+
+    Every record is checked against its type in sync/records.py before its handler runs; a
+    refused one goes to the quarantine with the reason, and the records behind it still apply.
+    """
 
     def apply_record(opened: OpenedBundle, record: dict) -> str:
         if store.event(record["id"]) is not None:
             report.duplicates += 1
             return "duplicate"
-        body = record.get("body")
         try:
             with store.db.atomic():  # a savepoint: a refused record leaves no trace but this
-                if not isinstance(body, dict):
-                    raise RecordRefused("the record has no body")
-                kind = record["type"]
-                if kind == "request.status_changed":
-                    _apply_status_changed(store, body)
-                elif kind == "document.issued":
-                    store_issued_document(config, store, body)
-                elif kind == "catalogue.updated":
-                    problem = check_catalogue(body)
-                    if problem:
-                        raise RecordRefused(f"the catalogue is not usable: {problem}")
-                    _refuse_older_catalogue(store, body)
-                    store.set_catalogue(body)
-                elif kind == "settings.updated":
-                    _refuse_older_settings(store, body)
-                    for key, value in body.items():
-                        if key != "at":
-                            store.set_setting(f"central.{key}", value)
-                elif kind == "key.rotated":
-                    _follow_key_rotation(store, opened, body)
-                elif kind == "notice.published":
-                    bulletins.apply_notice(config, store, body)
-                elif kind == "staff.updated":
-                    bulletins.apply_staff_list(store, body)
-                elif kind == "document.revoked":
-                    bulletins.apply_document_revoked(store, body)
-                else:
-                    raise RecordRefused(
-                        f"record type {kind} is unknown to this kiosk's software; update it"
-                    )
+                handler, body = HANDLERS.handler_for(record)
+                handler(Arrival(config, store, opened), body)
                 store.add_downlink_event(record, opened.seq)
         except RecordRefused as refusal:
             report.quarantined += 1
@@ -365,7 +401,7 @@ def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport)
                 record_id=record["id"],
                 direction="down",
                 bundle_seq=opened.seq,
-                record_type=record.get("type"),
+                record_type=str(record.get("type"))[:64],
                 reason=str(refusal),
                 record=record,
             )

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from sync import display_fingerprint
+from sync.records import RECORD_TYPES
 
 from .. import kiosks as kiosk_registry
 from ..db import read, write
@@ -44,6 +45,22 @@ def _age(text: str | None) -> timedelta | None:
         return now() - parse(text)
     except ValueError:
         return None
+
+
+_HEALTH = RECORD_TYPES["kiosk.health"]
+
+
+def stored_health(text: str | None) -> dict:
+    """The stored health report, or {} when it is missing or does not pass the checks of
+    ``kiosk.health`` (sync/records.py): stored before the checks existed, say. The fleet page
+    never fails on what a kiosk once sent."""
+    if not text or len(text) > 2 * _HEALTH.max_bytes:
+        return {}
+    try:
+        health = json.loads(text)
+    except ValueError:
+        return {}
+    return {} if _HEALTH.problem(health) else health
 
 
 def judge(kiosk: dict, health: dict) -> tuple[str, list[str]]:
@@ -90,10 +107,7 @@ def fleet_rows(conn) -> list[dict]:
     rows = []
     for kiosk in conn.execute(select(kiosks).order_by(kiosks.c.village, kiosks.c.kiosk_no)):
         kiosk = dict(kiosk._mapping)
-        try:
-            health = json.loads(kiosk["health"]) if kiosk["health"] else {}
-        except ValueError:
-            health = {}
+        health = stored_health(kiosk["health"])
         level, reasons = judge(kiosk, health)
         if kiosk["id"] in stale and level != "revoked":
             reasons = [r for r in reasons if r != "health_ok"] + ["health_staff_list"]
