@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         init_office = None
     if init_office is not None:
         init_office(app)
+    from .council import init_app as init_council
+
+    init_council(app)
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import insert, select
 
 COUNCIL_SIZE = 17
 PASSWORD = "hall-pass-2026"
@@ -54,16 +55,27 @@ def build_council(central, *, with_users: bool = True) -> Council:
     from central_api.council.members import add_councillor
     from central_api.council.sessions import add_item, create_session, open_session
     from central_api.db import write
+    from central_api.db.schema import users
     from central_api.users import add_user
 
     council = Council(central)
     with write(central.engine) as conn:
         if with_users:
             add_user(conn, "secretary", "council_secretary", PASSWORD)
+            # One argon2 hash for everyone: eighteen of them would take seconds per test.
+            password_hash = conn.execute(select(users.c.password_hash)).scalar_one()
         for number in range(1, COUNCIL_SIZE + 1):
             user = "chair" if number == 1 else f"councillor{number:02d}"
             if with_users:
-                add_user(conn, user, "council_chair" if number == 1 else "councillor", PASSWORD)
+                conn.execute(
+                    insert(users).values(
+                        name=user,
+                        role="council_chair" if number == 1 else "councillor",
+                        password_hash=password_hash,
+                        created_at="2026-11-01T08:00:00Z",
+                        disabled=False,
+                    )
+                )
             group = ("Група А", "Група Б", "Група В")[number % 3]
             member = add_councillor(
                 conn,

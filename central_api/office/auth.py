@@ -45,6 +45,9 @@ LANDING = {
     "clerk": "office.queue",
     "admin": "office.queue",
     "auditor": "office.audit",
+    "councillor": "council_hall.tablet",
+    "council_chair": "council_hall.chair",
+    "council_secretary": "council_hall.secretary",
 }
 
 

@@ -1,0 +1,131 @@
+"""Public pages, without sign-in, under ``/council/``: the hall screen for the projector,
+sessions and their agendas, papers, decisions, protocols and how each councillor voted.
+
+What a secret vote never shows: how anyone voted (the server does not know).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from ..db import read
+from . import members, sessions
+from .consultation import comments
+from .errors import CouncilError, CouncilNotFoundError
+from .record import decisions, item_votes, votes_of
+from .state import CHOICE_TEXT, KIND_TEXT, RULE_TEXT, current_session_id, hall_state
+from .web import PUBLIC, access, council_error, engine, guard
+
+bp = Blueprint("council_public", __name__, url_prefix="/council", template_folder="templates")
+bp.before_request(guard)
+bp.register_error_handler(CouncilError, council_error)
+NAME = "council_public"
+
+
+@bp.get("/hall")
+@access(NAME, PUBLIC)
+def screen():
+    return render_template("council/screen.html", user=None)
+
+
+@bp.get("/hall/state")
+@access(NAME, PUBLIC)
+def screen_state():
+    since = request.args.get("since", type=int)
+    with read(engine()) as conn:
+        current = hall_state(conn, current_session_id(conn))
+    if since is not None and since == current["version"]:
+        return "", 204
+    return jsonify(current)
+
+
+@bp.get("/")
+@access(NAME, PUBLIC)
+def index():
+    with read(engine()) as conn:
+        meetings = sessions.sessions(conn)
+        councillors = members.councillors(conn)
+        adopted = decisions(conn)
+    return render_template(
+        "council/public_index.html",
+        user=None,
+        meetings=meetings,
+        councillors=councillors,
+        decisions=adopted,
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+@access(NAME, PUBLIC)
+def session_page(session_id: int):
+    with read(engine()) as conn:
+        meeting = sessions.session(conn, session_id)
+        agenda = sessions.items(conn, session_id)
+    return render_template(
+        "council/public_session.html",
+        user=None,
+        meeting=meeting,
+        agenda=agenda,
+        rule_text=RULE_TEXT,
+        kind_text=KIND_TEXT,
+    )
+
+
+@bp.get("/items/<int:item_id>")
+@access(NAME, PUBLIC)
+def item_page(item_id: int):
+    with read(engine()) as conn:
+        item = sessions.item(conn, item_id)
+        meeting = sessions.session(conn, item["session_id"])
+        votes = item_votes(conn, item_id)
+        remarks = comments(conn, item_id)
+    return render_template(
+        "council/public_item.html",
+        user=None,
+        item=item,
+        meeting=meeting,
+        votes=votes,
+        comments=remarks,
+        choice_text=CHOICE_TEXT,
+        rule_text=RULE_TEXT,
+        kind_text=KIND_TEXT,
+    )
+
+
+@bp.get("/items/<int:item_id>/paper.pdf")
+@access(NAME, PUBLIC)
+def paper(item_id: int):
+    with read(engine()) as conn:
+        item = sessions.item(conn, item_id)
+    if not item["paper_pdf"]:
+        raise CouncilNotFoundError(
+            "Точката няма приложен материал. / This item has no paper attached."
+        )
+    return Response(bytes(item["paper_pdf"]), mimetype="application/pdf")
+
+
+@bp.get("/sessions/<int:session_id>/protocol.pdf")
+@access(NAME, PUBLIC)
+def protocol(session_id: int):
+    with read(engine()) as conn:
+        meeting = sessions.session(conn, session_id)
+    if not meeting["protocol_pdf"]:
+        raise CouncilNotFoundError(
+            "Протоколът още не е изготвен. / The protocol has not been made yet."
+        )
+    return Response(bytes(meeting["protocol_pdf"]), mimetype="application/pdf")
+
+
+@bp.get("/councillors/<int:member_id>")
+@access(NAME, PUBLIC)
+def councillor_page(member_id: int):
+    with read(engine()) as conn:
+        member = members.councillor(conn, member_id)
+        votes = votes_of(conn, member_id)
+    return render_template(
+        "council/public_councillor.html",
+        user=None,
+        member=member,
+        votes=votes,
+        choice_text=CHOICE_TEXT,
+    )

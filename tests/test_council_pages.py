@@ -1,0 +1,68 @@
+"""The council's pages through Flask's test client: who may open what, the acts, public pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures_council import PASSWORD
+
+
+@pytest.fixture
+def signed_in(central_app, council_with_users):
+    def sign_in(user: str):
+        client = central_app.test_client()
+        answer = client.post("/office/sign-in", data={"name": user, "password": PASSWORD})
+        assert answer.status_code == 302, answer.text
+        return client, answer.headers["Location"]
+
+    central_app.config["WTF_CSRF_ENABLED"] = False
+    return sign_in
+
+
+def test_each_council_role_lands_on_its_own_page(signed_in):
+    assert signed_in("councillor02")[1].endswith("/office/council/tablet")
+    assert signed_in("chair")[1].endswith("/office/council/chair")
+    assert signed_in("secretary")[1].endswith("/office/council/secretary")
+
+
+def test_a_councillor_registers_votes_and_sees_their_vote_while_the_tally_stays_hidden(
+    signed_in, council_with_users
+):
+    council = council_with_users
+    chair, _ = signed_in("chair")
+    tablet, _ = signed_in("councillor02")
+    state = tablet.get("/office/council/state").get_json()
+    assert state["me"]["present"] is False and state["session"]["status"] == "open"
+    assert (
+        tablet.post("/office/council/present", json={"session": council.session_id}).status_code
+        == 200
+    )
+    item = council.items["ordinary"]
+    assert chair.post("/office/council/vote/open", json={"item": item}).status_code == 200
+    assert (
+        tablet.post("/office/council/vote", json={"item": item, "choice": "for"}).status_code == 200
+    )
+    again = tablet.post("/office/council/vote", json={"item": item, "choice": "against"})
+    assert again.status_code == 409 and "already voted" in again.get_json()["message"]
+    mine = tablet.get("/office/council/state").get_json()
+    assert mine["me"]["choice"] == "for" and mine["current"]["voted_count"] == 1
+    assert mine["current"]["result"] is None  # nobody sees a tally before the close
+    version = mine["version"]
+    assert tablet.get(f"/office/council/state?since={version}").status_code == 204
+
+
+def test_a_councillor_cannot_open_a_vote_nor_the_chairs_page(signed_in, council_with_users):
+    tablet, _ = signed_in("councillor03")
+    item = council_with_users.items["ordinary"]
+    assert tablet.post("/office/council/vote/open", json={"item": item}).status_code == 403
+    assert tablet.get("/office/council/chair").status_code == 403
+    assert tablet.get("/office/queue").status_code == 403
+
+
+def test_the_hall_pages_need_a_sign_in_but_the_public_ones_do_not(central_app, council_with_users):
+    client = central_app.test_client()
+    assert client.get("/office/council/tablet").status_code == 302
+    assert client.get("/council/hall").status_code == 200
+    assert client.get("/council/").status_code == 200
+    assert client.get(f"/council/sessions/{council_with_users.session_id}").status_code == 200
+    assert client.get("/council/hall/state").get_json()["total"] == 17
