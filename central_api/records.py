@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from sync import RecordRefused
 from sync.answers import FormChecker
+from sync.deadlines import deadline_of, due_date
 from sync.records import UP, Handlers
 
 from .catalogues import current_catalogue
@@ -280,20 +281,13 @@ def _refuse(problems) -> None:
     raise RecordRefused("Формулярът не е попълнен правилно: " + "; ".join(described))
 
 
-def _due_date(service: dict | None, tier: str | None) -> str | None:
-    """The due date from the tier's deadline (or the legal one), counted from today at central:
-    kiosk clocks are not trusted."""
-    if not service:
+def _due_date(service: dict | None, tier: str | None, now: datetime | None = None) -> str | None:
+    """The due date (sync.deadlines, the rule the kiosk's slip uses too), counted from ``now``
+    at central (default: this moment): kiosk clocks are not trusted."""
+    deadline = deadline_of(service, tier)
+    if deadline is None:
         return None
-    deadline = None
-    for option in service.get("tiers") or []:
-        if isinstance(option, dict) and option.get("id") == tier:
-            deadline = option.get("deadline")
-    if deadline is None and isinstance(service.get("legal_deadline_working_days"), int):
-        deadline = {"working_days": service["legal_deadline_working_days"]}
-    if not isinstance(deadline, dict):
-        return None
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     # Keyed by the hour: a due date depends on the Sofia calendar day, never on the minute.
     return _due_date_for(
         json.dumps(deadline, sort_keys=True), now.replace(minute=0, second=0, microsecond=0)
@@ -302,7 +296,4 @@ def _due_date(service: dict | None, tier: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=256)
 def _due_date_for(deadline_json: str, hour: datetime) -> str:
-    from .deadlines import due_date
-
-    result = due_date(hour, json.loads(deadline_json))
-    return result.isoformat() if isinstance(result, date) else str(result)
+    return due_date(hour, json.loads(deadline_json)).isoformat()

@@ -41,6 +41,8 @@ import contextlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sync.deadlines import chosen_tier
+
 from .catalogue import (
     field_summary,
     find_service,
@@ -215,6 +217,7 @@ def submit_request(
             details = "; ".join(f"{p.field}: {p.message.get('en', p.code)}" for p in problems)
             raise InvalidRequestError(f"The request is not complete: {details}", problems)
         fee = fee or {"status": "due"}
+        tier = chosen_tier(service, tier)  # the one the screens showed when nobody chose
         at = utc_now()
         with store.transaction():
             reference = store.allocate_reference(reference_prefix(enrollment))

@@ -29,6 +29,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from sync.deadlines import chosen_tier, service_due_date
+
 from . import services as services_module
 from .bulletins import NOTICES_SETTING, STAFF_SETTING
 from .errors import KioskError
@@ -217,26 +219,6 @@ def provision_staff(config, staff: list[dict]) -> None:
         store.set_setting(STAFF_SETTING, records)
 
 
-def expected_date(deadline: dict | None, start: dt.date) -> dt.date | None:
-    """The day a tier's deadline ends, counting Bulgarian working days from ``start``."""
-    if not deadline:
-        return None
-    ((kind, amount),) = deadline.items()
-    if kind == "immediate":
-        return start
-    if kind == "hours":  # 6 h is today; 24 h tomorrow; 72 h in three days
-        return start + dt.timedelta(days=int(amount) // 24)
-    import holidays
-
-    bulgarian = holidays.country_holidays("BG", years=range(start.year, start.year + 2))
-    day, left = start, int(amount)
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in bulgarian:
-            left -= 1
-    return day
-
-
 class KioskAppServices:
     """``kiosk_app.services`` bound to ``config`` for the worker, with what the screens add."""
 
@@ -328,10 +310,9 @@ class KioskAppServices:
 
         status = self._api.request_status(reference)
         service = self._api.get_service(service_id or status.service)
-        tiers = service.get("tiers") or []
-        chosen = next((t for t in tiers if t["id"] == tier), tiers[0] if tiers else None)
         now = self._clock()
-        expected = expected_date(chosen and chosen.get("deadline"), now.date())
+        # The same rule as central's due date (sync.deadlines), in Sofia time.
+        expected = service_due_date(service, chosen_tier(service, tier), now)
         info = self._api.kiosk_info()
         receipt = Receipt(
             reference=status.reference,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from central_api.deadlines import add_working_days, due_date, is_working_day, next_working_day
+from sync.deadlines import add_working_days, due_date, is_working_day, next_working_day
 
 D = dt.date
 

@@ -1,5 +1,9 @@
 """Bulgarian working days, and the due date of a request from its service tier's deadline.
 
+One rule for both sides: the kiosk prints this date on the villager's slip and central stores it
+as the request's due date (:func:`service_due_date`); a property test keeps them equal
+(tests/test_deadlines_one_rule.py).
+
 A working day is Monday to Friday and not an official holiday. The holidays come from the
 ``holidays`` package (``country_holidays("BG")``), which follows the Labour Code: Orthodox Easter
 (Good Friday to Easter Monday), a holiday falling on a Saturday or Sunday moves to the next
@@ -17,6 +21,9 @@ Counting rules (also in ``docs/catalogue.md``):
   the same day, because the request and the document travel by synchronisation.
 - ``{"immediate": true}``: the working day the request is made on (or the next working day).
 
+Which deadline: the chosen tier's; a request without a tier (or with one the service does not
+offer) has the service's legal deadline (``legal_deadline_working_days``), else no due date.
+
 Times with a time zone are taken in Bulgarian time (Europe/Sofia) before the date is read.
 """
 
@@ -29,7 +36,16 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-__all__ = ["SOFIA", "is_working_day", "add_working_days", "next_working_day", "due_date"]
+__all__ = [
+    "SOFIA",
+    "is_working_day",
+    "add_working_days",
+    "next_working_day",
+    "due_date",
+    "chosen_tier",
+    "deadline_of",
+    "service_due_date",
+]
 
 SOFIA = ZoneInfo("Europe/Sofia")
 
@@ -90,3 +106,32 @@ def due_date(submitted: dt.date | dt.datetime, deadline: dict) -> dt.date:
     raise ValueError(
         f"unknown deadline {deadline!r}: use working_days, hours or immediate (docs/catalogue.md)"
     )
+
+
+def chosen_tier(service: dict | None, tier: str | None) -> str | None:
+    """The tier a request is made in: ``tier`` when the service offers it, else the service's
+    first tier (the one the kiosk shows when nobody chose), else None."""
+    tiers = [t for t in (service or {}).get("tiers") or [] if isinstance(t, dict)]
+    if any(t.get("id") == tier for t in tiers):
+        return tier
+    return tiers[0].get("id") if tiers else None
+
+
+def deadline_of(service: dict | None, tier: str | None) -> dict | None:
+    """The deadline that applies to a request for ``service`` in ``tier`` (module docstring)."""
+    if not service:
+        return None
+    for option in service.get("tiers") or []:
+        if isinstance(option, dict) and option.get("id") == tier and option.get("deadline"):
+            return dict(option["deadline"])
+    legal = service.get("legal_deadline_working_days")
+    if isinstance(legal, int) and not isinstance(legal, bool):
+        return {"working_days": legal}
+    return None
+
+
+def service_due_date(service: dict | None, tier: str | None, at: dt.datetime) -> dt.date | None:
+    """The due date of a request for ``service`` in ``tier`` made at ``at`` (an aware time, or
+    a naive one already in Sofia time); None when the service names no deadline."""
+    deadline = deadline_of(service, tier)
+    return due_date(at, deadline) if deadline is not None else None
