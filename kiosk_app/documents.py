@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync import RecordRefused
+from sync.states import CLOSED, PAST_ISSUED
 from sync.transport import write_atomically
 
 from .config import KioskConfig
@@ -59,7 +60,7 @@ def store_issued_document(config: KioskConfig, store: KioskStore, body: dict) ->
     write_atomically(path, pdf)
     store.add_document(number, reference, actual, path, issued_at=body.get("issued_at"))
     request = store.request(reference)
-    if request["status"] not in ("printed", "delivered", "cancelled"):
+    if request["status"] not in PAST_ISSUED | CLOSED:
         store.update_request(reference, status="issued", question=None)
     return "applied"
 

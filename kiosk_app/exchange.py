@@ -58,6 +58,7 @@ from sync import (
 )
 from sync.errors import CentralUnreachableError, RemoteRejectedError, UnknownSenderError
 from sync.records import DOWN, UP, Handlers, record_type
+from sync.states import PAST_ISSUED
 from sync.transport import HttpTransport
 
 from . import bulletins
@@ -266,7 +267,7 @@ def _apply_status_changed(store: KioskStore, body: dict) -> None:
     request = store.request(reference)
     if request is None:
         raise RecordRefused(f"request {reference} is unknown at this kiosk")
-    if status == "issued" and request["status"] in ("printed", "delivered"):
+    if status == "issued" and request["status"] in PAST_ISSUED:
         return  # the document already arrived and went further here
     store.update_request(
         reference,

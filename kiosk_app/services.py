@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sync.deadlines import chosen_tier
+from sync.states import HANDOVER_STATES
 
 from .catalogue import (
     field_summary,
@@ -254,7 +255,7 @@ def _status_of(store: KioskStore, row: dict) -> RequestStatus:
         question=row["question"] if row["status"] == "needs_info" else None,
         uploaded=uploaded,
         document_number=latest["number"] if latest else None,
-        document_ready=bool(latest) and row["status"] in ("issued", "printed"),
+        document_ready=bool(latest) and row["status"] in HANDOVER_STATES,
     )
 
 
@@ -282,7 +283,7 @@ def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
     with store_for(config) as store:
         ready = []
         for row in store.list_requests():
-            if row["status"] not in ("issued", "printed"):
+            if row["status"] not in HANDOVER_STATES:
                 continue
             for document in store.documents(row["reference"]):
                 if not document.get("revoked_at"):
@@ -361,7 +362,7 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
     """Staff hand the document over; refused while the fee is still due."""
     with store_for(config) as store:
         row = _request_or_fail(store, reference)
-        if row["status"] not in ("issued", "printed"):
+        if row["status"] not in HANDOVER_STATES:
             raise NotAllowedError(
                 f"Request {row['reference']} is '{row['status']}': only an issued document "
                 "can be handed over."

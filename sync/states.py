@@ -10,7 +10,7 @@
 
 Central checks every move (``central_api.workflow.transition``); the kiosk shows the same states
 and hands a document over only from ``issued`` or ``printed``. Besides central's states the kiosk
-knows ``queued`` (made here, not yet taken by central) and ``submitted`` (taken, no word yet).
+knows ``queued``: made here, not yet taken by central (then it is ``received``).
 """
 
 from __future__ import annotations
@@ -39,12 +39,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CLOSED = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
 
-# The kiosk's own states before central has said anything about a request.
-KIOSK_ONLY_STATES = ("queued", "submitted")
+# Still waiting for a clerk: the office's queue, overdue reports.
+OPEN_STATES = ("received", "in_review", "needs_info", "approved")
+
+# The kiosk's own state before central has taken a request.
+KIOSK_ONLY_STATES = ("queued",)
 KIOSK_STATES = (*KIOSK_ONLY_STATES, *STATES)
 
 # A document may be handed over (and its fee taken) in these states.
 HANDOVER_STATES = frozenset({"issued", "printed"})
+# Past "issued": a document arriving (again) does not move such a request back.
+PAST_ISSUED = frozenset({"printed", "delivered"})
 
 FEE_STATUSES = ("due", "paid", "exempt")
 FEE_METHODS = ("cash", "card", "bank")

@@ -13,6 +13,8 @@ from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from sync.states import OPEN_STATES
+
 from ..errors import CentralError
 from ..kiosks import VILLAGES
 from . import bp
@@ -26,7 +28,6 @@ VILLAGE_NAMES_EN = {
     "dragizhevo": "Dragizhevo",
     "merdanya": "Merdanya",
 }
-OPEN_STATES = ("received", "in_review", "needs_info", "approved")
 
 
 def village_label(code: str | None) -> str:

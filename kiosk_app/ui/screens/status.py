@@ -13,24 +13,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from sync.states import KIOSK_STATES
+
 from ..errors import describe
 from ..fields import TouchLineEdit, TouchTextArea
 from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
 from ..widgets import Screen, button, card, label, restyle
 
-KNOWN_STATES = (
-    "queued",
-    "received",
-    "in_review",
-    "approved",
-    "rejected",
-    "needs_info",
-    "issued",
-    "printed",
-    "delivered",
-    "cancelled",
-)
+KNOWN_STATES = KIOSK_STATES  # sync/states.py: central's states and the kiosk's "queued"
 
 MAX_ANSWER_CHARS = 1000
 
