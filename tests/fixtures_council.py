@@ -16,7 +16,7 @@ CHAIR = "council_chair:chair"
 @dataclass
 class Council:
     central: object
-    members: list[dict] = field(default_factory=list)  # {"id", "name", "user"}
+    members: list[dict] = field(default_factory=list)  # {"id", "name", "user", "group"}
     session_id: int = 0
     items: dict[str, int] = field(default_factory=dict)  # basis key -> item id
 
@@ -85,7 +85,9 @@ def build_council(central, *, with_users: bool = True) -> Council:
                 "2027-10-31",
                 user if with_users else None,
             )
-            council.members.append({"id": member["id"], "name": member["name"], "user": user})
+            council.members.append(
+                {"id": member["id"], "name": member["name"], "user": user, "group": group}
+            )
         meeting = create_session(conn, 7, "2026-11-26T09:00", "Заседателна зала", SECRETARY)
         council.session_id = meeting["id"]
         for key, title in (

@@ -9,10 +9,10 @@ so 17 tablets, the chair and the screen need no thread each (docs/council.md).
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from ..db import read, write
-from . import sessions, voting
+from . import protocol, sessions, voting
 from .errors import CouncilError, CouncilInputError
 from .state import basis_choices, current_session_id, hall_state
 from .web import access, actor, council_error, engine, guard, my_member_id
@@ -211,4 +211,13 @@ def attach_paper():
         raise CouncilInputError("Изберете PDF файл. / Choose a PDF file.")
     with write(engine()) as conn:
         sessions.attach_paper(conn, _number("item"), upload.read(), upload.filename, actor())
+    return _back()
+
+
+@bp.post("/secretary/protocol")
+@access("council_hall", *SECRETARY)
+def sign_protocol():
+    signer = current_app.extensions["central"].document_signer
+    with write(engine()) as conn:
+        protocol.sign_protocol(conn, _number("session"), signer, actor())
     return _back()

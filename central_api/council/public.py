@@ -6,12 +6,13 @@ What a secret vote never shows: how anyone voted (the server does not know).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from ..db import read
 from . import members, sessions
 from .consultation import comments
 from .errors import CouncilError, CouncilNotFoundError
+from .protocol import decision_pdf
 from .record import decisions, item_votes, votes_of
 from .state import CHOICE_TEXT, KIND_TEXT, RULE_TEXT, current_session_id, hall_state
 from .web import PUBLIC, access, council_error, engine, guard
@@ -102,6 +103,15 @@ def paper(item_id: int):
             "Точката няма приложен материал. / This item has no paper attached."
         )
     return Response(bytes(item["paper_pdf"]), mimetype="application/pdf")
+
+
+@bp.get("/items/<int:item_id>/decision.pdf")
+@access(NAME, PUBLIC)
+def decision(item_id: int):
+    signer = current_app.extensions["central"].document_signer
+    with read(engine()) as conn:
+        pdf = decision_pdf(conn, item_id, signer)
+    return Response(pdf, mimetype="application/pdf")
 
 
 @bp.get("/sessions/<int:session_id>/protocol.pdf")

@@ -70,6 +70,15 @@ def session(conn: Connection, session_id: int) -> dict:
     return dict(row)
 
 
+def session_by_number(conn: Connection, number: int) -> dict:
+    found = conn.execute(
+        select(council_sessions.c.id).where(council_sessions.c.number == number)
+    ).scalar()
+    if found is None:
+        raise CouncilNotFoundError(f"Няма заседание № {number}. / No session number {number}.")
+    return session(conn, found)
+
+
 def sessions(conn: Connection) -> list[dict]:
     query = select(*[c for c in council_sessions.c if c.name != "protocol_pdf"]).order_by(
         council_sessions.c.starts_at.desc()
