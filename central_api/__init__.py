@@ -11,6 +11,7 @@ from flask import Flask
 
 from .config import load_config
 from .context import Central
+from .proxy import TrustedProxy
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config)
     app.config.update(overrides)
     app.extensions["central"] = Central.from_config(app.config)
+    if app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = TrustedProxy(app.wsgi_app, tuple(app.config["TRUSTED_PROXIES"]))
 
     from .api import bp as api_bp
     from .api import register_errors, verify_bp

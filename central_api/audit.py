@@ -32,7 +32,15 @@ GENESIS = "0" * 64
 # pg_advisory_xact_lock takes a bigint: a fixed number that means "the audit chain".
 POSTGRES_LOCK_KEY = int.from_bytes(hashlib.sha256(b"audit_log chain").digest()[:8], "big") >> 1
 
-__all__ = ["GENESIS", "AuditVerification", "entry_hash", "head", "record", "verify_chain"]
+__all__ = [
+    "GENESIS",
+    "AuditVerification",
+    "entry_hash",
+    "head",
+    "record",
+    "verify_chain",
+    "verify_since_checkpoint",
+]
 
 
 @dataclass(frozen=True)
@@ -137,16 +145,31 @@ def verify_chain(
     *,
     table: Table | None = None,
     expected_head: tuple[int, str] | None = None,
+    since: tuple[int, str] | None = None,
 ) -> AuditVerification:
-    """Walk the log from the first entry; report the first entry whose chain is broken.
+    """Walk the log from the first entry (or on from ``since``, an ``(id, hash)`` verified
+    before); report the first entry whose chain is broken.
 
     ``expected_head``, an ``(id, hash)`` from :func:`head` kept elsewhere, also catches entries
     deleted from the end.
     """
     table = _default_table() if table is None else table
-    rows = conn.execute(select(table).order_by(table.c.id)).mappings()
+    query = select(table).order_by(table.c.id)
     previous_hash, checked, last = GENESIS, 0, None
-    for row in rows:
+    if since is not None:
+        since_id, since_hash = since
+        kept = conn.execute(select(table.c.hash).where(table.c.id == since_id)).scalar()
+        if kept != since_hash:
+            return AuditVerification(
+                False,
+                0,
+                since_id,
+                f"Entry {since_id}, verified before, is gone or changed since: check the whole "
+                "log.",
+            )
+        query = query.where(table.c.id > since_id)
+        previous_hash, last = since_hash, (since_id, since_hash)
+    for row in conn.execute(query).mappings():
         problem = _check_row(row, previous_hash)
         if problem:
             return AuditVerification(False, checked, row["id"], problem)
@@ -178,3 +201,38 @@ def _check_row(row, previous_hash: str) -> str:
     if row["hash"] != expected:
         return f"Entry {row['id']}: its contents do not match its hash; the row was edited."
     return ""
+
+
+def verify_since_checkpoint(conn: Connection, *, full: bool = False) -> AuditVerification:
+    """Verify the entries added since the last verified one (all of them with ``full``), and
+    remember the newest as verified when the chain holds. Cost grows with what is new, not with
+    the log: the audit page calls this on every visit, and ``full`` on demand.
+
+    Only the remembered entry itself is re-read from the part verified before; an edit further
+    back is found by a full verification (the page's button, ``central-api audit verify``).
+    """
+    from central_api.db.schema import audit_checkpoint
+
+    kept = (
+        conn.execute(select(audit_checkpoint).where(audit_checkpoint.c.id == 1)).mappings().first()
+    )
+    since = None if full or kept is None else (kept["entry_id"], kept["entry_hash"])
+    result = verify_chain(conn, since=since)
+    if not result.ok:
+        return result
+    checked = result.checked + (kept["checked"] if since is not None else 0)
+    newest = head(conn)
+    if newest is not None:
+        values = {
+            "entry_id": newest[0],
+            "entry_hash": newest[1],
+            "checked": checked,
+            "verified_at": utc_now(),
+        }
+        if kept is None:
+            conn.execute(audit_checkpoint.insert().values(id=1, **values))
+        else:
+            conn.execute(
+                update(audit_checkpoint).where(audit_checkpoint.c.id == 1).values(**values)
+            )
+    return AuditVerification(True, checked, None, f"{checked} entries, chain intact")

@@ -121,6 +121,58 @@ def user_add(central: Central, name: str, role: str, password_stdin: bool) -> No
     click.echo(f"User {name} added as {role}.")
 
 
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array.")
+@pass_central
+@friendly
+def user_list(central: Central, as_json: bool) -> None:
+    """Office users, disabled ones marked."""
+    with read(central.engine) as conn:
+        found = users.list_users(conn)
+    _emit(
+        found,
+        as_json,
+        (
+            f"{u['name']:<20} {u['role']:<8} {'DISABLED' if u['disabled'] else 'active'}"
+            for u in found
+        ),
+    )
+
+
+@user.command("disable")
+@click.argument("name")
+@pass_central
+@friendly
+def user_disable(central: Central, name: str) -> None:
+    """Disable an office user: they cannot sign in, and their sessions end now."""
+    with write(central.engine) as conn:
+        result = users.set_disabled(conn, name, True)
+    click.echo(f"User {result['name']} disabled; {result['sessions_ended']} session(s) ended.")
+
+
+@user.command("enable")
+@click.argument("name")
+@pass_central
+@friendly
+def user_enable(central: Central, name: str) -> None:
+    """Let a disabled office user sign in again."""
+    with write(central.engine) as conn:
+        result = users.set_disabled(conn, name, False)
+    click.echo(f"User {result['name']} enabled.")
+
+
+@user.command("password")
+@click.argument("name")
+@pass_central
+@friendly
+def user_password(central: Central, name: str) -> None:
+    """Set a user's new password, read from standard input (one line); their sessions end."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    with write(central.engine) as conn:
+        result = users.set_password(conn, name, password)
+    click.echo(f"Password of {result['name']} changed; their sessions ended.")
+
+
 @cli.group()
 def kiosk() -> None:
     """Kiosks: invites, the fleet, revocation."""

@@ -78,6 +78,16 @@ def keys_rotate(central: Central, yes: bool) -> None:
     click.echo(f"Old key: {result['previous']} (kept in {result['retired_keys']})")
     click.echo(f"Announced to {len(result['announced_to'])} kiosk(s); restart `central-api serve`.")
     click.echo(f"New key: {result['fingerprint']}")
+    for kiosk in result["not_served"]:
+        click.echo(
+            f"NOT announced to {kiosk['kiosk_id']}: {kiosk['reason']}. It will not trust the new "
+            "key: revoke it (`central-api kiosk revoke`) and enroll it again.",
+            err=True,
+        )
+    if result["not_served"]:
+        raise CentralError(
+            f"{len(result['not_served'])} kiosk(s) could not be told of the new key."
+        )
 
 
 @cli.group()

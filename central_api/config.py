@@ -35,8 +35,27 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         # Per-kiosk limit on API calls, per minute (0 switches the limit off).
         "KIOSK_RATE_LIMIT": int(environ.get("CENTRAL_KIOSK_RATE_LIMIT", "600")),
+        # The reverse proxy (nginx) whose X-Forwarded-For / X-Forwarded-Proto are believed:
+        # addresses or networks, comma-separated. A request from anywhere else keeps its own
+        # address, whatever headers it carries (central_api.proxy).
+        "TRUSTED_PROXIES": _addresses(environ.get("CENTRAL_TRUSTED_PROXIES", "")),
+        # Served over HTTPS (the office cookie is then Secure and __Host- prefixed). Default: yes
+        # when a trusted proxy is configured, since the shipped nginx terminates TLS.
+        "PUBLIC_HTTPS": _flag(environ.get("CENTRAL_HTTPS")),
     }
     config.update(overrides)
+    if config["PUBLIC_HTTPS"] is None:
+        config["PUBLIC_HTTPS"] = bool(config["TRUSTED_PROXIES"])
     if "DATABASE_URL" not in overrides and not environ.get("DATABASE_URL"):
         config["DATABASE_URL"] = sqlite_url(Path(config["CENTRAL_HOME"]))
     return config
+
+
+def _addresses(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _flag(text: str | None) -> bool | None:
+    if text is None or not text.strip():
+        return None
+    return text.strip().lower() in ("1", "yes", "true", "on")

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sync import Identity, SyncError
+from sync.files import make_tree_private, private_file, private_folder
 
 from .db import make_engine
 from .errors import NotInitialisedError
@@ -69,7 +70,10 @@ class Central:
         schema. Safe to run again: keys and data stay."""
         from .db.migrate import current_revision, upgrade
 
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_folder(self.home)
+        database = Path(self.database_url.removeprefix("sqlite:///"))
+        if self.database_url.startswith("sqlite:///") and database.parent.is_dir():
+            private_file(database)  # before SQLite makes it: -wal and -shm inherit its mode
         created = False
         if not (self.keys_folder / "signing.pem").exists():
             Identity.generate("central").save(self.keys_folder)
@@ -77,6 +81,7 @@ class Central:
         signer = self.document_signer  # made once, here, before any server starts
         before = current_revision(self.engine)
         upgrade(self.engine)
+        make_tree_private(self.home)  # keys, the document key, the database: 0600 / 0700
         return {
             "home": str(self.home),
             "keys_created": created,

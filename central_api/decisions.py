@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .attachments import latest_attachment
 from .db import utc_now, write
-from .db.schema import documents, outgoing_counters
+from .db.schema import documents, outgoing_counters, requests
 from .errors import ApprovalBlockedError, DocumentIssueError, InvalidInputError, NotFoundError
 from .records import find_service
 from .users import get_user
@@ -242,21 +242,30 @@ def revoke_document(engine: Engine, number: str, reason: str, user_name: str) ->
 
 
 def public_status(engine: Engine, number: str) -> dict:
-    """What anyone may learn about a document number: valid or revoked, and its statement."""
+    """What anyone may learn about a document number: valid or revoked (and the day), when it
+    was issued and for which service, and its content hash. Nothing personal: not the holder,
+    not the statement's initials, not the clerk's free-text reason for a revocation."""
     from .db import read
 
     with read(engine) as conn:
         document = get_document(conn, number)
+        service = (
+            conn.execute(
+                select(requests.c.service).where(requests.c.reference == document["reference"])
+            ).scalar()
+            if document is not None
+            else None
+        )
     if document is None:
         raise NotFoundError(f"No document Изх. № {number} was issued by the municipality.")
+    revoked_on = (document["revoked_at"] or "")[:10] or None
     return {
         "number": document["number"],
-        "issued_at": document["issued_at"],
-        "status": "revoked" if document["revoked_at"] else "valid",
-        "revoked_at": document["revoked_at"],
-        "revoke_reason": document["revoke_reason"],
+        "status": "revoked" if revoked_on else "valid",
+        "issued_on": document["issued_at"][:10],
+        "service": service,
+        "revoked_on": revoked_on,
         "sha256": document["sha256"],
-        "statement": document["statement"],
     }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from sync import Identity
+from sync import Identity, SyncError
 
 from . import bundles
 from .db import write
@@ -31,14 +31,21 @@ def rotate_signing_key(central) -> dict:
         "previous": old.public.display_fingerprint,
         "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    announced = []
+    announced, not_served = [], []
     with write(central.engine) as conn:
         active = conn.execute(select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))).all()
         for row in active:
-            kiosk = bundles._lock_kiosk(conn, row.id)
-            queue_record(conn, row.id, "key.rotated", body)
-            while bundles.seal_pending(conn, old, kiosk) is not None:
-                pass
+            # Each kiosk in a savepoint: one kiosk central cannot seal for (a damaged key row)
+            # is reported and left as it was, and does not stop the others' announcements.
+            try:
+                with conn.begin_nested():
+                    kiosk = bundles._lock_kiosk(conn, row.id)
+                    queue_record(conn, row.id, "key.rotated", body)
+                    while bundles.seal_pending(conn, old, kiosk) is not None:
+                        pass
+            except (SyncError, ValueError, TypeError) as exc:
+                not_served.append({"kiosk_id": row.id, "reason": str(exc) or type(exc).__name__})
+                continue
             announced.append(row.id)
     # Files after the commit: should saving fail, kiosks know a key central does not use yet,
     # and they still accept the old one for receipts; the other order could strand them.
@@ -50,5 +57,6 @@ def rotate_signing_key(central) -> dict:
         "previous": old.public.display_fingerprint,
         "fingerprint": new.public.display_fingerprint,
         "announced_to": announced,
+        "not_served": not_served,
         "retired_keys": str(retired),
     }

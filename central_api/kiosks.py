@@ -28,6 +28,21 @@ VILLAGES = {
 }
 
 
+MAX_INVITE_DAYS = 90
+
+
+def invite_days(text: str | None, default: int = 7) -> int:
+    """The validity of an invite typed in a form: 1 to :data:`MAX_INVITE_DAYS` days."""
+    text = (text or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+        raise InvalidInputError(
+            f"An invite is valid for a whole number of days, 1 to {MAX_INVITE_DAYS}."
+        )
+    return int(text)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.strip().encode()).hexdigest()
 
@@ -38,8 +53,11 @@ def create_invite(conn: Connection, village: str, valid_days: int = 7, created_b
         raise InvalidInputError(
             f"Unknown village {village!r}: use one of {', '.join(sorted(VILLAGES))}."
         )
-    if valid_days < 1:
-        raise InvalidInputError("An invite must be valid for at least one day.")
+    if not 1 <= valid_days <= MAX_INVITE_DAYS:
+        raise InvalidInputError(
+            f"An invite is valid for 1 to {MAX_INVITE_DAYS} days: ask for a new one when it "
+            "runs out rather than making one that never does."
+        )
     token = secrets.token_urlsafe(24)
     expires = datetime.now(UTC) + timedelta(days=valid_days)
     conn.execute(
@@ -82,12 +100,14 @@ def enroll(conn: Connection, token: str, identity: dict, software_version=None) 
     kiosk_id = f"{village}-{kiosk_no}"
     try:
         public = PublicIdentity.from_json({**identity, "party_id": kiosk_id})
-        if len(public.signing_key) != 32 or len(public.encryption_key) != 32:
-            raise SyncError("the keys must be 32 bytes each")
-        public.verifier()
-        public.encryption_public()
+        weakness = public.weakness()
     except (SyncError, ValueError) as exc:
         raise InvalidInputError(f"The kiosk's public keys are not usable: {exc}") from exc
+    if weakness:
+        raise InvalidInputError(
+            f"The kiosk's public keys are refused: {weakness}. Generate the kiosk's keys again "
+            "(kiosk-app enroll makes new ones) and enroll with them."
+        )
     fingerprint = fingerprint_of(public.signing_key).hex()
     if conn.execute(select(kiosks.c.id).where(kiosks.c.fingerprint == fingerprint)).first():
         raise EnrollmentError("These keys are already enrolled: generate new keys to re-enroll.")

@@ -15,7 +15,7 @@ import os
 from sync import RecordRefused
 
 from .config import KioskConfig
-from .store import KioskStore
+from .store import KioskStore, utc_now
 
 NOTICES_SETTING = "notices"  # read by the staff panel and the notice board
 STAFF_SETTING = "staff"
@@ -78,7 +78,5 @@ def apply_document_revoked(store: KioskStore, body: dict) -> None:
     if not number:
         raise RecordRefused("the revocation names no document")
     if store.document(number) is None:
-        return  # never arrived here; the event row keeps the fact
-    store.db["documents"].update(
-        number, {"revoked_at": body.get("at") or "", "revoke_reason": str(body.get("reason") or "")}
-    )
+        return  # not here yet: the event row keeps the fact; the document is marked on arrival
+    store.mark_revoked(number, str(body.get("at") or utc_now()), str(body.get("reason") or ""))

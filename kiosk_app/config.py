@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.files import private_folder
+
 DEFAULT_HOME = "./var/kiosk"
 
 
@@ -50,5 +52,6 @@ class KioskConfig:
         return self.home / "spool"
 
     def ensure_home(self) -> None:
+        """The home and its folders, private (0700): they hold keys and personal data."""
         for folder in (self.home, self.documents_dir, self.printed_dir, self.spool_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)

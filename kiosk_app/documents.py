@@ -62,6 +62,11 @@ def store_issued_document(config: KioskConfig, store: KioskStore, body: dict) ->
     request = store.request(reference)
     if request["status"] not in PAST_ISSUED | CLOSED:
         store.update_request(reference, status="issued", question=None)
+    revocation = store.revocation_of(number)
+    if revocation is not None:  # revoked before it got here (a resent copy, a late bundle)
+        store.mark_revoked(
+            number, str(revocation.get("at") or utc_now()), str(revocation.get("reason") or "")
+        )
     return "applied"
 
 
@@ -135,6 +140,12 @@ def print_stored_document(
     ``pending`` or ``spooled`` result is kept as the document's print state (the printing
     package finishes it) and is not retried here, so nothing prints twice.
     """
+    current = store.document(document["number"]) or document
+    if current.get("revoked_at"):
+        raise DocumentError(
+            f"Document {document['number']} was revoked by the office: it is not printed. The "
+            "office issues a new one if the request still stands."
+        )
     path = Path(document["path"])
     if not path.is_file():
         raise DocumentError(

@@ -116,6 +116,7 @@ class ReadyDocument:
     print_state: str | None  # printed | pending | spooled | failed | None (not yet tried)
     last_print_error: str | None
     fee_status: str | None
+    revoked_at: str | None = None  # central revoked it: never printed nor handed over
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -279,15 +280,15 @@ def list_requests(config: KioskConfig, status: str | None = None) -> list[Reques
 
 
 def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
-    """Documents that arrived for requests not yet handed over to the villager."""
+    """Documents that arrived for requests not yet handed over to the villager; a document the
+    office revoked is listed with ``revoked_at`` so that staff see why it is not printed."""
     with store_for(config) as store:
         ready = []
         for row in store.list_requests():
             if row["status"] not in HANDOVER_STATES:
                 continue
             for document in store.documents(row["reference"]):
-                if not document.get("revoked_at"):
-                    ready.append(_ready(document, row))
+                ready.append(_ready(document, row))
         return ready
 
 
@@ -302,6 +303,7 @@ def _ready(document: dict, request: dict) -> ReadyDocument:
         print_state=document.get("print_state"),
         last_print_error=document.get("last_print_error"),
         fee_status=(request.get("fee") or {}).get("status"),
+        revoked_at=document.get("revoked_at") or None,
     )
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from .errors import RevokedSenderError, SyncError, UnknownSenderError
+from .files import private_file, private_folder
 
 _RAW = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
 
@@ -61,6 +63,25 @@ class PublicIdentity:
             "fingerprint": self.display_fingerprint,
         }
 
+    def weakness(self) -> str | None:
+        """Why these public keys must not be trusted, or None.
+
+        An all-zero or small-order X25519 key makes every shared secret zero (anyone could open
+        what is sealed to it); a small-order or non-canonical Ed25519 key lets signatures be
+        forged or be valid under more than one key. libsodium's point check (through PyNaCl)
+        refuses the Ed25519 ones; an exchange with a fresh key refuses the X25519 ones (OpenSSL
+        refuses an all-zero result).
+        """
+        if len(self.signing_key) != 32 or len(self.encryption_key) != 32:
+            return "each key must be 32 bytes"
+        if not crypto_core_ed25519_is_valid_point(self.signing_key):
+            return "the signing key (Ed25519) is a weak, small-order or malformed point"
+        try:
+            X25519PrivateKey.generate().exchange(self.encryption_public())
+        except ValueError:
+            return "the encryption key (X25519) is all zero or a small-order point"
+        return None
+
     @classmethod
     def from_json(cls, data: dict) -> PublicIdentity:
         try:
@@ -101,7 +122,7 @@ class Identity:
         return self.signing.sign(data)
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         pem = dict(
             encoding=serialization.Encoding.PEM,
             format=serialization.PrivateFormat.PKCS8,
@@ -112,7 +133,7 @@ class Identity:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(key.private_bytes(**pem))
-        (folder / "party-id").write_text(self.party_id + "\n", encoding="utf-8")
+        private_file(folder / "party-id").write_text(self.party_id + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Identity:

@@ -95,7 +95,7 @@ def office_kiosk(central):
     rng = random.Random(3)
     with write(central.engine) as conn:
         kiosk = enroll_kiosk(conn, "dzhulyunitsa")
-        staff_id = add_staff(conn, "dzhulyunitsa", "Донка Маринова", "4827", "admin:anna")
+        staff_id = add_staff(conn, "dzhulyunitsa", "Донка Маринова", "482715", "admin:anna")
         references = [
             submit(conn, kiosk, n, "permanent-address-certificate", person_fields(rng), staff_id)
             for n in (1, 2, 3)

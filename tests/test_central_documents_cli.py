@@ -62,7 +62,9 @@ def test_public_verify_says_valid_then_revoked(
     assert valid["status"] == "valid" and "fields" not in valid
     central_cli("documents", "revoke", number, "--reason", "грешен ЕГН", "--as", central_clerk)
     revoked = central_client.get(f"/verify/{number}").get_json()
-    assert revoked["status"] == "revoked" and revoked["revoke_reason"] == "грешен ЕГН"
+    assert revoked["status"] == "revoked" and revoked["revoked_on"] == revoked["issued_on"]
+    assert set(revoked) == {"number", "status", "issued_on", "service", "revoked_on", "sha256"}
+    assert "грешен" not in json.dumps(revoked, ensure_ascii=False)
     missing = central_client.get("/verify/1999-000001")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
 

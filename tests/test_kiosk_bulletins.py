@@ -88,7 +88,10 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
         )
     services.sync_now(config)
 
-    assert services.ready_documents(config) == []
+    listed = services.ready_documents(config)  # listed as revoked, with nothing to do
+    assert [(d.number, d.revoked_at) for d in listed] == [
+        (document["number"], "2026-11-25T10:00:00Z")
+    ]
     with pytest.raises(NotAllowedError, match="revoked"):
         services.mark_delivered(config, reference, "merdanya-1")
     with pytest.raises(NotAllowedError, match="revoked"):

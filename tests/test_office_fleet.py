@@ -103,7 +103,7 @@ def test_staff_pins_leave_central_only_as_argon2_hashes(central, office_client, 
     admin = office_client("admin")
     admin.post(
         "/office/staff/add",
-        {"village": "dzhulyunitsa", "name": "Пенка Колева", "pin": "5817", "pin_again": "5817"},
+        {"village": "dzhulyunitsa", "name": "Пенка Колева", "pin": "581739", "pin_again": "581739"},
     )
     with read(central.engine) as conn:
         stored = conn.execute(
@@ -112,12 +112,12 @@ def test_staff_pins_leave_central_only_as_argon2_hashes(central, office_client, 
             )
         ).one()
         raw = " ".join(conn.execute(select(outbound_records.c.record)).scalars())
-    assert stored.pin_hash.startswith("$argon2id$") and "5817" not in raw
+    assert stored.pin_hash.startswith("$argon2id$") and "581739" not in raw
     latest = _outbound(central, "staff.updated")[-1]
     assert latest["kiosk_id"] == "dzhulyunitsa-1" and latest["village"] == "dzhulyunitsa"
     listed = {person["name"]: person for person in latest["staff"]}
     assert set(listed) == {"Донка Маринова", "Пенка Колева"}
-    assert PasswordHasher().verify(listed["Пенка Колева"]["pin_hash"], "5817")
+    assert PasswordHasher().verify(listed["Пенка Колева"]["pin_hash"], "581739")
     admin.post(f"/office/staff/{stored.staff_id}/remove")
     assert [p["name"] for p in _outbound(central, "staff.updated")[-1]["staff"]] == [
         "Донка Маринова"
@@ -127,9 +127,10 @@ def test_staff_pins_leave_central_only_as_argon2_hashes(central, office_client, 
 @pytest.mark.parametrize(
     ("pin", "again", "message"),
     [
-        ("12a4", "12a4", "от 4 до 8 цифри"),
-        ("5817", "5871", "различават"),
-        ("1111", "1111", "лесен"),
+        ("12a4", "12a4", "от 6 до 12 цифри"),
+        ("4827", "4827", "от 6 до 12 цифри"),
+        ("581739", "581793", "различават"),
+        ("111111", "111111", "лесен"),
     ],
 )
 def test_a_bad_pin_is_refused_with_a_reason(central, office_client, pin, again, message):

@@ -16,6 +16,7 @@ from .. import bundles, catalogues, decisions, divergence, kiosks, longpoll
 from ..context import Central
 from ..db import read, write
 from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
+from ..request_json import json_object
 from .openapi import OPENAPI
 from .ratelimit import RateLimiter
 
@@ -103,9 +104,7 @@ def openapi():
 @bp.post("/enroll")
 def enroll():
     _limit(f"enroll:{request.remote_addr}")
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise InvalidInputError("Send a JSON object with the token and the kiosk's public keys.")
+    payload = json_object(request.get_data(cache=False), "the token and the kiosk's public keys")
     central = _central()
     version = payload.get("software_version")
     with write(central.engine) as conn:
@@ -166,7 +165,7 @@ def digest(kiosk_id: str):
     if limiter is not None and not limiter.allow(f"kiosk-digest:{kiosk_id}"):
         raise RateLimitedError("Too many checks from this kiosk in a minute: wait and try again.")
     central = _central()
-    body = request.get_json(silent=True)
+    body = json_object(request.get_data(cache=False), "{digest, signature}")
     repair = request.args.get("repair", "1") not in ("0", "false", "no")
     return jsonify(
         divergence.compare_digest(central.engine, central.identity, kiosk_id, body, repair)

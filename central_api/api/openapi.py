@@ -157,8 +157,8 @@ OPENAPI = {
                 ],
                 "responses": {
                     "200": {
-                        "description": "Valid or revoked, with the signed statement; no personal "
-                        "data beyond it",
+                        "description": "number, status (valid | revoked), issued_on, service, "
+                        "revoked_on and the content's sha256; nothing personal, not the reason",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     **_errors(404, 429),

@@ -390,3 +390,25 @@ tax_assessment_history = Table(
     Column("new_assessed_cents", Integer, nullable=False),
     Column("new_due_date", String(10), nullable=False),
 )
+
+# The audit chain verified up to this entry (one row, id 1): the audit page goes on from here.
+audit_checkpoint = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("entry_id", Integer, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("checked", Integer, nullable=False),
+    Column("verified_at", String(32), nullable=False),
+)
+
+# Nonces of signed kiosk API calls seen within the freshness window (sync.request_auth): a
+# second call with the same nonce is a replay. ``seen_at`` is Unix seconds, for the sweep.
+request_nonces = Table(
+    "request_nonces",
+    metadata,
+    Column("kiosk_id", String(64), nullable=False),
+    Column("nonce", String(64), nullable=False),
+    Column("seen_at", Integer, nullable=False, index=True),
+    PrimaryKeyConstraint("kiosk_id", "nonce", name="pk_request_nonces"),
+)

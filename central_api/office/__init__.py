@@ -7,6 +7,7 @@ missing from it is refused to everyone)::
     work queue, request page and its actions    clerk, admin
     notices                                     clerk, admin (publishing: admin)
     fleet: map, enrolment, revocation, staff    admin
+    office users: disable, enable, password     admin
     reports                                     clerk, admin, auditor
     audit log                                   auditor
 
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
         reports,
         request_view,
         staff,
+        users_view,
     )
 
     app.secret_key = _secret_key(app)
@@ -88,7 +90,14 @@ def init_app(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if app.config.get("SESSION_COOKIE_NAME") == "session":
-        app.config["SESSION_COOKIE_NAME"] = "office_session"
+        # Over HTTPS the cookie is Secure and __Host- prefixed: a browser then keeps it only
+        # from this host over TLS, for every path, and no subdomain or plain-HTTP page can set
+        # one in its place.
+        https = bool(app.config.get("PUBLIC_HTTPS"))
+        app.config["SESSION_COOKIE_NAME"] = "__Host-office_session" if https else "office_session"
+        app.config["SESSION_COOKIE_SECURE"] = https
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
     app.config.setdefault("OFFICE_SESSION_IDLE_MINUTES", 30)
     app.config.setdefault("OFFICE_SESSION_HOURS", 8)
     csrf.init_app(app)

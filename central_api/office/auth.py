@@ -30,7 +30,7 @@ from ..audit import record as audit_record
 from ..db import read, write
 from ..db.schema import users
 from . import bp, csrf
-from .i18n import flash_t
+from .i18n import flash_t, refuse_control_characters
 from .roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES, access
 from .tables import office_sessions, office_sign_in_failures
 
@@ -154,6 +154,7 @@ def _safe_next(target: str | None) -> str | None:
     """Only a path inside the office: never send a freshly signed-in clerk elsewhere."""
     if not target:
         return None
+    refuse_control_characters(target)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/office/"):
         return None

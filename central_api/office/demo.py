@@ -138,11 +138,11 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
         staff_ids = {
             village: add_staff(conn, village, name, pin, "admin:anna")
             for village, name, pin in (
-                ("dzhulyunitsa", "Донка Маринова", "4827"),
-                ("dobri-dyal", "Стоян Колев", "5930"),
-                ("kozarevets", "Галина Тодорова", "7316"),
-                ("dragizhevo", "Христо Ангелов", "2648"),
-                ("merdanya", "Веселина Илиева", "8154"),
+                ("dzhulyunitsa", "Донка Маринова", "482715"),
+                ("dobri-dyal", "Стоян Колев", "593046"),
+                ("kozarevets", "Галина Тодорова", "731652"),
+                ("dragizhevo", "Христо Ангелов", "264819"),
+                ("merdanya", "Веселина Илиева", "815437"),
             )
         }
         services = {sid: find_service(conn, sid) for sid in SERVICES}

@@ -202,12 +202,10 @@ def fleet():
 @access("admin")
 def invite():
     village = request.form.get("village", "")
-    days = request.form.get("days", "7")
+    days = kiosk_registry.invite_days(request.form.get("days", ""))
     try:
         with write(engine()) as conn:
-            token = kiosk_registry.create_invite(
-                conn, village, int(days) if days.isdigit() else 7, created_by=actor()
-            )
+            token = kiosk_registry.create_invite(conn, village, days, created_by=actor())
     except CentralError as exc:
         refusal(exc)
         return redirect(url_for("office.fleet"))
@@ -219,7 +217,7 @@ def invite():
             "office/invite.html",
             token=token,
             village=village,
-            days=int(days) if days.isdigit() else 7,
+            days=days,
             qr=Markup(svg),
             central=central,
         )

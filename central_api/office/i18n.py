@@ -11,6 +11,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from ..errors import InvalidInputError
 from . import bp
 from .roles import PUBLIC, access
 from .texts import TEXTS
@@ -71,9 +72,17 @@ def set_language():
     if chosen in LANGUAGES:
         session["lang"] = chosen
     target = request.form.get("next") or ""
+    refuse_control_characters(target)
     if not _reopenable(target):
         target = url_for("office.home")
     return redirect(target)
+
+
+def refuse_control_characters(target: str) -> None:
+    """A ``next`` address with CR, LF or another control character is refused (400): it could
+    only be meant to split the redirect's headers."""
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        raise InvalidInputError("The 'next' address holds control characters: open the page again.")
 
 
 def _reopenable(target: str) -> bool:

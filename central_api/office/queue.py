@@ -121,7 +121,11 @@ UNDATED = "-"
 def _parse_after(after: str) -> tuple[str | None, int] | None:
     """``("2026-11-30", 1234)`` in the dated part, ``(None, 1234)`` among the undated."""
     due, _, last_id = (after or "").rpartition("|")
-    if not last_id.isdigit() or not (due == UNDATED or re.fullmatch(r"\d{4}-\d{2}-\d{2}", due)):
+    if (
+        not (last_id.isascii() and last_id.isdigit())
+        or len(last_id) > 12
+        or not (due == UNDATED or re.fullmatch(r"\d{4}-\d{2}-\d{2}", due))
+    ):
         return None
     return (None if due == UNDATED else due), int(last_id)
 

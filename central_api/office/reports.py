@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from ..db import read
 from ..db.schema import documents, requests
+from ..errors import InvalidInputError
 from ..kiosks import VILLAGES
 from . import bp
 from .auth import engine
@@ -107,8 +108,10 @@ def open_by_state(conn: Connection) -> dict[str, int]:
 @bp.get("/reports")
 @access(*ROLES)
 def reports():
-    weeks = request.args.get("weeks", str(WEEKS))
-    weeks = min(max(int(weeks), 4), 26) if weeks.isdigit() else WEEKS
+    weeks = request.args.get("weeks", str(WEEKS)).strip() or str(WEEKS)
+    if not (weeks.isascii() and weeks.isdigit()) or len(weeks) > 3:
+        raise InvalidInputError("'weeks' must be a whole number of weeks, from 4 to 26.")
+    weeks = min(max(int(weeks), 4), 26)
     with read(engine()) as conn:
         starts, weekly = per_village_per_week(conn, weeks)
         issue = time_to_issue(conn)

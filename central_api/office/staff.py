@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 from ..audit import record as audit_record
 from ..db import read, utc_now, write
 from ..db.schema import kiosks
+from ..errors import InvalidInputError
 from ..kiosks import VILLAGES
 from ..workflow import queue_record
 from . import bp
@@ -27,7 +28,8 @@ from .i18n import flash_t
 from .roles import access
 from .tables import office_staff
 
-PIN = re.compile(r"^\d{4,8}$")
+# At least six digits: the argon2 hashes travel to the kiosks (docs/operations.md, "Staff PINs").
+PIN = re.compile(r"^\d{6,12}$")
 _hasher = PasswordHasher()
 
 
@@ -37,7 +39,7 @@ def pin_problem(pin: str, again: str) -> str | None:
         return "pin_format"
     if pin != again:
         return "pin_mismatch"
-    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+    if len(set(pin)) <= 2 or pin in "01234567890123" or pin in "98765432109876":
         return "pin_too_simple"
     return None
 
@@ -73,6 +75,8 @@ def send_staff_list(conn: Connection, village: str) -> int:
 
 
 def add_staff(conn: Connection, village: str, name: str, pin: str, by: str) -> str:
+    if not PIN.match(pin):
+        raise InvalidInputError("A staff PIN is 6 to 12 digits.")
     staff_id = f"{village}-{secrets.token_hex(3)}"
     now = utc_now()
     conn.execute(

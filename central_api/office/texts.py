@@ -17,6 +17,7 @@ TEXTS = _texts(
     nav_notices=("Обявления", "Notices"),
     nav_fleet=("Киоски", "Kiosks"),
     nav_staff=("Служители", "Staff"),
+    nav_users=("Потребители", "Users"),
     nav_reports=("Справки", "Reports"),
     nav_audit=("Одитен журнал", "Audit log"),
     role_clerk=("служител", "clerk"),
@@ -285,6 +286,35 @@ TEXTS = _texts(
     invite_qr=("QR код на поканата", "Invite as a QR code"),
     invite_qr_label=("QR код с кода за регистриране", "QR code holding the enrollment token"),
     back_to_fleet=("Към киосците", "Back to the kiosks"),
+    # office users
+    users_title=("Потребители на портала", "Office users"),
+    users_hint=(
+        "Спрян потребител не може да влезе, а отворените му сесии се затварят веднага. "
+        "Нова парола също затваря сесиите му.",
+        "A disabled user cannot sign in, and their open sessions end at once. "
+        "A new password ends their sessions too.",
+    ),
+    users_list=("Потребители", "Users"),
+    user_is_disabled=("спрян", "disabled"),
+    user_change=(
+        "Спиране, пускане или нова парола: {name}",
+        "Disable, enable or new password: {name}",
+    ),
+    user_disable=("Спри {name}", "Disable {name}"),
+    user_enable=("Пусни отново {name}", "Enable {name} again"),
+    new_password=("Нова парола (поне 8 знака)", "New password (at least 8 characters)"),
+    new_password_again=("Новата парола отново", "The new password again"),
+    password_mismatch=(
+        "Двете пароли не съвпадат: въведете ги отново.",
+        "The two passwords differ: type them again.",
+    ),
+    user_refused=("Не е направено: {reason}", "Not done: {reason}"),
+    done_user_disabled=(
+        "{name} е спрян(а); сесиите му/ѝ са затворени.",
+        "{name} disabled; their sessions ended.",
+    ),
+    done_user_enabled=("{name} може да влиза отново.", "{name} may sign in again."),
+    done_user_password=("Паролата на {name} е сменена.", "{name}'s password changed."),
     # staff
     staff_title=("Служители в кметствата", "Mayoralty staff"),
     staff_hint=(
@@ -298,10 +328,10 @@ TEXTS = _texts(
     pin=("ПИН (4–8 цифри)", "PIN (4–8 digits)"),
     pin_again=("ПИН отново", "PIN again"),
     pin_hint=(
-        "Не използвайте еднакви или поредни цифри (1111, 1234).",
-        "Do not use repeated or consecutive digits (1111, 1234).",
+        "От 6 до 12 цифри; не използвайте еднакви или поредни цифри (111111, 123456).",
+        "6 to 12 digits; do not use repeated or consecutive digits (111111, 123456).",
     ),
-    pin_format=("ПИН кодът трябва да е от 4 до 8 цифри.", "The PIN must be 4 to 8 digits."),
+    pin_format=("ПИН кодът трябва да е от 6 до 12 цифри.", "The PIN must be 6 to 12 digits."),
     pin_mismatch=("Двата ПИН кода се различават.", "The two PINs differ."),
     pin_too_simple=("ПИН кодът е твърде лесен.", "The PIN is too easy to guess."),
     staff_incomplete=("Изберете село и напишете име.", "Choose a village and write a name."),
@@ -386,6 +416,10 @@ TEXTS = _texts(
     date_from=("От дата", "From"),
     date_to=("До дата", "To"),
     chain_ok=("Веригата е непокътната.", "The chain is intact."),
+    chain_verify_all=(
+        "Провери цялата верига отначало",
+        "Verify the whole chain from the start",
+    ),
     chain_checked=("Проверени {count} записа.", "{count} entries checked."),
     chain_broken=(
         "Веригата е нарушена при запис {entry}.",

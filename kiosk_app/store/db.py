@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from sync.files import private_file, private_folder
 from sync.records import UP, make_record
 
 from ..errors import StoreError
@@ -54,7 +55,9 @@ class KioskStore(StreamsMixin):
             if str(path) == ":memory:":
                 db = Database(memory=True)
             else:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                if not Path(path).parent.exists():
+                    private_folder(Path(path).parent)
+                private_file(Path(path))  # 0600 before SQLite writes; -wal/-shm inherit it
                 db = Database(str(path))
                 db.enable_wal()
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -279,16 +282,32 @@ class KioskStore(StreamsMixin):
 
     def documents(self, reference: str | None = None, to_print: bool = False) -> list[dict]:
         """Documents (of one request), oldest first; ``to_print``: never handed to the printer
-        or the last attempt failed."""
+        or the last attempt failed, and not revoked by central."""
         sql, clauses, params = "select * from documents", [], []
         if reference:
             clauses.append("reference = ?")
             params.append(reference)
         if to_print:
             clauses.append("printed_at is null and coalesce(print_state, 'failed') = 'failed'")
+            clauses.append("coalesce(revoked_at, '') = ''")  # a revoked document never prints
         if clauses:
             sql += " where " + " and ".join(clauses)
         return list(self.db.query(sql + " order by rowid", params))
+
+    def revocation_of(self, number: str) -> dict | None:
+        """The body of a ``document.revoked`` central sent for ``number`` (it may arrive before
+        the document itself), or None."""
+        for row in self.db.query(
+            "select body from events where direction = 'down' and type = 'document.revoked' "
+            "order by rowid"
+        ):
+            body = _load(row["body"]) or {}
+            if isinstance(body, dict) and str(body.get("number") or "") == number:
+                return body
+        return None
+
+    def mark_revoked(self, number: str, at: str, reason: str) -> None:
+        self.db["documents"].update(number, {"revoked_at": at, "revoke_reason": reason})
 
     def mark_printed(self, number: str) -> None:
         self.db.execute(

@@ -182,6 +182,8 @@ TEXTS = {
     "staff.usb_done": "Готово: {count} файла.",
     "staff.ready_title": "Документи за предаване: {count}",
     "staff.ready_line": "{reference} — док. № {number} — такса: {fee}",
+    "staff.revoked_line": "{reference} — док. № {number} е ОТМЕНЕН от общината на {date}: "
+    "не се отпечатва и не се предава; общината ще издаде нов.",
     "staff.fee_due": "дължи се",
     "staff.fee_paid": "платена",
     "staff.fee_exempt": "освободен",

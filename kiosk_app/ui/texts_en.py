@@ -182,6 +182,8 @@ TEXTS = {
     "staff.usb_done": "Done: {count} files.",
     "staff.ready_title": "Documents to hand over: {count}",
     "staff.ready_line": "{reference} — doc. no. {number} — fee: {fee}",
+    "staff.revoked_line": "{reference} — doc. no. {number} was REVOKED by the office on {date}: "
+    "it is not printed nor handed over; the office will issue a new one.",
     "staff.fee_due": "due",
     "staff.fee_paid": "paid",
     "staff.fee_exempt": "exempt",

@@ -270,7 +270,8 @@ class StaffPanelScreen(Screen):
             self.fact_values[fact].setText(value)
         clear_layout(self.ready_layout)
         ready = overview.get("ready") or []
-        self.ready_title.setText(t("staff.ready_title", count=len(ready)))
+        to_hand_over = [document for document in ready if not document.get("revoked_at")]
+        self.ready_title.setText(t("staff.ready_title", count=len(to_hand_over)))
         for document in ready:
             self.ready_layout.addWidget(self._ready_row(document))
         self.ready_layout.addStretch(1)
@@ -283,6 +284,19 @@ class StaffPanelScreen(Screen):
         row = QHBoxLayout(frame)
         row.setContentsMargins(16, 6, 16, 6)
         text = label()
+        if document.get("revoked_at"):
+            # Revoked by the office: never printed, never handed over; staff are told why.
+            frame.setObjectName(f"revoked-{reference}")
+            text.setText(
+                t(
+                    "staff.revoked_line",
+                    reference=reference,
+                    number=document["number"],
+                    date=self.tr.date_time(document["revoked_at"]),
+                )
+            )
+            row.addWidget(text, 1)
+            return frame
         fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
         text.setText(t("staff.ready_line", reference=reference, number=document["number"], fee=fee))
         row.addWidget(text, 1)
