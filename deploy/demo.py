@@ -28,7 +28,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from deploy.demo_data import VILLAGE_NAMES, fill_fields
+from deploy.demo_data import POPULATIONS_2024, REGISTER_SEED, VILLAGE_NAMES, fill_fields
 from deploy.procs import (
     Processes,
     ProcessesClosedError,
@@ -153,6 +153,21 @@ class Demo:
             passwords[name] = password
             self.save_state()
             log(f"Central: user {name} ({role}) created")
+        self.import_register()
+
+    def import_register(self) -> None:
+        """Generate the demo register (same seed, same people) and import it; a second start
+        imports the same files again, which changes nothing."""
+        from central_api.registers.demo import generate_register
+
+        population, taxes = generate_register(POPULATIONS_2024, VILLAGE_NAMES, REGISTER_SEED)
+        folder = self.var / "register"
+        folder.mkdir(exist_ok=True)
+        for name, data in (("population", population), ("taxes", taxes)):
+            path = folder / f"{name}.csv"
+            path.write_bytes(data)
+            result = self.central_run("registers", "import", name, str(path))
+            log(f"Central: register {name}: {_last_line(result.stdout)}")
 
     def serve_central(self) -> None:
         log(f"Central: serving on http://127.0.0.1:{self.port}/")

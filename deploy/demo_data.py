@@ -32,6 +32,16 @@ VILLAGE_NAMES = {
     "dragizhevo": "Драгижево",
     "merdanya": "Мерданя",
 }
+# The villages' 2024 populations (domain.md): the generated demo register has exactly this many
+# living residents in each (central_api.registers.demo.generate_register).
+POPULATIONS_2024 = {
+    "dzhulyunitsa": 1378,
+    "kozarevets": 797,
+    "dragizhevo": 780,
+    "dobri-dyal": 673,
+    "merdanya": 550,
+}
+REGISTER_SEED = 2024
 STREETS = ["Васил Левски", "Христо Ботев", "Георги Раковски", "Трети март", "Цар Освободител",
            "Стефан Караджа", "Хаджи Димитър", "Иван Вазов", "Възраждане", "Никола Вапцаров"]  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from stdnum.bg import egn as stdnum_egn
 from stdnum.bg import pnf as stdnum_pnf
@@ -11,16 +12,20 @@ from stdnum.exceptions import ValidationError
 __all__ = ["egn_birth_date", "egn_sex", "is_egn", "is_lnch"]
 
 
+# A register file names most people three times (own row, spouse, parent): checked once each.
+@lru_cache(maxsize=1 << 18)
 def is_egn(value: str) -> bool:
     """A valid ЕГН: ten digits, a date that exists, the check digit (``stdnum.bg.egn``)."""
     return len(value) == 10 and stdnum_egn.is_valid(value)
 
 
+@lru_cache(maxsize=1 << 18)
 def is_lnch(value: str) -> bool:
     """A valid ЛНЧ (personal number of a foreigner, ``stdnum.bg.pnf``)."""
     return len(value) == 10 and stdnum_pnf.is_valid(value)
 
 
+@lru_cache(maxsize=1 << 18)
 def egn_birth_date(egn: str) -> dt.date:
     try:
         return stdnum_egn.get_birth_date(egn)

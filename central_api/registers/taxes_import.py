@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from .. import audit
@@ -72,108 +72,8 @@ def import_taxes(
     if check.problems:
         raise ImportRefusedError(check.problems, "taxes")
     report = ImportReport("taxes", parsed.sha256, len(parsed.rows), dry_run=dry_run)
-    now = utc_now()
-    objects = {(r.kind, r.identifier): r for r in conn.execute(select(tax_objects))}
-    assessments = {
-        (r.person_id, r.object_id, r.kind, r.year, r.instalment): r
-        for r in conn.execute(select(tax_assessments))
-    }
-    paid = dict(
-        conn.execute(
-            select(tax_payments.c.assessment_id, func.sum(tax_payments.c.amount_cents)).group_by(
-                tax_payments.c.assessment_id
-            )
-        ).all()
-    )
-    valuations = {
-        (r.object_id, r.year): r.valuation_cents for r in conn.execute(select(tax_valuations))
-    }
-    counts = {"objects_added": 0, "payments_recorded": 0, "valuations_changed": 0}
-    for _key, item in items:
-        object_key = (item["object_kind"], item["object"])
-        obj = objects.get(object_key)
-        changed = False
-        if obj is None:
-            counts["objects_added"] += 1
-            changed = True
-            if not dry_run:
-                object_id = conn.execute(
-                    insert(tax_objects).values(
-                        kind=item["object_kind"], identifier=item["object"],
-                        settlement=item["settlement"], address=item["address"], recorded_at=now,
-                    )
-                ).inserted_primary_key[0]  # fmt: skip
-                obj = _Obj(object_id, item["settlement"], item["address"])
-            else:
-                obj = _Obj(None, item["settlement"], item["address"])
-            objects[object_key] = obj
-        elif item["address"] and (obj.settlement, obj.address) != (
-            item["settlement"],
-            item["address"],
-        ):
-            changed = True
-            if not dry_run:
-                conn.execute(
-                    update(tax_objects).where(tax_objects.c.id == obj.id)
-                    .values(settlement=item["settlement"], address=item["address"])
-                )  # fmt: skip
-            objects[object_key] = _Obj(obj.id, item["settlement"], item["address"])
-        if (
-            item["valuation"] is not None
-            and valuations.get((obj.id, item["year"])) != item["valuation"]
-        ):
-            counts["valuations_changed"] += 1
-            changed = True
-            if not dry_run:
-                _put_valuation(conn, obj.id, item["year"], item["valuation"], valuations)
-            valuations[(obj.id, item["year"])] = item["valuation"]
-        key = (item["person_id"], obj.id, item["kind"], item["year"], item["instalment"])
-        current = assessments.get(key) if obj.id is not None else None
-        if current is None:
-            report.added += 1
-            if dry_run:
-                continue
-            assessment_id = conn.execute(
-                insert(tax_assessments).values(
-                    person_id=item["person_id"], object_id=obj.id, kind=item["kind"],
-                    year=item["year"], instalment=item["instalment"],
-                    assessed_cents=item["assessed"], due_date=item["due_date"], recorded_at=now,
-                )
-            ).inserted_primary_key[0]  # fmt: skip
-            already = 0
-        else:
-            assessment_id, already = current.id, int(paid.get(current.id, 0))
-            if (current.assessed_cents, current.due_date) != (item["assessed"], item["due_date"]):
-                changed = True
-                if not dry_run:
-                    conn.execute(
-                        insert(tax_assessment_history).values(
-                            assessment_id=current.id, at=now, actor=actor,
-                            old_assessed_cents=current.assessed_cents,
-                            old_due_date=current.due_date, new_assessed_cents=item["assessed"],
-                            new_due_date=item["due_date"],
-                        )
-                    )  # fmt: skip
-                    conn.execute(
-                        update(tax_assessments).where(tax_assessments.c.id == current.id)
-                        .values(assessed_cents=item["assessed"], due_date=item["due_date"])
-                    )  # fmt: skip
-        if item["paid"] != already:
-            changed = True
-            counts["payments_recorded"] += 1
-            if not dry_run:
-                conn.execute(
-                    insert(tax_payments).values(
-                        assessment_id=assessment_id, amount_cents=item["paid"] - already,
-                        paid_on=item["paid_on"] or today.isoformat(), recorded_at=now,
-                        source=f"import {parsed.sha256}",
-                    )
-                )  # fmt: skip
-        if current is not None:
-            if changed:
-                report.updated += 1
-            else:
-                report.unchanged += 1
+    writer = _Writer(conn, actor, f"import {parsed.sha256}", today, dry_run)
+    counts = writer.apply([item for _key, item in items], report)
     report.details = counts
     if not dry_run:
         audit.record(
@@ -186,22 +86,161 @@ def import_taxes(
     return report
 
 
-class _Obj:
-    def __init__(self, object_id, settlement, address):
-        self.id, self.settlement, self.address = object_id, settlement, address
+class _Writer:
+    """Compares the checked items with the register and writes the difference in bulk."""
 
+    def __init__(self, conn: Connection, actor: str, source: str, today: dt.date, dry_run: bool):
+        self.conn, self.actor, self.source, self.dry_run = conn, actor, source, dry_run
+        self.today = today.isoformat()
+        self.now = utc_now()
 
-def _put_valuation(conn, object_id, year, cents, valuations) -> None:
-    if (object_id, year) in valuations:
-        conn.execute(
-            update(tax_valuations)
-            .where(tax_valuations.c.object_id == object_id, tax_valuations.c.year == year)
-            .values(valuation_cents=cents)
-        )
-    else:
-        conn.execute(
-            insert(tax_valuations).values(object_id=object_id, year=year, valuation_cents=cents)
-        )
+    def _objects(self) -> dict:
+        return {(r.kind, r.identifier): r for r in self.conn.execute(select(tax_objects))}
+
+    def apply(self, items: list[dict], report: ImportReport) -> dict:
+        conn, now = self.conn, self.now
+        changed_keys: set[int] = set()  # indexes of items that change something
+        objects = self._objects()
+        new_objects, moved = {}, {}
+        for index, item in enumerate(items):
+            key = (item["object_kind"], item["object"])
+            obj = objects.get(key)
+            if obj is None:
+                if key not in new_objects:
+                    new_objects[key] = {"kind": key[0], "identifier": key[1],
+                                        "settlement": item["settlement"],
+                                        "address": item["address"], "recorded_at": now}  # fmt: skip
+                changed_keys.add(index)
+            elif item["address"] and (obj.settlement, obj.address) != (
+                item["settlement"],
+                item["address"],
+            ):
+                moved[obj.id] = {"oid": obj.id, "settlement": item["settlement"],
+                                 "address": item["address"]}  # fmt: skip
+                changed_keys.add(index)
+        if not self.dry_run:
+            if new_objects:
+                conn.execute(insert(tax_objects), list(new_objects.values()))
+            if moved:
+                conn.execute(
+                    update(tax_objects)
+                    .where(tax_objects.c.id == bindparam("oid"))
+                    .values(settlement=bindparam("settlement"), address=bindparam("address")),
+                    list(moved.values()),
+                )
+            objects = self._objects()
+        object_id = {key: row.id for key, row in objects.items()}
+
+        valuations = {(r.object_id, r.year): r.valuation_cents
+                      for r in conn.execute(select(tax_valuations))}  # fmt: skip
+        new_valuations, changed_valuations = {}, {}
+        for index, item in enumerate(items):
+            oid = object_id.get((item["object_kind"], item["object"]))
+            if item["valuation"] is None:
+                continue
+            current = valuations.get((oid, item["year"]))
+            if current == item["valuation"]:
+                continue
+            changed_keys.add(index)
+            row = {"oid": oid, "year": item["year"], "cents": item["valuation"]}
+            (changed_valuations if current is not None else new_valuations)[(oid, item["year"])] = (
+                row
+            )
+        if not self.dry_run and new_valuations:
+            conn.execute(
+                insert(tax_valuations).values(
+                    object_id=bindparam("oid"), year=bindparam("year"),
+                    valuation_cents=bindparam("cents"),
+                ),
+                list(new_valuations.values()),
+            )  # fmt: skip
+        if not self.dry_run and changed_valuations:
+            conn.execute(
+                update(tax_valuations)
+                .where(tax_valuations.c.object_id == bindparam("oid"),
+                       tax_valuations.c.year == bindparam("year"))
+                .values(valuation_cents=bindparam("cents")),
+                list(changed_valuations.values()),
+            )  # fmt: skip
+
+        def assessment_key(item):
+            oid = object_id.get((item["object_kind"], item["object"]))
+            return (item["person_id"], oid, item["kind"], item["year"], item["instalment"])
+
+        assessments = {(r.person_id, r.object_id, r.kind, r.year, r.instalment): r
+                       for r in conn.execute(select(tax_assessments))}  # fmt: skip
+        new_assessments, reassessed, history = [], [], []
+        for index, item in enumerate(items):
+            current = assessments.get(assessment_key(item))
+            if current is None:
+                report.added += 1
+                new_assessments.append({
+                    "person_id": item["person_id"], "object_id": assessment_key(item)[1],
+                    "kind": item["kind"], "year": item["year"], "instalment": item["instalment"],
+                    "assessed_cents": item["assessed"], "due_date": item["due_date"],
+                    "recorded_at": now,
+                })  # fmt: skip
+            elif (current.assessed_cents, current.due_date) != (item["assessed"], item["due_date"]):
+                changed_keys.add(index)
+                reassessed.append({"aid": current.id, "cents": item["assessed"],
+                                   "due": item["due_date"]})  # fmt: skip
+                history.append({
+                    "assessment_id": current.id, "at": now, "actor": self.actor,
+                    "old_assessed_cents": current.assessed_cents, "old_due_date": current.due_date,
+                    "new_assessed_cents": item["assessed"], "new_due_date": item["due_date"],
+                })  # fmt: skip
+        if not self.dry_run:
+            if new_assessments:
+                conn.execute(insert(tax_assessments), new_assessments)
+            if history:
+                conn.execute(insert(tax_assessment_history), history)
+            if reassessed:
+                conn.execute(
+                    update(tax_assessments)
+                    .where(tax_assessments.c.id == bindparam("aid"))
+                    .values(assessed_cents=bindparam("cents"), due_date=bindparam("due")),
+                    reassessed,
+                )
+            assessment_id = {
+                (r.person_id, r.object_id, r.kind, r.year, r.instalment): r.id
+                for r in conn.execute(
+                    select(tax_assessments.c.id, tax_assessments.c.person_id,
+                           tax_assessments.c.object_id, tax_assessments.c.kind,
+                           tax_assessments.c.year, tax_assessments.c.instalment)
+                )
+            }  # fmt: skip
+        else:
+            assessment_id = {key: row.id for key, row in assessments.items()}
+
+        paid = dict(
+            conn.execute(
+                select(tax_payments.c.assessment_id, func.sum(tax_payments.c.amount_cents))
+                .group_by(tax_payments.c.assessment_id)
+            ).all()
+        )  # fmt: skip
+        payments = []
+        for index, item in enumerate(items):
+            aid = assessment_id.get(assessment_key(item))
+            already = int(paid.get(aid, 0)) if aid is not None else 0
+            if item["paid"] == already:
+                continue
+            changed_keys.add(index)
+            payments.append({
+                "assessment_id": aid, "amount_cents": item["paid"] - already,
+                "paid_on": item["paid_on"] or self.today, "recorded_at": now,
+                "source": self.source,
+            })  # fmt: skip
+        if not self.dry_run and payments:
+            conn.execute(insert(tax_payments), payments)
+        existing = len(items) - report.added
+        new_indexes = {i for i, item in enumerate(items) if assessment_key(item) not in assessments}
+        report.updated = len(changed_keys - new_indexes)
+        report.unchanged = existing - report.updated
+        return {
+            "objects_added": len(new_objects),
+            "payments_recorded": len(payments),
+            "valuations_changed": len(new_valuations) + len(changed_valuations),
+        }
 
 
 def _person_ids(conn: Connection, rows) -> dict[str, int]:
