@@ -18,7 +18,15 @@ from .db.schema import users
 from .errors import ConflictError, InvalidInputError, NotFoundError
 from .office.tables import office_sessions
 
-ROLES = ("clerk", "admin", "auditor", "councillor", "council_chair", "council_secretary")
+ROLES = (
+    "clerk",
+    "admin",
+    "auditor",
+    "registrar",
+    "councillor",
+    "council_chair",
+    "council_secretary",
+)
 _hasher = PasswordHasher()
 
 

@@ -17,6 +17,7 @@ OFFICE_USERS = {
     "clerk": ("maria", "maria-pass-1"),
     "admin": ("anna", "anna-pass-1"),
     "auditor": ("petar", "petar-pass-1"),
+    "registrar": ("elena", "elena-pass-1"),
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -54,7 +55,7 @@ class OfficeClient:
 
 @pytest.fixture
 def office_users(central):
-    """The three office users (clerk maria, admin anna, auditor petar)."""
+    """The office users (clerk maria, admin anna, auditor petar, registrar elena)."""
     from central_api.db import write
     from central_api.users import add_user
 

@@ -119,8 +119,9 @@ PAGES = {
         "/office/notices",
         "/office/reports",
     ],
-    "clerk": ["/office/queue", "/office/notices", "/office/reports"],
-    "auditor": ["/office/audit", "/office/reports"],
+    "clerk": ["/office/queue", "/office/notices", "/office/reports", "/office/register?q=Петр"],
+    "auditor": ["/office/audit", "/office/reports", "/office/register/lookups"],
+    "registrar": ["/office/register", "/office/register?q=Иван"],
 }
 
 
@@ -166,6 +167,10 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
         "kind_": KINDS,
         "level_": ("ok", "warn", "bad", "revoked"),
         "method_": ("cash", "card", "bank"),
+        "register_": ("first_name", "middle_name", "last_name"),
+        "register_sex_": ("M", "F"),
+        "register_kind_": ("permanent", "current"),
+        "register_how_": ("divorce", "death"),
     }
     assert prefixes <= set(families)
     for prefix, members in families.items():

@@ -10,6 +10,9 @@ missing from it is refused to everyone)::
     office users: disable, enable, password     admin
     reports                                     clerk, admin, auditor
     audit log                                   auditor
+    population register: search, entry          clerk, admin, registrar
+    register: corrections                       registrar
+    register: who looked at whom                auditor
 
 Every form carries a CSRF token (Flask-WTF's ``CSRFProtect``, checked for this blueprint only:
 the kiosk API authenticates by signed bundles, not cookies). Sessions live in the database
@@ -77,6 +80,7 @@ def init_app(app: Flask) -> None:
         i18n,
         notices,
         queue,
+        register_view,
         reports,
         request_view,
         staff,

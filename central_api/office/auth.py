@@ -48,6 +48,7 @@ LANDING = {
     "councillor": "council_hall.tablet",
     "council_chair": "council_hall.chair",
     "council_secretary": "council_hall.secretary",
+    "registrar": "office.register_search",
 }
 
 
