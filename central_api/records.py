@@ -21,6 +21,7 @@ from sync.deadlines import deadline_of, due_date
 from sync.records import UP, Handlers
 
 from .catalogues import current_catalogue
+from .council.consultation import comment_from_kiosk
 from .db import utc_now
 from .db.schema import applied_records, kiosks, request_events, requests
 from .errors import CentralError
@@ -230,6 +231,7 @@ HANDLERS = Handlers(
         "request.delivered": _delivered,
         "request.info_answered": _info_answered,
         "kiosk.health": _health,
+        "council.comment": comment_from_kiosk,
     },
 )
 

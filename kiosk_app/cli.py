@@ -315,6 +315,31 @@ def status(config: KioskConfig, reference: str | None, as_json: bool) -> None:
     click.echo(f"Waiting for central: {queue.queue_depth} event(s).")
 
 
+@cli.command("notices")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_config
+@_fail_cleanly
+def notices(config: KioskConfig, as_json: bool) -> None:
+    """The notice board: announcements, council agendas, drafts and decisions."""
+    board = services.list_notices(config)
+    if as_json:
+        _echo_json(board)
+        return
+    for notice in board:
+        click.echo(f"{notice.get('id')}  {notice.get('kind')}  {notice['title']['bg']}")
+
+
+@cli.command("comment")
+@click.argument("notice_id")
+@click.option("--text", required=True, help="The villager's comment.")
+@click.option("--name", default=None, help="The villager's name (optional).")
+@pass_config
+@_fail_cleanly
+def comment(config: KioskConfig, notice_id: str, text: str, name: str | None) -> None:
+    """Leave a comment on a council draft under public consultation."""
+    click.echo(services.comment_on_draft(config, notice_id, text, name))
+
+
 @cli.group()
 def bundle() -> None:
     """Carry bundles on a USB stick."""

@@ -327,6 +327,19 @@ RECORD_TYPES: dict[str, RecordType] = {
             "the kiosk's state for the fleet page: queue, printer, software version",
             max_bytes=4096,
         ),
+        RecordType(
+            "council.comment",
+            UP,
+            1,
+            {
+                "notice_id": text(64, 1),
+                "text": text(4000, 1),
+                "name": optional(nullable(text(200))),
+                "at": timestamp(),
+            },
+            "a villager's comment on a council draft under public consultation (ЗНА чл. 26)",
+            max_bytes=16 * 1024,
+        ),
         # -- central → kiosk ---------------------------------------------------------------
         RecordType(
             "request.status_changed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -47,3 +48,46 @@ def council_protocol(central: Central, session_number: int, out: str | None) -> 
     if out:
         Path(out).write_bytes(result.pop("pdf"))
     click.echo(f"Protocol of session {session_number} signed: sha256 {result['sha256']}")
+
+
+@council.command("demo")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The demo council (deploy/council-demo.toml).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the demo users' password from stdin.")
+@pass_central
+@friendly
+def council_demo(central: Central, data_path: Path, password_stdin: bool) -> None:
+    """Load the demo council and its sessions (a past one with its votes) into this central."""
+    from .demo import load_demo, read_data
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password for the demo council's users", hide_input=True)
+    with write(central.engine) as conn:
+        summary = load_demo(conn, read_data(data_path), password, central.document_signer)
+    click.echo(
+        f"Demo council loaded: {summary['councillors']} councillors, "
+        f"{summary['sessions']} sessions, held: {', '.join(map(str, summary['held']))}."
+    )
+
+
+@council.command("publish")
+@click.argument("session_number", type=int)
+@pass_central
+@friendly
+def council_publish(central: Central, session_number: int) -> None:
+    """Send a session's agenda, drafts under consultation and adopted decisions to every kiosk
+    (what was sent before is not sent again)."""
+    from .publishing import publish_session_of
+
+    with write(central.engine) as conn:
+        sent = publish_session_of(
+            conn, session_number, central.document_signer, "council_secretary:cli"
+        )
+    click.echo(f"Published to the kiosks: {len(sent)} notice(s) ({', '.join(sent) or 'none new'}).")

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..db import utc_now
 from .errors import CouncilInputError, VoteRefusedError
+from .publishing import draft_of_notice
 from .sessions import item
 from .tables import council_comments
 
@@ -72,3 +73,23 @@ def comments(conn: Connection, item_id: int) -> list[dict]:
         .order_by(council_comments.c.written_at)
     )
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def comment_from_kiosk(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+    """A ``council.comment`` record: the villager's comment on the draft its notice carries."""
+    item_id = draft_of_notice(conn, str(body["notice_id"]))
+    if item_id is None:
+        raise CouncilInputError(
+            f"Notice {body['notice_id']!r} is no draft under consultation: the comment is kept "
+            "in quarantine for the council's secretary."
+        )
+    add_comment(
+        conn,
+        record_id=record["id"],
+        item_id=item_id,
+        text=body["text"],
+        author_name=body.get("name"),
+        kiosk_id=kiosk["id"],
+        village=kiosk["village"],
+        written_at=body["at"],
+    )

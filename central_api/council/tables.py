@@ -142,3 +142,18 @@ council_vote_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# What was published to the kiosks' notice boards (central_api.office.notices): which notice
+# carries which session's agenda, decision or draft under consultation, so that a villager's
+# comment on a notice finds its draft.
+council_publications = Table(
+    "council_publications",
+    metadata,
+    Column("notice_id", String(64), primary_key=True),
+    Column(
+        "kind", String(30), nullable=False
+    ),  # council_agenda|council_decision|council_consultation
+    Column("session_id", Integer, ForeignKey("council_sessions.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("council_items.id")),
+    Column("published_at", String(32), nullable=False),
+)

@@ -160,6 +160,9 @@ TEXTS = {
     "notices.unavailable": "Обявите не могат да се покажат сега.",
     "notices.kind_announcement": "Обява",
     "notices.kind_decision": "Решение на Общинския съвет",
+    "notices.kind_council_agenda": "Заседание на Общинския съвет",
+    "notices.kind_council_decision": "Решение на Общинския съвет",
+    "notices.kind_council_consultation": "Проект за обществено обсъждане",
     # staff panel
     "staff.title": "Панел за служители",
     "staff.fact_connection": "Връзка с общината",

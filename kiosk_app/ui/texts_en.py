@@ -160,6 +160,9 @@ TEXTS = {
     "notices.unavailable": "The notices cannot be shown now.",
     "notices.kind_announcement": "Announcement",
     "notices.kind_decision": "Municipal council decision",
+    "notices.kind_council_agenda": "Council session",
+    "notices.kind_council_decision": "Council decision",
+    "notices.kind_council_consultation": "Draft for public consultation",
     # staff panel
     "staff.title": "Staff panel",
     "staff.fact_connection": "Connection to central",
