@@ -1,16 +1,16 @@
 """The council's publications to the kiosks: which notice carries which agenda, decision or
 draft under consultation (central_api.council.tables.council_publications).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 21:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
