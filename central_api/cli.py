@@ -15,6 +15,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from sync import SyncError
+from sync.states import FEE_METHODS
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
 
 from . import attachments, bundles, decisions, kiosks, users, workflow
@@ -308,7 +309,7 @@ def requests_ask(central: Central, reference: str, question: str, user_name: str
 @requests_group.command("fee")
 @click.argument("reference")
 @click.option("--status", type=click.Choice(workflow.FEE_STATUSES), required=True)
-@click.option("--method", default=None, help="How it was paid (cash, card, bank).")
+@click.option("--method", type=click.Choice(FEE_METHODS), default=None, help="How it was paid.")
 @click.option("--receipt-number", default=None, help="The cash-receipt number.")
 @click.option("--as", "user_name", default="system", help="Who records it.")
 @pass_central

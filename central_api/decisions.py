@@ -116,7 +116,12 @@ def record_fee(
                 "request.fee_changed",
                 {
                     "reference": reference,
-                    "fee": {"status": status, "method": method, "receipt_number": receipt_number},
+                    "fee": {
+                        "status": request["fee_status"],
+                        "method": request["fee_method"],
+                        "receipt_number": request["fee_receipt_number"],
+                        "amount_cents": request["fee_amount_cents"],
+                    },
                     "by": user_name,
                     "at": utc_now(),
                 },

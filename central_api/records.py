@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from sync import RecordRefused
 from sync.answers import FormChecker
+from sync.catalogue import tier_fee_cents
 from sync.deadlines import deadline_of, due_date
 from sync.records import UP, Handlers
 
@@ -131,6 +132,8 @@ class Submissions:
             fee_status=fee_status,
             fee_method=fee.get("method"),
             fee_receipt_number=fee.get("receipt_number"),
+            # The amount from central's own catalogue: what the kiosk shows comes back from here.
+            fee_amount_cents=tier_fee_cents(service, tier),
         )
 
 

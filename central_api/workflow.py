@@ -14,7 +14,7 @@ import json
 from sqlalchemy import Connection, insert, select, update
 
 from sync.records import DOWN, make_record
-from sync.states import FEE_STATUSES, STATES, TRANSITIONS
+from sync.states import FEE_METHODS, FEE_STATUSES, STATES, TRANSITIONS
 
 from .db import lock, utc_now
 from .db.schema import outbound_records, request_events, requests
@@ -121,6 +121,10 @@ def set_fee(
         raise InvalidInputError(f"Unknown fee status {status!r}: one of {', '.join(FEE_STATUSES)}.")
     if status == "paid" and not (method and receipt_number):
         raise InvalidInputError("A paid fee needs the way of payment and the cash-receipt number.")
+    if status == "paid" and method not in FEE_METHODS:
+        raise InvalidInputError(
+            f"Unknown way of payment {method!r}: one of {', '.join(FEE_METHODS)}."
+        )
     result = conn.execute(
         update(requests)
         .where(requests.c.id == request["id"], requests.c.version == request["version"])
@@ -188,6 +192,7 @@ def describe(request: dict) -> dict:
             "status": request["fee_status"],
             "method": request["fee_method"],
             "receipt_number": request["fee_receipt_number"],
+            "amount_cents": request["fee_amount_cents"],
         },
         "question": request["question"],
         "answer": request["answer"],

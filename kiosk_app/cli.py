@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from sync import SyncError
+from sync.states import FEE_METHODS
 
 from . import services
 from .config import KioskConfig
@@ -338,6 +339,50 @@ def notices(config: KioskConfig, as_json: bool) -> None:
 def comment(config: KioskConfig, notice_id: str, text: str, name: str | None) -> None:
     """Leave a comment on a council draft under public consultation."""
     click.echo(services.comment_on_draft(config, notice_id, text, name))
+
+
+@cli.group()
+def staff() -> None:
+    """The mayoralty staff's actions, for an operator when the screen is broken.
+
+    The operator is trusted by the machine's login (only the kiosk's administrators can run
+    this), so no PIN is asked; the member of staff named with --staff must be on the village's
+    staff list, and every other check of the screens applies (docs/kiosk.md)."""
+
+
+@staff.command("fee")
+@click.argument("reference")
+@click.option("--method", type=click.Choice(FEE_METHODS), default="cash", show_default=True)
+@click.option("--receipt", "receipt_number", required=True, help="The cash-receipt number.")
+@click.option("--staff", "staff_id", required=True, help="The member of staff who took it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the fee as now held, as JSON.")
+@pass_config
+@_fail_cleanly
+def staff_fee(config, reference, method, receipt_number, staff_id, as_json) -> None:
+    """Record the fee paid for REFERENCE; it goes to central at the next exchange."""
+    fee = services.record_fee_payment(config, reference, method, receipt_number, staff_id)
+    if as_json:
+        _echo_json({"reference": reference.strip().upper(), "fee": fee})
+        return
+    click.echo(
+        f"Fee for {reference.strip().upper()} recorded as paid ({method}, № {receipt_number})."
+    )
+
+
+@staff.command("deliver")
+@click.argument("reference")
+@click.option("--staff", "staff_id", required=True, help="The member of staff handing it over.")
+@click.option("--json", "as_json", is_flag=True, help="Print the request's status as JSON.")
+@pass_config
+@_fail_cleanly
+def staff_deliver(config, reference, staff_id, as_json) -> None:
+    """Hand the document of REFERENCE over (refused while the fee is due or it was revoked)."""
+    services.mark_delivered(config, reference, staff_id)
+    found = services.request_status(config, reference)
+    if as_json:
+        _echo_json(found.to_json())
+        return
+    click.echo(f"{found.reference}: {found.status}")
 
 
 @cli.group()

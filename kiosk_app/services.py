@@ -20,7 +20,8 @@ Public API (stable; the GUI builds on it):
 - ``ready_documents(config) -> list[ReadyDocument]`` — arrived, not yet handed over.
 - ``answer_question(config, reference, answer, staff_id=None) -> None``
 - ``reprint_document(config, reference) -> ReadyDocument``
-- ``record_fee_payment(config, reference, method, receipt_number=None) -> None``
+- ``record_fee_payment(config, reference, method, receipt_number, staff_id) -> dict`` — the fee
+  paid here (a ``request.fee_paid`` record for central); an empty cash-receipt number is refused.
 - ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
 - ``queue_state(config) -> QueueState`` — also: records quarantined, revoked or not, the sync
   loop's state and progress, downlink refused (rollbacks, unknown keys).
@@ -45,11 +46,12 @@ import contextlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sync.catalogue import describe_service, tier_fee_cents
 from sync.deadlines import chosen_tier
-from sync.states import HANDOVER_STATES
+from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
+from .bulletins import STAFF_SETTING
 from .catalogue import (
-    field_summary,
     find_service,
     normalize_fields,
     services_of,
@@ -121,6 +123,7 @@ class ReadyDocument:
     last_print_error: str | None
     fee_status: str | None
     revoked_at: str | None = None  # central revoked it: never printed nor handed over
+    fee_amount_cents: int | None = None  # what the villager pays (the tier's fee), when known
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -176,11 +179,9 @@ def list_services(config: KioskConfig) -> list[dict]:
 
 
 def service_summaries(config: KioskConfig) -> list[dict]:
-    """Each service's id and its fields (name, type, required): `services --json`."""
-    return [
-        {"id": service.get("id"), "fields": field_summary(service)}
-        for service in list_services(config)
-    ]
+    """Each service with its tiers and fields (type, required, required_if, options, length):
+    ``kiosk-app services --json``, enough for a script to fill in a form (sync.catalogue)."""
+    return [describe_service(service) for service in list_services(config)]
 
 
 def get_service(config: KioskConfig, service_id: str) -> dict:
@@ -222,8 +223,8 @@ def submit_request(
         if problems:
             details = "; ".join(f"{p.field}: {p.message.get('en', p.code)}" for p in problems)
             raise InvalidRequestError(f"The request is not complete: {details}", problems)
-        fee = fee or {"status": "due"}
         tier = chosen_tier(service, tier)  # the one the screens showed when nobody chose
+        fee = {"amount_cents": tier_fee_cents(service, tier), **(fee or {"status": "due"})}
         at = utc_now()
         with store.transaction():
             reference = store.allocate_reference(reference_prefix(enrollment))
@@ -308,6 +309,7 @@ def _ready(document: dict, request: dict) -> ReadyDocument:
         last_print_error=document.get("last_print_error"),
         fee_status=(request.get("fee") or {}).get("status"),
         revoked_at=document.get("revoked_at") or None,
+        fee_amount_cents=(request.get("fee") or {}).get("amount_cents"),
     )
 
 
@@ -345,14 +347,64 @@ def reprint_document(config: KioskConfig, reference: str) -> ReadyDocument:
 
 
 def record_fee_payment(
-    config: KioskConfig, reference: str, method: str, receipt_number: str | None = None
-) -> None:
+    config: KioskConfig,
+    reference: str,
+    method: str,
+    receipt_number: str | None,
+    staff_id: str,
+) -> dict:
+    """Staff took the fee at the mayoralty: kept here and sent to central (``request.fee_paid``),
+    which then accepts the hand-over. The way of payment, the cash-receipt number and the member
+    of staff are required. Returns the request's fee as now held."""
+    receipt_number = (receipt_number or "").strip()
+    if method not in FEE_METHODS:
+        raise NotAllowedError(
+            f"Unknown way of payment {method!r}: one of {', '.join(FEE_METHODS)}. / "
+            f"Непознат начин на плащане: {', '.join(FEE_METHODS)}."
+        )
+    if not receipt_number or len(receipt_number) > 40:
+        raise NotAllowedError(
+            "Въведете номера на касовата бележка (до 40 знака). / "
+            "Enter the cash-receipt number (up to 40 characters)."
+        )
     with store_for(config) as store:
         row = _request_or_fail(store, reference)
-        fee = {"status": "paid", "method": method}
-        if receipt_number:
-            fee["receipt_number"] = receipt_number
-        store.update_request(row["reference"], fee=fee)
+        _known_staff(store, staff_id)
+        fee = dict(row.get("fee") or {"status": "due"})
+        if fee.get("status") != "due":
+            raise NotAllowedError(
+                f"Таксата за {row['reference']} вече е {fee.get('status')}. / "
+                f"The fee for {row['reference']} is already {fee.get('status')}."
+            )
+        if row["status"] in CLOSED:
+            raise NotAllowedError(
+                f"Request {row['reference']} is '{row['status']}': there is no fee to take."
+            )
+        at = utc_now()
+        paid = {**fee, "status": "paid", "method": method, "receipt_number": receipt_number}
+        paid["staff_id"] = staff_id
+        body = {
+            "reference": row["reference"],
+            "method": method,
+            "receipt_number": receipt_number,
+            "staff_id": staff_id,
+            "amount_cents": fee.get("amount_cents"),
+            "at": at,
+        }
+        with store.transaction():
+            store.add_event("request.fee_paid", body, reference=row["reference"])
+            store.update_request(row["reference"], fee=paid)
+        return paid
+
+
+def _known_staff(store: KioskStore, staff_id: str) -> None:
+    """Refuse a member of staff this kiosk does not know (central's list, ``staff.updated``)."""
+    known = {member["staff_id"] for member in store.get_setting(STAFF_SETTING, []) or []}
+    if staff_id not in known:
+        raise NotAllowedError(
+            f"Служител {staff_id!r} не е в списъка на кметството. / "
+            f"{staff_id!r} is not on this mayoralty's staff list."
+        )
 
 
 def _refuse_revoked(document: dict) -> None:
@@ -379,6 +431,7 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
             )
         for document in store.documents(row["reference"]):
             _refuse_revoked(document)
+        _known_staff(store, staff_id)
         with store.transaction():
             store.add_event(
                 "request.delivered",

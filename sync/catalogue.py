@@ -44,6 +44,8 @@ __all__ = [
     "validate_fields",
     "normalize_field",
     "normalize_fields",
+    "tier_fee_cents",
+    "describe_service",
 ]
 
 FORMAT_VERSION = 1
@@ -391,3 +393,63 @@ def find_service(catalogue: dict, service_id: str) -> dict:
         "Choose a service from the current list; if the kiosk's list is old, let it synchronise.",
         service_id,
     )
+
+
+def tier_fee_cents(service: Mapping | None, tier: str | None) -> int | None:
+    """The fee of ``service`` in ``tier``, in euro cents; None when the tier is not offered."""
+    for option in (service or {}).get("tiers") or []:
+        if isinstance(option, Mapping) and option.get("id") == tier:
+            return round(float(option["fee_eur"]) * 100)
+    return None
+
+
+def describe_service(service: Mapping) -> dict:
+    """What a script needs to fill in a request for ``service`` without reading the code
+    (``kiosk-app services --json``): its id, names, tiers and, for each field, its type, whether
+    it is required, when it becomes required (``required_if``: another field's answer), its
+    options and its length limit. A ``personal_number`` field comes with its ``<name>_kind``
+    companion (``egn`` or ``lnch``), as the screens ask it."""
+    fields = []
+    for field in service.get("fields") or []:
+        described = {
+            "name": field["name"],
+            "type": field["type"],
+            "label": field.get("label"),
+            "required": bool(field.get("required", False)),
+            "required_if": dict(field["required_if"]) if field.get("required_if") else None,
+            "options": _described_options(field),
+            "max_length": field.get("max_length"),
+        }
+        fields.append(described)
+        if field["type"] == "personal_number":
+            fields.append(
+                {
+                    "name": f"{field['name']}_kind",
+                    "type": "choice",
+                    "label": {"bg": "ЕГН или ЛНЧ", "en": "ЕГН (citizen) or ЛНЧ (foreigner)"},
+                    "required": False,
+                    "required_if": None,
+                    "options": [{"value": "egn", "label": None}, {"value": "lnch", "label": None}],
+                    "max_length": None,
+                }
+            )
+    return {
+        "id": service["id"],
+        "name": service.get("name"),
+        "tiers": [
+            {"id": tier["id"], "fee_eur": tier["fee_eur"], "deadline": tier["deadline"]}
+            for tier in service.get("tiers") or []
+        ],
+        "fields": fields,
+    }
+
+
+def _described_options(field: Mapping) -> list[dict] | None:
+    if field["type"] == "boolean":
+        return [{"value": "true", "label": None}, {"value": "false", "label": None}]
+    if field["type"] != "choice":
+        return None
+    return [
+        {"value": option["value"], "label": option.get("label")}
+        for option in field.get("options", [])
+    ]

@@ -67,7 +67,7 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
     services.sync_now(config)
     _, document = approve(central.engine, reference, central_clerk, signer=central.document_signer)
     services.sync_now(config)
-    services.record_fee_payment(config, reference, "cash", "К-17")
+    services.record_fee_payment(config, reference, "cash", "К-17", staff[0]["staff_id"])
 
     revoke_document(central.engine, document["number"], "wrong address", central_clerk)
     with write(central.engine) as conn:

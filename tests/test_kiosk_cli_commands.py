@@ -1,6 +1,7 @@
 """The `kiosk-app` commands in-process: help, JSON output, one-line errors."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +20,9 @@ COMMANDS = [
     ["bundle", "import"],
     ["run"],
     ["speak"],
+    ["staff"],
+    ["staff", "fee"],
+    ["staff", "deliver"],
 ]
 
 
@@ -42,7 +46,69 @@ def test_services_json_lists_fields_with_name_type_required(run_kiosk):
     result = run_kiosk("services", "--json")
     (service,) = json.loads(result.stdout)
     assert service["id"] == "permanent-address-certificate"
-    assert {"name": "egn", "type": "egn", "required": True} in service["fields"]
+    egn = next(field for field in service["fields"] if field["name"] == "egn")
+    assert (egn["type"], egn["required"], egn["required_if"], egn["options"]) == (
+        "egn", True, None, None,
+    )  # fmt: skip
+    assert [tier["id"] for tier in service["tiers"]] == ["ordinary"]
+
+
+# What a script would type for each kind of field, knowing only `services --json`.
+SAMPLE = {
+    "text": "Иван",
+    "textarea": "ул. Витоша 1",
+    "egn": "7523169263",
+    "personal_number": "7523169263",
+    "lnch": "1000000009",
+    "date": "2020-01-15",
+    "phone": "0888123456",
+    "email": "ivan@example.bg",
+    "boolean": "true",
+    "integer": "2",
+}
+
+
+def _fill(service: dict, choose: dict) -> dict:
+    """A form filled from the JSON alone: every field required now gets a value of its type."""
+    answers = dict(choose)
+    for field in service["fields"]:
+        condition = field["required_if"]
+        needed = field["required"] or (
+            condition is not None and answers.get(condition["field"]) == condition["value"]
+        )
+        if not needed or field["name"] in answers:
+            continue
+        if field["options"]:
+            answers[field["name"]] = field["options"][0]["value"]
+        else:
+            answers[field["name"]] = SAMPLE[field["type"]]
+    return answers
+
+
+def test_a_script_fills_a_form_from_services_json_alone(run_kiosk, enrolled_kiosk):
+    from kiosk_app import services
+
+    catalogue = json.loads(
+        (Path(__file__).parents[1] / "central_api/catalogue/services.json").read_text("utf-8")
+    )
+    with services.store_for(enrolled_kiosk) as store:
+        store.set_catalogue(catalogue)
+    described = json.loads(run_kiosk("services", "--json").stdout)
+    service = next(s for s in described if s["id"] == "permanent-address-certificate")
+    for_whom = next(f for f in service["fields"] if f["name"] == "for_whom")
+    assert [o["value"] for o in for_whom["options"]] == ["self", "other"]
+    dependent = [f["name"] for f in service["fields"] if f["required_if"]]
+    assert dependent and all(
+        f["required_if"] == {"field": "for_whom", "value": "other"}
+        for f in service["fields"]
+        if f["required_if"]
+    )
+    answers = _fill(service, {"for_whom": "other"})
+    assert set(dependent) <= set(answers)
+    args = [arg for name, value in answers.items() for arg in ("--field", f"{name}={value}")]
+    result = run_kiosk("submit", service["id"], *args, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "queued"
 
 
 def test_submit_prints_the_reference_last_and_status_finds_it(run_kiosk):

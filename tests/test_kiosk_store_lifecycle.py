@@ -36,7 +36,11 @@ def test_personal_data_of_a_delivered_request_is_purged_after_retention(
     services.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
     services.sync_now(enrolled_kiosk, transport=fake_central)
-    services.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234")
+    with services.store_for(enrolled_kiosk) as store:  # central's staff list (staff.updated)
+        store.set_setting(
+            "staff", [{"staff_id": "staff-1", "name": "Донка", "pin_hash": "$argon2"}]
+        )
+    services.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234", "staff-1")
     services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
     services.sync_now(enrolled_kiosk, transport=fake_central)
 

@@ -78,7 +78,12 @@ def test_villager_submits_a_request_by_taps_and_gets_a_reference(qtbot, enrolled
     assert row["fields"]["first_name"] == "Иван"
     assert row["fields"]["last_name"] == "Иванов"
     assert row["staff"] == {"staff_id": "staff-7", "id_document_number": "645123987"}
-    assert row["fee"] == {"status": "paid", "method": "cash", "receipt_number": "77"}
+    assert row["fee"] == {
+        "status": "paid",
+        "method": "cash",
+        "receipt_number": "77",
+        "amount_cents": 256,
+    }
 
     with qtbot.wait_signal(window.session_wiped):
         tap(qtbot, window.screens["done"].finish_button)

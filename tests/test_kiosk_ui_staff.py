@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+
 from kiosk_app import services
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 from tests.kiosk_ui_helpers import (
@@ -72,6 +74,7 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     wait_idle(qtbot, bridge)
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     assert row is not None
+    assert "дължи се (2,56 €)" in row.findChild(QLabel).text()  # the ordinary tier's fee
 
     deliver = row.findChild(type(panel.sync_button), "deliver")
     tap(qtbot, deliver)
@@ -95,6 +98,16 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     wait_idle(qtbot, bridge)
     assert services.request_status(enrolled_kiosk, reference).status == "delivered"
     assert "предаден" in panel.message.text()
+    with services.store_for(enrolled_kiosk) as store:
+        [paid] = [e["body"] for e in store.events_of(reference) if e["type"] == "request.fee_paid"]
+    assert (paid["receipt_number"], paid["method"], paid["amount_cents"]) == ("4512", "cash", 256)
+    assert paid["staff_id"] == panel_staff_id(enrolled_kiosk)
+
+
+def panel_staff_id(config) -> str:
+    with services.store_for(config) as store:
+        [member] = store.get_setting("staff")
+    return member["staff_id"]
 
 
 def test_usb_export_shows_progress_and_the_count(qtbot, enrolled_kiosk, tmp_path, open_kiosk):

@@ -220,6 +220,7 @@ class StaffPanelScreen(Screen):
             reference,
             "cash",
             receipt_number,
+            self.staff["staff_id"],
             on_done=lambda _r: self._after(self.tr.t("staff.paid", reference=reference)),
             on_error=self.on_action_failed,
         )
@@ -298,6 +299,8 @@ class StaffPanelScreen(Screen):
             row.addWidget(text, 1)
             return frame
         fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
+        if document.get("fee_amount_cents") is not None:
+            fee = f"{fee} ({self.tr.money(document['fee_amount_cents'] / 100)})"
         text.setText(t("staff.ready_line", reference=reference, number=document["number"], fee=fee))
         row.addWidget(text, 1)
         if document.get("fee_status") in (None, "due"):
