@@ -50,6 +50,20 @@ DOWNLINK_PLAIN_BUDGET = 16 * 1024 * 1024
 DOWNLINK_MAX_RECORDS = min(MAX_RECORDS, 1000)
 
 
+QUARANTINE_KEEPS = 64 * 1024  # bytes of a refused record kept for a person to read
+
+
+def _kept(record: dict) -> str:
+    """The refused record as kept in the quarantine: whole, unless it is absurdly large (a body
+    of many MiB refused for its size), then its id and type and how large it was."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    if len(text) <= QUARANTINE_KEEPS:
+        return text
+    stub = {key: record.get(key) for key in ("id", "type", "at")}
+    stub["body"] = {"omitted": f"{len(text):,} characters, too large to keep"}
+    return json.dumps(stub, ensure_ascii=False, sort_keys=True, default=str)[:QUARANTINE_KEEPS]
+
+
 class DatabaseLedger:
     """sync.InboundLedger on the ``inbound_bundles`` table, in the caller's transaction."""
 
@@ -162,7 +176,7 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
                 type=str(record.get("type"))[:64],
                 bundle_id=opened.bundle_id,
                 reason=reason,
-                record=json.dumps(record, ensure_ascii=False, sort_keys=True),
+                record=_kept(record),
                 at=utc_now(),
             )
         )
