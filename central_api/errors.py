@@ -16,6 +16,9 @@
     ├── DocumentIssueError          the official document could not be made or signed (503)
     └── NotInitialisedError         ``central-api init`` has not run (503)
 
+The registers add their own below these (``central_api/registers/errors.py``: a person not
+found, a register file refused, a correction refused, heirs of someone not dead).
+
 ``code`` is stable (HTTP bodies, logs); ``http_status`` is what the API answers. Errors of the
 protocol library (``sync.SyncError``) keep their own codes and statuses.
 """

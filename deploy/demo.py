@@ -41,7 +41,7 @@ from deploy.procs import (
 
 VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
 GUI_VILLAGE = "dzhulyunitsa"
-USERS = {"admin": "admin", "clerk": "clerk"}  # name -> role
+USERS = {"admin": "admin", "clerk": "clerk", "registrar": "registrar"}  # name -> role
 
 
 class DemoError(Exception):
@@ -311,6 +311,7 @@ class Demo:
             "The village info-centre network is running.",
             f"  Web office:   {self.central_url}office/",
             f"  Sign in as:   clerk / {passwords['clerk']}    (administrator: admin / {passwords['admin']})",
+            f"  Registrar:    registrar / {passwords['registrar']}  (population register, corrections)",
             f"  Kiosks:       CENTRAL_HOME={self.central_home} central-api kiosk list --json",
             f"  Requests:     CENTRAL_HOME={self.central_home} central-api requests list --json",
             f"  Approve one:  CENTRAL_HOME={self.central_home} central-api requests approve REF --as clerk",

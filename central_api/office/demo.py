@@ -27,7 +27,7 @@ from .notices import publish
 from .staff import add_staff
 
 USERS = {"maria": ("clerk", "maria-pass-1"), "anna": ("admin", "anna-pass-1"),
-         "petar": ("auditor", "petar-pass-1")}  # fmt: skip
+         "petar": ("auditor", "petar-pass-1"), "elena": ("registrar", "elena-pass-1")}  # fmt: skip
 FIRST = ["Иван", "Мария", "Георги", "Елена", "Петър", "Йорданка", "Стефан", "Радка", "Николай"]
 MIDDLE = ["Петров", "Иванова", "Димитров", "Георгиева", "Стоянов", "Николова", "Христов"]
 LAST = ["Димитров", "Петрова", "Колев", "Стоянова", "Ангелов", "Маринова", "Тодоров", "Илиева"]

@@ -55,6 +55,7 @@ def register_person(person_id: str):
         debts=debts,
         settlements=known_settlements(),
         statuses=MARITAL_STATUSES,
+        zip=zip,
     )
 
 

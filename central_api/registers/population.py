@@ -133,6 +133,7 @@ class PersonRecord:
     children: tuple[Person, ...] = ()
     addresses: tuple[Address, ...] = ()  # every address, the history included, oldest first
     marriages: tuple[Marriage, ...] = ()
+    partners: tuple[Person, ...] = ()  # the spouse of each of ``marriages``, in the same order
     history: tuple[HistoryEntry, ...] = field(default=())
 
     @property
@@ -379,6 +380,7 @@ def person_record(conn: Connection, person_id: int, on: str | None = None) -> Pe
         children=tuple(children_of(conn, person_id)),
         addresses=tuple(addresses),
         marriages=tuple(marriages),
+        partners=tuple(get_person(conn, m.spouse_id) for m in marriages),
         history=tuple(
             HistoryEntry(r.at, r.actor, r.field, r.old_value, r.new_value, r.reason)
             for r in history_rows
