@@ -127,7 +127,7 @@ def fill_fields(service: dict, village: str, rng: random.Random) -> dict[str, st
 def _answer(name, kind, field, person, deceased, village, today, rng) -> str | None:
     if name.startswith("deceased_"):
         base = name.removeprefix("deceased_")
-        if base in ("first_name", "middle_name", "last_name"):
+        if base in ("first_name", "middle_name", "last_name", "egn"):
             return getattr(deceased, base)
         if base == "death_date":
             return (today - dt.timedelta(days=rng.randrange(30, 700))).isoformat()
