@@ -52,6 +52,7 @@ CHOICES = {
     "personal_number_kind": "egn",
     "debts_for": "all",
     "act_kind": "birth",
+    "relation_to_deceased": "child",
 }
 
 
