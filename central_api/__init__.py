@@ -2,7 +2,9 @@
 
 ``create_app(test_config=None)`` builds the Flask app: defaults from
 :func:`central_api.config.load_config`, then ``test_config``. The kiosk-facing API lives in
-:mod:`central_api.api`; the command line in :mod:`central_api.cli`.
+:mod:`central_api.api`, the clerks' web office in :mod:`central_api.office`, the council in
+:mod:`central_api.council`; the command line
+in :mod:`central_api.cli`. docs/design.md has the module map.
 """
 
 from __future__ import annotations
@@ -26,32 +28,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("TRUSTED_PROXIES"):
         app.wsgi_app = TrustedProxy(app.wsgi_app, tuple(app.config["TRUSTED_PROXIES"]))
 
+    # Imported here, not at the top: the command line imports this package and needs neither.
     from .api import bp as api_bp
     from .api import register_errors, verify_bp
+    from .council import init_app as init_council
+    from .office import init_app as init_office
 
     register_errors(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(verify_bp)
-    try:
-        from .office import init_app as init_office
-    except ImportError:  # the web office is built by a later issue
-        init_office = None
-    if init_office is not None:
-        init_office(app)
-    from .council import init_app as init_council
-
+    init_office(app)
     init_council(app)
     return app
 
 
 def central_of(app: Flask) -> Central:
     return app.extensions["central"]
-
-
-def audit_hook(conn, actor: str, action: str, subject: str, details=None) -> None:
-    """Append to the hash-chained audit log (central_api.audit) in the caller's transaction."""
-    try:
-        from .audit import record
-    except ImportError:  # the audit module is not there yet
-        return
-    record(conn, actor, action, subject, details)

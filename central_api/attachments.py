@@ -11,6 +11,7 @@ import hashlib
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from .audit import record as audit_record
 from .db import utc_now, write
 from .db.schema import attachments
 from .errors import ConflictError, InvalidInputError
@@ -24,7 +25,6 @@ def attach_document(
     engine: Engine, reference: str, file_name: str, pdf: bytes, user_name: str
 ) -> dict:
     """Keep the uploaded PDF for the request; its row (without the bytes)."""
-    from . import audit_hook
     from .documents import DocumentError, check_attachment
 
     try:
@@ -53,7 +53,7 @@ def attach_document(
             "uploaded_at": utc_now(),
         }
         conn.execute(insert(attachments).values(**row))
-        audit_hook(
+        audit_record(
             conn,
             f"clerk:{user_name}",
             "document.attached",

@@ -1,55 +1,38 @@
 """The ``central-api`` command line: thin commands, each calling one library function.
 
 Errors a person can act on (``CentralError``, ``sync.SyncError``, a database that cannot be
-reached) print one line on stderr and exit with status 1.
+reached) print one line on stderr and exit with status 1 (:func:`central_api.cli_common.friendly`).
+The group and the request/kiosk/bundle commands are here; audit, keys, documents and verify in
+:mod:`central_api.cli_more`, the staff lists in :mod:`central_api.cli_staff`.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from sync import SyncError
 from sync.states import FEE_METHODS
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
 
-from . import attachments, bundles, decisions, kiosks, users, workflow
+from . import (
+    attachments,
+    bundles,
+    cli_more,
+    cli_registers,
+    cli_staff,
+    decisions,
+    kiosks,
+    users,
+    workflow,
+)
+from .cli_common import emit, friendly, pass_central
 from .config import load_config
 from .context import Central
+from .council import cli as council_cli
 from .db import read, write
-from .errors import CentralError, InvalidInputError
-
-
-def friendly(command):
-    """Turn domain errors into one line on stderr and a non-zero exit."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except (CentralError, SyncError) as exc:
-            raise click.ClickException(exc.message) from exc
-        except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise click.ClickException(
-                f"The database cannot be used ({reason}): check DATABASE_URL / CENTRAL_HOME "
-                "and run `central-api init`."
-            ) from exc
-
-    return wrapper
-
-
-def _emit(value, as_json: bool, lines) -> None:
-    if as_json:
-        click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-    else:
-        for line in lines:
-            click.echo(line)
+from .errors import InvalidInputError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,9 +43,6 @@ def cli(ctx: click.Context, home: str | None) -> None:
     overrides = {"CENTRAL_HOME": home} if home else {}
     ctx.obj = Central.from_config(load_config(**overrides))
     ctx.call_on_close(ctx.obj.dispose)
-
-
-pass_central = click.make_pass_decorator(Central)
 
 
 @cli.command()
@@ -204,7 +184,7 @@ def kiosk_list(central: Central, as_json: bool) -> None:
     """The enrolled kiosks with their key fingerprints."""
     with read(central.engine) as conn:
         fleet = kiosks.list_kiosks(conn)
-    _emit(
+    emit(
         fleet,
         as_json,
         (
@@ -241,7 +221,7 @@ def requests_list(central: Central, status: str | None, as_json: bool) -> None:
     """Requests, overdue first."""
     with read(central.engine) as conn:
         found = workflow.list_requests(conn, status)
-    _emit(
+    emit(
         found,
         as_json,
         (
@@ -374,16 +354,21 @@ def bundle_export(central: Central, kiosk_id: str, out: Path) -> None:
         click.echo(str(path))
 
 
+for command in (
+    cli_more.audit,
+    cli_more.keys,
+    cli_more.documents,
+    cli_more.verify,
+    cli_staff.staff,
+    cli_registers.registers_group,
+    council_cli.council,
+):
+    cli.add_command(command)
+
+
 def main() -> None:
     cli(prog_name="central-api")
 
 
-# The other commands register themselves on ``cli`` (a separate module keeps this one small).
-from . import cli_more, cli_registers  # noqa: E402, F401
-from .council import cli as council_cli  # noqa: E402, F401
-
 if __name__ == "__main__":
-    # Run as ``python -m central_api.cli``: use the imported module, which holds every command.
-    from central_api.cli import main as imported_main
-
-    imported_main()
+    main()

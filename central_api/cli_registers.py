@@ -1,6 +1,6 @@
 """``central-api registers ...``: import the population and local-tax files, look a person up.
 
-Registered on the group of :mod:`central_api.cli`; thin like the others: each command calls
+Added to the group in :mod:`central_api.cli`; thin like the others: each command calls
 one function of :mod:`central_api.registers` and prints its answer.
 """
 
@@ -12,13 +12,13 @@ from pathlib import Path
 import click
 
 from . import registers
-from .cli import cli, friendly, pass_central
+from .cli_common import friendly, pass_central
 from .context import Central
 from .db import read, write
 from .errors import InvalidInputError
 
 
-@cli.group("registers")
+@click.group("registers")
 def registers_group() -> None:
     """The population (ЗГР) and local-tax (ЗМДТ) registers."""
 

@@ -58,10 +58,8 @@ class Central:
     def document_signer(self):
         """The municipality's document-signing key (central_api.documents), loaded once."""
         if self._document_signer is None:
-            try:
-                from .documents import DocumentSigner
-            except ImportError:
-                return None
+            from .documents import DocumentSigner  # on first use: pyHanko is slow to load
+
             self._document_signer = DocumentSigner.load_or_create(self.keys_folder / "documents")
         return self._document_signer
 
@@ -86,7 +84,7 @@ class Central:
             "home": str(self.home),
             "keys_created": created,
             "fingerprint": self.identity.public.display_fingerprint,
-            "document_key": signer.fingerprint() if signer is not None else None,
+            "document_key": signer.fingerprint(),
             "schema_before": before,
             "schema": current_revision(self.engine),
         }

@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .attachments import latest_attachment
-from .db import utc_now, write
+from .audit import record as audit_record
+from .db import read, utc_now, write
 from .db.schema import documents, outgoing_counters, requests
 from .errors import ApprovalBlockedError, DocumentIssueError, InvalidInputError, NotFoundError
 from .records import find_service
@@ -31,12 +32,6 @@ def _clerk(conn: Connection, user_name: str) -> dict:
     if user["role"] not in ("clerk", "admin"):
         raise InvalidInputError(f"{user_name} is an {user['role']}: only clerks decide requests.")
     return user
-
-
-def _audit(conn, actor, action, subject, details=None):
-    from . import audit_hook
-
-    audit_hook(conn, actor, action, subject, details)
 
 
 def start_review(engine: Engine, reference: str, user_name: str) -> dict:
@@ -67,7 +62,7 @@ def reject(engine: Engine, reference: str, reason: str, user_name: str, expected
         _clerk(conn, user_name)
         request = _reviewing(conn, reference, user_name, expected_version)
         request = transition(conn, request, "rejected", user_name, "clerk", reason=reason.strip())
-        _audit(
+        audit_record(
             conn, f"clerk:{user_name}", "request.rejected", reference, {"reason": reason.strip()}
         )
         return request
@@ -162,7 +157,9 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
         service = find_service(conn, request["service"]) or {"id": request["service"]}
         if service.get("issuance") == "in_person":
             request = transition(conn, request, "approved", user_name, "clerk")
-            _audit(conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True})
+            audit_record(
+                conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True}
+            )
             return request, None
         attachment = None
         if service.get("issuance") == "attached":
@@ -217,7 +214,7 @@ def _store_document(
             },
             subject=number,
         )
-    _audit(
+    audit_record(
         conn,
         f"clerk:{user_name}",
         "document.issued",
@@ -228,21 +225,41 @@ def _store_document(
 
 
 def revoke_document(engine: Engine, number: str, reason: str, user_name: str) -> dict:
-    """Mark an issued document as revoked (issued in error); verification then says so."""
+    """Mark an issued document as revoked (issued in error) and tell the kiosk that holds the
+    paper (``document.revoked`` in its downlink, once), so it is not handed over there;
+    verification then says it is revoked. The web office and ``central-api documents revoke``
+    both call this."""
     if not reason or not reason.strip():
         raise InvalidInputError("Say why the document is revoked.")
+    reason = reason.strip()
     with write(engine) as conn:
         _clerk(conn, user_name)
         document = get_document(conn, number)
         if document is None:
             raise NotFoundError(f"No document Изх. № {number}.")
         if not document["revoked_at"]:
+            revoked_at = utc_now()
             conn.execute(
                 update(documents)
                 .where(documents.c.id == document["id"])
-                .values(revoked_at=utc_now(), revoke_reason=reason.strip())
+                .values(revoked_at=revoked_at, revoke_reason=reason)
             )
-            _audit(conn, f"clerk:{user_name}", "document.revoked", number, {"reason": reason})
+            audit_record(conn, f"clerk:{user_name}", "document.revoked", number, {"reason": reason})
+            kiosk_id = get_request(conn, document["reference"])["kiosk_id"]
+            if kiosk_id:
+                queue_record(
+                    conn,
+                    kiosk_id,
+                    "document.revoked",
+                    {
+                        "reference": document["reference"],
+                        "number": number,
+                        "reason": reason,
+                        "by": user_name,
+                        "at": revoked_at,
+                    },
+                    subject=number,
+                )
         return get_document(conn, number)
 
 
@@ -250,8 +267,6 @@ def public_status(engine: Engine, number: str) -> dict:
     """What anyone may learn about a document number: valid or revoked (and the day), when it
     was issued and for which service, and its content hash. Nothing personal: not the holder,
     not the statement's initials, not the clerk's free-text reason for a revocation."""
-    from .db import read
-
     with read(engine) as conn:
         document = get_document(conn, number)
         service = (

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from sync import Keyring, PublicIdentity, SyncError, display_fingerprint, fingerprint_of
 
+from .audit import record as audit_record
 from .db import lock, utc_now
 from .db.schema import invites, kiosks
 from .errors import EnrollmentError, InvalidInputError, KioskRevokedError, NotFoundError
@@ -69,12 +70,17 @@ def create_invite(conn: Connection, village: str, valid_days: int = 7, created_b
             created_by=created_by,
         )
     )
-    _audit(conn, created_by or "admin", "kiosk.invited", village, {"expires_at": str(expires)})
+    audit_record(
+        conn, created_by or "admin", "kiosk.invited", village, {"expires_at": str(expires)}
+    )
     return token
 
 
 def enroll(conn: Connection, token: str, identity: dict, software_version=None) -> dict:
-    """Spend ``token`` and register the kiosk's public keys; the new kiosk row."""
+    """Spend ``token`` and register the kiosk's public keys; the new kiosk row.
+
+    Only the registration: :func:`central_api.onboarding.enroll_kiosk` also sends the new kiosk
+    what it needs at once (staff list, notices)."""
     if not isinstance(token, str) or not token.strip():
         raise EnrollmentError("No invite token was given: ask the office for one.")
     invite = (
@@ -132,18 +138,10 @@ def enroll(conn: Connection, token: str, identity: dict, software_version=None) 
     )
     if used.rowcount != 1:
         raise EnrollmentError("This invite token was already used: ask the office for a new one.")
-    _audit(conn, f"kiosk:{kiosk_id}", "kiosk.enrolled", kiosk_id, {"fingerprint": fingerprint})
-    _welcome(conn, kiosk_id, village)
+    audit_record(
+        conn, f"kiosk:{kiosk_id}", "kiosk.enrolled", kiosk_id, {"fingerprint": fingerprint}
+    )
     return get_kiosk(conn, kiosk_id)
-
-
-def _welcome(conn: Connection, kiosk_id: str, village: str) -> None:
-    """Queue the village's staff list and the recent notices for a new kiosk (web office)."""
-    try:
-        from .office.onboarding import welcome_new_kiosk
-    except ImportError:  # a central without the web office has neither
-        return
-    welcome_new_kiosk(conn, kiosk_id, village)
 
 
 def get_kiosk(conn: Connection, kiosk_id: str) -> dict:
@@ -193,7 +191,7 @@ def revoke(conn: Connection, kiosk_id: str, reason: str = "", actor: str = "admi
             .where(kiosks.c.id == kiosk_id)
             .values(revoked_at=utc_now(), revoke_reason=reason or None)
         )
-        _audit(conn, actor, "kiosk.revoked", kiosk_id, {"reason": reason})
+        audit_record(conn, actor, "kiosk.revoked", kiosk_id, {"reason": reason})
     return describe(get_kiosk(conn, kiosk_id))
 
 
@@ -208,9 +206,3 @@ def keyring(conn: Connection) -> Keyring:
     for row in conn.execute(select(kiosks)).mappings():
         ring.add(public_identity(dict(row)), revoked=bool(row["revoked_at"]))
     return ring
-
-
-def _audit(conn: Connection, actor: str, action: str, subject: str, details=None) -> None:
-    from . import audit_hook
-
-    audit_hook(conn, actor, action, subject, details)

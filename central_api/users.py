@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, insert, select, update
 
+from .audit import record as audit_record
 from .db import utc_now
 from .db.schema import users
 from .errors import ConflictError, InvalidInputError, NotFoundError
@@ -49,7 +50,7 @@ def add_user(conn: Connection, name: str, role: str, password: str) -> dict:
             disabled=False,
         )
     )
-    _audit(conn, "admin", "user.added", name, {"role": role})
+    audit_record(conn, "admin", "user.added", name, {"role": role})
     return {"name": name, "role": role}
 
 
@@ -125,9 +126,3 @@ def check_password(conn: Connection, name: str, password: str) -> dict | None:
     except (NotFoundError, VerificationError, InvalidHashError):
         return None
     return user
-
-
-def _audit(conn: Connection, actor: str, action: str, subject: str, details=None) -> None:
-    from . import audit_hook
-
-    audit_hook(conn, actor, action, subject, details)

@@ -36,7 +36,7 @@ from .config import KioskConfig
 from .errors import KioskError, StoreError
 from .exchange import MAX_RECORDS_PER_BUNDLE, ExchangeReport, KioskRevokedError, exchange_with
 from .health import queue_health_report
-from .services import enrollment_of, store_for
+from .store import enrollment_of, store_for
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,7 @@ from sync.transport import HttpTransport
 
 from .config import KioskConfig
 from .exchange import accept_receipt, exchange_with, load_party
-from .services import enrollment_of, store_for
-from .store import KioskStore, utc_now
+from .store import KioskStore, enrollment_of, store_for, utc_now
 
 
 def build_digest(store: KioskStore, kiosk_id: str, central: str) -> dict:

@@ -16,8 +16,8 @@ from sync.transport import HttpTransport
 from .catalogue import check_catalogue
 from .config import KioskConfig
 from .errors import AlreadyEnrolledError, EnrollmentError
-from .services import VILLAGE_ABBREVIATIONS, store_for
-from .store import utc_now
+from .services import VILLAGE_ABBREVIATIONS
+from .store import store_for, utc_now
 
 _KIOSK_ID = re.compile(r"^(?P<village>[a-z-]+)-(?P<number>\d+)$")
 UNENROLLED = "unenrolled"

@@ -66,8 +66,7 @@ from .catalogue import check_catalogue
 from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
 from .errors import EnrollmentError, KioskError
-from .services import enrollment_of, store_for
-from .store import KioskStore, utc_now
+from .store import KioskStore, enrollment_of, store_for, utc_now
 
 log = logging.getLogger(__name__)
 

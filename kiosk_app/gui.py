@@ -131,14 +131,14 @@ def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAp
 
 
 def _store(config):
-    from .services import store_for
+    from .store import store_for
 
     return store_for(config)
 
 
 def tour(config_or_home, outdir) -> list[Path]:
     """Render every screen, both languages, both sizes; return the PNG paths written."""
-    from .ui.tour import run_tour
+    from .ui.tour import run_tour, tour_settings
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     config = (
@@ -153,5 +153,7 @@ def tour(config_or_home, outdir) -> list[Path]:
         demo, services = _demo_copy(config, Path(workdir))
         written = []
         for width, height in SIZES:
-            written += run_tour(app, services, outdir, width, height, pin=TOUR_PIN)
+            settings = tour_settings(height, village_name(services))
+            window, bridge = build_window(services, settings)
+            written += run_tour(app, window, bridge, outdir, width, height, pin=TOUR_PIN)
         return written

@@ -42,7 +42,6 @@ Public API (stable; the GUI builds on it):
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -58,8 +57,8 @@ from .catalogue import (
     validate_fields,
 )
 from .config import KioskConfig
-from .errors import InvalidRequestError, NotAllowedError, NotEnrolledError, UnknownReferenceError
-from .store import KioskStore, open_store, utc_now
+from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
+from .store import KioskStore, enrollment_of, store_for, utc_now
 
 VILLAGE_ABBREVIATIONS = {
     "dzhulyunitsa": "DZH",
@@ -68,16 +67,6 @@ VILLAGE_ABBREVIATIONS = {
     "dragizhevo": "DRA",
     "merdanya": "MER",
 }
-
-
-@contextlib.contextmanager
-def store_for(config: KioskConfig):
-    """The kiosk's store, open for the duration of a ``with`` block."""
-    store = open_store(config.db_path)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @dataclass(frozen=True)
@@ -142,16 +131,6 @@ class QueueState:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def enrollment_of(store: KioskStore) -> dict:
-    enrollment = store.get_setting("enrollment")
-    if not enrollment:
-        raise NotEnrolledError(
-            "This kiosk is not enrolled yet: run `kiosk-app enroll --central URL --token TOKEN` "
-            "with an invite token from the central office."
-        )
-    return enrollment
 
 
 def is_enrolled(config: KioskConfig) -> bool:

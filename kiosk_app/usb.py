@@ -34,7 +34,7 @@ from .exchange import (
     print_pending,
     seal_pending,
 )
-from .services import store_for
+from .store import store_for
 
 Progress = Callable[[int, int], None] | None
 

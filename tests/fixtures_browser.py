@@ -91,7 +91,7 @@ def office_kiosk(central):
 
     from central_api.db import write
     from central_api.office.demo import enroll_kiosk, person_fields, submit
-    from central_api.office.staff import add_staff
+    from central_api.staff import add_staff
 
     rng = random.Random(3)
     with write(central.engine) as conn:

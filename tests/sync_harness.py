@@ -237,7 +237,7 @@ class Kiosk:
         return [row.reference for row in services.list_requests(self.config)]
 
     def documents(self) -> list[dict]:
-        from kiosk_app.services import store_for
+        from kiosk_app.store import store_for
 
         with store_for(self.config) as store:
             return store.documents()

@@ -77,3 +77,21 @@ def test_keys_rotate_announces_a_new_bundle_key_that_keys_show_then_prints(centr
     assert before.endswith(rotated[0].removeprefix("Old key: ").split(" (kept in")[0])
     after = central_cli("keys", "show").stdout.splitlines()[0]
     assert after.endswith(new_fingerprint) and after != before
+
+
+def test_revoking_on_the_command_line_tells_the_kiosk_that_holds_the_paper(
+    central, central_cli, central_client, sim_kiosk, central_clerk
+):
+    reference = issue_one(central_cli, central_client, sim_kiosk, central_clerk)
+    with read(central.engine) as conn:
+        number = conn.execute(select(documents.c.number)).scalar_one()
+    central_cli("documents", "revoke", number, "--reason", "грешен ЕГН", "--as", central_clerk)
+    central_cli("documents", "revoke", number, "--reason", "again", "--as", central_clerk)
+
+    downlink = central_client.get(f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/downlink?after=0")
+    assert downlink.status_code == 200
+    records = sim_kiosk.open(downlink.data).records
+    revoked = [record["body"] for record in records if record["type"] == "document.revoked"]
+    assert len(revoked) == 1  # revoking twice tells the kiosk once
+    assert revoked[0]["reference"] == reference and revoked[0]["number"] == number
+    assert revoked[0]["reason"] == "грешен ЕГН" and revoked[0]["by"] == central_clerk

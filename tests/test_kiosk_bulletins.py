@@ -9,13 +9,14 @@ from sqlalchemy import select
 from central_api.db import write
 from central_api.db.schema import requests as requests_table
 from central_api.decisions import approve, revoke_document
-from central_api.office.notices import publish
-from central_api.office.staff import add_staff
+from central_api.notices import publish
+from central_api.staff import add_staff
 from central_api.workflow import queue_record
 from kiosk_app import services
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.errors import NotAllowedError
+from kiosk_app.store import store_for
 
 FIELDS = {
     "first_name": "Иванка",
@@ -54,7 +55,7 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
     config = kiosk_in_merdanya
     services.sync_now(config)
 
-    with services.store_for(config) as store:
+    with store_for(config) as store:
         notices = store.get_setting("notices")
         staff = store.get_setting("staff")
     assert [n["title"]["bg"] for n in notices] == ["Решение № 12"]

@@ -6,6 +6,7 @@ import pytest
 
 from kiosk_app import services
 from kiosk_app.exchange import exchange_with, load_party, seal_pending
+from kiosk_app.store import store_for
 from sync import Identity, Keyring, open_receipt
 from sync.errors import CentralUnreachableError, NotAReceiptError, ReceiptError, UnknownSenderError
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
@@ -39,7 +40,7 @@ def test_central_down_loses_nothing_and_the_next_sync_sends_the_same_bytes(
     state = services.queue_state(enrolled_kiosk)
     assert (state.queue_depth, state.undelivered_bundles) == (1, 1)
     assert state.last_exchange["ok"] is False
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         sealed = store.outbound_bundle(1).data
     fake_central.down = False
     sent = []
@@ -97,7 +98,7 @@ def test_a_lost_receipt_is_recovered_by_resending_the_same_bundle(enrolled_kiosk
 
 def test_large_backlogs_go_as_several_bounded_bundles(enrolled_kiosk, fake_central):
     references = [submit(enrolled_kiosk) for _ in range(7)]
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         assert seal_pending(store, load_party(enrolled_kiosk, store), max_records=3) == [1, 2, 3]
     services.sync_now(enrolled_kiosk, transport=fake_central)
     assert [body["reference"] for body in fake_central.submitted()] == references
@@ -153,7 +154,7 @@ def test_a_document_with_a_wrong_hash_is_quarantined_and_the_rest_flows(
     report = services.sync_now(enrolled_kiosk, transport=fake_central)
     assert (report.applied, report.quarantined) == (1, 1)
     assert [d.number for d in services.ready_documents(enrolled_kiosk)] == ["2/2026"]
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         (held,) = store.quarantined()
         assert "SHA-256" in held["reason"] and held["direction"] == "down"
     assert not list(enrolled_kiosk.documents_dir.glob("1_2026*"))
@@ -185,7 +186,7 @@ def test_needs_info_shows_the_question_and_the_answer_goes_up(enrolled_kiosk, fa
     services.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.request_status(enrolled_kiosk, reference).question == "Кой етаж?"
     services.answer_question(enrolled_kiosk, reference, "Втори")
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         exchange_with(enrolled_kiosk, store, fake_central)
     answers = [r for r in fake_central.records.values() if r["type"] == "request.info_answered"]
     assert [a["body"]["answer"] for a in answers] == ["Втори"]

@@ -11,6 +11,7 @@ from kiosk_app import services
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.health import REPORT_EVERY, queue_health_report
+from kiosk_app.store import store_for
 
 FIELDS = {
     "first_name": "Иванка",
@@ -24,11 +25,11 @@ FIELDS = {
 
 def test_a_report_is_queued_when_something_changed_or_the_last_one_is_old(enrolled_kiosk):
     now = datetime.now(UTC)
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None
         assert queue_health_report(enrolled_kiosk, store, now) is None  # nothing new
     services.submit_request(enrolled_kiosk, "permanent-address-certificate", FIELDS)
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None  # the queue grew
         later = now + REPORT_EVERY + timedelta(seconds=1)
         assert queue_health_report(enrolled_kiosk, store, later) is not None  # still alive

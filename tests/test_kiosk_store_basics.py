@@ -9,7 +9,7 @@ import pytest
 
 from kiosk_app import services
 from kiosk_app.errors import InvalidRequestError, NotEnrolledError, UnknownServiceError
-from kiosk_app.store import KioskStore, migrations, open_store
+from kiosk_app.store import KioskStore, migrations, open_store, store_for
 from tests.fixtures_kiosk import VALID_FIELDS
 
 
@@ -62,7 +62,7 @@ def test_submitted_request_is_queued_with_its_event(enrolled_kiosk):
     status = services.request_status(enrolled_kiosk, reference)
     assert (status.status, status.uploaded, status.document_ready) == ("queued", False, False)
     assert "egn" not in json.dumps(status.to_json())
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         (event,) = store.events_of(reference)
         assert event["type"] == "request.submitted"
         assert event["body"]["fields"] == {**VALID_FIELDS, "phone": "+359888123456"}

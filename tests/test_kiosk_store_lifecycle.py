@@ -5,7 +5,7 @@ from pathlib import Path
 
 from kiosk_app import services
 from kiosk_app.exchange import purge_expired
-from kiosk_app.store import migrations, open_store
+from kiosk_app.store import migrations, open_store, store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 
 
@@ -44,7 +44,7 @@ def test_personal_data_of_a_delivered_request_is_purged_after_retention(
     services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
     services.sync_now(enrolled_kiosk, transport=fake_central)
 
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         assert purge_expired(store) == []  # not yet: delivered just now
         assert purge_expired(store, now=datetime.now(UTC) + timedelta(days=31)) == [reference]
         request = store.request(reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk_app import services
+from kiosk_app.store import store_for
 from kiosk_app.ui.context import UiSettings
 from tests.fixtures_kiosk import VALID_FIELDS
 from tests.kiosk_ui_helpers import (
@@ -55,7 +56,7 @@ def enter_pin(qtbot, pinpad, bridge, pin):
 
 
 def answered_events(config, reference):
-    with services.store_for(config) as store:
+    with store_for(config) as store:
         return [
             event
             for event in store.events_of(reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kiosk_app import services
+from kiosk_app.store import store_for
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
     open_kiosk_fixture,  # noqa: F401 - the fixture
@@ -73,7 +74,7 @@ def test_villager_submits_a_request_by_taps_and_gets_a_reference(qtbot, enrolled
     # It is in the kiosk's database, exactly as typed, with the staff's confirmation.
     stored = services.list_requests(enrolled_kiosk)
     assert [status.reference for status in stored] == [reference]
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         row = store.request(reference)
     assert row["fields"]["first_name"] == "Иван"
     assert row["fields"]["last_name"] == "Иванов"

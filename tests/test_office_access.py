@@ -156,7 +156,7 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
         used |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["']""", template.read_text()))
     prefixes = {key for key in used if key.endswith("_")}  # t("fee_" + status) and the like
     assert used - prefixes - set(TEXTS) == set()
-    from central_api.office.notices import KINDS
+    from central_api.notices import KINDS
     from central_api.workflow import FEE_STATUSES, STATES, VIAS
 
     families = {

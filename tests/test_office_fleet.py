@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from central_api.db import read
-from central_api.db.schema import kiosks, outbound_records
+from central_api.db.schema import kiosks, office_staff, outbound_records
 from central_api.office.fleet import judge
 from central_api.office.geo import PLACES, projection
-from central_api.office.tables import office_staff
 
 from .fixtures_central import SimKiosk
 

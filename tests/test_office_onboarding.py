@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from central_api.db import write
 from central_api.db.schema import outbound_records
-from central_api.office.notices import publish
-from central_api.office.staff import add_staff
+from central_api.notices import publish
+from central_api.staff import add_staff
 from tests.fixtures_central import SimKiosk
 
 

@@ -9,6 +9,7 @@ import pytest
 from kiosk_app import services
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
 from kiosk_app.exchange import KioskRevokedError
+from kiosk_app.store import store_for
 from sync import Identity, RecordRefused, bundle_id, seal_bundle
 from sync.engine import Backoff
 from sync.errors import RemoteRejectedError, UnknownSenderError
@@ -186,7 +187,7 @@ def test_the_daemon_of_a_revoked_kiosk_exits_with_its_own_status(enrolled_kiosk)
 
     from kiosk_app.cli import EXIT_REVOKED, cli
 
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         store.set_setting("revoked", {"at": "2026-11-25T09:00:00Z", "message": "revoked"})
     runner = CliRunner(env={"KIOSK_HOME": str(enrolled_kiosk.home)})
     result = runner.invoke(cli, ["sync", "--daemon"])
@@ -203,14 +204,14 @@ def test_two_processes_printing_at_once_print_a_document_once(enrolled_kiosk, fa
     reference = submit(enrolled_kiosk)
     services.sync_now(enrolled_kiosk, transport=fake_central)
     data = fake_central.queue_downlink([issued_document_record(reference)])
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         apply_inbound(
             enrolled_kiosk, store, load_party(enrolled_kiosk, store), data, ExchangeReport()
         )
     printed = []
 
     def printer():
-        with services.store_for(enrolled_kiosk) as store:
+        with store_for(enrolled_kiosk) as store:
             printed.extend(print_pending(enrolled_kiosk, store)[0])
 
     threads = [threading.Thread(target=printer) for _ in range(4)]

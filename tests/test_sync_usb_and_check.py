@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from central_api import bundles
 from kiosk_app import services
 from kiosk_app.cli import cli as kiosk_cli
+from kiosk_app.store import enrollment_of, store_for
 from sync.transport import (
     HttpTransport,
     bundle_file_name,
@@ -63,7 +64,7 @@ def test_a_usb_round_trip_twice_over_delivers_everything_exactly_once(central, k
     rng = random.Random(5)
     references = [kiosk.submit(rng) for _ in range(7)]
     stick = tmp_path / "stick"
-    with services.store_for(kiosk.config) as store:
+    with store_for(kiosk.config) as store:
         from kiosk_app.exchange import load_party, seal_pending
 
         seal_pending(store, load_party(kiosk.config, store), max_records=3)
@@ -155,7 +156,7 @@ def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything
     decisions.approve(central.engine, reference, "clerk", signer=central.central.document_signer)
     converge(kiosk, central.url)
     [document] = kiosk.documents()
-    with services.store_for(kiosk.config) as store:  # the kiosk loses the row (old backup)
+    with store_for(kiosk.config) as store:  # the kiosk loses the row (old backup)
         store.db.execute("delete from documents where number = ?", [document["number"]])
         store.db.conn.commit()
     before = services.queue_state(kiosk.config)
@@ -189,8 +190,8 @@ def test_a_revoked_kiosk_stops_sending_and_keeps_its_data_for_export(central, ki
 def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_flows(
     central, kiosk
 ):
-    with services.store_for(kiosk.config) as store, store.transaction():
-        bad = services.reference_prefix(services.enrollment_of(store)) + "-99999"
+    with store_for(kiosk.config) as store, store.transaction():
+        bad = services.reference_prefix(enrollment_of(store)) + "-99999"
         store.add_event(
             "request.submitted",
             {"reference": bad, "service": "no-such-service", "fields": {}},

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, decisions, divergence, kiosks, longpoll
+from .. import bundles, catalogues, decisions, divergence, kiosks, longpoll, onboarding
 from ..context import Central
 from ..db import read, write
 from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
@@ -108,7 +108,7 @@ def enroll():
     central = _central()
     version = payload.get("software_version")
     with write(central.engine) as conn:
-        kiosk = kiosks.enroll(
+        kiosk = onboarding.enroll_kiosk(
             conn,
             payload.get("token"),
             payload.get("identity"),

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from ..cli import cli, friendly, pass_central
+from ..cli_common import friendly, pass_central
 from ..context import Central
 from ..db import read, write
 from . import protocol, votelog
 from .errors import CouncilError
 
 
-@cli.group()
+@click.group()
 def council() -> None:
     """The municipal council: sessions, votes, protocols."""
 

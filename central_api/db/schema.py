@@ -412,3 +412,36 @@ request_nonces = Table(
     Column("seen_at", Integer, nullable=False, index=True),
     PrimaryKeyConstraint("kiosk_id", "nonce", name="pk_request_nonces"),
 )
+
+# Created by migration 0003_office; the staff and the notices are domain data (central_api.staff,
+# central_api.notices), the sign-in tables are the office's own (central_api.office.tables).
+# Mayoralty staff who confirm identities at a kiosk; only the argon2 hash of the PIN is kept.
+office_staff = Table(
+    "office_staff",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("village", String(32), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("pin_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("removed_at", String(32)),
+)
+
+office_notices = Table(
+    "office_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notice_id", String(64), nullable=False, unique=True),  # the id kiosks see
+    Column("kind", String(20), nullable=False),  # announcement | council_decision
+    Column("notice_date", String(10), nullable=False),
+    Column("title_bg", String(200), nullable=False),
+    Column("title_en", String(200)),
+    Column("body_bg", Text, nullable=False),
+    Column("body_en", Text),
+    Column("pdf", LargeBinary),
+    Column("pdf_name", String(200)),
+    Column("published_at", String(32), nullable=False),
+    Column("published_by", String(100), nullable=False),
+    Column("kiosk_count", Integer, nullable=False, default=0),
+)

@@ -27,18 +27,9 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Flask
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask
 
-bp = Blueprint(
-    "office",
-    __name__,
-    url_prefix="/office",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
-csrf = CSRFProtect()
+from .blueprint import bp, csrf
 
 SECRET_FILE = "office-secret.key"
 

@@ -3,8 +3,8 @@ information, record the fee, preview the draft, open the issued PDF, revoke an i
 
 The workflow is :mod:`central_api.decisions`; these views only collect the form, pass the version
 the clerk saw (so a decision made on a stale page is a conflict, not a surprise) and say what
-happened. Revoking a document also tells the kiosk (``document.revoked`` in its downlink), so
-the paper is not handed over there.
+happened. Revoking a document also tells the kiosk (``document.revoked`` in its downlink, by
+:func:`central_api.decisions.revoke_document`), so the paper is not handed over there.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from flask import Response, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
 from .. import attachments, decisions
-from ..db import read, utc_now, write
-from ..db.schema import documents, requests
+from ..db import read
+from ..db.schema import documents
 from ..errors import CentralError, NotFoundError
 from ..records import find_service
-from ..workflow import get_request, queue_record
-from . import bp
+from ..workflow import get_request
 from .auth import engine
+from .blueprint import bp
 from .i18n import flash_t, t
 from .roles import CLERKS, access
 from .texts import TEXTS
@@ -201,34 +201,6 @@ def document_pdf(number: str):
     return _pdf(row.pdf, f"{number}.pdf")
 
 
-def revoke_and_tell_kiosk(number: str, reason: str, user_name: str) -> dict:
-    """Revoke through :func:`central_api.decisions.revoke_document` (which writes the audit
-    entry), then queue ``document.revoked`` for the kiosk that holds the paper (once)."""
-    with read(engine()) as conn:
-        before = decisions.get_document(conn, number)
-    document = decisions.revoke_document(engine(), number, reason, user_name)
-    if before is None or before["revoked_at"]:
-        return document
-    with write(engine()) as conn:
-        kiosk_id = conn.execute(
-            select(requests.c.kiosk_id).where(requests.c.reference == document["reference"])
-        ).scalar()
-        if kiosk_id:
-            queue_record(
-                conn,
-                kiosk_id,
-                "document.revoked",
-                {
-                    "reference": document["reference"],
-                    "number": number,
-                    "reason": reason,
-                    "by": user_name,
-                    "at": document["revoked_at"] or utc_now(),
-                },
-            )
-    return document
-
-
 @bp.post("/documents/<number>/revoke")
 @access(*CLERKS)
 def revoke_document(number: str):
@@ -245,6 +217,6 @@ def revoke_document(number: str):
     return _decide(
         reference,
         "done_revoke",
-        lambda: revoke_and_tell_kiosk(number, reason, g.user["name"]),
+        lambda: decisions.revoke_document(engine(), number, reason, g.user["name"]),
         number=number,
     )

@@ -18,8 +18,8 @@ from ..audit import verify_since_checkpoint
 from ..db import read, write
 from ..db.schema import audit_log
 from ..errors import InvalidInputError
-from . import bp
 from .auth import engine
+from .blueprint import bp
 from .roles import access
 
 PAGE_SIZE = 100

@@ -29,7 +29,7 @@ from sqlalchemy import delete, insert, select, update
 from ..audit import record as audit_record
 from ..db import read, write
 from ..db.schema import users
-from . import bp, csrf
+from .blueprint import bp, csrf
 from .i18n import flash_t, refuse_control_characters
 from .roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES, access
 from .tables import office_sessions, office_sign_in_failures

@@ -17,7 +17,7 @@ from sync.states import OPEN_STATES
 
 from ..errors import CentralError
 from ..kiosks import VILLAGES
-from . import bp
+from .blueprint import bp
 from .i18n import language, t
 from .texts import TEXTS
 

@@ -17,14 +17,14 @@ from sqlalchemy import Engine, select, update
 from sync import Identity
 from sync.catalogue import validate_fields
 
-from .. import decisions, kiosks
+from .. import decisions, kiosks, onboarding
 from ..db import write
 from ..db.schema import documents, request_events, requests
 from ..db.schema import kiosks as kiosks_table
+from ..notices import publish
 from ..records import apply_record, find_service
+from ..staff import add_staff
 from ..users import add_user
-from .notices import publish
-from .staff import add_staff
 
 USERS = {"maria": ("clerk", "maria-pass-1"), "anna": ("admin", "anna-pass-1"),
          "petar": ("auditor", "petar-pass-1"), "elena": ("registrar", "elena-pass-1")}  # fmt: skip
@@ -77,7 +77,7 @@ def person_fields(rng: random.Random, female: bool | None = None) -> dict:
 def enroll_kiosk(conn, village: str, version: str = "1.4.2") -> dict:
     token = kiosks.create_invite(conn, village, created_by="admin:anna")
     identity = Identity.generate("pending")
-    return kiosks.enroll(conn, token, identity.public.to_json(), software_version=version)
+    return onboarding.enroll_kiosk(conn, token, identity.public.to_json(), software_version=version)
 
 
 def submit(conn, kiosk: dict, counter: int, service: str, fields: dict, staff_id=None) -> str:

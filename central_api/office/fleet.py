@@ -21,15 +21,14 @@ from sync.records import RECORD_TYPES
 
 from .. import kiosks as kiosk_registry
 from ..db import read, write
-from ..db.schema import kiosks, outbound_records
+from ..db.schema import kiosks, office_staff, outbound_records
 from ..errors import CentralError
-from . import bp
 from .actions import refusal
 from .auth import actor, engine, now, parse
+from .blueprint import bp
 from .geo import BY_CODE, PLACES, outline, projection, scale_bar
 from .i18n import flash_t, language, t_or
 from .roles import access
-from .tables import office_staff
 
 WARN_AFTER = timedelta(hours=2)
 BAD_AFTER = timedelta(hours=24)

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from ..errors import InvalidInputError
-from . import bp
+from .blueprint import bp
 from .roles import PUBLIC, access
 from .texts import TEXTS
 

@@ -19,8 +19,8 @@ from ..catalogues import current_catalogue
 from ..db import read
 from ..db.schema import requests
 from ..workflow import STATES
-from . import bp
 from .auth import engine
+from .blueprint import bp
 from .common import OPEN_STATES, today
 from .roles import CLERKS, access
 

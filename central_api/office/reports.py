@@ -16,8 +16,8 @@ from ..db import read
 from ..db.schema import documents, requests
 from ..errors import InvalidInputError
 from ..kiosks import VILLAGES
-from . import bp
 from .auth import engine
+from .blueprint import bp
 from .charts import horizontal_bars, stacked_columns
 from .common import OPEN_STATES, today, village_label
 from .i18n import t

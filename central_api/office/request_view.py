@@ -13,13 +13,12 @@ from sqlalchemy import select
 
 from ..attachments import attachment_list
 from ..db import read
-from ..db.schema import documents, kiosks
+from ..db.schema import documents, kiosks, office_staff
 from ..records import find_service
 from ..workflow import TRANSITIONS, events, get_request
-from . import bp
 from .auth import engine
+from .blueprint import bp
 from .roles import CLERKS, access
-from .tables import office_staff
 
 
 def allowed_actions(request_row: dict, document_rows: list[dict]) -> set[str]:

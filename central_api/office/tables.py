@@ -6,7 +6,7 @@ Migration ``0003_office`` creates them (and the indexes the work queue and the r
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import Column, Index, Integer, String, Table
 
 from ..db.schema import metadata, requests
 
@@ -31,37 +31,6 @@ office_sign_in_failures = Table(
     Column("failures", Integer, nullable=False),
     Column("last_failure_at", String(32), nullable=False),
     Column("locked_until", String(32)),
-)
-
-# Mayoralty staff who confirm identities at a kiosk; only the argon2 hash of the PIN is kept.
-office_staff = Table(
-    "office_staff",
-    metadata,
-    Column("staff_id", String(64), primary_key=True),
-    Column("village", String(32), nullable=False, index=True),
-    Column("name", String(100), nullable=False),
-    Column("pin_hash", Text, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("updated_at", String(32), nullable=False),
-    Column("removed_at", String(32)),
-)
-
-office_notices = Table(
-    "office_notices",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("notice_id", String(64), nullable=False, unique=True),  # the id kiosks see
-    Column("kind", String(20), nullable=False),  # announcement | council_decision
-    Column("notice_date", String(10), nullable=False),
-    Column("title_bg", String(200), nullable=False),
-    Column("title_en", String(200)),
-    Column("body_bg", Text, nullable=False),
-    Column("body_en", Text),
-    Column("pdf", LargeBinary),
-    Column("pdf_name", String(200)),
-    Column("published_at", String(32), nullable=False),
-    Column("published_by", String(100), nullable=False),
-    Column("kiosk_count", Integer, nullable=False, default=0),
 )
 
 # The work queue pages through requests in due-date order by keyset, and filters by village and

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import QThread
 
 from .context import UiSettings
+from .session import StaffConfirmation
 
 SAMPLE_VALUES = {
     "text": "Иван Петров",
@@ -58,18 +59,20 @@ def sample_answers(service: dict) -> dict:
     return answers
 
 
-def run_tour(app, services, outdir: Path, width: int, height: int, *, pin: str) -> list[Path]:
-    from ..gui import build_window, village_name
-    from .session import StaffConfirmation
-
-    settings = UiSettings(
+def tour_settings(height: int, village_name: dict) -> UiSettings:
+    """Timeouts the tour never reaches, and the page size of a screen ``height`` pixels high."""
+    return UiSettings(
         idle_warn_s=3600,
         idle_timeout_s=7200,
         done_return_s=3600,
         fields_per_page=3 if height >= 1000 else 1,
-        village_name=village_name(services),
+        village_name=village_name,
     )
-    window, bridge = build_window(services, settings)
+
+
+def run_tour(app, window, bridge, outdir: Path, width: int, height: int, *, pin: str) -> list[Path]:
+    """Drive ``window`` (built by :func:`kiosk_app.gui.build_window` over the worker ``bridge``)
+    through every screen; closes it and stops the bridge at the end."""
     window.resize(width, height)
     window.show()
     written: list[Path] = []
