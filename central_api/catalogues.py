@@ -11,17 +11,15 @@ import json
 
 from sqlalchemy import Connection, func, insert, select
 
+from .catalogue import default_catalogue as built_in_catalogue
 from .db import utc_now
 from .db.schema import catalogues, kiosks
 from .errors import InvalidInputError
 
 
-def default_catalogue() -> dict | None:
-    try:
-        from .catalogue import default_catalogue as built_in
-    except ImportError:  # the catalogue package is not there yet
-        return None
-    return built_in()
+def default_catalogue() -> dict:
+    """The catalogue shipped with the software (central_api/catalogue/services.json)."""
+    return built_in_catalogue()
 
 
 def current_catalogue(conn: Connection) -> dict | None:

@@ -110,7 +110,7 @@ def user_list(central: Central, as_json: bool) -> None:
     """Office users, disabled ones marked."""
     with read(central.engine) as conn:
         found = users.list_users(conn)
-    _emit(
+    emit(
         found,
         as_json,
         (

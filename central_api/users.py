@@ -90,7 +90,7 @@ def set_disabled(conn: Connection, name: str, disabled: bool, by: str = "admin")
             delete(office_sessions).where(office_sessions.c.user_name == user["name"])
         ).rowcount
     action = "user.disabled" if disabled else "user.enabled"
-    _audit(conn, by, action, user["name"], {"sessions_ended": ended} if disabled else None)
+    audit_record(conn, by, action, user["name"], {"sessions_ended": ended} if disabled else None)
     return {
         "name": user["name"],
         "role": user["role"],
@@ -107,7 +107,7 @@ def set_password(conn: Connection, name: str, password: str, by: str = "admin") 
         update(users).where(users.c.id == user["id"]).values(password_hash=_hasher.hash(password))
     )
     conn.execute(delete(office_sessions).where(office_sessions.c.user_name == user["name"]))
-    _audit(conn, by, "user.password_changed", user["name"])
+    audit_record(conn, by, "user.password_changed", user["name"])
     return {"name": user["name"], "role": user["role"]}
 
 

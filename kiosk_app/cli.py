@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import json
 import os
 import sys
@@ -452,13 +451,9 @@ def speak_command(text: str, lang: str, out_file: Path | None, rate: int | None)
 @pass_config
 def run(config: KioskConfig, windowed: bool) -> None:
     """Start the touchscreen application."""
-    try:
-        from . import gui
-    except ImportError as exc:
-        raise click.ClickException(f"The kiosk's screens are not installed ({exc}).") from exc
-    if "windowed" in inspect.signature(gui.main).parameters:
-        raise SystemExit(gui.main(config, windowed=windowed))
-    raise SystemExit(gui.main(config))
+    from . import gui  # on use: Qt is slow to load, and the other commands do without it
+
+    raise SystemExit(gui.main(config, windowed=windowed))
 
 
 @cli.command("tour")

@@ -36,18 +36,6 @@ def build_digest(store: KioskStore, kiosk_id: str, central: str) -> dict:
     }
 
 
-def _post_digest(transport, kiosk_id: str, body: dict, repair: bool) -> dict:
-    if hasattr(transport, "post_digest"):
-        return transport.post_digest(kiosk_id, body, repair)
-    response = transport._call(
-        "POST",
-        f"/api/v1/kiosks/{kiosk_id}/digest",
-        json=body,
-        params={"repair": "1" if repair else "0"},
-    )
-    return response.json()
-
-
 def check_with_central(config: KioskConfig, transport=None, repair: bool = True) -> dict:
     """Run the check; the comparison, what was repaired, and human summary lines."""
     with store_for(config) as store:
@@ -59,7 +47,7 @@ def check_with_central(config: KioskConfig, transport=None, repair: bool = True)
             "digest": digest,
             "signature": base64.b64encode(party.identity.sign(canonical_json(digest))).decode(),
         }
-        answer = _post_digest(transport, party.kiosk_id, signed, repair)
+        answer = transport.post_digest(party.kiosk_id, signed, repair)
         repaired = {"receipts_taken": 0, "reopened": [], "exchange": None}
         if repair:
             for item in answer["uplink"]["receipts"]:

@@ -16,10 +16,10 @@ import base64
 import binascii
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import printing
 from sync import RecordRefused
 from sync.states import CLOSED, PAST_ISSUED
 from sync.transport import write_atomically
@@ -90,11 +90,7 @@ def print_pdf(
     """Hand a PDF to the kiosk's printer: the CUPS queue ``config.printer``, or, without one,
     a copy in ``$KIOSK_HOME/printed/``. Returns a :class:`PrintResult`; raises the printing
     package's ``PrintError`` (or OSError) when the file cannot be handed over at all."""
-    try:
-        import printing
-    except ImportError:  # pragma: no cover - the printing package ships with the kiosk
-        printing = None
-    if config.printer and printing is not None:
+    if config.printer:
         outcome = printing.print_document(
             pdf_path,
             printer=config.printer,
@@ -104,31 +100,13 @@ def print_pdf(
             metadata=metadata or {},
         )
         return PrintResult(outcome.status, str(outcome.path), outcome.message.get("en", ""))
-    if printing is not None:
-        return PrintResult("printed", str(printing.print_to_folder(pdf_path, config.printed_dir)))
-    config.printed_dir.mkdir(parents=True, exist_ok=True)
-    target = config.printed_dir / pdf_path.name
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = config.printed_dir / f"{pdf_path.stem}-{counter}{pdf_path.suffix}"
-    shutil.copyfile(pdf_path, target)
-    return PrintResult("printed", str(target))
+    return PrintResult("printed", str(printing.print_to_folder(pdf_path, config.printed_dir)))
 
 
-def _print_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from printing import PrintError
-    except ImportError:  # pragma: no cover
-        return (OSError,)
-    return (PrintError, OSError)
-
-
-def _message_of(exc: BaseException) -> str:
-    message = getattr(exc, "message", None)
-    if isinstance(message, dict):
-        return message.get("en") or str(exc)
-    return message or str(exc)
+def _message_of(exc: printing.PrintError | OSError) -> str:
+    if isinstance(exc, printing.PrintError):
+        return exc.message["en"]
+    return str(exc)
 
 
 def print_stored_document(
@@ -156,7 +134,7 @@ def print_stored_document(
     title = f"{document['reference']} {document['number']}"
     try:
         result = print_pdf(config, path, title=title, reprint=reprint, metadata=metadata)
-    except _print_errors() as exc:
+    except (printing.PrintError, OSError) as exc:
         store.mark_print_state(document["number"], "failed", _message_of(exc))
         raise DocumentError(
             f"Document {document['number']} did not print: {_message_of(exc)} It is kept; "

@@ -40,15 +40,21 @@ def parse_enrollment_answer(answer: dict) -> tuple[str, int, str, PublicIdentity
     """(kiosk id, kiosk number, village, central's identity, catalogue) from central's JSON."""
     if not isinstance(answer, dict):
         raise EnrollmentError("Central's answer to enrollment is not a JSON object.")
-    kiosk_id = answer.get("kiosk_id") or answer.get("id")
-    match = _KIOSK_ID.match(str(kiosk_id or ""))
-    if not match:
+    missing = [key for key in ("kiosk_id", "kiosk_no", "village", "central") if key not in answer]
+    if missing:
+        raise EnrollmentError(
+            f"Central's answer to enrollment lacks {', '.join(missing)}: is the address that of "
+            "the central office (`central-api serve`)?"
+        )
+    kiosk_id, village, central_json = answer["kiosk_id"], answer["village"], answer["central"]
+    match = _KIOSK_ID.match(str(kiosk_id))
+    if not match or match.group("village") != village:
         raise EnrollmentError(f"Central gave an unusable kiosk id ({kiosk_id!r}).")
-    village = answer.get("village") or match.group("village")
     if village not in VILLAGE_ABBREVIATIONS:
         raise EnrollmentError(f"Central named an unknown village ({village!r}).")
-    kiosk_no = int(answer.get("kiosk_no") or answer.get("number") or match.group("number"))
-    central_json = answer.get("central") or answer.get("central_identity")
+    kiosk_no = answer["kiosk_no"]
+    if not isinstance(kiosk_no, int) or str(kiosk_no) != match.group("number"):
+        raise EnrollmentError(f"Central gave a kiosk number ({kiosk_no!r}) unlike its id.")
     if not isinstance(central_json, dict):
         raise EnrollmentError("Central's answer lacks its public identity.")
     try:

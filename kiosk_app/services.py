@@ -45,17 +45,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sync.answers import normalize_fields, validate_fields
 from sync.catalogue import describe_service, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
 from .bulletins import STAFF_SETTING
-from .catalogue import (
-    find_service,
-    normalize_fields,
-    services_of,
-    validate_fields,
-)
+from .catalogue import find_service, services_of
 from .config import KioskConfig
 from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
 from .store import KioskStore, enrollment_of, store_for, utc_now

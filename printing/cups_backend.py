@@ -17,24 +17,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import cups  # pycups (setup.cfg); libcups2 comes with deploy/install-system-packages.sh
+
 from printing.errors import (
     CupsUnavailableError,
     DocumentError,
     JobRefusedError,
     PrinterNotFoundError,
 )
-
-try:  # pycups needs libcups; a kiosk without it still spools to a folder.
-    import cups
-except ImportError:  # pragma: no cover - exercised only on machines without libcups
-    cups = None
-
-
-class _NeverRaised(Exception):
-    """Stands in for cups.IPPError when pycups is absent, so ``except`` clauses still work."""
-
-
-_IPPError = cups.IPPError if cups is not None else _NeverRaised
 
 # IPP job states (RFC 8011 §5.3.7).
 JOB_PENDING = 3
@@ -117,8 +107,6 @@ class CupsBackend:
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self):
-        if cups is None:
-            raise CupsUnavailableError("pycups is not installed")
         kwargs: dict[str, Any] = {}
         if self.server:
             kwargs["host"] = self.server
@@ -140,7 +128,7 @@ class CupsBackend:
                 self._connection = None
                 if attempt == 2:
                     raise CupsUnavailableError(str(exc)) from exc
-            except _IPPError as exc:
+            except cups.IPPError as exc:
                 status = exc.args[0] if exc.args else None
                 if status not in _UNREACHABLE:
                     raise
@@ -170,7 +158,7 @@ class CupsBackend:
             attrs = self._call(
                 lambda conn: conn.getPrinterAttributes(printer, requested_attributes=wanted)
             )
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             raise self._translate(exc, printer) from exc
         return PrinterInfo(
             name=printer,
@@ -185,14 +173,14 @@ class CupsBackend:
         try:
             self._call(lambda conn: conn.enablePrinter(printer))
             self._call(lambda conn: conn.acceptJobs(printer))
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             raise self._translate(exc, printer) from exc
 
     def disable(self, printer: str, reason: str = "") -> None:
         """Stop the queue (``cupsdisable``): jobs are accepted and held until it is enabled."""
         try:
             self._call(lambda conn: conn.disablePrinter(printer, reason=reason))
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             raise self._translate(exc, printer) from exc
 
     # -- jobs -------------------------------------------------------------------------------
@@ -206,7 +194,7 @@ class CupsBackend:
         cups_options = {str(k): str(v) for k, v in options.items()}
         try:
             return int(self._call(lambda conn: conn.printFile(printer, path, title, cups_options)))
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             raise self._translate(exc, printer) from exc
 
     def job_info(self, job_id: int) -> JobInfo | None:
@@ -216,7 +204,7 @@ class CupsBackend:
             attrs = self._call(
                 lambda conn: conn.getJobAttributes(job_id, requested_attributes=wanted)
             )
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             if exc.args and exc.args[0] == _IPP_NOT_FOUND:
                 return None
             raise CupsUnavailableError(f"job {job_id}: {_ipp_detail(exc)}") from exc
@@ -230,13 +218,13 @@ class CupsBackend:
         """Put a stopped (or aborted, if CUPS kept its file) job back in the queue."""
         try:
             self._call(lambda conn: conn.restartJob(job_id))
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             raise JobRefusedError(f"job {job_id}", _ipp_detail(exc)) from exc
 
     def cancel_job(self, job_id: int) -> None:
         try:
             self._call(lambda conn: conn.cancelJob(job_id))
-        except _IPPError as exc:
+        except cups.IPPError as exc:
             if not (exc.args and exc.args[0] == _IPP_NOT_FOUND):  # already gone is fine
                 raise JobRefusedError(f"job {job_id}", _ipp_detail(exc)) from exc
 

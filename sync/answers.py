@@ -10,8 +10,9 @@ Field values are always strings on the form and on the wire. An empty or blank s
 ``<name>_kind`` with the options ``egn`` and ``lnch``: some numbers pass both checksums, so the
 person says which kind it is, as the paper forms ask.
 
-:class:`FormChecker` is :func:`validate_fields` prepared once for one service, for a caller that
-checks many forms of the same service (central, applying a bundle of 1,000 requests).
+:class:`FormChecker` is the one whole-form check: each service's field checks are prepared once
+and kept by a caller that checks many forms of the same service (central, applying a bundle of
+1,000 requests); :func:`validate_fields` prepares it for a single form (the kiosk's submit).
 """
 
 from __future__ import annotations
@@ -401,28 +402,11 @@ def validate_fields(
     """Every problem with a whole form's answers, in the order of the service's fields.
 
     Never raises on odd input: wrong types become problems too. Answers to fields the service
-    does not have are problems ("not on this form"), so that nothing extra is collected.
+    does not have are problems ("not on this form"), so that nothing extra is collected. The
+    checks are :class:`FormChecker`'s, prepared here for one form; a caller checking many forms
+    of one service keeps a FormChecker instead.
     """
-    if not isinstance(fields, Mapping):
-        return [
-            _problem(
-                "",
-                "not_a_form",
-                "Заявлението не съдържа попълнени полета. Започнете отначало.",
-                "The request holds no answers. Please start again.",
-            )
-        ]
-    problems = []
-    known = set()
-    for field in service["fields"]:
-        known.add(field["name"])
-        problem = validate_field(field, fields.get(field["name"]), others=fields, today=today)
-        if problem is not None:
-            problems.append(problem)
-    for name in fields:
-        if name not in known:
-            problems.append(_unknown_field(name))
-    return problems
+    return FormChecker(service).check(fields, today=today)
 
 
 def normalize_field(field: Mapping, value: Any) -> Any:
@@ -513,11 +497,13 @@ def _quick_check(field: Mapping):
 
 
 class FormChecker:
-    """:func:`validate_fields` for one service, prepared once for checking many forms.
+    """The whole-form check of one service, prepared once for checking many forms.
 
     Each field's check is chosen once, and a form costs the answers it gives plus the fields
-    that may be required, instead of every field of the service. The problems are the same as
-    validate_fields', in the same order: a property test compares the two.
+    that may be required, instead of every field of the service. The problems are those of
+    :func:`validate_field` for each field given the whole form, in the order of the service's
+    fields, then the answers to fields the service does not have (a property test holds it to
+    exactly that).
     """
 
     def __init__(self, service: Mapping):
@@ -541,7 +527,14 @@ class FormChecker:
 
     def check(self, fields: Any, *, today: _dt.date | None = None) -> list[FieldProblem]:
         if not isinstance(fields, Mapping):
-            return validate_fields(self.service, fields)
+            return [
+                _problem(
+                    "",
+                    "not_a_form",
+                    "Заявлението не съдържа попълнени полета. Започнете отначало.",
+                    "The request holds no answers. Please start again.",
+                )
+            ]
         today = today or _dt.date.today()
         found: list[tuple[int, FieldProblem]] = []
         unknown: list[FieldProblem] = []

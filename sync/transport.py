@@ -108,6 +108,17 @@ class HttpTransport:
     def send_receipt(self, data: bytes) -> None:
         self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
 
+    def post_digest(self, kiosk_id: str, signed_digest: dict, repair: bool = True) -> dict:
+        """The divergence check: central's comparison of ``{digest, signature}`` with its ledger
+        (and what it repaired, unless ``repair`` is false)."""
+        response = self._call(
+            "POST",
+            f"/api/v1/kiosks/{kiosk_id}/digest",
+            json=signed_digest,
+            params={"repair": "1" if repair else "0"},
+        )
+        return response.json()
+
 
 def _rejection(response: requests.Response) -> SyncError:
     try:

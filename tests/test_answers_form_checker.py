@@ -1,4 +1,6 @@
-"""Central's prepared form check says exactly what validate_fields says, for any form."""
+"""The one whole-form check (FormChecker, also behind validate_fields) says, for any form, what
+each field's own check says given the whole form, in the service's order, then the answers the
+form has no field for."""
 
 import datetime as dt
 
@@ -9,7 +11,7 @@ from stdnum.bg import egn as stdnum_egn
 from stdnum.exceptions import ValidationError
 
 from central_api.catalogue import default_catalogue
-from sync.answers import FormChecker, _egn_birth_date, validate_fields
+from sync.answers import FormChecker, _egn_birth_date, validate_field, validate_fields
 
 TODAY = dt.date(2026, 6, 1)
 SERVICES = default_catalogue()["services"]
@@ -78,10 +80,20 @@ def forms(draw):
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forms())
-def test_the_prepared_check_finds_the_same_problems_as_validate_fields(case):
+def test_a_form_has_exactly_the_problems_of_its_fields_in_order_then_the_unknown_answers(case):
     service, form = case
-    expected = validate_fields(service, form, today=TODAY)
-    assert CHECKERS[service["id"]].check(form, today=TODAY) == expected
+    by_field = [
+        validate_field(field, form.get(field["name"]), others=form, today=TODAY)
+        for field in service["fields"]
+    ]
+    known = {field["name"] for field in service["fields"]}
+    unknown = [name for name in form if name not in known]
+    problems = CHECKERS[service["id"]].check(form, today=TODAY)
+    assert problems[: len(problems) - len(unknown)] == [p for p in by_field if p is not None]
+    assert [(p.field, p.code) for p in problems[len(problems) - len(unknown) :]] == [
+        (name, "unknown_field") for name in unknown
+    ]
+    assert validate_fields(service, form, today=TODAY) == problems  # the same check, unprepared
 
 
 def test_a_complete_form_has_no_problems_and_a_wrong_one_names_its_fields_in_form_order():
@@ -106,9 +118,11 @@ def test_a_complete_form_has_no_problems_and_a_wrong_one_names_its_fields_in_for
 
 
 @pytest.mark.parametrize("not_a_form", [None, "text", ["a"], 3])
-def test_something_that_is_not_a_form_gets_the_same_answer(not_a_form):
+def test_something_that_is_not_a_form_is_one_problem_that_says_start_again(not_a_form):
     service = SERVICES[0]
-    assert CHECKERS[service["id"]].check(not_a_form) == validate_fields(service, not_a_form)
+    (problem,) = CHECKERS[service["id"]].check(not_a_form)
+    assert problem.code == "not_a_form" and "start again" in problem.message["en"]
+    assert validate_fields(service, not_a_form) == [problem]
 
 
 def test_the_birth_date_of_an_egn_is_read_as_python_stdnum_reads_it():

@@ -14,8 +14,8 @@ from ..registers import debts_on, known_settlements
 from ..registers.errors import CorrectionRefusedError, PersonNotFoundError
 from ..registers.population import MARITAL_STATUSES
 from ..registers.registrar import CORRECTABLE, correct_person, look_up, lookups, search_and_log
-from . import bp
 from .auth import engine
+from .blueprint import bp
 from .i18n import flash_t
 from .roles import REGISTER_READERS, access
 

@@ -11,8 +11,8 @@ from flask import redirect, render_template, request, url_for
 from .. import users as office_users
 from ..db import read, write
 from ..errors import CentralError
-from . import bp
 from .auth import actor, engine
+from .blueprint import bp
 from .i18n import flash_t
 from .roles import access
 
