@@ -60,7 +60,7 @@ def test_the_list_can_be_read_for_one_village(central_cli):
 
 def test_a_weak_or_missing_pin_is_refused_with_what_to_fix(central_cli):
     simple = central_cli(
-        "staff", "add", "merdanya", "Пенка", "--pin-stdin", input="1111\n", ok=False
+        "staff", "add", "merdanya", "Пенка", "--pin-stdin", input="111222\n", ok=False
     )
     assert simple.exit_code == 1 and "too easy" in simple.stderr and "твърде лесен" in simple.stderr
     short = central_cli("staff", "add", "merdanya", "Пенка", "--pin-stdin", input="12\n", ok=False)
