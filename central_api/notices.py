@@ -3,7 +3,8 @@
 Published by an administrator (the web office's notices page; the council's publishing too).
 Publishing stores the notice and queues a ``notice.published`` record for every active kiosk::
 
-    {"id", "kind": "announcement" | "council_decision", "date": "YYYY-MM-DD", "published_at",
+    {"id", "kind": "announcement" | "council_decision" | "council_agenda" |
+     "council_consultation", "date": "YYYY-MM-DD", "published_at",
      "title": {"bg", "en"}, "body": {"bg", "en"}, "pdf_name"?, "pdf_b64"?, "pdf_sha256"?}
 
 (``title``/``body`` in English fall back to the Bulgarian when none is written.) A kiosk enrolled
@@ -25,7 +26,8 @@ from .db.schema import kiosks, office_notices
 from .errors import InvalidInputError, NotFoundError
 from .workflow import queue_record
 
-KINDS = ("announcement", "council_decision")
+KINDS = ("announcement", "council_decision")  # what an administrator publishes (office page)
+COUNCIL_KINDS = ("council_agenda", "council_consultation")  # published by central_api.council
 MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_TITLE = 200
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -52,7 +54,7 @@ class NoticeError(InvalidInputError):
 
 def notice_problem(notice: dict, pdf: bytes | None = None) -> str | None:
     """The key of what is wrong with a notice to publish, or None."""
-    if notice.get("kind") not in KINDS or not DATE.match(notice.get("date") or ""):
+    if notice.get("kind") not in KINDS + COUNCIL_KINDS or not DATE.match(notice.get("date") or ""):
         return "notice_incomplete"
     if not notice.get("title_bg") or not notice.get("body_bg"):
         return "notice_incomplete"

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from central_api.db import write
-from central_api.office.staff import add_staff
+from central_api.staff import add_staff
 from kiosk_app import services
 from kiosk_app.config import KioskConfig
 from tests.test_kiosk_cli_real_central import FIELDS, kiosk_app

@@ -1,6 +1,6 @@
 """Publishing the council's work to every kiosk's "notices and decisions" board.
 
-Through the office's notices (:func:`central_api.office.notices.publish`: stored, queued as
+Through the office's notices (:func:`central_api.notices.publish`: stored, queued as
 ``notice.published`` for every active kiosk, and sent to a kiosk enrolled later), in large plain
 text, Bulgarian first:
 
@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import Connection, insert, select
 
 from ..db import utc_now
-from ..office.notices import publish
+from ..notices import publish
 from .protocol import decision_pdf
 from .record import decision_label
 from .sessions import item, items, session, session_by_number

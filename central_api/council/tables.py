@@ -143,7 +143,7 @@ council_vote_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
-# What was published to the kiosks' notice boards (central_api.office.notices): which notice
+# What was published to the kiosks' notice boards (central_api.notices): which notice
 # carries which session's agenda, decision or draft under consultation, so that a villager's
 # comment on a notice finds its draft.
 council_publications = Table(

@@ -50,6 +50,8 @@ def publish_notice():
     pdf, pdf_name = None, None
     # Checked without the upload first: an incomplete form is named before a file problem.
     problem = notice_board.notice_problem(notice)
+    if notice["kind"] not in notice_board.KINDS:  # the council publishes its own kinds itself
+        problem = "notice_incomplete"
     if not problem and upload and upload.filename:
         pdf = upload.read(notice_board.MAX_PDF_BYTES + 1)
         pdf_name = secure_filename(upload.filename) or "notice.pdf"
