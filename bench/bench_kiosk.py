@@ -23,10 +23,10 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from kiosk_app.config import KioskConfig
 config = KioskConfig(home=__import__("pathlib").Path(sys.argv[1]))
 from kiosk_app import gui
-from kiosk_app.worker import KioskAppServices
+from kiosk_app.app import KioskApp
 from kiosk_app.ui.context import UiSettings
 app = gui._application()
-services = KioskAppServices(config)
+services = KioskApp(config)
 window, bridge = gui.build_window(services, UiSettings(village_name=gui.village_name(services)))
 window.resize(1920, 1080)
 window.show()

@@ -265,14 +265,18 @@ class SyncDaemon:
 
 
 class _Interruptible:
-    """The transport, with the long-poll marked as a place where a stop may break in."""
+    """The transport, with the long-poll marked as a place where a stop may break in (the
+    methods an exchange uses: :func:`kiosk_app.exchange.exchange_with`)."""
 
     def __init__(self, transport, daemon: SyncDaemon):
         self._transport = transport
         self._daemon = daemon
 
-    def __getattr__(self, name):
-        return getattr(self._transport, name)
+    def upload_bundle(self, data: bytes) -> bytes:
+        return self._transport.upload_bundle(data)
+
+    def send_receipt(self, data: bytes) -> None:
+        self._transport.send_receipt(data)
 
     def fetch_downlink(self, kiosk_id: str, after: int, wait: float = 0):
         if not wait:

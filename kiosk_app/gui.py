@@ -15,8 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .app import KioskApp
 from .config import KioskConfig
-from .worker import KioskAppServices, ServiceBridge, provision_staff
+from .pins import provision_staff
+from .worker import ServiceBridge
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +51,18 @@ def village_name(services) -> dict:
     return VILLAGE_NAMES.get(village, {"bg": village, "en": village})
 
 
-def build_window(services, settings=None):
-    """The window and its bridge over ``services`` (tests pass their own settings)."""
+def build_window(app: KioskApp, settings=None):
+    """The window and its bridge over the application ``app`` (tests pass their own settings)."""
     from .ui.context import KioskContext, UiSettings
     from .ui.i18n import Translator
     from .ui.session import Session
     from .ui.window import KioskWindow
 
-    bridge = ServiceBridge(services)
-    settings = settings or UiSettings(village_name=village_name(services))
-    ctx = KioskContext(tr=Translator(), bridge=bridge, session=Session(), settings=settings)
+    bridge = ServiceBridge(app)
+    settings = settings or UiSettings(village_name=village_name(app))
+    ctx = KioskContext(
+        tr=Translator(), bridge=bridge, session=Session(), settings=settings, app=app
+    )
     return KioskWindow(ctx), bridge
 
 
@@ -67,7 +71,7 @@ def main(config: KioskConfig, windowed: bool = False) -> int:
 
     log.info("kiosk: starting Qt")
     app = _application()
-    services = KioskAppServices(config)
+    services = KioskApp(config)
     height = app.primaryScreen().size().height() if app.primaryScreen() else 1080
     settings = UiSettings(
         village_name=village_name(services), fields_per_page=3 if height >= 1000 else 1
@@ -88,14 +92,14 @@ def main(config: KioskConfig, windowed: bool = False) -> int:
 # ------------------------------------------------------------------------------------------ tour
 
 
-def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAppServices]:
+def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskApp]:
     """A throw-away copy of the kiosk's home with demo staff, notices and one request."""
     home = workdir / "home"
     if config.home.exists():
         shutil.copytree(config.home, home)
     demo = KioskConfig(home=home, printer=None)
     demo.ensure_home()
-    services = KioskAppServices(demo)
+    services = KioskApp(demo)
     provision_staff(demo, [{"staff_id": "staff-1", "name": "Мария Петрова", "pin": TOUR_PIN}])
     with _store(demo) as store:
         store.set_setting(

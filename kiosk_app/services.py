@@ -1,6 +1,7 @@
 """The kiosk's application layer: what the GUI and the CLI may ask of the kiosk.
 
-Plain functions, no Qt: the GUI calls them from a worker thread. Each call opens the store for
+Plain functions, no Qt, over a kiosk configuration; :class:`kiosk_app.app.KioskApp` binds them
+to one configuration for the touchscreen, whose Qt bridge runs them on a worker thread. Each call opens the store for
 its own duration (a SQLite connection belongs to one thread), so any thread may call any
 function. Errors are :class:`kiosk_app.errors.KioskError` (local problems) or
 :class:`sync.errors.SyncError` (central, the network, a bundle); both carry ``.message``.
@@ -37,7 +38,6 @@ Public API (stable; the GUI builds on it):
   agendas, drafts under consultation and decisions), newest first.
 - ``comment_on_draft(config, notice_id, text, name=None) -> str`` — a villager's comment on a
   council draft under public consultation, queued for central (``council.comment``).
-- ``KioskServices(config)``: every function above bound to one configuration.
 """
 
 from __future__ import annotations
@@ -512,44 +512,3 @@ def comment_on_draft(config: KioskConfig, notice_id: str, text: str, name: str |
             )
         body = {"notice_id": notice_id, "text": text, "name": name, "at": utc_now()}
         return store.add_event("council.comment", body)
-
-
-class KioskServices:
-    """The same API bound to one configuration: ``KioskServices(config).request_status(ref)``.
-
-    Handy for the GUI's worker, which calls ``getattr(services, name)(*args)``.
-    """
-
-    _FUNCTIONS = (
-        "kiosk_info",
-        "is_enrolled",
-        "list_services",
-        "service_summaries",
-        "get_service",
-        "validate_request",
-        "submit_request",
-        "request_status",
-        "list_requests",
-        "ready_documents",
-        "answer_question",
-        "reprint_document",
-        "record_fee_payment",
-        "mark_delivered",
-        "queue_state",
-        "quarantined",
-        "sync_now",
-        "check_divergence",
-        "export_bundles",
-        "import_bundles",
-        "list_notices",
-        "comment_on_draft",
-    )
-
-    def __init__(self, config: KioskConfig):
-        self.config = config
-
-    def __getattr__(self, name: str):
-        if name not in self._FUNCTIONS:
-            raise AttributeError(name)
-        function = globals()[name]
-        return lambda *args, **kwargs: function(self.config, *args, **kwargs)

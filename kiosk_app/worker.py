@@ -1,8 +1,8 @@
 """The bridge between the kiosk's screens and its application layer.
 
 The screens (``kiosk_app.ui``) never touch the store, the network or the printer: they ask a
-:class:`ServiceBridge` to run one call of the application layer (``kiosk_app.services``) and get
-the answer back through signals. The call runs on a :class:`ServiceWorker` living in its own
+:class:`ServiceBridge` to run one method of the application layer (:class:`kiosk_app.app.KioskApp`,
+``bridge.app``) and get the answer back through signals. The call runs on a :class:`ServiceWorker` living in its own
 ``QThread``, so a slow exchange with central, a USB export or a stuck printer never freezes the
 touchscreen.
 
@@ -11,29 +11,24 @@ Signals of :class:`ServiceBridge` (GUI thread):
 - ``busy_changed(bool)``: at least one call is running / none is.
 - ``call_finished(int)``: the call with this id has ended (after its callback ran).
 
-A call is ``bridge.call("request_status", reference, on_done=..., on_error=..., on_progress=...)``.
+A call names the method itself, not a string:
+``bridge.call(bridge.app.request_status, reference, on_done=..., on_error=..., on_progress=...)``.
 ``on_done(result)`` gets the return value, ``on_error(exc)`` the exception (the screen turns it
 into a message in the villager's language), ``on_progress(done, total)`` is fed when the
-application function accepts a ``progress`` callback (exports and imports).
+method accepts a ``progress`` callback (exports and imports).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from sync.deadlines import chosen_tier, service_due_date
-
-from . import services as services_module
-from .bulletins import NOTICES_SETTING, STAFF_SETTING
-from .errors import KioskError
+from .app import KioskApp
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +49,8 @@ class ServiceWorker(QObject):
     failed = Signal(int, object)
     progressed = Signal(int, int, int)
 
-    def __init__(self, services: Any):
-        super().__init__()
-        self._services = services
-
-    @Slot(int, str, object, object)
-    def on_call_requested(self, call_id: int, name: str, args: tuple, kwargs: dict) -> None:
+    @Slot(int, object, object, object)
+    def on_call_requested(self, call_id: int, method: Callable, args: tuple, kwargs: dict) -> None:
         kwargs = dict(kwargs)
         for key, value in kwargs.items():
             if value is PROGRESS:
@@ -67,10 +58,9 @@ class ServiceWorker(QObject):
                     _id, int(done), int(total)
                 )
         try:
-            function = getattr(self._services, name)
-            result = function(*args, **kwargs)
+            result = method(*args, **kwargs)
         except Exception as exc:  # every failure goes back to the screen that asked
-            log.info("kiosk call %s failed: %s", name, exc, exc_info=True)
+            log.info("kiosk call %s failed: %s", method.__name__, exc, exc_info=True)
             self.failed.emit(call_id, exc)
         else:
             self.succeeded.emit(call_id, result)
@@ -89,16 +79,16 @@ class ServiceBridge(QObject):
 
     busy_changed = Signal(bool)
     call_finished = Signal(int)
-    _call_requested = Signal(int, str, object, object)
+    _call_requested = Signal(int, object, object, object)
 
-    def __init__(self, services: Any, parent: QObject | None = None):
+    def __init__(self, app: KioskApp, parent: QObject | None = None):
         super().__init__(parent)
-        self.services = services
+        self.app = app
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._thread = QThread()
         self._thread.setObjectName("kiosk-worker")
-        self._worker = ServiceWorker(services)
+        self._worker = ServiceWorker()
         self._worker.moveToThread(self._thread)
         self._call_requested.connect(self._worker.on_call_requested)
         self._worker.succeeded.connect(self.on_succeeded)
@@ -112,22 +102,23 @@ class ServiceBridge(QObject):
 
     def call(
         self,
-        name: str,
+        method: Callable,
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         **kwargs: Any,
     ) -> int:
-        """Queue ``services.<name>(*args, **kwargs)`` on the worker; return the call's id."""
+        """Queue ``method(*args, **kwargs)`` (a method of ``self.app``) on the worker; return the
+        call's id."""
         call_id = next(self._ids)
         if on_progress is not None:
             kwargs["progress"] = PROGRESS
         was_busy = self.busy
-        self._pending[call_id] = _Pending(name, on_done, on_error, on_progress)
+        self._pending[call_id] = _Pending(method.__name__, on_done, on_error, on_progress)
         if not was_busy:
             self.busy_changed.emit(True)
-        self._call_requested.emit(call_id, name, args, kwargs)
+        self._call_requested.emit(call_id, method, args, kwargs)
         return call_id
 
     @Slot(int, object)
@@ -170,164 +161,3 @@ class ServiceBridge(QObject):
         if not self._pending:
             self.busy_changed.emit(False)
         self.call_finished.emit(call_id)
-
-
-# ------------------------------------------------------------------------------------------
-# What the screens may call: the application layer bound to one configuration, plus the few
-# compositions only the touchscreen needs. Runs on the worker thread, never on the GUI's.
-
-
-class WrongPinError(KioskError):
-    code = "wrong_pin"
-
-    def __init__(self, message: str, attempts_left: int):
-        super().__init__(message)
-        self.attempts_left = attempts_left
-
-
-class PinLockedError(KioskError):
-    code = "pin_locked"
-
-    def __init__(self, message: str, locked_until: str):
-        super().__init__(message)
-        self.locked_until = locked_until
-
-
-MAX_PIN_FAILURES = 5
-PIN_LOCK_MINUTES = 15
-PIN_LOCK_SETTING = "staff_pin_lock"  # {"failures": n, "locked_until": iso | None}
-
-
-def hash_pin(pin: str) -> str:
-    """An argon2 hash of a staff PIN: what the kiosk keeps, never the PIN itself."""
-    from argon2 import PasswordHasher
-
-    return PasswordHasher().hash(pin)
-
-
-def provision_staff(config, staff: list[dict]) -> None:
-    """Keep the staff list (``staff_id``, ``name``, ``pin`` or ``pin_hash``) with hashed PINs."""
-    records = [
-        {
-            "staff_id": person["staff_id"],
-            "name": person["name"],
-            "pin_hash": person.get("pin_hash") or hash_pin(person["pin"]),
-        }
-        for person in staff
-    ]
-    with services_module.store_for(config) as store:
-        store.set_setting(STAFF_SETTING, records)
-
-
-class KioskAppServices:
-    """``kiosk_app.services`` bound to ``config`` for the worker, with what the screens add."""
-
-    def __init__(self, config, usb_dir: Path | None = None, clock=None, transport=None):
-        self.config = config
-        self.usb_dir = Path(usb_dir) if usb_dir else Path("/media/usb")
-        self.transport = transport  # None: HTTP to the central address learnt at enrollment
-        self._api = services_module.KioskServices(config)
-        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
-
-    def __getattr__(self, name: str):
-        return getattr(self._api, name)
-
-    # -- staff ----------------------------------------------------------------------------
-
-    def check_staff_pin(self, pin: str) -> dict:
-        """The member of staff whose PIN this is; five wrong PINs in a row lock for a while."""
-        shared = getattr(services_module, "check_staff_pin", None)
-        if shared is not None:
-            return shared(self.config, pin)
-        from argon2 import PasswordHasher
-        from argon2.exceptions import Argon2Error
-
-        hasher = PasswordHasher()
-        now = self._clock()
-        with services_module.store_for(self.config) as store:
-            lock = store.get_setting(PIN_LOCK_SETTING) or {"failures": 0, "locked_until": None}
-            until = lock.get("locked_until")
-            if until and dt.datetime.fromisoformat(until) > now:
-                raise PinLockedError(f"Staff confirmation is locked until {until}.", until)
-            for person in store.get_setting(STAFF_SETTING) or []:
-                try:
-                    hasher.verify(person["pin_hash"], pin)
-                except Argon2Error:
-                    continue
-                store.set_setting(PIN_LOCK_SETTING, {"failures": 0, "locked_until": None})
-                return {"staff_id": person["staff_id"], "name": person["name"]}
-            failures = int(lock.get("failures") or 0) + 1
-            if failures >= MAX_PIN_FAILURES:
-                until = (now + dt.timedelta(minutes=PIN_LOCK_MINUTES)).isoformat()
-                store.set_setting(PIN_LOCK_SETTING, {"failures": 0, "locked_until": until})
-                raise PinLockedError(f"Too many wrong PINs: locked until {until}.", until)
-            store.set_setting(PIN_LOCK_SETTING, {"failures": failures, "locked_until": None})
-        left = MAX_PIN_FAILURES - failures
-        raise WrongPinError(f"Wrong PIN; {left} attempts left.", left)
-
-    def staff_overview(self) -> dict:
-        from printing import printer_status
-
-        printer = printer_status(self.config.printer)
-        state = printer.state
-        if not self.config.printer:
-            state = "folder"
-        elif state in ("idle", "processing") and printer.ready:
-            state = "ready" if state == "idle" else "printing"
-        elif state not in ("ready", "printing"):
-            state = "offline" if state in ("not-found", "unavailable") else "error"
-        return {
-            "queue": self._api.queue_state().to_json(),
-            "ready": [document.to_json() for document in self._api.ready_documents()],
-            "printer": {"state": state, "message": printer.message},
-        }
-
-    def sync_now(self):
-        return self._api.sync_now(transport=self.transport, report_health=True)
-
-    def export_to_usb(self, progress=None) -> dict:
-        written = self._api.export_bundles(self.usb_dir, progress=progress)
-        return {"count": len(written)}
-
-    def import_from_usb(self, progress=None) -> dict:
-        report = self._api.import_bundles(self.usb_dir, progress=progress)
-        return {"count": getattr(report, "files", 0)}
-
-    # -- villagers ------------------------------------------------------------------------
-
-    def list_notices(self) -> list[dict]:
-        shared = getattr(services_module, "list_notices", None)
-        if shared is not None:
-            return shared(self.config)
-        with services_module.store_for(self.config) as store:
-            return list(store.get_setting(NOTICES_SETTING) or [])
-
-    def print_receipt(self, reference: str, service_id: str | None = None, tier: str | None = None):
-        """Print the villager's slip (reference, service, expected date, QR of the reference)."""
-        from printing.receipts import Receipt, render_receipt
-
-        from .documents import print_pdf
-
-        status = self._api.request_status(reference)
-        service = self._api.get_service(service_id or status.service)
-        now = self._clock()
-        # The same rule as central's due date (sync.deadlines), in Sofia time.
-        expected = service_due_date(service, chosen_tier(service, tier), now)
-        info = self._api.kiosk_info()
-        receipt = Receipt(
-            reference=status.reference,
-            service=service["name"]["bg"],
-            service_en=service["name"]["en"],
-            village=info.village,
-            issued_at=now,
-            expected_date=expected,
-            collect=(service.get("collect") or {}).get("bg"),
-            collect_en=(service.get("collect") or {}).get("en"),
-        )
-        self.config.spool_dir.mkdir(parents=True, exist_ok=True)
-        path = render_receipt(receipt, self.config.spool_dir / f"receipt-{status.reference}.pdf")
-        result = print_pdf(self.config, path, f"Receipt {status.reference}")
-        return {
-            "expected_date": expected.isoformat() if expected else None,
-            "status": getattr(result, "status", "printed"),
-        }

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk_app.app import KioskApp
 from kiosk_app.gui import build_window
+from kiosk_app.pins import provision_staff
 from kiosk_app.ui.context import UiSettings
-from kiosk_app.worker import KioskAppServices, provision_staff
 
 STAFF_PIN = "1234"
 FAST = UiSettings(idle_warn_s=30, idle_timeout_s=60, fields_per_page=3, done_return_s=60)
@@ -31,7 +32,7 @@ def open_kiosk_fixture(qtbot):
 
 def _open(qtbot, config, settings=FAST, services=None, **service_options):
     provision_staff(config, [{"staff_id": "staff-7", "name": "Мария Петрова", "pin": STAFF_PIN}])
-    services = services or KioskAppServices(config, **service_options)
+    services = services or KioskApp(config, **service_options)
     window, bridge = build_window(services, settings)
     qtbot.addWidget(window)
     window.resize(1920, 1080)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from central_api.records import _due_date
-from kiosk_app.worker import KioskAppServices
+from kiosk_app.app import KioskApp
 from sync.deadlines import SOFIA, chosen_tier, service_due_date
 from tests.fixtures_kiosk import VALID_FIELDS
 
@@ -60,7 +60,7 @@ def test_the_printed_slip_carries_centrals_due_date(enrolled_kiosk):
     # 21:30 UTC on Thursday 9 April 2026 is 00:30 on Good Friday in Sofia: the request counts as
     # made on Tuesday 14 April (Friday to Easter Monday are off), and 72 h is Friday 17 April.
     friday_evening = dt.datetime(2026, 4, 9, 21, 30, tzinfo=dt.UTC)
-    kiosk = KioskAppServices(enrolled_kiosk, clock=lambda: friday_evening)
+    kiosk = KioskApp(enrolled_kiosk, clock=lambda: friday_evening)
     slip = kiosk.print_receipt(reference, "permanent-address-certificate", None)
     service = services.get_service(enrolled_kiosk, "permanent-address-certificate")
     [event] = [e for e in services_events(enrolled_kiosk) if e["type"] == "request.submitted"]

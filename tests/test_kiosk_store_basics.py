@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from kiosk_app import services
+from kiosk_app.app import KioskApp
 from kiosk_app.errors import InvalidRequestError, NotEnrolledError, UnknownServiceError
 from kiosk_app.store import KioskStore, migrations, open_store, store_for
 from tests.fixtures_kiosk import VALID_FIELDS
@@ -92,18 +93,19 @@ def test_unknown_service_is_refused(enrolled_kiosk):
         services.submit_request(enrolled_kiosk, "no-such-service", {})
 
 
-def test_bound_services_call_the_same_functions(enrolled_kiosk):
-    bound = services.KioskServices(enrolled_kiosk)
+def test_the_application_object_calls_the_same_functions(enrolled_kiosk):
+    bound = KioskApp(enrolled_kiosk)
     reference = bound.submit_request("permanent-address-certificate", VALID_FIELDS)
-    assert bound.request_status(reference).reference == reference
+    assert bound.request_status(reference) == services.request_status(enrolled_kiosk, reference)
     with pytest.raises(AttributeError):
-        bound.store_for  # noqa: B018 - internals are not part of the bound API
+        bound.store_for  # noqa: B018 - internals are not part of the application's methods
 
 
 CRASH_AFTER_SUBMIT = """
 import os, sys
 from pathlib import Path
 from kiosk_app import services
+from kiosk_app.app import KioskApp
 from kiosk_app.config import KioskConfig
 config = KioskConfig(home=Path(sys.argv[1]))
 reference = services.submit_request(config, "permanent-address-certificate", {fields!r})

@@ -11,9 +11,9 @@ import time
 from PySide6.QtCore import QTimer
 
 from kiosk_app import services
+from kiosk_app.app import KioskApp
 from kiosk_app.ui.context import UiSettings
 from kiosk_app.ui.i18n import TABLES
-from kiosk_app.worker import KioskAppServices
 from tests.fixtures_kiosk import VALID_FIELDS
 from tests.kiosk_ui_helpers import (
     open_kiosk_fixture,  # noqa: F401 - the fixture
@@ -97,7 +97,7 @@ def test_status_lookup_by_reference_shows_state_and_no_personal_data(
     assert "Няма заявка с този номер" in status.problem.text()
 
 
-class SlowExchange(KioskAppServices):
+class SlowExchange(KioskApp):
     def sync_now(self):
         time.sleep(1.0)
         return {"ok": True}

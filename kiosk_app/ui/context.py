@@ -28,3 +28,5 @@ class KioskContext:
     bridge: Any  # kiosk_app.worker.ServiceBridge (duck-typed so the UI never imports the store)
     session: Session
     settings: UiSettings
+    # kiosk_app.app.KioskApp: screens name its methods in bridge.call(ctx.app.method, ...)
+    app: Any

@@ -94,7 +94,7 @@ class PinPad(QWidget):
             self.set_locked(getattr(error, "code", "") == "pin_locked")
             self.show_message(describe_error(error))
 
-        bridge.call("check_staff_pin", pin, on_done=on_accepted, on_error=on_refused)
+        bridge.call(bridge.app.check_staff_pin, pin, on_done=on_accepted, on_error=on_refused)
 
     def set_locked(self, locked: bool) -> None:
         for key in (*self.digit_buttons.values(), self.erase_button, self.confirm_button):

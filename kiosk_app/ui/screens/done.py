@@ -55,7 +55,7 @@ class DoneScreen(Screen):
         self.reference.setText(session.reference or "")
         self._expected_date = None
         self.ctx.bridge.call(
-            "print_receipt",
+            self.ctx.app.print_receipt,
             session.reference,
             session.service["id"] if session.service else None,
             session.tier,

@@ -30,7 +30,7 @@ class NoticesScreen(Screen):
         self.message.setText(self.tr.t("common.loading"))
         self.message.show()
         self.ctx.bridge.call(
-            "list_notices", on_done=self.on_notices_loaded, on_error=self.on_failed
+            self.ctx.app.list_notices, on_done=self.on_notices_loaded, on_error=self.on_failed
         )
 
     def on_notices_loaded(self, notices: list[dict]) -> None:

@@ -71,7 +71,7 @@ class ReviewScreen(Screen):
             fee = dict(session.staff.fee)
         answers = {name: value for name, value in session.fields.items() if str(value).strip()}
         self.ctx.bridge.call(
-            "submit_request",
+            self.ctx.app.submit_request,
             session.service["id"],
             answers,
             staff=staff,

@@ -52,7 +52,9 @@ class ServicesScreen(Screen):
         self.message.setText(self.tr.t("common.loading"))
         self.message.show()
         self.ctx.bridge.call(
-            "list_services", on_done=self.on_services_loaded, on_error=self.on_services_failed
+            self.ctx.app.list_services,
+            on_done=self.on_services_loaded,
+            on_error=self.on_services_failed,
         )
 
     def wipe(self) -> None:

@@ -68,9 +68,13 @@ class StaffPanelScreen(Screen):
         self.sync_button = button()
         self.sync_button.clicked.connect(self.on_sync_clicked)
         self.export_button = button()
-        self.export_button.clicked.connect(lambda: self._usb("export_to_usb"))
+        self.export_button.clicked.connect(
+            lambda: self._usb(self.ctx.app.export_to_usb, "staff.export_to_usb_running")
+        )
         self.import_button = button()
-        self.import_button.clicked.connect(lambda: self._usb("import_from_usb"))
+        self.import_button.clicked.connect(
+            lambda: self._usb(self.ctx.app.import_from_usb, "staff.import_from_usb_running")
+        )
         self.refresh_button = button()
         self.refresh_button.clicked.connect(self.refresh)
         self.progress = QProgressBar()
@@ -152,7 +156,7 @@ class StaffPanelScreen(Screen):
 
     def refresh(self) -> None:
         self.ctx.bridge.call(
-            "staff_overview", on_done=self.on_overview, on_error=self.on_action_failed
+            self.ctx.app.staff_overview, on_done=self.on_overview, on_error=self.on_action_failed
         )
 
     def on_overview(self, overview: dict) -> None:
@@ -162,7 +166,9 @@ class StaffPanelScreen(Screen):
     def on_sync_clicked(self) -> None:
         self._say(self.tr.t("staff.syncing"))
         self.sync_button.setEnabled(False)
-        self.ctx.bridge.call("sync_now", on_done=self.on_synced, on_error=self.on_action_failed)
+        self.ctx.bridge.call(
+            self.ctx.app.sync_now, on_done=self.on_synced, on_error=self.on_action_failed
+        )
 
     def on_synced(self, _report) -> None:
         self.sync_button.setEnabled(True)
@@ -187,7 +193,7 @@ class StaffPanelScreen(Screen):
 
     def on_deliver_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
-            "mark_delivered",
+            self.ctx.app.mark_delivered,
             reference,
             self.staff["staff_id"],
             on_done=lambda _r: self._after(self.tr.t("staff.delivered", reference=reference)),
@@ -196,7 +202,7 @@ class StaffPanelScreen(Screen):
 
     def on_reprint_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
-            "reprint_document",
+            self.ctx.app.reprint_document,
             reference,
             on_done=lambda _r: self._after(self.tr.t("staff.reprinted", reference=reference)),
             on_error=self.on_action_failed,
@@ -216,7 +222,7 @@ class StaffPanelScreen(Screen):
         reference, self._paying = self._paying, None
         self.stages.setCurrentIndex(1)
         self.ctx.bridge.call(
-            "record_fee_payment",
+            self.ctx.app.record_fee_payment,
             reference,
             "cash",
             receipt_number,
@@ -227,13 +233,13 @@ class StaffPanelScreen(Screen):
 
     # -- internals ------------------------------------------------------------------------
 
-    def _usb(self, action: str) -> None:
+    def _usb(self, method, running_text: str) -> None:
         self._set_usb_enabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self._say(self.tr.t(f"staff.{action}_running"))
+        self._say(self.tr.t(running_text))
         self.ctx.bridge.call(
-            action,
+            method,
             on_done=self.on_usb_done,
             on_error=self.on_action_failed,
             on_progress=self.on_progress,

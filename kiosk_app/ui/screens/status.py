@@ -228,7 +228,7 @@ class StatusScreen(Screen):
         self.problem.hide()
         self.look_button.setEnabled(False)
         self.ctx.bridge.call(
-            "request_status",
+            self.ctx.app.request_status,
             reference,
             on_done=self.on_status_found,
             on_error=self.on_status_failed,
@@ -316,7 +316,7 @@ class StatusScreen(Screen):
             return
         self.send_button.setEnabled(False)
         self.ctx.bridge.call(
-            "answer_question",
+            self.ctx.app.answer_question,
             self._status.reference,
             self.answer.text().strip(),
             (self._staff or {}).get("staff_id"),
@@ -327,7 +327,7 @@ class StatusScreen(Screen):
     def on_answer_saved(self, _result) -> None:
         # The answer is committed in the kiosk; read the request's state back as it now is.
         self.ctx.bridge.call(
-            "request_status",
+            self.ctx.app.request_status,
             self._status.reference,
             on_done=self.on_answer_sent,
             on_error=lambda _error: self.on_answer_sent(None),

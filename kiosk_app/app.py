@@ -1,0 +1,152 @@
+"""The kiosk's application layer as one plain object: everything the touchscreen may ask.
+
+:class:`KioskApp` is bound to one kiosk configuration. Its methods are the kiosk's use cases
+(:mod:`kiosk_app.services` for requests, documents, the queue and the exchange;
+:mod:`kiosk_app.pins` for staff PINs; :mod:`kiosk_app.printer` for the printer's state;
+:mod:`kiosk_app.slips` for the villager's slip). No Qt here: the Qt bridge
+(:class:`kiosk_app.worker.ServiceBridge`) runs these methods on its worker thread, and screens
+name the method itself (``bridge.call(app.request_status, reference, on_done=...)``), never a
+string. Each method opens the store for its own duration, so any thread may call any method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from . import pins, printer, services, slips
+from .config import KioskConfig
+
+DEFAULT_USB_DIR = Path("/media/usb")
+
+
+class KioskApp:
+    """The kiosk's use cases over one configuration.
+
+    ``usb_dir``: where the staff's USB stick is mounted; ``clock``: now, for the PIN lockout and
+    the slip (tests pass their own); ``transport``: how to reach central (None: HTTP to the
+    address learnt at enrollment).
+    """
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        usb_dir: Path | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        transport=None,
+    ):
+        self.config = config
+        self.usb_dir = Path(usb_dir) if usb_dir else DEFAULT_USB_DIR
+        self.transport = transport
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    # -- the kiosk and its catalogue -------------------------------------------------------
+
+    def kiosk_info(self) -> services.KioskInfo:
+        return services.kiosk_info(self.config)
+
+    def is_enrolled(self) -> bool:
+        return services.is_enrolled(self.config)
+
+    def list_services(self) -> list[dict]:
+        return services.list_services(self.config)
+
+    def get_service(self, service_id: str) -> dict:
+        return services.get_service(self.config, service_id)
+
+    def validate_request(self, service_id: str, fields: dict) -> list:
+        return services.validate_request(self.config, service_id, fields)
+
+    def list_notices(self) -> list[dict]:
+        """The notice board (announcements, council decisions) as central last sent it."""
+        return services.list_notices(self.config)
+
+    def comment_on_draft(self, notice_id: str, text: str, name: str | None = None) -> str:
+        """Queue a villager's comment on a draft under public consultation; the record's id."""
+        return services.comment_on_draft(self.config, notice_id, text, name)
+
+    # -- villagers' requests ---------------------------------------------------------------
+
+    def submit_request(
+        self,
+        service_id: str,
+        fields: dict,
+        staff: dict | None = None,
+        fee: dict | None = None,
+        tier: str | None = None,
+    ) -> str:
+        return services.submit_request(self.config, service_id, fields, staff, fee, tier)
+
+    def print_receipt(
+        self, reference: str, service_id: str | None = None, tier: str | None = None
+    ) -> dict:
+        """Print the villager's slip; ``{"expected_date", "status"}``."""
+        status = services.request_status(self.config, reference)
+        service = services.get_service(self.config, service_id or status.service)
+        village = services.kiosk_info(self.config).village
+        return slips.print_slip(
+            self.config, status.reference, service, village, self._clock(), tier
+        )
+
+    def request_status(self, reference: str) -> services.RequestStatus:
+        return services.request_status(self.config, reference)
+
+    def list_requests(self, status: str | None = None) -> list[services.RequestStatus]:
+        return services.list_requests(self.config, status)
+
+    def answer_question(self, reference: str, answer: str, staff_id: str | None = None) -> None:
+        services.answer_question(self.config, reference, answer, staff_id)
+
+    # -- staff -----------------------------------------------------------------------------
+
+    def check_staff_pin(self, pin: str) -> dict:
+        """The member of staff whose PIN this is; five wrong PINs in a row lock for a while."""
+        return pins.check_staff_pin(self.config, pin, self._clock())
+
+    def staff_overview(self) -> dict:
+        """What the staff panel shows: the queue, documents to hand over, the printer."""
+        return {
+            "queue": services.queue_state(self.config).to_json(),
+            "ready": [document.to_json() for document in services.ready_documents(self.config)],
+            "printer": printer.panel_state(self.config),
+        }
+
+    def ready_documents(self) -> list[services.ReadyDocument]:
+        return services.ready_documents(self.config)
+
+    def reprint_document(self, reference: str) -> services.ReadyDocument:
+        return services.reprint_document(self.config, reference)
+
+    def record_fee_payment(
+        self, reference: str, method: str, receipt_number: str | None, staff_id: str
+    ) -> dict:
+        return services.record_fee_payment(self.config, reference, method, receipt_number, staff_id)
+
+    def mark_delivered(self, reference: str, staff_id: str) -> None:
+        services.mark_delivered(self.config, reference, staff_id)
+
+    # -- the queue and the exchange --------------------------------------------------------
+
+    def queue_state(self) -> services.QueueState:
+        return services.queue_state(self.config)
+
+    def quarantined(self) -> list[dict]:
+        return services.quarantined(self.config)
+
+    def sync_now(self):
+        """One exchange with central now, with a health report when one is due."""
+        return services.sync_now(self.config, transport=self.transport, report_health=True)
+
+    def check_divergence(self, repair: bool = True) -> dict:
+        return services.check_divergence(self.config, transport=self.transport, repair=repair)
+
+    def export_to_usb(self, progress=None) -> dict:
+        """Write the undelivered bundles to the USB stick; ``{"count"}`` of files written."""
+        written = services.export_bundles(self.config, self.usb_dir, progress=progress)
+        return {"count": len(written)}
+
+    def import_from_usb(self, progress=None) -> dict:
+        """Import central's bundles from the USB stick; ``{"count"}`` of files imported."""
+        report = services.import_bundles(self.config, self.usb_dir, progress=progress)
+        return {"count": report.files}

@@ -1,0 +1,85 @@
+"""Staff PINs at the kiosk: the list of who may confirm identities, and the PIN check with its
+lockout. No Qt: the touchscreen asks through :class:`kiosk_app.app.KioskApp`.
+
+The list (``staff_id``, ``name``, ``pin_hash``) arrives from central in ``staff.updated`` and is
+kept in the ``staff`` setting; only argon2 hashes are kept, never PINs. Five wrong PINs in a row
+lock staff confirmation for :data:`PIN_LOCK_MINUTES`; the count lives in the store, so a restart
+does not reset it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from argon2 import PasswordHasher
+from argon2.exceptions import Argon2Error
+
+from .bulletins import STAFF_SETTING
+from .errors import KioskError
+from .store import store_for
+
+MAX_PIN_FAILURES = 5
+PIN_LOCK_MINUTES = 15
+PIN_LOCK_SETTING = "staff_pin_lock"  # {"failures": n, "locked_until": iso | None}
+
+_hasher = PasswordHasher()
+
+
+class WrongPinError(KioskError):
+    code = "wrong_pin"
+
+    def __init__(self, message: str, attempts_left: int):
+        super().__init__(message)
+        self.attempts_left = attempts_left
+
+
+class PinLockedError(KioskError):
+    code = "pin_locked"
+
+    def __init__(self, message: str, locked_until: str):
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+def hash_pin(pin: str) -> str:
+    """An argon2 hash of a staff PIN: what the kiosk keeps, never the PIN itself."""
+    return _hasher.hash(pin)
+
+
+def provision_staff(config, staff: list[dict]) -> None:
+    """Keep the staff list (``staff_id``, ``name``, ``pin`` or ``pin_hash``) with hashed PINs."""
+    records = [
+        {
+            "staff_id": person["staff_id"],
+            "name": person["name"],
+            "pin_hash": person.get("pin_hash") or hash_pin(person["pin"]),
+        }
+        for person in staff
+    ]
+    with store_for(config) as store:
+        store.set_setting(STAFF_SETTING, records)
+
+
+def check_staff_pin(config, pin: str, now: dt.datetime) -> dict:
+    """``{"staff_id", "name"}`` of the member of staff whose PIN this is; else
+    :class:`WrongPinError` (with the attempts left) or :class:`PinLockedError` (until when)."""
+    with store_for(config) as store:
+        lock = store.get_setting(PIN_LOCK_SETTING) or {"failures": 0, "locked_until": None}
+        until = lock.get("locked_until")
+        if until and dt.datetime.fromisoformat(until) > now:
+            raise PinLockedError(f"Staff confirmation is locked until {until}.", until)
+        for person in store.get_setting(STAFF_SETTING) or []:
+            try:
+                _hasher.verify(person["pin_hash"], pin)
+            except Argon2Error:
+                continue
+            store.set_setting(PIN_LOCK_SETTING, {"failures": 0, "locked_until": None})
+            return {"staff_id": person["staff_id"], "name": person["name"]}
+        failures = int(lock.get("failures") or 0) + 1
+        if failures >= MAX_PIN_FAILURES:
+            until = (now + dt.timedelta(minutes=PIN_LOCK_MINUTES)).isoformat()
+            store.set_setting(PIN_LOCK_SETTING, {"failures": 0, "locked_until": until})
+            raise PinLockedError(f"Too many wrong PINs: locked until {until}.", until)
+        store.set_setting(PIN_LOCK_SETTING, {"failures": failures, "locked_until": None})
+    left = MAX_PIN_FAILURES - failures
+    raise WrongPinError(f"Wrong PIN; {left} attempts left.", left)

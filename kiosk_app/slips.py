@@ -1,0 +1,34 @@
+"""The villager's slip: reference, service, expected date, where to collect, and the QR of the
+reference, printed when a request is made. No Qt (:class:`kiosk_app.app.KioskApp` calls it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from printing.receipts import Receipt, render_receipt
+from sync.deadlines import chosen_tier, service_due_date
+
+from .documents import print_pdf
+
+
+def print_slip(config, reference: str, service: dict, village: str, now: dt.datetime, tier=None):
+    """Render and print the slip of ``reference``; ``{"expected_date", "status"}``."""
+    # The same rule as central's due date (sync.deadlines), in Sofia time.
+    expected = service_due_date(service, chosen_tier(service, tier), now)
+    receipt = Receipt(
+        reference=reference,
+        service=service["name"]["bg"],
+        service_en=service["name"]["en"],
+        village=village,
+        issued_at=now,
+        expected_date=expected,
+        collect=(service.get("collect") or {}).get("bg"),
+        collect_en=(service.get("collect") or {}).get("en"),
+    )
+    config.spool_dir.mkdir(parents=True, exist_ok=True)
+    path = render_receipt(receipt, config.spool_dir / f"receipt-{reference}.pdf")
+    result = print_pdf(config, path, f"Receipt {reference}")
+    return {
+        "expected_date": expected.isoformat() if expected else None,
+        "status": result.state,
+    }
