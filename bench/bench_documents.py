@@ -55,6 +55,7 @@ def issue_many(signer: DocumentSigner, count: int, start: int = 0, draft: bool =
             service=SERVICES[n % len(SERVICES)],
             request=realistic_request(start + n),
             official="Мария Георгиева",
+            official_title="Кмет на Община Лясковец",
             draft=draft,
         )
         for n in range(count)

@@ -20,6 +20,7 @@ from . import (
     attachments,
     bundles,
     cli_more,
+    cli_officials,
     cli_registers,
     cli_staff,
     decisions,
@@ -233,19 +234,27 @@ def requests_list(central: Central, status: str | None, as_json: bool) -> None:
 
 
 @requests_group.command("approve")
-@click.argument("reference")
-@click.option("--as", "user_name", required=True, help="The deciding clerk.")
+@click.argument("references", nargs=-1, required=True)
+@click.option("--as", "user_name", required=True, help="The deciding clerk (an official).")
+@click.option(
+    "--pin-stdin", is_flag=True, help="Read the signing token's PIN from stdin (PKCS#11)."
+)
 @pass_central
 @friendly
-def requests_approve(central: Central, reference: str, user_name: str) -> None:
-    """Approve a request and issue its document."""
-    _, document = decisions.approve(
-        central.engine, reference, user_name, signer=central.document_signer
-    )
-    if document is None:
-        click.echo(f"{reference} approved; the villager collects the document in person.")
-    else:
-        click.echo(f"{reference} approved and issued as Изх. № {document['number']}.")
+def requests_approve(central: Central, references, user_name: str, pin_stdin: bool) -> None:
+    """Approve requests and issue their documents: all of them, or none."""
+    pin = sys.stdin.readline().rstrip("\n") if pin_stdin else None
+    with central.open_signer(pin) as signer:
+        issued = decisions.approve_batch(central.engine, list(references), user_name, signer)
+    for document in issued:
+        if document["number"] is None:
+            click.echo(
+                f"{document['reference']} approved; the villager collects the document in person."
+            )
+        else:
+            click.echo(
+                f"{document['reference']} approved and issued as Изх. № {document['number']}."
+            )
 
 
 @requests_group.command("attach")
@@ -359,6 +368,7 @@ for command in (
     cli_more.keys,
     cli_more.documents,
     cli_more.verify,
+    cli_officials.officials_group,
     cli_staff.staff,
     cli_registers.registers_group,
     council_cli.council,

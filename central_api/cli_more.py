@@ -51,10 +51,11 @@ def keys_show(central: Central, pem: bool) -> None:
     """Show the key fingerprints (or publish the signing certificate with --pem)."""
     signer = central.document_signer
     if pem:
-        click.echo(signer.certificate_pem().decode().rstrip())
+        click.echo(central.document_certificate_pem().decode().rstrip())
         return
     click.echo(f"Bundle key (party central): {central.identity.public.display_fingerprint}")
-    click.echo(f"Document-signing certificate: {signer.fingerprint()}")
+    if signer is not None:  # on a token, `keys show --pem` reads the certificate from it
+        click.echo(f"Document-signing certificate: {signer.fingerprint()}")
 
 
 @keys.command("rotate")
@@ -115,9 +116,17 @@ def documents_revoke(central: Central, number: str, reason: str, user_name: str)
     default=None,
     help="The published certificate (PEM); default: this office's.",
 )
+@click.option(
+    "--tsa-roots",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The time-stamping authority's root certificate(s) (PEM), for time-stamped PDFs.",
+)
 @pass_central
 @friendly
-def verify(central: Central, file: Path | None, qr_text: str | None, certificate) -> None:
+def verify(
+    central: Central, file: Path | None, qr_text: str | None, certificate, tsa_roots
+) -> None:
     """Check a document's PDF signature and QR statement, or a scanned QR text, offline."""
     from .documents import DocumentError, verify_pdf, verify_statement
 
@@ -126,10 +135,11 @@ def verify(central: Central, file: Path | None, qr_text: str | None, certificate
     if certificate is not None:
         certificate_pem = certificate.read_bytes()
     else:
-        certificate_pem = central.document_signer.certificate_pem()
+        certificate_pem = central.document_certificate_pem()
     try:
         if file is not None:
-            result = verify_pdf(file.read_bytes(), certificate_pem)
+            roots = tsa_roots.read_bytes() if tsa_roots else None
+            result = verify_pdf(file.read_bytes(), certificate_pem, roots)
             claims = {k: v for k, v in vars(result).items() if k != "statement"}
         else:
             claims = dict(verify_statement(qr_text, certificate_pem))

@@ -42,6 +42,16 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
         # Served over HTTPS (the office cookie is then Secure and __Host- prefixed). Default: yes
         # when a trusted proxy is configured, since the shipped nginx terminates TLS.
         "PUBLIC_HTTPS": _flag(environ.get("CENTRAL_HTTPS")),
+        # Where the document-signing key lives (central_api.documents.signing): "pem" (a key
+        # file, development and demo only) or "pkcs11" (a token: module, token, key label).
+        "DOCUMENT_SIGNER": environ.get("CENTRAL_DOCUMENT_SIGNER", "pem"),
+        "PKCS11_MODULE": environ.get("CENTRAL_PKCS11_MODULE", ""),
+        "PKCS11_TOKEN_LABEL": environ.get("CENTRAL_PKCS11_TOKEN_LABEL", ""),
+        "PKCS11_SLOT": environ.get("CENTRAL_PKCS11_SLOT", ""),
+        "PKCS11_KEY_LABEL": environ.get("CENTRAL_PKCS11_KEY_LABEL", ""),
+        # The RFC 3161 time-stamping authority every signature's time-stamp comes from.
+        "TSA_URL": environ.get("CENTRAL_TSA_URL", ""),
+        "TSA_TIMEOUT": float(environ.get("CENTRAL_TSA_TIMEOUT", "10")),
     }
     config.update(overrides)
     if config["PUBLIC_HTTPS"] is None:

@@ -6,6 +6,9 @@ in ``app.extensions["central"]`` and the CLI builds its own.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from sync import Identity, SyncError
 from sync.files import make_tree_private, private_file, private_folder
 
 from .db import make_engine
-from .errors import NotInitialisedError
+from .errors import NotInitialisedError, SigningTokenError
 
 KEYS_FOLDER = "keys"
 
@@ -54,14 +57,54 @@ class Central:
                 ) from exc
         return self._identity
 
+    @functools.cached_property
+    def signing_settings(self):
+        """Where the document-signing key lives and which TSA time-stamps (configuration)."""
+        from .documents import SigningSettings
+
+        return SigningSettings.from_config(self.config, self.keys_folder / "documents")
+
     @property
     def document_signer(self):
-        """The municipality's document-signing key (central_api.documents), loaded once."""
+        """The development key file (``pem``), loaded once; ``None`` when the key is on a token
+        (then :meth:`open_signer` opens it with the clerk's PIN)."""
+        settings = self.signing_settings
+        if settings.kind != "pem":
+            return None
         if self._document_signer is None:
             from .documents import DocumentSigner  # on first use: pyHanko is slow to load
 
-            self._document_signer = DocumentSigner.load_or_create(self.keys_folder / "documents")
+            signer = DocumentSigner.load_or_create(settings.pem_folder)
+            signer.timestamper = settings.timestamper()
+            self._document_signer = signer
         return self._document_signer
+
+    @property
+    def signing_needs_pin(self) -> bool:
+        return self.signing_settings.needs_pin
+
+    @contextlib.contextmanager
+    def open_signer(self, pin: str | None = None) -> Iterator[object]:
+        """The signer for one approval or one batch (a token session is closed afterwards).
+        Token problems (wrong PIN, locked, missing) are :class:`SigningTokenError`."""
+        from .documents import SigningDeviceError, open_signer
+
+        try:
+            with open_signer(self.signing_settings, pin, self.document_signer) as signer:
+                yield signer
+        except SigningDeviceError as exc:
+            raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
+
+    def document_certificate_pem(self) -> bytes:
+        """The certificate documents are signed with (read from the token when on one)."""
+        from .documents import SigningDeviceError, token_certificate_pem
+
+        if self.document_signer is not None:
+            return self.document_signer.certificate_pem()
+        try:
+            return token_certificate_pem(self.signing_settings)
+        except SigningDeviceError as exc:
+            raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
 
     def initialise(self) -> dict:
         """Create the home and the bundle keys (once), and upgrade the database to the newest
@@ -76,7 +119,7 @@ class Central:
         if not (self.keys_folder / "signing.pem").exists():
             Identity.generate("central").save(self.keys_folder)
             created = True
-        signer = self.document_signer  # made once, here, before any server starts
+        signer = self.document_signer  # made once, here, before any server starts (pem)
         before = current_revision(self.engine)
         upgrade(self.engine)
         make_tree_private(self.home)  # keys, the document key, the database: 0600 / 0700
@@ -84,7 +127,7 @@ class Central:
             "home": str(self.home),
             "keys_created": created,
             "fingerprint": self.identity.public.display_fingerprint,
-            "document_key": signer.fingerprint(),
+            "document_key": signer.fingerprint() if signer is not None else None,
             "schema_before": before,
             "schema": current_revision(self.engine),
         }

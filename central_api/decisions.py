@@ -21,7 +21,14 @@ from .attachments import latest_attachment
 from .audit import record as audit_record
 from .db import read, utc_now, write
 from .db.schema import documents, outgoing_counters, requests
-from .errors import ApprovalBlockedError, DocumentIssueError, InvalidInputError, NotFoundError
+from .errors import (
+    ApprovalBlockedError,
+    DocumentIssueError,
+    InvalidInputError,
+    NotFoundError,
+    SigningTokenError,
+)
+from .officials import signing_official
 from .records import find_service
 from .users import get_user
 from .workflow import get_request, queue_record, set_fee, transition
@@ -150,33 +157,59 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
     issued); ``in_person`` issues nothing here: the request stays approved, the kiosk is told,
     and the villager collects the document where the catalogue's ``collect`` says (the document
     is then ``None``).
+
+    The approving user must be an official authorised for the request's service
+    (:func:`central_api.officials.signing_official`); the document prints their names, title and
+    authorising order. ``signer`` is an open document signer (``Central.open_signer``).
     """
     with write(engine) as conn:
-        clerk = _clerk(conn, user_name)
-        request = _reviewing(conn, reference, user_name, expected_version)
-        service = find_service(conn, request["service"]) or {"id": request["service"]}
-        if service.get("issuance") == "in_person":
-            request = transition(conn, request, "approved", user_name, "clerk")
-            audit_record(
-                conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True}
+        return _approve(conn, reference, user_name, expected_version, signer)
+
+
+def approve_batch(engine: Engine, references: list[str], user_name: str, signer) -> list[dict]:
+    """Approve several requests under one open signer (one PIN), all or none: the documents
+    are issued in one transaction, so a refusal or a failed signature on any of them leaves
+    every one as it was (no number taken, nothing queued for a kiosk). Per request, in order:
+    ``{"reference", "number"}`` (``number`` is ``None`` for an in-person service)."""
+    if not references:
+        raise InvalidInputError("Изберете поне едно заявление. Select at least one request.")
+    if len(set(references)) != len(references):
+        raise InvalidInputError("Едно заявление е избрано два пъти. A request was selected twice.")
+    issued = []
+    with write(engine) as conn:
+        for reference in references:
+            _, document = _approve(conn, reference, user_name, None, signer)
+            issued.append({"reference": reference, "number": (document or {}).get("number")})
+    return issued
+
+
+def _approve(conn: Connection, reference: str, user_name: str, expected_version, signer):
+    """One approval inside the caller's transaction: the counter, the document and the
+    downlink record are written together, or (on any error) not at all."""
+    _clerk(conn, user_name)
+    request = _reviewing(conn, reference, user_name, expected_version)
+    official = signing_official(conn, user_name, request["service"])
+    service = find_service(conn, request["service"]) or {"id": request["service"]}
+    if service.get("issuance") == "in_person":
+        request = transition(conn, request, "approved", user_name, "clerk")
+        audit_record(conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True})
+        return request, None
+    attachment = None
+    if service.get("issuance") == "attached":
+        attachment = latest_attachment(conn, reference)
+        if attachment is None:
+            raise ApprovalBlockedError(
+                f"{reference}: upload the PDF made in the municipality's other system first; "
+                "central signs and numbers it when you approve.",
+                [{"code": "attachment_missing"}],
             )
-            return request, None
-        attachment = None
-        if service.get("issuance") == "attached":
-            attachment = latest_attachment(conn, reference)
-            if attachment is None:
-                raise ApprovalBlockedError(
-                    f"{reference}: upload the PDF made in the municipality's other system first; "
-                    "central signs and numbers it when you approve.",
-                    [{"code": "attachment_missing"}],
-                )
-        request = transition(conn, request, "approved", user_name, "clerk", notify=False)
-        now = datetime.now(UTC)
-        seq, number = next_outgoing_number(conn, now.year)
-        pdf, statement = _render(conn, request, service, number, now, clerk, signer, attachment)
-        request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
-        document = _store_document(conn, request, number, now, seq, pdf, statement, user_name)
-        return request, document
+    request = transition(conn, request, "approved", user_name, "clerk", notify=False)
+    now = datetime.now(UTC)
+    seq, number = next_outgoing_number(conn, now.year)
+    pdf, statement = _render(conn, request, service, number, now, official, signer, attachment)
+    request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
+    document = _store_document(conn, request, number, now, seq, pdf, statement, user_name)
+    return request, document
 
 
 def _store_document(
@@ -294,9 +327,16 @@ def get_document(conn: Connection, number: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _render(conn, request, service, number, now, clerk, signer, attachment=None):
-    """(pdf bytes, QR statement) of the document issued for ``request``."""
-    from .documents import DocumentError, issue_attached_pdf, issue_pdf
+def _render(conn, request, service, number, now, official, signer, attachment=None):
+    """(pdf bytes, QR statement) of the document issued for ``request``, signed by ``signer``
+    under ``official``'s names, title and order."""
+    from .documents import DocumentError, SigningDeviceError, issue_attached_pdf, issue_pdf
+
+    signatory = {
+        "official": official["names"],
+        "official_title": official["title"],
+        "official_order": official["order"],
+    }
 
     fields = json.loads(request["fields"]) if isinstance(request["fields"], str) else {}
     data = {**request, "fields": fields}
@@ -309,7 +349,7 @@ def _render(conn, request, service, number, now, clerk, signer, attachment=None)
                 service=service,
                 request=data,
                 attachment=attachment["pdf"],
-                official=clerk["name"],
+                **signatory,
             )
         else:
             issued = issue_pdf(
@@ -318,10 +358,10 @@ def _render(conn, request, service, number, now, clerk, signer, attachment=None)
                 issued_on=now.date(),
                 service=service,
                 request=data,
-                official=clerk["name"],
+                **signatory,
             )
+    except SigningDeviceError as exc:
+        raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
     except DocumentError as exc:
-        raise DocumentIssueError(
-            f"The document for {request['reference']} could not be made: {exc}"
-        ) from exc
+        raise DocumentIssueError(f"{request['reference']}: {exc.message}", code=exc.code) from exc
     return issued.pdf, issued.statement

@@ -12,8 +12,11 @@
     │   ├── ConcurrentChangeError   someone else changed the request first
     │   ├── FeeDueError             delivery while a fee is still due
     │   └── ApprovalBlockedError    the register (or a missing attachment) stands against approval
+    ├── NotAnOfficialError          the user is not an official and cannot approve (403)
+    ├── NotAuthorisedError          the official may not sign this service; says who may (403)
     ├── RateLimitedError            a kiosk calls too often (429)
     ├── DocumentIssueError          the official document could not be made or signed (503)
+    │   └── SigningTokenError       the signing token: wrong PIN, locked, missing (code says)
     └── NotInitialisedError         ``central-api init`` has not run (503)
 
 The registers add their own below these (``central_api/registers/errors.py``: a person not
@@ -83,6 +86,16 @@ class ApprovalBlockedError(ConflictError):
         self.blocks = list(blocks or [])
 
 
+class NotAnOfficialError(CentralError):
+    code = "not_an_official"
+    http_status = 403
+
+
+class NotAuthorisedError(CentralError):
+    code = "not_authorised"
+    http_status = 403
+
+
 class RateLimitedError(CentralError):
     code = "rate_limited"
     http_status = 429
@@ -91,6 +104,20 @@ class RateLimitedError(CentralError):
 class DocumentIssueError(CentralError):
     code = "document_error"
     http_status = 503
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        if code is not None:  # the documents package's own (timestamp_unavailable, ...)
+            self.code = code
+
+
+class SigningTokenError(DocumentIssueError):
+    """The signing token cannot be used; ``code`` is the documents package's (``token_pin``,
+    ``token_locked``, ``token_missing``, ``signing_device``). Nothing was signed."""
+
+    def __init__(self, message: str, code: str = "signing_device", http_status: int = 503):
+        super().__init__(message, code)
+        self.http_status = http_status
 
 
 class NotInitialisedError(CentralError):

@@ -39,7 +39,9 @@ def prepare_worker(app) -> None:
     """What each server worker does once, before its first request (also called from
     deploy/gunicorn.conf.py's post_worker_init): on SQLite, start the background checkpointer,
     so that no request waits for one (central_api.db); and prepare each service's form check
-    and due dates, so that a kiosk's first bundle to this worker does not pay for them."""
+    and due dates, so that a kiosk's first bundle to this worker does not pay for them; and load
+    what issuing a document needs (the fonts, pyHanko, the key file), so that a clerk's first
+    approval on this worker is not seconds slower than the next."""
     from . import central_of
     from .db import WalCheckpointer, is_sqlite, read
     from .records import warm_up
@@ -53,6 +55,12 @@ def prepare_worker(app) -> None:
         )
     with read(engine) as conn:
         warm_up(conn)
+    from .documents import register_fonts
+
+    register_fonts()
+    signer = central_of(app).document_signer  # None when the key is on a token
+    if signer is not None:
+        signer.pdf_signer()
 
 
 def run(config: dict, host: str, port: int, workers: int = 2, threads: int = 4) -> None:

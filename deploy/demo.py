@@ -28,7 +28,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from deploy.demo_data import POPULATIONS_2024, REGISTER_SEED, VILLAGE_NAMES, fill_fields
+from deploy.demo_data import OFFICIALS, POPULATIONS_2024, REGISTER_SEED, VILLAGE_NAMES, fill_fields
 from deploy.procs import (
     Processes,
     ProcessesClosedError,
@@ -41,7 +41,12 @@ from deploy.procs import (
 
 VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
 GUI_VILLAGE = "dzhulyunitsa"
-USERS = {"admin": "admin", "clerk": "clerk", "registrar": "registrar"}  # name -> role
+# name -> role; every clerk is an official (deploy.demo_data.OFFICIALS) and may approve
+USERS = {
+    "admin": "admin",
+    **{official[0]: "clerk" for official in OFFICIALS},
+    "registrar": "registrar",
+}
 
 
 class DemoError(Exception):
@@ -153,6 +158,17 @@ class Demo:
             passwords[name] = password
             self.save_state()
             log(f"Central: user {name} ({role}) created")
+        listed = json.loads(self.central_run("officials", "list", "--json").stdout)
+        present = {official["user"] for official in listed}
+        for user, names, title, order, services in OFFICIALS:
+            if user in present:
+                continue
+            order_args = ("--order", order) if order else ()
+            self.central_run(
+                "officials", "add", "--user", user, "--name", names, "--title", title,
+                *order_args, "--services", services,
+            )  # fmt: skip
+            log(f"Central: {names} ({title}) signs for {user}")
         self.import_register()
 
     def import_register(self) -> None:

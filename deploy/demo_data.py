@@ -45,6 +45,29 @@ REGISTER_SEED = 2024
 STREETS = ["Васил Левски", "Христо Ботев", "Георги Раковски", "Трети март", "Цар Освободител",
            "Стефан Караджа", "Хаджи Димитър", "Иван Вазов", "Възраждане", "Никола Вапцаров"]  # fmt: skip
 
+# The demo's officials: who signs which services is data (central-api officials add), as a real
+# municipality would enter it. (user, names, title as printed, authorising order, services)
+POPULATION_REGISTER_SERVICES = (
+    "permanent-address-certificate,current-address-certificate,marital-status-certificate,"
+    "heirs-certificate,identity-different-names"
+)
+OFFICIALS = [
+    ("clerk", "Иван Петров Иванов", "Кмет на Община Лясковец", None, "all"),
+    *(
+        (f"mayor-{code}", name, f"Кмет на кметство {VILLAGE_NAMES[code]}", None,
+         POPULATION_REGISTER_SERVICES)
+        for code, name in (
+            ("dzhulyunitsa", "Стефка Иванова Колева"),
+            ("dobri-dyal", "Пламен Георгиев Денев"),
+            ("kozarevets", "Теодора Маринова Петрова"),
+            ("dragizhevo", "Атанас Василев Тодоров"),
+            ("merdanya", "Надежда Стоянова Христова"),
+        )
+    ),
+    ("revenue", "Росица Николова Атанасова", "Старши инспектор „Местни приходи“",
+     "РД-09-112/05.01.2026", "local-tax-debts-certificate"),
+]  # fmt: skip
+
 # Answers for the catalogue's choice fields (`services --json` names the fields, not the options).
 CHOICES = {
     "for_whom": "self",

@@ -11,4 +11,5 @@ pytest_plugins = [
     "tests.fixtures_cups",
     "tests.fixtures_browser",
     "tests.fixtures_council",
+    "tests.fixtures_signing",
 ]

@@ -57,11 +57,30 @@ class OfficeClient:
 def office_users(central):
     """The office users (clerk maria, admin anna, auditor petar, registrar elena)."""
     from central_api.db import write
+    from central_api.officials import add_official
     from central_api.users import add_user
 
     with write(central.engine) as conn:
         for role, (name, password) in OFFICE_USERS.items():
             add_user(conn, name, role, password)
+        add_official(
+            conn,
+            user_name=OFFICE_USERS["clerk"][0],
+            names="Мария Георгиева Петрова",
+            title="Кмет на Община Лясковец",
+            order=None,
+            services="all",
+            by="admin:test",
+        )
+        add_official(
+            conn,
+            user_name=OFFICE_USERS["admin"][0],
+            names="Анна Колева Димитрова",
+            title="Заместник-кмет на Община Лясковец",
+            order="РД-09-3/04.01.2026",
+            services="all",
+            by="admin:test",
+        )
     return OFFICE_USERS
 
 

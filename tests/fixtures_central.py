@@ -111,6 +111,19 @@ def central_client(central_app):
     return central_app.test_client()
 
 
+# The approving official in tests: the mayor of the municipality, who may sign every service.
+OFFICIAL_ARGS = (
+    "officials",
+    "add",
+    "--name",
+    "Мария Георгиева Петрова",
+    "--title",
+    "Кмет на Община Лясковец",
+    "--services",
+    "all",
+)
+
+
 class CentralCli:
     """Runs ``central-api`` commands in-process with this test's home and database."""
 
@@ -140,6 +153,7 @@ def central_clerk(central_cli) -> str:
     central_cli(
         "user", "add", "maria", "--role", "clerk", "--password-stdin", input="s3cret-pass\n"
     )
+    central_cli(*OFFICIAL_ARGS, "--user", "maria")
     return "maria"
 
 

@@ -85,11 +85,20 @@ class CentralProcess:
         if not initialise:  # a second server on a home another one initialised
             return
         self.central.initialise()
-        from central_api import users
+        from central_api import officials, users
         from central_api.db import write
 
         with write(self.central.engine) as conn:
             users.add_user(conn, CLERK, "clerk", "correct horse battery")
+            officials.add_official(
+                conn,
+                user_name=CLERK,
+                names="Мария Георгиева Петрова",
+                title="Кмет на Община Лясковец",
+                order=None,
+                services="all",
+                by="admin:test",
+            )
 
     @property
     def engine(self):

@@ -12,6 +12,7 @@ import requests
 from sync import open_receipt
 from sync.transport import HttpTransport, bundle_file_name, write_atomically
 from tests.fixtures_central import (
+    OFFICIAL_ARGS,
     ROOT,
     SimKiosk,
     free_port,
@@ -66,6 +67,7 @@ def test_invite_enroll_upload_approve_download_over_http(central_server, central
         ).returncode
         == 0
     )
+    assert cli(central_env, *OFFICIAL_ARGS, "--user", "maria").returncode == 0
     reference = record["body"]["reference"]
     approved = cli(central_env, "requests", "approve", reference, "--as", "maria")
     assert approved.returncode == 0, approved.stderr
@@ -164,6 +166,7 @@ def test_the_same_path_with_files(central, central_env, tmp_path):
         "--password-stdin",
         input="s3cret-pass\n",
     )
+    cli(central_env, *OFFICIAL_ARGS, "--user", "maria")
     assert (
         cli(
             central_env, "requests", "approve", record["body"]["reference"], "--as", "maria"

@@ -11,6 +11,7 @@ from central_api.db import read
 from central_api.db.schema import outbound_bundles
 from sync.transport import HttpTransport
 from tests.fixtures_central import (
+    OFFICIAL_ARGS,
     SimKiosk,
     free_port,
     run_concurrently,
@@ -62,6 +63,7 @@ def test_two_instances_share_streams_numbers_and_downlinks(central, central_env,
             "--password-stdin",
             input="s3cret-pass\n",
         )
+        cli(central_env, *OFFICIAL_ARGS, "--user", "maria")
         for reference in [r["reference"] for r in listed if r["kiosk_id"] == kiosks[0].kiosk_id][
             :3
         ]:

@@ -153,6 +153,7 @@ def test_every_document_of_a_batch_verifies_whatever_its_signature_length(signer
             service=service,
             request={"reference": f"DZH1-{n:05d}", "village": "dzhulyunitsa", "fields": {}},
             official="Мария Георгиева",
+            official_title="Кмет на Община Лясковец",
         )
         result = verify_pdf(issued.pdf, certificate)
         assert result.valid and result.intact and result.statement == issued.statement

@@ -50,7 +50,9 @@ def issued(signer):
         issued_on=ISSUED_ON,
         service=PERMANENT_ADDRESS,
         request=REQUEST,
-        official="Мария Георгиева",
+        official="Мария Георгиева Петрова",
+        official_title="Длъжностно лице по гражданско състояние",
+        official_order="Заповед № РД-09-112/05.01.2026 г.",
     )
 
 
@@ -83,8 +85,9 @@ def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
         "за постоянен адрес",
         "Иванка Петрова Колева, ЕГН 7523169263",
         "ул. „Васил Левски“",
-        "Мария Георгиева",
-        "Кмет на кметство Джулюница",
+        "Мария Георгиева Петрова",
+        "Длъжностно лице по гражданско състояние",
+        "Упълномощен(а) със Заповед № РД-09-112/05.01.2026 г.",
         "Проверка: сканирайте QR кода или въведете номера на /verify/2026-000017",
     ):
         assert expected in text, expected
@@ -148,6 +151,7 @@ def test_each_service_has_its_own_text(signer, tmp_path, service, fields, expect
         service=service,
         request=request,
         official="Мария Георгиева",
+        official_title="Кмет на Община Лясковец",
         draft=True,
     )
     text = pdf_text(document.pdf, tmp_path)
@@ -239,6 +243,7 @@ def test_draft_carries_the_watermark_and_no_signature(signer, tmp_path):
         service=PERMANENT_ADDRESS,
         request=REQUEST,
         official="Мария Георгиева",
+        official_title="Кмет на Община Лясковец",
         draft=True,
     )
     assert draft.draft and draft.statement == ""
@@ -264,6 +269,7 @@ def test_issuing_without_a_key_is_refused_but_a_draft_is_fine():
             service=PERMANENT_ADDRESS,
             request=REQUEST,
             official="Мария Георгиева",
+            official_title="Кмет на Община Лясковец",
         )
 
 
@@ -294,6 +300,7 @@ def test_a_statement_from_a_different_document_does_not_pass_for_this_one(issued
         service=PERMANENT_ADDRESS,
         request=REQUEST,
         official="Мария Георгиева",
+        official_title="Кмет на Община Лясковец",
     )
     assert other.statement != issued.statement
     with pytest.raises(StatementInvalidError):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.fixtures_central import OFFICIAL_ARGS
+
 BIN = Path(sys.executable).parent
 REQUIRED_FIELDS = {
     "first_name": "Иванка",
@@ -110,6 +112,7 @@ def network(tmp_path):
         net.central(
             "user", "add", "clerk", "--role", "clerk", "--password-stdin", stdin="correct horse\n"
         )
+        net.central(*OFFICIAL_ARGS, "--user", "clerk")
         token = net.central("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
         net.start_central()
         net.kiosk("enroll", "--central", net.url, "--token", token)

@@ -217,6 +217,24 @@ attachments = Table(
     Column("uploaded_at", String(32), nullable=False),
 )
 
+# Who signs documents: a web-office user linked to the names and title printed under the
+# document, the order authorising them, and the services they may sign (JSON list; NULL = all).
+officials = Table(
+    "officials",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(100), nullable=False, index=True),
+    Column("names", String(200), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("order_number", String(100)),
+    Column("order_date", String(10)),
+    Column("services", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("removed_at", String(32)),
+    Column("removed_by", String(100)),
+)
+
 outgoing_counters = Table(
     "outgoing_counters",
     metadata,

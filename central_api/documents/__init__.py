@@ -11,6 +11,11 @@ Errors, one tree::
 
     DocumentError                   base of everything raised here
     ├── SigningKeyError             the document-signing key/certificate cannot be made or read
+    │   └── SigningDeviceError      the PKCS#11 token cannot be used (nothing was signed)
+    │       ├── TokenPinError       wrong or missing PIN
+    │       ├── TokenLockedError    the token is locked (too many wrong PINs)
+    │       └── TokenMissingError   no such token / card not inserted
+    ├── TimestampUnavailableError   the time-stamping authority did not answer (nothing signed)
     ├── DocumentFormatError         the bytes are not a readable PDF / the certificate is not PEM
     ├── SignatureInvalidError       the PDF's signature is missing, broken, not ours, or the file
     │   │                           was changed after signing
@@ -36,7 +41,6 @@ from .content import (
     content_sha256,
     document_content,
     holder_initials,
-    village_name,
 )
 from .errors import (
     DocumentError,
@@ -45,14 +49,20 @@ from .errors import (
     DocumentRevokedError,
     DraftDocumentError,
     SignatureInvalidError,
+    SigningDeviceError,
     SigningKeyError,
     StatementFormatError,
     StatementInvalidError,
     StatementSignatureError,
+    TimestampUnavailableError,
+    TokenLockedError,
+    TokenMissingError,
+    TokenPinError,
 )
 from .keys import DocumentSigner
 from .pades import DRAFT_KEYWORD, VerificationResult, sign_pdf, verify_pdf
 from .render import register_fonts, render_pdf
+from .signing import SigningSettings, TokenSigner, open_signer, token_certificate_pem
 from .statement import PREFIX as STATEMENT_PREFIX
 from .statement import make_statement, verify_statement
 from .texts import certificate_text, covering_sheet_text
@@ -67,10 +77,17 @@ __all__ = [
     "DraftDocumentError",
     "IssuedDocument",
     "SignatureInvalidError",
+    "SigningDeviceError",
     "SigningKeyError",
+    "SigningSettings",
     "StatementFormatError",
     "StatementInvalidError",
     "StatementSignatureError",
+    "TimestampUnavailableError",
+    "TokenLockedError",
+    "TokenMissingError",
+    "TokenPinError",
+    "TokenSigner",
     "VerificationResult",
     "check_attachment",
     "check_content",
@@ -79,7 +96,9 @@ __all__ = [
     "issue_attached_pdf",
     "issue_pdf",
     "make_statement",
+    "open_signer",
     "register_fonts",
+    "token_certificate_pem",
     "verify_pdf",
     "verify_statement",
 ]
@@ -98,36 +117,35 @@ class IssuedDocument:
     draft: bool = False
 
 
-def default_official_title(request: dict) -> str:
-    village = village_name(request.get("village"))
-    return f"Кмет на кметство {village}" if village else "Кмет на Община Лясковец"
-
-
 def issue_pdf(
-    signer: DocumentSigner | None,
+    signer: DocumentSigner | TokenSigner | None,
     *,
     number: str,
     issued_on: datetime.date,
     service: dict,
     request: dict,
     official: str,
-    official_title: str | None = None,
+    official_title: str,
+    official_order: str = "",
     draft: bool = False,
 ) -> IssuedDocument:
     """Render (and unless ``draft``, sign) the official document for an approved request.
 
     ``service`` is a catalogue entry (``id``, ``name: {bg, en}``, maybe ``register_code``);
-    ``request`` has ``reference``, ``village`` and ``fields``. ``signer`` may be ``None`` only for
-    drafts.
+    ``request`` has ``reference``, ``village`` and ``fields``. ``signer`` is what
+    :func:`open_signer` gives (a key file or a token session, with its time-stamping
+    authority); it may be ``None`` only for drafts. This is the one function that makes a signed
+    document, whatever the document says. ``official``, ``official_title`` and ``official_order`` are the approving official's
+    names, title and authorising order as printed (:mod:`central_api.officials`).
     """
-    title = official_title or default_official_title(request)
     content = document_content(
         number=number,
         issued_on=issued_on,
         service=service,
         request=request,
         official=official,
-        official_title=title,
+        official_title=official_title,
+        official_order=official_order,
     )
     digest = content_sha256(content)
     if draft:
@@ -153,7 +171,8 @@ def issue_pdf(
         request=request,
         text=certificate_text(service, request),
         official=official,
-        official_title=title,
+        official_title=official_title,
+        official_order=official_order,
         statement=statement or None,
         draft=draft,
         keywords=keywords,
@@ -171,7 +190,7 @@ def issue_pdf(
 
 
 def issue_attached_pdf(
-    signer: DocumentSigner,
+    signer: DocumentSigner | TokenSigner,
     *,
     number: str,
     issued_on: datetime.date,
@@ -179,14 +198,14 @@ def issue_attached_pdf(
     request: dict,
     attachment: bytes,
     official: str,
-    official_title: str | None = None,
+    official_title: str,
+    official_order: str = "",
 ) -> IssuedDocument:
     """Issue a document made in another of the municipality's systems (``issuance: attached``):
     the uploaded PDF unchanged, a covering sheet with the number, the official and the QR
     statement appended as its last page, the whole signed. The statement's content names the
     attachment by its SHA-256, so a swapped attachment does not verify."""
     pages = check_attachment(attachment)
-    title = official_title or default_official_title(request)
     digest_of_attachment = attachment_sha256(attachment)
     content = document_content(
         number=number,
@@ -194,7 +213,8 @@ def issue_attached_pdf(
         service=service,
         request={**request, "fields": {"attachment_sha256": digest_of_attachment}},
         official=official,
-        official_title=title,
+        official_title=official_title,
+        official_order=official_order,
     )
     digest = content_sha256(content)
     statement = make_statement(
@@ -211,7 +231,8 @@ def issue_attached_pdf(
         request=request,
         text=covering_sheet_text(service, request, pages, digest_of_attachment),
         official=official,
-        official_title=title,
+        official_title=official_title,
+        official_order=official_order,
         statement=statement,
         draft=False,
         keywords=statement,

@@ -5,7 +5,7 @@ the canonical JSON (``sync.canonical_json``: sorted keys, no spaces, UTF-8) of :
 
     {"v": 1, "number": "2026-000017", "issued_on": "2026-03-02", "service": "<service id>",
      "village": "<village code>", "reference": "DZH1-00042", "fields": {<request fields>},
-     "official": "<name>", "official_title": "<title>"}
+     "official": "<names>", "official_title": "<title>", "official_order": "<order or empty>"}
 
 Anyone holding the request data (the central office, an auditor) can recompute it with
 :func:`content_sha256` and compare it with the statement.
@@ -42,6 +42,7 @@ def document_content(
     request: dict,
     official: str,
     official_title: str,
+    official_order: str = "",
 ) -> dict:
     return {
         "v": CONTENT_VERSION,
@@ -53,6 +54,7 @@ def document_content(
         "fields": dict(request.get("fields") or {}),
         "official": official,
         "official_title": official_title,
+        "official_order": official_order,
     }
 
 

@@ -21,6 +21,34 @@ class SigningKeyError(DocumentError):
     http_status = 500
 
 
+class SigningDeviceError(SigningKeyError):
+    """The PKCS#11 token (card, HSM) cannot be used; nothing was signed."""
+
+    code = "signing_device"
+    http_status = 503
+
+
+class TokenPinError(SigningDeviceError):
+    code = "token_pin"
+    http_status = 403
+
+
+class TokenLockedError(SigningDeviceError):
+    code = "token_locked"
+    http_status = 403
+
+
+class TokenMissingError(SigningDeviceError):
+    code = "token_missing"
+
+
+class TimestampUnavailableError(DocumentError):
+    """The time-stamping authority did not answer: the document is not signed."""
+
+    code = "timestamp_unavailable"
+    http_status = 503
+
+
 class DocumentFormatError(DocumentError):
     code = "document_format"
 

@@ -58,6 +58,8 @@ class DocumentSigner:
         self._certificate_der = certificate.public_bytes(serialization.Encoding.DER)
         self.key_id = key_id_of(self._certificate_der)
         self._pdf_signer = None
+        # pyHanko's RFC 3161 client for the configured authority (documents.signing sets it).
+        self.timestamper = None
 
     # -- loading ------------------------------------------------------------------------------
 

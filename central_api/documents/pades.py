@@ -1,7 +1,9 @@
 """PAdES signing and checking of issued PDFs, with pyHanko.
 
-Signing: PAdES baseline B (``/ETSI.CAdES.detached``), ECDSA P-256 with SHA-256, field
-``Signature1``, as an incremental update over the reportlab output. The QR statement is also
+Signing: PAdES (``/ETSI.CAdES.detached``), ECDSA P-256 with SHA-256, field ``Signature1``, as
+an incremental update over the reportlab output; baseline B-T — with an RFC 3161 signature
+time-stamp from the signer's time-stamping authority — whenever one is configured (always, for a
+key on a token: :mod:`.signing`). The QR statement is also
 written into the PDF's document information (``/Keywords``) before signing, so the signature
 covers it and :func:`verify_pdf` can read it back without decoding the QR image.
 
@@ -26,6 +28,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -36,13 +39,14 @@ from .errors import (
     DraftDocumentError,
     SignatureInvalidError,
     StatementInvalidError,
+    TimestampUnavailableError,
 )
-from .keys import DocumentSigner
 from .statement import PREFIX, verify_statement
 
 FIELD_NAME = "Signature1"
 DRAFT_KEYWORD = "LKV-DRAFT"
 SIGNATURE_BYTES_RESERVED = 8192  # room in the file: hex digits, 2 per CMS byte
+TIMESTAMPED_BYTES_RESERVED = 24576  # the time-stamp token adds the TSA's certificates
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,28 @@ class VerificationResult:
     sha256: str
     valid: bool = True
     intact: bool = True
+    timestamped: bool = False  # signed_at is then the TSA's time, not the signer's clock
 
 
-def sign_pdf(signer: DocumentSigner, pdf: bytes, *, location: str = "") -> bytes:
-    """Add the municipality's PAdES signature to ``pdf``; return the signed bytes."""
+def sign_pdf(signer, pdf: bytes, *, location: str = "") -> bytes:
+    """Add the municipality's PAdES signature to ``pdf`` (time-stamped by ``signer.timestamper``
+    when it has one); return the signed bytes. Raises :class:`TimestampUnavailableError` when
+    the time-stamping authority does not answer."""
+    try:
+        return _sign(signer, pdf, location)
+    except TimestampRequestError as exc:
+        url = signer.timestamper.url
+        raise TimestampUnavailableError(
+            f"Сървърът за удостоверяване на времето (TSA) {url} не отговаря: документът не е "
+            "подписан, номериран, нито изпратен. Опитайте отново след малко; ако не минава, "
+            "проверете връзката и настройката CENTRAL_TSA_URL. The time-stamping authority did "
+            f"not answer ({exc}): nothing was signed, numbered or sent; try again shortly."
+        ) from exc
+
+
+def _sign(signer, pdf: bytes, location: str) -> bytes:
+    timestamper = signer.timestamper
+    reserved = TIMESTAMPED_BYTES_RESERVED if timestamper else SIGNATURE_BYTES_RESERVED
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -80,18 +102,26 @@ def sign_pdf(signer: DocumentSigner, pdf: bytes, *, location: str = "") -> bytes
             writer,
             metadata,
             signer=signer.pdf_signer(),
+            timestamper=timestamper,
             output=output,
-            bytes_reserved=SIGNATURE_BYTES_RESERVED,
+            bytes_reserved=reserved,
         )
     except SigningError:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         output = io.BytesIO()
-        signers.sign_pdf(writer, metadata, signer=signer.pdf_signer(), output=output)
+        signers.sign_pdf(
+            writer, metadata, signer=signer.pdf_signer(), timestamper=timestamper, output=output
+        )
     return output.getvalue()
 
 
-def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
+def verify_pdf(
+    pdf_bytes: bytes, certificate_pem: bytes, timestamp_roots_pem: bytes | None = None
+) -> VerificationResult:
     """Check an issued PDF offline with the published certificate.
+
+    A time-stamped signature (PAdES B-T) is valid only with its time-stamp: the time-stamping
+    authority's root certificate(s) come in ``timestamp_roots_pem`` (PEM, one or more).
 
     Raises :class:`DraftDocumentError` for a draft preview, :class:`SignatureInvalidError` when the
     signature is missing, broken, not the municipality's, or the file was changed after signing,
@@ -106,6 +136,12 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
             "with `central-api keys show --pem`."
         ) from exc
     trusted = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    timestamp_roots = [
+        asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))
+        for root in (
+            x509.load_pem_x509_certificates(timestamp_roots_pem) if timestamp_roots_pem else ()
+        )
+    ]
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         keywords = _keywords(reader)
@@ -134,6 +170,7 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
         status = validate_pdf_signature(
             signature,
             signer_validation_context=ValidationContext(trust_roots=[trusted]),
+            ts_validation_context=ValidationContext(trust_roots=[trusted, *timestamp_roots]),
             key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature"}),
         )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
@@ -161,6 +198,16 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
             "Something was added to the PDF after it was signed. Do not accept this copy; ask "
             "the office for the document as issued."
         )
+    if status.timestamp_validity is not None and not (
+        status.timestamp_validity.intact
+        and status.timestamp_validity.valid
+        and status.timestamp_validity.trusted
+    ):
+        raise SignatureInvalidError(
+            "The PDF's signature time-stamp does not verify against the time-stamping "
+            "authority's certificate given (or none was given). Check with the TSA's root "
+            "certificate."
+        )
     if not status.bottom_line:
         raise SignatureInvalidError(
             "The PDF's signature does not chain to the municipality's certificate given "
@@ -181,7 +228,12 @@ def verify_pdf(pdf_bytes: bytes, certificate_pem: bytes) -> VerificationResult:
         content_sha256=claims["content_sha256"],
         statement=statement,
         signer=certificate.subject.rfc4514_string(),
-        signed_at=status.signer_reported_dt,
+        signed_at=(
+            status.timestamp_validity.timestamp
+            if status.timestamp_validity is not None
+            else status.signer_reported_dt
+        ),
+        timestamped=status.timestamp_validity is not None,
         sha256=hashlib.sha256(pdf_bytes).hexdigest(),
     )
 

@@ -76,6 +76,7 @@ def render_pdf(
     official: str,
     official_title: str,
     statement: str | None,
+    official_order: str = "",
     draft: bool,
     keywords: str = "",
 ) -> bytes:
@@ -123,6 +124,10 @@ def render_pdf(
     page.drawString(left, y, official)
     page.setFont(FONT, 9.5)
     page.drawString(left, y - 5 * mm, official_title)
+    if official_order:
+        y -= 4.5 * mm
+        page.setFont(FONT, 8.5)
+        page.drawString(left, y - 5 * mm, f"Упълномощен(а) със {official_order}")
     page.setFont(FONT, 8.5)
     page.setFillColor(colors.grey)
     page.drawString(

@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
         fleet,
         i18n,
         notices,
+        officials_view,
         queue,
         register_view,
         reports,

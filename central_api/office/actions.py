@@ -19,6 +19,7 @@ from .. import attachments, decisions
 from ..db import read
 from ..db.schema import documents
 from ..errors import CentralError, NotFoundError
+from ..officials import find_official
 from ..records import find_service
 from ..workflow import get_request
 from .auth import engine
@@ -27,9 +28,17 @@ from .i18n import flash_t, t
 from .roles import CLERKS, access
 from .texts import TEXTS
 
+# What a draft shows under the text when the clerk previewing it is not an official.
+NO_OFFICIAL = {"names": "—", "title": "(не е длъжностно лице / not an official)", "order": ""}
 
-def _signer():
-    return current_app.extensions["central"].document_signer
+
+def _central():
+    return current_app.extensions["central"]
+
+
+def _pin() -> str | None:
+    """The signing token's PIN typed into this form: used for this request only, never kept."""
+    return request.form.get("pin") or None
 
 
 def _version() -> int | None:
@@ -83,16 +92,11 @@ def review(reference: str):
 @bp.post("/requests/<reference>/approve")
 @access(*CLERKS)
 def approve(reference: str):
-    issued = {}
-
-    def run():
-        _, document = decisions.approve(
-            engine(), reference, g.user["name"], expected_version=_version(), signer=_signer()
-        )
-        issued.update(document or {})
-
     try:
-        run()
+        with _central().open_signer(_pin()) as signer:
+            _, issued = decisions.approve(
+                engine(), reference, g.user["name"], expected_version=_version(), signer=signer
+            )
     except CentralError as exc:
         return _refused(reference, exc)
     if issued:
@@ -118,6 +122,29 @@ def attach(reference: str):
         ),
         file_name=name,
     )
+
+
+@bp.post("/requests/approve")
+@access(*CLERKS)
+def approve_selected():
+    """The queue's batch: the selected requests approved under one PIN, all or none."""
+    references = request.form.getlist("reference")
+    if not references:
+        flash_t("batch_none_selected", "error")
+        return redirect(url_for("office.queue"))
+    try:
+        with _central().open_signer(_pin()) as signer:
+            issued = decisions.approve_batch(engine(), references, g.user["name"], signer)
+    except CentralError as exc:
+        refusal(exc)
+        return redirect(url_for("office.queue"))
+    flash_t(
+        "done_batch",
+        "success",
+        count=len(issued),
+        numbers=", ".join(d["number"] or d["reference"] for d in issued),
+    )
+    return redirect(url_for("office.queue"))
 
 
 @bp.post("/requests/<reference>/reject")
@@ -178,6 +205,7 @@ def preview(reference: str):
     with read(engine()) as conn:
         request_row = get_request(conn, reference)
         service = find_service(conn, request_row["service"]) or {"id": request_row["service"]}
+        official = find_official(conn, g.user["name"]) or NO_OFFICIAL
     data = {**request_row, "fields": json.loads(request_row["fields"] or "{}")}
     draft = issue_pdf(
         None,
@@ -185,7 +213,9 @@ def preview(reference: str):
         issued_on=datetime.now(UTC).date(),
         service=service,
         request=data,
-        official=g.user["name"],
+        official=official["names"],
+        official_title=official["title"],
+        official_order=official["order"],
         draft=True,
     )
     return _pdf(draft.pdf, f"draft-{reference}.pdf")

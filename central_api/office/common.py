@@ -91,6 +91,8 @@ def helpers():
         "status_label": status_label,
         "is_overdue": is_overdue,
         "VILLAGES": VILLAGES,
+        # Approving asks for the signing token's PIN when the key is on a token.
+        "signing_needs_pin": current_app.extensions["central"].signing_needs_pin,
     }
 
 

@@ -22,12 +22,16 @@ from ..db import write
 from ..db.schema import documents, request_events, requests
 from ..db.schema import kiosks as kiosks_table
 from ..notices import publish
+from ..officials import add_official
 from ..records import apply_record, find_service
 from ..staff import add_staff
 from ..users import add_user
 
 USERS = {"maria": ("clerk", "maria-pass-1"), "anna": ("admin", "anna-pass-1"),
          "petar": ("auditor", "petar-pass-1"), "elena": ("registrar", "elena-pass-1")}  # fmt: skip
+# The clerk who approves in the demo is an official: the mayor, who may sign every service.
+OFFICIAL = {"user_name": "maria", "names": "Мария Георгиева Петрова",
+            "title": "Кмет на Община Лясковец", "order": None, "services": "all"}  # fmt: skip
 FIRST = ["Иван", "Мария", "Георги", "Елена", "Петър", "Йорданка", "Стефан", "Радка", "Николай"]
 MIDDLE = ["Петров", "Иванова", "Димитров", "Георгиева", "Стоянов", "Николова", "Христов"]
 LAST = ["Димитров", "Петрова", "Колев", "Стоянова", "Ангелов", "Маринова", "Тодоров", "Илиева"]
@@ -133,6 +137,7 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
     with write(engine) as conn:
         for name, (role, password) in USERS.items():
             add_user(conn, name, role, password)
+        add_official(conn, **OFFICIAL, by="admin:anna")
         for village in kiosks.VILLAGES:
             made["kiosks"].append(enroll_kiosk(conn, village))
         staff_ids = {

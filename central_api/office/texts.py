@@ -18,6 +18,7 @@ TEXTS = _texts(
     nav_fleet=("Киоски", "Kiosks"),
     nav_staff=("Служители", "Staff"),
     nav_users=("Потребители", "Users"),
+    nav_officials=("Длъжностни лица", "Officials"),
     nav_reports=("Справки", "Reports"),
     nav_audit=("Одитен журнал", "Audit log"),
     role_clerk=("служител", "clerk"),
@@ -250,6 +251,46 @@ TEXTS = _texts(
     refused_fee_due=("Таксата още не е платена.", "The fee is still due."),
     refused_invalid_input=("Данните не са пълни или не са верни.", "The input is incomplete."),
     refused_not_found=("Няма такъв запис.", "No such record."),
+    refused_token_pin=(
+        "ПИН кодът на токена за подписване е грешен или липсва; нищо не е издадено.",
+        "The signing token's PIN is wrong or missing; nothing was issued.",
+    ),
+    refused_token_locked=(
+        "Токенът за подписване е заключен; нищо не е издадено.",
+        "The signing token is locked; nothing was issued.",
+    ),
+    refused_token_missing=(
+        "Токенът за подписване не е намерен; нищо не е издадено.",
+        "The signing token was not found; nothing was issued.",
+    ),
+    refused_timestamp_unavailable=(
+        "Сървърът за удостоверяване на времето не отговаря; нищо не е издадено.",
+        "The time-stamping authority does not answer; nothing was issued.",
+    ),
+    batch_none_selected=(
+        "Изберете заявленията, които одобрявате.",
+        "Select the requests you approve.",
+    ),
+    done_batch=(
+        "Издадени {count} документа: {numbers}.",
+        "{count} documents issued: {numbers}.",
+    ),
+    batch_approve=("Одобри и подпиши избраните", "Approve and sign the selected"),
+    batch_select=("Избор на {reference}", "Select {reference}"),
+    signing_pin=("ПИН на токена за подписване", "Signing token PIN"),
+    signing_pin_hint=(
+        "Въвежда се веднъж за всички избрани; не се запазва.",
+        "Typed once for all selected; never stored.",
+    ),
+    signing_progress=("Подписване…", "Signing…"),
+    refused_not_an_official=(
+        "Не сте длъжностно лице и не можете да одобрявате и подписвате документи.",
+        "You are not an official and cannot approve and sign documents.",
+    ),
+    refused_not_authorised=(
+        "Нямате право да подписвате документи за тази услуга.",
+        "You are not authorised to sign documents for this service.",
+    ),
     refused_document_error=(
         "Документът не можа да бъде създаден или подписан; опитайте отново.",
         "The document could not be made or signed; try again.",
@@ -399,6 +440,38 @@ TEXTS = _texts(
     done_user_enabled=("{name} може да влиза отново.", "{name} may sign in again."),
     done_user_password=("Паролата на {name} е сменена.", "{name}'s password changed."),
     # staff
+    officials_title=("Длъжностни лица, които подписват", "Officials who sign"),
+    officials_hint=(
+        "Документите се подписват от кмета на общината, от кмета на кметството или от "
+        "длъжностно лице, упълномощено със заповед. Имената и длъжността се отпечатват под "
+        "документа така, както са написани тук.",
+        "Documents are signed by the mayor of the municipality, the mayor of the mayoralty, or "
+        "an official authorised by an order. Names and title are printed under the document "
+        "exactly as written here.",
+    ),
+    officials_add=("Добави длъжностно лице", "Add an official"),
+    officials_list=("Длъжностни лица", "Officials"),
+    officials_none=(
+        "Няма длъжностни лица: никой не може да одобрява.",
+        "No officials: nobody can approve.",
+    ),
+    officials_no_candidates=(
+        "Всеки служител вече е длъжностно лице; добавете потребител първо.",
+        "Every clerk is already an official; add a user first.",
+    ),
+    official_user=("Потребител в портала", "Office user"),
+    official_names=("Имена (както се отпечатват)", "Names (as printed)"),
+    official_title=("Длъжност (както се отпечатва)", "Title (as printed)"),
+    official_order=("Заповед за упълномощаване (номер/дата)", "Authorising order (number/date)"),
+    official_order_hint=(
+        "Оставете празно за кмет. Например РД-09-112/05.01.2026.",
+        "Leave empty for a mayor. For example РД-09-112/05.01.2026.",
+    ),
+    official_services=("Услуги, които подписва", "Services they sign"),
+    official_all_services=("Всички услуги", "All services"),
+    official_remove=("Прекрати правомощията на {name}", "End {name}'s authority"),
+    done_official_added=("{name} вече подписва документи.", "{name} now signs documents."),
+    done_official_removed=("{name} вече не подписва документи.", "{name} no longer signs."),
     staff_title=("Служители в кметствата", "Mayoralty staff"),
     staff_hint=(
         "Служителите потвърждават самоличността на заявителите в киоска с ПИН. ПИН кодът се "

@@ -1,0 +1,256 @@
+"""Real signing infrastructure on loopback: a SoftHSM2 token and a certomancer time-stamping
+authority.
+
+``softhsm_token``: a token initialised in a temporary folder (``SOFTHSM2_CONF`` points there),
+an ECDSA P-256 key generated ON the token (sensitive, not extractable: it never leaves), and a
+certificate for it from a test certification authority, stored on the token under the key's
+label — the way a qualified signature card arrives from its provider.
+
+``timestamp_authority``: certomancer's Animator (pyHanko's author's test PKI) serving an RFC 3161
+TSA from a werkzeug server on 127.0.0.1, with its own root certificate.
+
+Both are made once per test session: the PKCS#11 module reads ``SOFTHSM2_CONF`` once, when it is
+first loaded into the process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+TOKEN_LABEL = "municipality"
+KEY_LABEL = "documents"
+USER_PIN = "482916"
+SO_PIN = "73519864"
+P256 = "1.2.840.10045.3.1.7"
+
+needs_softhsm = pytest.mark.skipif(
+    not (Path(SOFTHSM_MODULE).exists() and shutil.which("softhsm2-util")),
+    reason="SoftHSM2 is not installed (Debian package softhsm2)",
+)
+
+TSA_CONFIG = """
+external-url-prefix: "http://127.0.0.1"
+keysets:
+  tsa:
+    keys:
+      root: {path: root.key.pem}
+      tsa: {path: tsa.key.pem}
+pki-architectures:
+  tsa:
+    keyset: tsa
+    entity-defaults:
+      country-name: BG
+      organization-name: Test time-stamping authority
+    entities:
+      root: {common-name: Test TSA Root}
+      tsa: {common-name: Test Time-Stamping Unit}
+    certs:
+      root:
+        subject: root
+        subject-key: root
+        issuer: root
+        authority-key: root
+        validity: {valid-from: "2020-01-01T00:00:00+0000", valid-to: "2060-01-01T00:00:00+0000"}
+        extensions:
+          - {id: basic_constraints, critical: true, value: {ca: true}}
+          - id: key_usage
+            critical: true
+            smart-value: {schema: key-usage, params: [digital_signature, key_cert_sign, crl_sign]}
+      tsa:
+        issuer: root
+        validity: {valid-from: "2020-01-01T00:00:00+0000", valid-to: "2060-01-01T00:00:00+0000"}
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value: {schema: key-usage, params: [digital_signature]}
+          - {id: extended_key_usage, critical: true, value: [time_stamping]}
+    services:
+      time-stamping:
+        tsa: {signing-key: tsa, signing-cert: tsa}
+"""
+
+
+@dataclass(frozen=True)
+class Token:
+    module: str
+    token_label: str
+    key_label: str
+    pin: str
+    certificate_pem: bytes
+
+
+@dataclass(frozen=True)
+class TimestampAuthority:
+    url: str
+    root_pem: bytes
+
+
+def _write_key(path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def _certificate_for(public_key_der: bytes) -> bytes:
+    """A signing certificate for the token's public key, from a throw-away test CA."""
+    authority_key = ec.generate_private_key(ec.SECP256R1())
+    issuer = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "BG"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test qualified trust service provider"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Test QTSP CA"),
+        ]
+    )
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "BG"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Община (тест)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Община (тест) — електронен печат"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(serialization.load_der_public_key(public_key_der))
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(authority_key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(tmp_path_factory) -> Token:
+    if not Path(SOFTHSM_MODULE).exists():
+        pytest.skip("SoftHSM2 is not installed (Debian package softhsm2)")
+    return make_token(tmp_path_factory.mktemp("softhsm"))
+
+
+def make_token(folder: Path) -> Token:
+    """A SoftHSM2 token under ``folder`` with the signing key made on it (see the docstring).
+    Points ``SOFTHSM2_CONF`` of this process at it: call once per process."""
+    import pkcs11
+    from pkcs11 import Attribute, KeyType
+    from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
+    from pkcs11.util.x509 import decode_x509_certificate
+
+    (folder / "tokens").mkdir(parents=True)
+    conf = folder / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+        "log.level = ERROR\n"
+    )
+    os.environ["SOFTHSM2_CONF"] = str(conf)  # read when the module is loaded, once
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", TOKEN_LABEL,
+         "--so-pin", SO_PIN, "--pin", USER_PIN],
+        check=True, capture_output=True, timeout=30, env={**os.environ, "SOFTHSM2_CONF": str(conf)},
+    )  # fmt: skip
+    token = pkcs11.lib(SOFTHSM_MODULE).get_token(token_label=TOKEN_LABEL)
+    with token.open(rw=True, user_pin=USER_PIN) as session:
+        curve = session.create_domain_parameters(
+            KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters(P256)}, local=True
+        )
+        public, _ = curve.generate_keypair(
+            store=True,
+            label=KEY_LABEL,
+            id=b"\x01",
+            private_template={Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False},
+        )
+        certificate_der = _certificate_for(encode_ec_public_key(public))
+        stored = decode_x509_certificate(certificate_der)
+        stored.update({Attribute.TOKEN: True, Attribute.LABEL: KEY_LABEL, Attribute.ID: b"\x01"})
+        session.create_object(stored)
+    certificate_pem = x509.load_der_x509_certificate(certificate_der).public_bytes(
+        serialization.Encoding.PEM
+    )
+    return Token(SOFTHSM_MODULE, TOKEN_LABEL, KEY_LABEL, USER_PIN, certificate_pem)
+
+
+@pytest.fixture(scope="session")
+def timestamp_authority(tmp_path_factory) -> TimestampAuthority:
+    authority, stop = start_timestamp_authority(tmp_path_factory.mktemp("tsa"))
+    yield authority
+    stop()
+
+
+def start_timestamp_authority(folder: Path):
+    """(the authority, a function that stops it): certomancer's TSA on a free loopback port."""
+    from certomancer.integrations.animator import Animator, AnimatorArchStore
+    from certomancer.registry import CertomancerConfig
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("root", "tsa"):
+        _write_key(folder / f"{name}.key.pem")
+    config = CertomancerConfig.from_yaml(TSA_CONFIG, key_search_dir=str(folder))
+    animator = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False)
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # one line per time-stamp is only noise
+            pass
+
+    server = make_server("127.0.0.1", 0, animator, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    root = config.pki_archs["tsa"].get_cert("root")
+    root_pem = x509.load_der_x509_certificate(root.dump()).public_bytes(serialization.Encoding.PEM)
+    authority = TimestampAuthority(f"http://127.0.0.1:{server.server_port}/tsa/tsa/tsa", root_pem)
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=10)
+
+    return authority, stop
+
+
+def token_settings(token: Token, tsa_url: str, token_label: str | None = None) -> dict:
+    """Central configuration for documents signed on ``token``, time-stamped at ``tsa_url``."""
+    return {
+        "DOCUMENT_SIGNER": "pkcs11",
+        "PKCS11_MODULE": token.module,
+        "PKCS11_TOKEN_LABEL": token_label or token.token_label,
+        "PKCS11_KEY_LABEL": token.key_label,
+        "TSA_URL": tsa_url,
+        "TSA_TIMEOUT": 5,
+    }
+
+
+def token_environment(settings: dict) -> dict:
+    """The same, as the environment variables a ``central-api`` process reads."""
+    return {f"CENTRAL_{name}": str(value) for name, value in settings.items()}

@@ -1,0 +1,219 @@
+"""Documents signed on a PKCS#11 token (SoftHSM2), time-stamped by a TSA (certomancer), both
+on loopback: validated by pyHanko with the token's certificate as trust root; a wrong PIN, a
+missing token or an unreachable TSA issue nothing; a batch signs under one PIN."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from sqlalchemy import func, select
+
+from central_api import decisions
+from central_api.db import read
+from central_api.db.schema import documents, outbound_records, outgoing_counters
+from central_api.documents import verify_pdf
+from central_api.errors import DocumentIssueError, SigningTokenError
+from central_api.workflow import get_request
+from tests.fixtures_central import free_port
+from tests.fixtures_signing import needs_softhsm, token_environment, token_settings
+from tests.test_central_workflow import upload
+
+pytestmark = needs_softhsm
+
+
+@pytest.fixture
+def signing(softhsm_token, timestamp_authority) -> dict:
+    return token_settings(softhsm_token, timestamp_authority.url)
+
+
+@pytest.fixture
+def central_config(central_config, signing) -> dict:
+    """Every central in this module signs on the token (overrides the shared fixture)."""
+    return {**central_config, **signing}
+
+
+@pytest.fixture
+def central_env(central_env, signing) -> dict:
+    return {**central_env, **token_environment(signing)}
+
+
+@pytest.fixture
+def waiting(central_client, sim_kiosk) -> list[str]:
+    """Three requests from a kiosk, received at central."""
+    records = [sim_kiosk.submitted() for _ in range(3)]
+    assert {r["status"] for r in upload(central_client, sim_kiosk, records)} == {"applied"}
+    return [record["body"]["reference"] for record in records]
+
+
+def nothing_issued(central, references) -> None:
+    with read(central.engine) as conn:
+        assert conn.execute(select(func.count()).select_from(documents)).scalar() == 0
+        assert conn.execute(select(outgoing_counters.c.last)).scalar() in (None, 0)
+        queued = conn.execute(select(outbound_records.c.type)).scalars().all()
+        assert "document.issued" not in queued
+        assert {get_request(conn, ref)["status"] for ref in references} == {"received"}
+
+
+def test_the_key_was_made_on_the_token_and_cannot_leave_it(softhsm_token):
+    import pkcs11
+    from pkcs11 import Attribute, ObjectClass
+
+    token = pkcs11.lib(softhsm_token.module).get_token(token_label=softhsm_token.token_label)
+    with token.open(user_pin=softhsm_token.pin) as session:
+        key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=softhsm_token.key_label)
+        assert key[Attribute.SENSITIVE] is True and key[Attribute.EXTRACTABLE] is False
+        assert key[Attribute.LOCAL] is True  # generated on the token, not imported
+
+
+def test_a_document_signed_on_the_token_is_time_stamped_and_validates(
+    central, central_clerk, waiting, softhsm_token, timestamp_authority, tmp_path
+):
+    with central.open_signer(softhsm_token.pin) as signer:
+        _, issued = decisions.approve(central.engine, waiting[0], central_clerk, signer=signer)
+    with read(central.engine) as conn:
+        pdf = conn.execute(select(documents.c.pdf)).scalar_one()
+
+    token_root = asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(softhsm_token.certificate_pem).public_bytes(
+            serialization.Encoding.DER
+        )
+    )
+    tsa_root = asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(timestamp_authority.root_pem).public_bytes(
+            serialization.Encoding.DER
+        )
+    )
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(
+        signature,
+        signer_validation_context=ValidationContext(trust_roots=[token_root]),
+        ts_validation_context=ValidationContext(trust_roots=[tsa_root]),
+    )
+    assert status.intact and status.valid and status.trusted
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.valid and status.timestamp_validity.trusted
+    assert status.bottom_line
+    assert signature.signer_cert.dump() == token_root.dump()
+
+    # Our own offline check agrees, and says the time is the TSA's.
+    result = verify_pdf(pdf, softhsm_token.certificate_pem, timestamp_authority.root_pem)
+    assert result.number == issued["number"] and result.timestamped
+    # Without the TSA's root the time-stamp, and so the document, does not verify.
+    with pytest.raises(Exception, match="time-stamp"):
+        verify_pdf(pdf, softhsm_token.certificate_pem)
+
+
+def test_a_batch_is_signed_under_one_pin(
+    central, central_clerk, waiting, softhsm_token, timestamp_authority
+):
+    with central.open_signer(softhsm_token.pin) as signer:
+        issued = decisions.approve_batch(central.engine, waiting, central_clerk, signer)
+    assert [d["reference"] for d in issued] == waiting
+    assert len({d["number"] for d in issued}) == 3
+    with read(central.engine) as conn:
+        pdfs = conn.execute(select(documents.c.pdf).order_by(documents.c.id)).scalars().all()
+    for pdf in pdfs:
+        assert verify_pdf(pdf, softhsm_token.certificate_pem, timestamp_authority.root_pem)
+
+
+def test_a_wrong_pin_issues_nothing_and_says_so_in_bulgarian(central, central_clerk, waiting):
+    with pytest.raises(SigningTokenError) as refused, central.open_signer("000000") as signer:
+        decisions.approve_batch(central.engine, waiting, central_clerk, signer)
+    assert refused.value.code == "token_pin"
+    assert refused.value.message.startswith("Грешен ПИН код на токена за подписване")
+    nothing_issued(central, waiting)
+
+
+def test_a_missing_token_issues_nothing(
+    central_config, softhsm_token, timestamp_authority, central_clerk, waiting
+):
+    from central_api.context import Central
+
+    elsewhere = Central.from_config(
+        {**central_config, **token_settings(softhsm_token, timestamp_authority.url, "no-card")}
+    )
+    with (
+        pytest.raises(SigningTokenError) as refused,
+        elsewhere.open_signer(softhsm_token.pin) as signer,
+    ):
+        decisions.approve_batch(elsewhere.engine, waiting, central_clerk, signer)
+    assert refused.value.code == "token_missing"
+    assert "не е намерен" in refused.value.message
+    nothing_issued(elsewhere, waiting)
+    elsewhere.dispose()
+
+
+def test_an_unreachable_tsa_leaves_nothing_numbered_or_sent(
+    central_config, softhsm_token, central_clerk, waiting
+):
+    """The counter, the document and the kiosk's downlink are one transaction: the time-stamp
+    fails on the second of three, and not even the first is issued."""
+    from central_api.context import Central
+
+    dead_tsa = f"http://127.0.0.1:{free_port()}/tsa"
+    offline = Central.from_config({**central_config, "TSA_URL": dead_tsa})
+    with (
+        pytest.raises(DocumentIssueError) as refused,
+        offline.open_signer(softhsm_token.pin) as signer,
+    ):
+        decisions.approve_batch(offline.engine, waiting, central_clerk, signer)
+    assert refused.value.code == "timestamp_unavailable"
+    assert "(TSA)" in refused.value.message and "не е подписан, номериран, нито изпратен" in (
+        refused.value.message
+    )
+    nothing_issued(offline, waiting)
+    offline.dispose()
+
+
+def test_the_command_line_reads_the_pin_from_stdin(central_cli, central_clerk, waiting):
+    wrong = central_cli(
+        "requests", "approve", *waiting[:2], "--as", central_clerk, "--pin-stdin",
+        input="111111\n", ok=False,
+    )  # fmt: skip
+    assert wrong.exit_code == 1 and "Грешен ПИН" in wrong.stderr
+    from tests.fixtures_signing import USER_PIN
+
+    done = central_cli(
+        "requests", "approve", *waiting[:2], "--as", central_clerk, "--pin-stdin",
+        input=USER_PIN + "\n",
+    )  # fmt: skip
+    assert done.stdout.count("approved and issued") == 2
+    listed = json.loads(central_cli("requests", "list", "--status", "issued", "--json").stdout)
+    assert {r["reference"] for r in listed} == set(waiting[:2])
+
+
+def test_the_office_approves_a_batch_under_one_pin_typed_once(
+    central, office_client, office_kiosk, softhsm_token
+):
+    clerk = office_client("clerk")
+    queue = clerk.get("/office/queue").get_data(as_text=True)
+    assert 'name="pin" type="password"' in queue and "Одобри и подпиши избраните" in queue
+    assert 'data-signing="Подписване…"' in queue  # the button says so while it signs
+    references = office_kiosk["references"]
+
+    wrong = clerk.post(
+        "/office/requests/approve",
+        {"reference": references, "pin": "999999"},
+        follow_redirects=True,
+    )
+    assert "Грешен ПИН код на токена за подписване" in wrong.get_data(as_text=True)
+    nothing_issued(central, references)
+
+    done = clerk.post(
+        "/office/requests/approve",
+        {"reference": references, "pin": softhsm_token.pin},
+        follow_redirects=True,
+    )
+    assert "Издадени 3 документа" in done.get_data(as_text=True)
+    with read(central.engine) as conn:
+        assert conn.execute(select(func.count()).select_from(documents)).scalar() == 3
+        rows = conn.execute(select(outbound_records.c.record)).scalars().all()
+    assert not any(softhsm_token.pin in row for row in rows)  # the PIN is kept nowhere
