@@ -185,6 +185,30 @@ class Demo:
             result = self.central_run("registers", "import", name, str(path))
             log(f"Central: register {name}: {_last_line(result.stdout)}")
 
+    def load_council(self) -> None:
+        """The demo council (deploy/council-demo.toml) with a held session, once."""
+        passwords = self.state.setdefault("passwords", {})
+        if "council" in passwords:
+            return
+        password = f"council-{secrets.token_urlsafe(6)}"
+        data = Path(__file__).resolve().parent / "council-demo.toml"
+        self.central_run(
+            "council", "demo", "--data", str(data), "--password-stdin", input_text=password + "\n"
+        )
+        passwords["council"] = password
+        self.save_state()
+        log("Central: demo council loaded (17 councillors, session 12 held, 13 planned)")
+
+    def publish_council(self) -> None:
+        """Every kiosk's notice board gets the council's decisions, agenda and draft."""
+        if self.state.get("council_published"):
+            return
+        for number in ("12", "13"):
+            self.central_run("council", "publish", number)
+        self.state["council_published"] = True
+        self.save_state()
+        log("Central: council decisions, agenda and draft published to the kiosks")
+
     def serve_central(self) -> None:
         log(f"Central: serving on http://127.0.0.1:{self.port}/")
         central_log = (self.logs / "central.log").open("ab")
@@ -328,6 +352,9 @@ class Demo:
             f"  Web office:   {self.central_url}office/",
             f"  Sign in as:   clerk / {passwords['clerk']}    (administrator: admin / {passwords['admin']})",
             f"  Registrar:    registrar / {passwords['registrar']}  (population register, corrections)",
+            f"  Council:      {self.central_url}council/  (hall screen {self.central_url}council/hall,"
+            f" OParl {self.central_url}oparl/v1/system)",
+            f"  Councillors:  chair, c02 … c17, secretary / {passwords['council']}",
             f"  Kiosks:       CENTRAL_HOME={self.central_home} central-api kiosk list --json",
             f"  Requests:     CENTRAL_HOME={self.central_home} central-api requests list --json",
             f"  Approve one:  CENTRAL_HOME={self.central_home} central-api requests approve REF --as clerk",
@@ -382,8 +409,10 @@ class Demo:
         try:
             self.prepare()
             self.init_central()
+            self.load_council()
             self.serve_central()
             self.enroll_kiosks()
+            self.publish_council()
             if self.stop.is_set():
                 return 0
             self.start_kiosks()

@@ -66,3 +66,33 @@ def test_the_hall_pages_need_a_sign_in_but_the_public_ones_do_not(central_app, c
     assert client.get("/council/").status_code == 200
     assert client.get(f"/council/sessions/{council_with_users.session_id}").status_code == 200
     assert client.get("/council/hall/state").get_json()["total"] == 17
+
+
+def test_the_secretary_sees_the_villagers_comments_on_a_draft(signed_in, council_with_users):
+    from central_api.council.consultation import add_comment
+    from central_api.council.sessions import add_item
+
+    with council_with_users.write() as conn:
+        draft = add_item(
+            conn,
+            council_with_users.session_id,
+            title="Наредба за обществения ред",
+            proposer="Кмет на общината",
+            draft_decision="Чл. 1. Тишина между 14 и 16 ч.",
+            basis_key="ordinance",
+            actor="x",
+            under_consultation_from="2026-11-20",
+        )
+        add_comment(
+            conn,
+            record_id="r-1",
+            item_id=draft["id"],
+            text="Тишината да е до 15 ч.",
+            author_name="Пенка Колева",
+            kiosk_id="merdanya-1",
+            village="merdanya",
+            written_at="2026-11-25T10:00:00Z",
+        )
+    secretary, _ = signed_in("secretary")
+    page = secretary.get("/office/council/secretary").get_data(as_text=True)
+    assert "Comments from the kiosks (1)" in page and "Тишината да е до 15 ч." in page

@@ -110,6 +110,11 @@ def test_demo_runs_a_request_from_kiosk_to_printed_document_and_stops_cleanly(de
     kiosks = wait_until(five_kiosks, timeout=240, interval=1, what="five enrolled kiosks")
     assert {kiosk["village"] for kiosk in kiosks} == VILLAGES
     sign_in_as_printed_clerk(demo.output.read_text())
+    # The demo council: 17 councillors (Lyaskovets' size, чл. 19 ЗМСМА) and a held session.
+    council = re.search(r"Council:\s+(http://127\.0\.0\.1:\d+/)council/", demo.output.read_text())
+    assert council, demo.output.read_text()
+    people = requests.get(f"{council.group(1)}oparl/v1/body/council/people", timeout=30).json()
+    assert people["pagination"]["totalElements"] == 17
 
     # A simulated kiosk (not the one with the window) has sent a request.
     def a_received_request():

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 
 from ..db import read, write
 from . import protocol, sessions, voting
+from .consultation import comments
 from .errors import CouncilError, CouncilInputError
 from .state import basis_choices, current_session_id, hall_state
 from .web import access, actor, council_error, engine, guard, my_member_id
@@ -68,11 +69,18 @@ def secretary():
     with read(engine()) as conn:
         meetings = sessions.sessions(conn)
         agendas = {m["id"]: sessions.items(conn, m["id"]) for m in meetings}
+        remarks = {
+            i["id"]: comments(conn, i["id"])
+            for agenda in agendas.values()
+            for i in agenda
+            if i["consultation_until"]
+        }
     return render_template(
         "council/secretary.html",
         user=g.user,
         meetings=meetings,
         agendas=agendas,
+        comments=remarks,
         choices=basis_choices(),
     )
 
