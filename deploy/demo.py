@@ -409,9 +409,9 @@ class Demo:
         try:
             self.prepare()
             self.init_central()
-            self.load_council()
             self.serve_central()
             self.enroll_kiosks()
+            self.load_council()
             self.publish_council()
             if self.stop.is_set():
                 return 0

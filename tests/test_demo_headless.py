@@ -109,6 +109,13 @@ def test_demo_runs_a_request_from_kiosk_to_printed_document_and_stops_cleanly(de
 
     kiosks = wait_until(five_kiosks, timeout=240, interval=1, what="five enrolled kiosks")
     assert {kiosk["village"] for kiosk in kiosks} == VILLAGES
+    # The banner comes once the demo council is loaded and published (after the enrolments).
+    wait_until(
+        lambda: demo.alive() and "Press Ctrl-C to stop." in demo.output.read_text(),
+        timeout=240,
+        interval=1,
+        what="the banner",
+    )
     sign_in_as_printed_clerk(demo.output.read_text())
     # The demo council: 17 councillors (Lyaskovets' size, чл. 19 ЗМСМА) and a held session.
     council = re.search(r"Council:\s+(http://127\.0\.0\.1:\d+/)council/", demo.output.read_text())

@@ -102,10 +102,10 @@ def publish_session(
                 ),
                 (
                     f"{row['draft_decision']}\n\nМожете да изпратите коментар до "
-                    f"{row['consultation_until']} тук, на киоска (бутон „Коментар“), "
+                    f"{row['consultation_until']} тук, на киоска (бутон „Коментар по проекта“), "
                     "с Вашето име или без него.",
                     f"{row['draft_decision']}\n\nYou may send a comment until "
-                    f"{row['consultation_until']} here at the kiosk (the Comment button), "
+                    f"{row['consultation_until']} here at the kiosk (the “Comment on the draft” button), "
                     "with your name or without it.",
                 ),
             )

@@ -163,6 +163,13 @@ TEXTS = {
     "notices.kind_council_agenda": "Заседание на Общинския съвет",
     "notices.kind_council_decision": "Решение на Общинския съвет",
     "notices.kind_council_consultation": "Проект за обществено обсъждане",
+    "notices.comment": "Коментар по проекта",
+    "notices.comment_text": "Вашият коментар:",
+    "notices.comment_name": "Вашето име (не е задължително):",
+    "notices.comment_send": "Изпрати",
+    "notices.comment_cancel": "Назад",
+    "notices.comment_empty": "Напишете коментар, преди да изпратите.",
+    "notices.comment_sent": "Благодарим Ви! Коментарът Ви е изпратен на Общинския съвет.",
     # staff panel
     "staff.title": "Панел за служители",
     "staff.fact_connection": "Връзка с общината",

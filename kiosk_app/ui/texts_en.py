@@ -163,6 +163,13 @@ TEXTS = {
     "notices.kind_council_agenda": "Council session",
     "notices.kind_council_decision": "Council decision",
     "notices.kind_council_consultation": "Draft for public consultation",
+    "notices.comment": "Comment on the draft",
+    "notices.comment_text": "Your comment:",
+    "notices.comment_name": "Your name (you may leave it out):",
+    "notices.comment_send": "Send",
+    "notices.comment_cancel": "Back",
+    "notices.comment_empty": "Write a comment before you send it.",
+    "notices.comment_sent": "Thank you! Your comment has been sent to the municipal council.",
     # staff panel
     "staff.title": "Staff panel",
     "staff.fact_connection": "Connection to central",

@@ -1,10 +1,20 @@
-"""Announcements and council decisions published from central, newest first."""
+"""Announcements, the council's agendas, drafts under consultation and decisions, newest first.
+
+A draft under public consultation (``council_consultation``) has a "Comment" button: the
+villager types a comment on the on-screen keyboard, with their name or without it, and it is
+queued for central (``comment_on_draft`` on the worker), where the council's secretary reads it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from ..widgets import Screen, card, clear_layout, label
+from ..errors import describe
+from ..fields import TouchLineEdit, TouchTextArea
+from ..keyboard import OnScreenKeyboard
+from ..widgets import Screen, button, card, clear_layout, label
+
+CONSULTATION = "council_consultation"
 
 
 class NoticesScreen(Screen):
@@ -13,6 +23,17 @@ class NoticesScreen(Screen):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._notices: list[dict] = []
+        self._draft: dict | None = None
+        self.stages = QStackedWidget()
+        self.stages.addWidget(self._build_list())
+        self.stages.addWidget(self._build_comment())
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stages)
+        self.retranslate()
+
+    def _build_list(self) -> QWidget:
+        page = QWidget()
         self.holder = QWidget()
         self.list_layout = QVBoxLayout(self.holder)
         self.list_layout.setSpacing(14)
@@ -20,18 +41,65 @@ class NoticesScreen(Screen):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.holder)
         self.message = label("notice")
-        layout = QVBoxLayout(self.body)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
-        self.retranslate()
+        return page
+
+    def _build_comment(self) -> QWidget:
+        page = QWidget()
+        self.comment_title = label("title")
+        self.comment_label = label(wrap=False)
+        self.comment = TouchTextArea()
+        self.comment.setObjectName("input-comment")
+        self.comment.setMinimumHeight(110)
+        self.comment.touched.connect(
+            lambda: self.keyboard.set_target(self.comment, auto_capitals="sentence")
+        )
+        self.name_label = label(wrap=False)
+        self.author = TouchLineEdit()
+        self.author.setObjectName("input-comment-name")
+        self.author.touched.connect(lambda: self.keyboard.set_target(self.author))
+        self.comment_problem = label("error")
+        self.comment_problem.hide()
+        self.cancel_button = button()
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
+        self.send_button = button("primary")
+        self.send_button.setObjectName("send-comment")
+        self.send_button.clicked.connect(self.on_send_clicked)
+        self.keyboard = OnScreenKeyboard(self.tr)
+        self.keyboard.set_target(self.comment, auto_capitals="sentence")
+        actions = QHBoxLayout()
+        actions.addWidget(self.comment_problem, 1)
+        actions.addWidget(self.cancel_button)
+        actions.addWidget(self.send_button)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 10, 24, 6)
+        layout.setSpacing(8)
+        for widget in (self.comment_title, self.comment_label):
+            layout.addWidget(widget)
+        layout.addWidget(self.comment, 1)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.author)
+        layout.addLayout(actions)
+        layout.addWidget(self.keyboard)
+        return page
 
     def enter(self) -> None:
+        self.stages.setCurrentIndex(0)
         self.message.setText(self.tr.t("common.loading"))
         self.message.show()
         self.ctx.bridge.call(
             self.ctx.app.list_notices, on_done=self.on_notices_loaded, on_error=self.on_failed
         )
+
+    def wipe(self) -> None:
+        self._draft = None
+        self.comment.clear()
+        self.author.clear()
+        self.comment_problem.hide()
+        self.stages.setCurrentIndex(0)
 
     def on_notices_loaded(self, notices: list[dict]) -> None:
         self._notices = sorted(notices, key=lambda n: n.get("published_at") or "", reverse=True)
@@ -60,10 +128,63 @@ class NoticesScreen(Screen):
             body.setText(self.tr.pick(notice.get("body")))
             for widget in (when, title, body):
                 box.addWidget(widget)
+            if notice.get("kind") == CONSULTATION:
+                comment = button("primary")
+                comment.setObjectName(f"comment-{notice.get('id')}")
+                comment.setText(self.tr.t("notices.comment"))
+                comment.clicked.connect(
+                    lambda _=False, chosen=notice: self.on_comment_clicked(chosen)
+                )
+                box.addWidget(comment)
             self.list_layout.addWidget(frame)
         self.list_layout.addStretch(1)
 
+    # -- a comment on a draft --------------------------------------------------------------
+
+    def on_comment_clicked(self, notice: dict) -> None:
+        self._draft = notice
+        self.comment.clear()
+        self.author.clear()
+        self.comment_problem.hide()
+        self.comment_title.setText(self.tr.pick(notice.get("title")))
+        self.keyboard.set_target(self.comment, auto_capitals="sentence")
+        self.stages.setCurrentIndex(1)
+
+    def on_cancel_clicked(self) -> None:
+        self.wipe()
+
+    def on_send_clicked(self) -> None:
+        text = self.comment.text().strip()
+        if not text:
+            self.comment_problem.setText(self.tr.t("notices.comment_empty"))
+            self.comment_problem.show()
+            return
+        self.send_button.setEnabled(False)
+        self.ctx.bridge.call(
+            "comment_on_draft",
+            self._draft["id"],
+            text,
+            self.author.text().strip() or None,
+            on_done=self.on_comment_sent,
+            on_error=self.on_comment_failed,
+        )
+
+    def on_comment_sent(self, _record_id: str) -> None:
+        self.send_button.setEnabled(True)
+        self.wipe()
+        self.message.setText(self.tr.t("notices.comment_sent"))
+        self.message.show()
+
+    def on_comment_failed(self, error: Exception) -> None:
+        self.send_button.setEnabled(True)
+        self.comment_problem.setText(describe(self.tr, error))
+        self.comment_problem.show()
+
     def retranslate(self, _language: str = "") -> None:
         self.header.title.setText(self.tr.t("notices.title"))
-        if self.isVisible():
+        self.comment_label.setText(self.tr.t("notices.comment_text"))
+        self.name_label.setText(self.tr.t("notices.comment_name"))
+        self.cancel_button.setText(self.tr.t("notices.comment_cancel"))
+        self.send_button.setText(self.tr.t("notices.comment_send"))
+        if self.isVisible() and self.stages.currentIndex() == 0:
             self._rebuild()
