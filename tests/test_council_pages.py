@@ -96,3 +96,16 @@ def test_the_secretary_sees_the_villagers_comments_on_a_draft(signed_in, council
     secretary, _ = signed_in("secretary")
     page = secretary.get("/office/council/secretary").get_data(as_text=True)
     assert "Comments from the kiosks (1)" in page and "Тишината да е до 15 ч." in page
+
+
+def test_a_refused_form_brings_the_secretary_back_to_her_page_with_the_reason(
+    signed_in, council_with_users
+):
+    secretary, _ = signed_in("secretary")
+    answer = secretary.post(
+        "/office/council/secretary/session",
+        data={"number": "7", "starts_at": "2026-12-17T09:00", "place": "Зала"},
+        follow_redirects=True,
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Session number 7 already exists" in page

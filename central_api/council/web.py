@@ -9,7 +9,7 @@ it is refused to everyone. POSTs carry the office's CSRF token (a form field, or
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 
 from ..db import read
 from .errors import CouncilError
@@ -68,5 +68,9 @@ def my_member_id() -> int | None:
 
 
 def council_error(error: CouncilError):
-    """A refused act: JSON for the pages' scripts, its message in both languages."""
+    """A refused act: JSON for the pages' scripts; for the secretary's forms, her page again with
+    the message on top. The message is in both languages."""
+    if request.method == "POST" and not request.is_json and g.get("user"):
+        flash(error.message, "error")
+        return redirect(url_for("council_hall.secretary"))
     return jsonify({"error": error.code, "message": error.message}), error.http_status
