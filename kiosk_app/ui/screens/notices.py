@@ -161,7 +161,7 @@ class NoticesScreen(Screen):
             return
         self.send_button.setEnabled(False)
         self.ctx.bridge.call(
-            "comment_on_draft",
+            self.ctx.app.comment_on_draft,
             self._draft["id"],
             text,
             self.author.text().strip() or None,
