@@ -12,8 +12,8 @@ from ..db import read, write
 from ..db.schema import users
 from ..errors import CentralError
 from ..officials import ALL_SERVICES, add_official, list_officials, remove_official
-from . import bp
 from .auth import actor, engine
+from .blueprint import bp
 from .i18n import flash_t
 from .roles import CLERKS, access
 
