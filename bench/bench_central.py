@@ -31,6 +31,7 @@ import requests
 from stdnum.bg import egn as stdnum_egn
 
 import sync
+from sync.request_auth import KioskRequestAuth
 
 BIN = Path(sys.executable).parent
 PER_BUNDLE = 1000
@@ -183,6 +184,7 @@ class _Kiosk:
             data=data,
             timeout=120,
             headers={"Content-Type": "application/octet-stream"},
+            auth=KioskRequestAuth(self.identity),  # every kiosk call is signed
         )
         answer.raise_for_status()
         receipt = sync.open_receipt(answer.content, self.keyring)

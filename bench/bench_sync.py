@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.netproxy import NetProxy
 from kiosk_app import services
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
+from sync import Identity
 from sync.errors import CentralUnreachableError
 from sync.transport import HttpTransport
 
@@ -80,7 +81,9 @@ def submit_backlog(kiosk, count: int, rng: random.Random) -> list[str]:
 
 def timed_sync(kiosk, central, max_records: int) -> dict:
     with NetProxy(central.port, rate_bps=RATE_BPS, rtt=RTT, idle_timeout=120) as proxy:
-        transport = CountingTransport(proxy.url, timeout=120)
+        transport = CountingTransport(
+            proxy.url, timeout=120, identity=Identity.load(kiosk.config.keys_dir)
+        )
         started = time.perf_counter()
         retries, uploaded, delivered = 0, [], 0
         for _ in range(5):
@@ -119,7 +122,7 @@ def decision_latency(central, kiosk, references: list[str], rng: random.Random) 
         daemon = SyncDaemon(
             kiosk.config,
             DaemonSettings(wait=20, backoff_base=0.2, backoff_cap=2),
-            transport=HttpTransport(proxy.url, timeout=30),
+            transport=kiosk.http(proxy.url, timeout=30),
         )
         thread = threading.Thread(target=daemon.run, daemon=True)
         thread.start()
@@ -168,7 +171,7 @@ def run() -> dict:
 
             online_kiosk = Kiosk(root / "online", central, "merdanya", central.url)
             references = submit_backlog(online_kiosk, DECISIONS, rng)
-            services.sync_now(online_kiosk.config, transport=HttpTransport(central.url))
+            services.sync_now(online_kiosk.config, transport=online_kiosk.http(central.url))
             latencies = decision_latency(central, online_kiosk, references, rng)
         finally:
             central.stop()

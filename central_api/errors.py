@@ -7,6 +7,7 @@
     ├── InvalidInputError           the input is malformed or incomplete (400)
     ├── EnrollmentError             invite token unknown, expired or used (403)
     ├── KioskRevokedError           the kiosk was revoked (403)
+    ├── WrongKioskError             a kiosk's signed call speaks for another kiosk (403)
     ├── ConflictError               the state does not allow it (409)
     │   ├── IllegalTransitionError  a request cannot go from its state to the one asked
     │   ├── ConcurrentChangeError   someone else changed the request first
@@ -55,6 +56,11 @@ class EnrollmentError(CentralError):
 
 class KioskRevokedError(CentralError):
     code = "kiosk_revoked"
+    http_status = 403
+
+
+class WrongKioskError(CentralError):
+    code = "wrong_kiosk"
     http_status = 403
 
 

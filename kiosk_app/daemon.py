@@ -30,13 +30,18 @@ from datetime import UTC, datetime, timedelta
 
 from sync import SyncError
 from sync.engine import Backoff
-from sync.transport import HttpTransport
 
 from .config import KioskConfig
 from .errors import KioskError, StoreError
-from .exchange import MAX_RECORDS_PER_BUNDLE, ExchangeReport, KioskRevokedError, exchange_with
+from .exchange import (
+    MAX_RECORDS_PER_BUNDLE,
+    ExchangeReport,
+    KioskRevokedError,
+    central_transport,
+    exchange_with,
+)
 from .health import queue_health_report
-from .store import enrollment_of, store_for
+from .store import store_for
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +210,7 @@ class SyncDaemon:
 
     def _exchange(self) -> ExchangeReport:
         with store_for(self.config) as store:
-            transport = self.transport or HttpTransport(
-                enrollment_of(store)["central_url"], self.config.http_timeout
-            )
+            transport = self.transport or central_transport(self.config, store)
             if self.transport is None:
                 self.transport = transport  # keep the connection alive between cycles
             wait = 0.0 if self.settings.until_idle else self.settings.wait

@@ -19,11 +19,10 @@ from __future__ import annotations
 import base64
 
 from sync import SyncError, canonical_json
-from sync.transport import HttpTransport
 
 from .config import KioskConfig
-from .exchange import accept_receipt, exchange_with, load_party
-from .store import KioskStore, enrollment_of, store_for, utc_now
+from .exchange import accept_receipt, central_transport, exchange_with, load_party
+from .store import KioskStore, store_for, utc_now
 
 
 def build_digest(store: KioskStore, kiosk_id: str, central: str) -> dict:
@@ -41,7 +40,7 @@ def check_with_central(config: KioskConfig, transport=None, repair: bool = True)
     with store_for(config) as store:
         party = load_party(config, store)
         if transport is None:
-            transport = HttpTransport(enrollment_of(store)["central_url"], config.http_timeout)
+            transport = central_transport(config, store, party)
         digest = build_digest(store, party.kiosk_id, party.central.party_id)
         signed = {
             "digest": digest,

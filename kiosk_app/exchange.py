@@ -546,5 +546,14 @@ def run_exchange(config: KioskConfig, transport=None, **options) -> ExchangeRepo
     """
     with store_for(config) as store:
         if transport is None:
-            transport = HttpTransport(enrollment_of(store)["central_url"], config.http_timeout)
+            transport = central_transport(config, store)
         return exchange_with(config, store, transport, **options)
+
+
+def central_transport(config: KioskConfig, store: KioskStore, party: Party | None = None):
+    """The HTTP transport to the central this kiosk enrolled with, signing every call with the
+    kiosk's key (sync.request_auth)."""
+    identity = party.identity if party is not None else Identity.load(config.keys_dir)
+    return HttpTransport(
+        enrollment_of(store)["central_url"], config.http_timeout, identity=identity
+    )

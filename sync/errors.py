@@ -16,7 +16,10 @@
     │   ├── RevokedSenderError
     │   ├── BadSignatureError
     │   ├── WrongRecipientError
-    │   └── DecryptionError
+    │   ├── DecryptionError
+    │   └── UnauthenticatedRequestError  an API call not signed by a known kiosk (401)
+    │       ├── StaleRequestError        its time is too far from central's clock
+    │       └── ReplayedRequestError     its nonce was already used
     ├── SequenceError                the bundle does not fit the stream we hold
     │   ├── SequenceConflictError
     │   ├── SequenceGapError
@@ -101,6 +104,19 @@ class WrongRecipientError(TrustError):
 
 class DecryptionError(TrustError):
     code = "decryption_failed"
+
+
+class UnauthenticatedRequestError(TrustError):
+    code = "unauthenticated"
+    http_status = 401
+
+
+class StaleRequestError(UnauthenticatedRequestError):
+    code = "stale_request"
+
+
+class ReplayedRequestError(UnauthenticatedRequestError):
+    code = "replayed_request"
 
 
 class SequenceError(SyncError):

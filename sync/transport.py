@@ -12,6 +12,8 @@ from pathlib import Path
 import requests
 
 from .errors import CentralUnreachableError, RemoteRejectedError, SyncError
+from .identity import Identity
+from .request_auth import KioskRequestAuth
 
 BUNDLE_SUFFIX = ".vcb"
 RECEIPT_SUFFIX = ".vcr"
@@ -48,20 +50,29 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class HttpTransport:
-    """The kiosk's HTTP client for central's /api/v1. Each call is bounded by ``timeout``."""
+    """The kiosk's HTTP client for central's /api/v1. Each call is bounded by ``timeout``.
+
+    ``identity``: the enrolled kiosk's keys; every call is then signed with them
+    (:mod:`sync.request_auth`), as central requires of everything but enrollment.
+    """
 
     def __init__(
-        self, base_url: str, timeout: float = 30.0, session: requests.Session | None = None
+        self,
+        base_url: str,
+        timeout: float = 30.0,
+        session: requests.Session | None = None,
+        identity: Identity | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.auth = KioskRequestAuth(identity) if identity is not None else None
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
         url = f"{self.base_url}{path}"
         try:
             response = self.session.request(
-                method, url, timeout=kwargs.pop("timeout", self.timeout), **kwargs
+                method, url, timeout=kwargs.pop("timeout", self.timeout), auth=self.auth, **kwargs
             )
         except requests.RequestException as exc:
             raise CentralUnreachableError(
@@ -108,16 +119,20 @@ class HttpTransport:
     def send_receipt(self, data: bytes) -> None:
         self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
 
-    def post_digest(self, kiosk_id: str, signed_digest: dict, repair: bool = True) -> dict:
-        """The divergence check: central's comparison of ``{digest, signature}`` with its ledger
-        (and what it repaired, unless ``repair`` is false)."""
+    def post_digest(self, kiosk_id: str, body: dict, repair: bool = True) -> dict:
+        """The divergence check: post the kiosk's signed digest; central's comparison."""
         response = self._call(
             "POST",
             f"/api/v1/kiosks/{kiosk_id}/digest",
-            json=signed_digest,
+            json=body,
             params={"repair": "1" if repair else "0"},
         )
-        return response.json()
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CentralUnreachableError(
+                "Central's answer to the check is not JSON: a proxy may be in the way."
+            ) from exc
 
 
 def _rejection(response: requests.Response) -> SyncError:

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from flask.testing import EnvironBuilder, FlaskClient
 
 from sync import Identity, PublicIdentity, open_bundle, seal_bundle
 from sync.bundle import GENESIS, bundle_id
 from sync.identity import Keyring
 from sync.receipt import make_receipt
+from sync.request_auth import authorization_header
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_EGN = "7523169263"
@@ -97,11 +99,60 @@ def central(central_config):
     instance.dispose()
 
 
+# The keys of every simulated kiosk enrolled so far, by kiosk id and by fingerprint (hex): the
+# test client signs a kiosk API call as the kiosk it is for, as a real kiosk's transport does.
+KIOSK_KEYS: dict[str, Identity] = {}
+
+
+def remember_kiosk(identity: Identity) -> None:
+    KIOSK_KEYS[identity.party_id] = identity
+    KIOSK_KEYS[identity.fingerprint.hex()] = identity
+
+
+class KioskSigningClient(FlaskClient):
+    """Flask's test client that signs each /api/v1 call (sync.request_auth) with the keys of the
+    kiosk it is for: the one named in the path, else the sender of the bundle or receipt in the
+    body. A call for no known kiosk, or one that brings its own Authorization, goes unchanged."""
+
+    def open(self, *args, **kwargs):
+        path = args[0] if args and isinstance(args[0], str) else None
+        headers = dict(kwargs.get("headers") or {})
+        if path is None or not path.startswith("/api/v1/") or "Authorization" in headers:
+            return super().open(*args, **kwargs)
+        options = {k: v for k, v in kwargs.items() if k not in ("buffered", "follow_redirects")}
+        builder = EnvironBuilder(self.application, *args, **options)
+        try:
+            body = builder.input_stream.getvalue() if builder.input_stream is not None else b""
+            identity = _kiosk_for(builder.path, body)
+            if identity is not None:
+                target = builder.path + (f"?{builder.query_string}" if builder.query_string else "")
+                builder.headers["Authorization"] = authorization_header(
+                    identity, builder.method, target, body
+                )
+            return super().open(
+                builder,
+                buffered=kwargs.get("buffered", False),
+                follow_redirects=kwargs.get("follow_redirects", False),
+            )
+        finally:
+            builder.close()
+
+
+def _kiosk_for(path: str, body: bytes) -> Identity | None:
+    parts = path.split("/")
+    if len(parts) > 4 and parts[3] == "kiosks":
+        return KIOSK_KEYS.get(parts[4])
+    if path in ("/api/v1/bundles", "/api/v1/receipts") and len(body) >= 40:
+        return KIOSK_KEYS.get(body[8:40].hex())
+    return None
+
+
 @pytest.fixture
 def central_app(central, central_config):
     from central_api import create_app
 
     app = create_app({**central_config, "TESTING": True})
+    app.test_client_class = KioskSigningClient
     yield app
     app.extensions["central"].dispose()
 
@@ -242,6 +293,7 @@ class SimKiosk:
         self.village = answer["village"]
         self.identity = Identity(self.kiosk_id, self.identity.signing, self.identity.encryption)
         self.central = PublicIdentity.from_json(answer["central"])
+        remember_kiosk(self.identity)
 
     def keyring(self) -> Keyring:
         ring = Keyring()

@@ -235,6 +235,12 @@ class Kiosk:
         self.kiosk_id = enroll(self.config, url, token).kiosk_id
         self.home = home
 
+    def http(self, url: str, timeout: float = 30) -> HttpTransport:
+        """An HTTP transport to ``url`` that signs as this kiosk, as its own sync does."""
+        from sync import Identity
+
+        return HttpTransport(url, timeout=timeout, identity=Identity.load(self.config.keys_dir))
+
     def submit(self, rng: random.Random) -> str:
         from kiosk_app import services
 
@@ -278,7 +284,7 @@ def converge(kiosk: Kiosk, url: str, rounds: int = 8) -> None:
     """Exchange over a clean line until nothing moves (bounded)."""
     from kiosk_app import services
 
-    transport = HttpTransport(url, timeout=30)
+    transport = kiosk.http(url, timeout=30)
     for _ in range(rounds):
         report = services.sync_now(kiosk.config, transport=transport)
         if not (report.uploaded or report.downlink_bundles or report.receipts_sent):
@@ -404,7 +410,7 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
     with NetProxy(central.port, faults=faults, idle_timeout=10) as proxy:
         for _ in range(rng.randint(1, 4)):
             crash_after = rng.randint(1, 6) if rng.random() < 0.3 else None
-            transport = CrashingTransport(HttpTransport(proxy.url, timeout=10), crash_after)
+            transport = CrashingTransport(kiosk.http(proxy.url, timeout=10), crash_after)
             tally.add(exchanges=1)
             wait = rng.choice((0, 0, 0.3))  # now and then the downlink long-polls
             try:

@@ -16,6 +16,7 @@ from central_api.db import write
 from central_api.db.schema import invites
 from sync import GENESIS, Identity, seal_bundle
 from sync.receipt import make_receipt
+from sync.request_auth import authorization_header
 from tests.fixtures_central import SimKiosk
 
 OCTET = {"Content-Type": "application/octet-stream"}
@@ -93,38 +94,56 @@ def test_office_pages_keep_html_errors_for_people(central_client):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/bundles", "/api/v1/receipts", "/api/v1/enroll"])
-def test_oversized_bodies_are_a_413_in_the_shape(central_app, central_client, path):
+def test_oversized_bodies_are_a_413_in_the_shape(central_app, central_client, sim_kiosk, path):
     central_app.config["MAX_CONTENT_LENGTH"] = 4096
     content_type = "application/json" if path.endswith("enroll") else "application/octet-stream"
-    answer = central_client.post(path, data=b"{" * 4097, content_type=content_type)
+    body = b"{" * 4097
+    headers = {"Authorization": authorization_header(sim_kiosk.identity, "POST", path, body)}
+    answer = central_client.post(path, data=body, content_type=content_type, headers=headers)
     error_of(answer, 413, "request_entity_too_large")
 
 
-def test_the_real_server_answers_an_oversized_upload_with_a_413(central_server):
+def test_the_real_server_answers_an_oversized_upload_with_a_413(central_server, central_cli):
     from central_api.config import MAX_CONTENT_LENGTH
 
     base_url, _home = central_server
+    kiosk = SimKiosk()
+    token = invite(central_cli)
+    kiosk.enrolled(
+        requests.post(
+            f"{base_url}/api/v1/enroll", json=kiosk.enrollment_payload(token), timeout=30
+        ).json()
+    )
     body = b"\0" * (MAX_CONTENT_LENGTH + 1)
+    signed = {
+        **OCTET,
+        "Authorization": authorization_header(kiosk.identity, "POST", "/api/v1/bundles", body),
+    }
     try:
-        answer = requests.post(f"{base_url}/api/v1/bundles", data=body, headers=OCTET, timeout=60)
+        answer = requests.post(f"{base_url}/api/v1/bundles", data=body, headers=signed, timeout=60)
     except requests.ConnectionError:
         pytest.fail("the server dropped the connection instead of answering 413")
     error_of(answer, 413, "request_entity_too_large")
 
 
-def test_rate_limit_is_a_429_in_the_shape_for_each_limited_route(central_app, central_client):
+def test_rate_limit_is_a_429_in_the_shape_for_each_limited_route(
+    central_app, central_client, sim_kiosk
+):
     central_app.extensions["rate_limiter"] = RateLimiter(1)
-    for path, post in [
-        ("/api/v1/kiosks/x-1/downlink", False),
-        ("/verify/2026-1", False),
-        ("/api/v1/enroll", True),
-        ("/api/v1/bundles", True),
-        ("/api/v1/receipts", True),
-    ]:
-        call = central_client.post if post else central_client.get
-        call(path, data=b"x" * 64) if post else call(path)
-        again = call(path, data=b"x" * 64) if post else call(path)
+    for path in ("/verify/2026-1", "/api/v1/enroll"):  # anonymous: limited by address
+        call = central_client.post if path.endswith("enroll") else central_client.get
+        call(path, data=b"x" * 64) if path.endswith("enroll") else call(path)
+        again = call(path, data=b"x" * 64) if path.endswith("enroll") else call(path)
         error_of(again, 429, "rate_limited")
+    # A kiosk's calls: limited by the authenticated kiosk, all its routes together.
+    central_client.get(f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/downlink")
+    for path, body in (
+        ("/api/v1/bundles", sim_kiosk.bundle([])),
+        ("/api/v1/receipts", make_receipt(sim_kiosk.identity, "ab" * 32, "central", 1, [])),
+    ):
+        error_of(central_client.post(path, data=body, headers=OCTET), 429, "rate_limited")
+    digest = central_client.post(f"/api/v1/kiosks/{sim_kiosk.kiosk_id}/digest", json={})
+    error_of(digest, 429, "rate_limited")
 
 
 @pytest.mark.parametrize(
@@ -187,10 +206,16 @@ def test_used_and_expired_invites_are_a_403_in_the_shape(central_client, central
 def test_trust_errors_are_a_403_in_the_shape(central_client, sim_kiosk, central_cli):
     stranger = Identity.generate("dzhulyunitsa-9")
     unknown = seal_bundle(stranger, sim_kiosk.central, 1, GENESIS, [])
-    error_of(central_client.post("/api/v1/bundles", data=unknown, headers=OCTET), 403)
+    error_of(central_client.post("/api/v1/bundles", data=unknown, headers=OCTET), 401)
     foreign_receipt = make_receipt(stranger, "0" * 64, "central", 1, [])
     receipt_answer = central_client.post("/api/v1/receipts", data=foreign_receipt, headers=OCTET)
-    error_of(receipt_answer, 400, "bad_receipt")  # ReceiptError: sync maps it to a 400
+    error_of(receipt_answer, 401, "unauthenticated")  # no enrolled kiosk signed the call
+    # Signed by a real kiosk, but carrying another's bundle: refused before it is opened.
+    signed = authorization_header(sim_kiosk.identity, "POST", "/api/v1/bundles", unknown)
+    carried = central_client.post(
+        "/api/v1/bundles", data=unknown, headers={**OCTET, "Authorization": signed}
+    )
+    error_of(carried, 403, "wrong_kiosk")
 
     central_cli("kiosk", "revoke", sim_kiosk.kiosk_id)
     revoked = sim_kiosk.bundle([sim_kiosk.submitted()])
@@ -242,9 +267,9 @@ def test_the_largest_32_bit_after_is_answered(central_client, sim_kiosk):
     assert answer.status_code in (200, 204)
 
 
-def test_unknown_kiosks_and_documents_are_a_404_in_the_shape(central_client):
-    error_of(central_client.get("/api/v1/kiosks/nobody-1/downlink"), 404, "not_found")
-    error_of(central_client.get("/api/v1/kiosks/a%00b/downlink"), 404, "not_found")
+def test_unknown_kiosks_are_a_401_and_documents_a_404_in_the_shape(central_client):
+    error_of(central_client.get("/api/v1/kiosks/nobody-1/downlink"), 401, "unauthenticated")
+    error_of(central_client.get("/api/v1/kiosks/a%00b/downlink"), 401, "unauthenticated")
     error_of(central_client.get("/verify/2026-999999"), 404, "not_found")
     error_of(central_client.get("/verify/a%00b"), 404, "not_found")
 
@@ -257,12 +282,12 @@ def test_the_real_server_answers_errors_in_the_shape(central_server):
         error_of(session.post(f"{base_url}/api/v1/enroll", data=b"{", timeout=10), 400)
         error_of(
             session.post(f"{base_url}/api/v1/bundles", data=b"<html>" * 40, timeout=10),
-            400,
-            "not_a_bundle",
+            401,
+            "unauthenticated",
         )
         error_of(
             session.get(f"{base_url}/api/v1/kiosks/nobody-1/downlink?after=-1", timeout=10),
-            400,
+            401,
         )
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from central_api.api.openapi import OPENAPI
 from central_api.api.ratelimit import RateLimiter
 from sync.receipt import make_receipt
+from sync.request_auth import KioskRequestAuth
 from tests.fixtures_central import SimKiosk
 from tests.test_api_error_shape import assert_one_error_shape
 
@@ -291,6 +292,18 @@ def test_no_request_to_an_operation_gets_a_5xx(
     run_property(api_requests(path, method, seeds), send, check, example_counts[0])
 
 
+class _SignedAsSeedKiosk(requests.auth.AuthBase):
+    """Sign as the seed kiosk once it is enrolled (sync.request_auth); before, send unsigned."""
+
+    def __init__(self, kiosk: SimKiosk):
+        self.kiosk = kiosk
+
+    def __call__(self, prepared):
+        if self.kiosk.kiosk_id:
+            return KioskRequestAuth(self.kiosk.identity)(prepared)
+        return prepared
+
+
 def test_no_request_to_the_real_server_gets_a_5xx(central_server, central_cli, example_counts):
     base_url, _home = central_server
     session = requests.Session()
@@ -304,7 +317,9 @@ def test_no_request_to_the_real_server_gets_a_5xx(central_server, central_cli, e
         assert answer.status_code == 201, answer.content
         return answer.json()
 
-    seeds = make_seeds(post_json, get, SimKiosk(), central_cli)
+    kiosk = SimKiosk()
+    session.auth = _SignedAsSeedKiosk(kiosk)  # every call signed by the enrolled seed kiosk
+    seeds = make_seeds(post_json, get, kiosk, central_cli)
     # The real server keeps its real 33 MiB limit (over-size bodies are the error tests' part)
     # and its real long-poll, so its requests are small and never wait long.
     operations = st.sampled_from(OPERATIONS).flatmap(

@@ -10,6 +10,7 @@ from pathlib import Path
 import requests
 
 from sync import open_receipt
+from sync.request_auth import KioskRequestAuth
 from sync.transport import HttpTransport, bundle_file_name, write_atomically
 from tests.fixtures_central import (
     OFFICIAL_ARGS,
@@ -46,6 +47,7 @@ def test_invite_enroll_upload_approve_download_over_http(central_server, central
     transport = HttpTransport(base_url, timeout=30)
     kiosk = SimKiosk()
     kiosk.enrolled(transport.enroll(invite(central_env), kiosk.identity.public.to_json()))
+    transport = HttpTransport(base_url, timeout=30, identity=kiosk.identity)  # signs from now on
     assert kiosk.kiosk_id == "dzhulyunitsa-1"
 
     record = kiosk.submitted()
@@ -93,9 +95,12 @@ def test_sequence_conflict_over_http_is_a_409_json_error(central_server, central
         HttpTransport(base_url).enroll(invite(central_env), kiosk.identity.public.to_json())
     )
     first = kiosk.bundle([kiosk.submitted()])
-    requests.post(f"{base_url}/api/v1/bundles", data=first, timeout=30).raise_for_status()
+    signed = KioskRequestAuth(kiosk.identity)
+    requests.post(
+        f"{base_url}/api/v1/bundles", data=first, timeout=30, auth=signed
+    ).raise_for_status()
     other = seal_bundle(kiosk.identity, kiosk.central, 1, GENESIS, [kiosk.submitted()])
-    answer = requests.post(f"{base_url}/api/v1/bundles", data=other, timeout=30)
+    answer = requests.post(f"{base_url}/api/v1/bundles", data=other, timeout=30, auth=signed)
     assert answer.status_code == 409
     assert answer.json() == {
         "error": {
@@ -119,7 +124,7 @@ def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, centra
         kiosks.append(kiosk)
 
     def send(kiosk):
-        transport = HttpTransport(base_url)
+        transport = HttpTransport(base_url, identity=kiosk.identity)
         for _ in range(5):
             data = kiosk.bundle([kiosk.submitted() for _ in range(10)])
             for _attempt in range(2):  # each bundle twice: the second is a replay

@@ -43,7 +43,7 @@ def test_two_instances_share_streams_numbers_and_downlinks(central, central_env,
             kiosks.append(kiosk)
 
         def send(kiosk):
-            transports = [HttpTransport(url) for url in urls]
+            transports = [HttpTransport(url, identity=kiosk.identity) for url in urls]
             for _ in range(4):
                 data = kiosk.bundle([kiosk.submitted() for _ in range(5)])
                 receipts = {transport.upload_bundle(data) for transport in transports}
@@ -76,7 +76,9 @@ def test_two_instances_share_streams_numbers_and_downlinks(central, central_env,
         answers = []
 
         def fetch(url):
-            answers.append(HttpTransport(url).fetch_downlink(kiosk.kiosk_id, 0))
+            answers.append(
+                HttpTransport(url, identity=kiosk.identity).fetch_downlink(kiosk.kiosk_id, 0)
+            )
 
         fetchers = [threading.Thread(target=fetch, args=(url,)) for url in urls * 2]
         for thread in fetchers:

@@ -94,7 +94,7 @@ def test_downlink_is_resent_until_acknowledged(
     )
     assert ack.status_code == 200
     forged = central_client.post("/api/v1/receipts", data=b"<html>ok</html>", headers=OCTET)
-    assert forged.status_code == 400 and forged.get_json()["error"]["code"] == "not_a_receipt"
+    assert forged.status_code == 401 and forged.get_json()["error"]["code"] == "unauthenticated"
 
 
 def test_a_decided_request_cannot_be_decided_again(central_cli, central_clerk, submitted):

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from bench.netproxy import Faults, NetProxy
 from kiosk_app import services
 from sync.errors import SyncError
-from sync.transport import HttpTransport
 from tests.sync_harness import CentralProcess, Kiosk, check_kiosk, converge
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
@@ -122,7 +121,7 @@ def _count(central: CentralProcess, table, **where) -> int:
 def _exchange_in_background(kiosk: Kiosk, url: str) -> threading.Thread:
     def run():
         with contextlib.suppress(SyncError):
-            services.sync_now(kiosk.config, transport=HttpTransport(url, timeout=5), max_records=1)
+            services.sync_now(kiosk.config, transport=kiosk.http(url, timeout=5), max_records=1)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()

@@ -13,6 +13,7 @@ import pytest
 from central_api import decisions
 from kiosk_app import services
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
+from sync import Identity
 from sync.transport import HttpTransport
 from tests.sync_harness import CentralProcess, Kiosk, converge
 
@@ -40,7 +41,7 @@ def test_a_decision_committed_by_one_process_reaches_a_long_poll_held_by_the_oth
     arrived = {}
 
     def long_poll():
-        transport = HttpTransport(second.url, timeout=30)
+        transport = kiosk.http(second.url, timeout=30)
         started = time.monotonic()
         arrived["data"] = transport.fetch_downlink(kiosk.kiosk_id, 0, wait=15)
         arrived["at"] = time.monotonic()
@@ -61,7 +62,7 @@ def test_an_idle_long_poll_ends_empty_after_the_wait(two_centrals, tmp_path):
     first, _ = two_centrals
     kiosk = Kiosk(tmp_path / "kiosk", first, "merdanya", first.url)
     started = time.monotonic()
-    assert HttpTransport(first.url).fetch_downlink(kiosk.kiosk_id, 0, wait=1.0) is None
+    assert kiosk.http(first.url).fetch_downlink(kiosk.kiosk_id, 0, wait=1.0) is None
     assert 0.9 <= time.monotonic() - started < 5
 
 
@@ -78,7 +79,11 @@ def test_the_daemon_waits_on_one_long_poll_while_idle_and_gets_a_decision_in_sec
             calls.append(path)
             return super()._call(method, path, **kwargs)
 
-    daemon = SyncDaemon(kiosk.config, DaemonSettings(wait=10), transport=Counting(second.url))
+    daemon = SyncDaemon(
+        kiosk.config,
+        DaemonSettings(wait=10),
+        transport=Counting(second.url, identity=Identity.load(kiosk.config.keys_dir)),
+    )
     thread = threading.Thread(target=daemon.run, daemon=True)
     thread.start()
     try:

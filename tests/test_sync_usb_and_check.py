@@ -98,9 +98,10 @@ def test_the_cli_shows_a_progress_bar_while_exporting(central, kiosk, tmp_path):
     assert result.stdout.strip().endswith(".vcb")
 
 
-def http_to(central: CentralProcess) -> HttpTransport:
-    """The kiosk's HTTP transport to central: the digest goes to POST /kiosks/<id>/digest."""
-    return HttpTransport(central.url, timeout=30)
+def http_to(central: CentralProcess, kiosk) -> HttpTransport:
+    """The kiosk's HTTP transport to central (signing as the kiosk): the digest goes to POST
+    /kiosks/<id>/digest."""
+    return kiosk.http(central.url, timeout=30)
 
 
 def backup(central: CentralProcess, target: Path) -> None:
@@ -123,7 +124,7 @@ def restore(central: CentralProcess, copy: Path) -> None:
 def test_check_finds_nothing_to_repair_when_both_sides_agree(central, kiosk):
     kiosk.submit(random.Random(3))
     converge(kiosk, central.url)
-    result = services.check_divergence(kiosk.config, transport=http_to(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["summary"] == ["Kiosk and central hold the same: nothing to repair."]
 
 
@@ -139,7 +140,7 @@ def test_check_resends_what_central_lost_in_a_restore_without_a_full_resync(
     restore(central, tmp_path / "backup.db")  # central forgets the later bundles
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [first]
 
-    result = services.check_divergence(kiosk.config, transport=http_to(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["uplink"]["central_lacks"] == [2]
     assert result["repaired"]["reopened"] == [2]
     assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == sorted(
@@ -160,11 +161,11 @@ def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything
         store.db.execute("delete from documents where number = ?", [document["number"]])
         store.db.conn.commit()
     before = services.queue_state(kiosk.config)
-    result = services.check_divergence(kiosk.config, transport=http_to(central))
+    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["documents"]["requeued"] == [document["number"]]
     assert [row["number"] for row in kiosk.documents()] == [document["number"]]
     assert services.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
-    again = services.check_divergence(kiosk.config, transport=http_to(central))
+    again = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert again["documents"]["kiosk_lacks"] == [] and again["documents"]["requeued"] == []
 
 
@@ -178,11 +179,11 @@ def test_a_revoked_kiosk_stops_sending_and_keeps_its_data_for_export(central, ki
     with write(central.engine) as conn:
         kiosks.revoke(conn, kiosk.kiosk_id, "stolen")
     with pytest.raises(RemoteRejectedError):
-        services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+        services.sync_now(kiosk.config, transport=kiosk.http(central.url))
     state = services.queue_state(kiosk.config)
     assert state.revoked and "revoked" in state.revoked["message"]
     with pytest.raises(KioskRevokedError, match="export"):
-        services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+        services.sync_now(kiosk.config, transport=kiosk.http(central.url))
     assert services.request_status(kiosk.config, reference).status == "queued"
     assert [p.suffix for p in services.export_bundles(kiosk.config, tmp_path / "stick")] == [".vcb"]
 
@@ -198,7 +199,7 @@ def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_
             reference=bad,
         )
     good = kiosk.submit(random.Random(9))
-    services.sync_now(kiosk.config, transport=HttpTransport(central.url))
+    services.sync_now(kiosk.config, transport=kiosk.http(central.url))
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [good]
     [row] = services.quarantined(kiosk.config)
     assert row["direction"] == "up" and "no-such-service" in row["reason"]

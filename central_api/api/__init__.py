@@ -6,16 +6,22 @@ answers. Every error has one JSON shape: ``{"error": {"code", "message", "status
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, decisions, divergence, kiosks, longpoll, onboarding
+from .. import bundles, catalogues, decisions, divergence, kiosk_auth, kiosks, longpoll, onboarding
 from ..context import Central
 from ..db import read, write
-from ..errors import CentralError, InvalidInputError, NotFoundError, RateLimitedError
+from ..errors import (
+    CentralError,
+    InvalidInputError,
+    NotFoundError,
+    RateLimitedError,
+    WrongKioskError,
+)
 from ..request_json import json_object
 from .openapi import OPENAPI
 from .ratelimit import RateLimiter
@@ -77,6 +83,42 @@ def register_errors(app: Flask) -> None:
         return jsonify({"status": "ok", "central": fingerprint})
 
 
+# Everything else on /api/v1 is a kiosk's call and must be signed by it (central_api.kiosk_auth).
+ANONYMOUS_ENDPOINTS = {"api.enroll", "api.openapi"}
+
+
+@bp.before_request
+def authenticate_kiosk():
+    """The one check of who is calling, before any work: a kiosk's signed request, its rate
+    limit keyed by the authenticated kiosk, and its id in the path or its key in the bundle
+    or receipt must be its own."""
+    if request.endpoint in ANONYMOUS_ENDPOINTS:
+        return None
+    query = request.query_string.decode("latin-1")
+    target = f"{request.path}?{query}" if query else request.path
+    kiosk = kiosk_auth.authenticate(
+        _central().engine,
+        request.headers.get("Authorization"),
+        request.method,
+        target,
+        lambda: request.get_data(cache=True),
+    )
+    body = request.get_data(cache=True)
+    g.kiosk = kiosk
+    _limit(f"kiosk:{kiosk['id']}")
+    named = (request.view_args or {}).get("kiosk_id")
+    if named is not None and named != kiosk["id"]:
+        raise WrongKioskError(f"Kiosk {kiosk['id']} may not call for kiosk {named!r}.")
+    if request.endpoint in ("api.upload_bundle", "api.receipt") and body[8:40] != bytes.fromhex(
+        kiosk["fingerprint"]
+    ):
+        raise WrongKioskError(
+            f"This bundle or receipt is not signed by kiosk {kiosk['id']}'s key: each kiosk "
+            "sends its own."
+        )
+    return None
+
+
 def _limit(key: str) -> None:
     if not current_app.extensions["rate_limiter"].allow(key):
         raise RateLimitedError("Too many calls from this kiosk in a minute: wait and try again.")
@@ -130,7 +172,6 @@ def enroll():
 @bp.post("/bundles")
 def upload_bundle():
     data = request.get_data(cache=False)
-    _limit(f"kiosk:{data[8:40].hex()}")
     central = _central()
     received = bundles.receive(central.engine, central.identity, data)
     return Response(received.receipt, status=200, mimetype=OCTET)
@@ -138,8 +179,6 @@ def upload_bundle():
 
 @bp.get("/kiosks/<kiosk_id>/downlink")
 def downlink(kiosk_id: str):
-    _limit(f"kiosk-downlink:{kiosk_id}")
-    _no_nul(kiosk_id, f"No kiosk {kiosk_id!r}: see `central-api kiosk list`.")
     try:
         after = int(request.args.get("after", "0"))
     except ValueError as exc:
@@ -160,10 +199,6 @@ def downlink(kiosk_id: str):
 @bp.post("/kiosks/<kiosk_id>/digest")
 def digest(kiosk_id: str):
     """The divergence check (central_api.divergence): what differs, and what central repaired."""
-    _no_nul(kiosk_id, f"No kiosk {kiosk_id!r}: see `central-api kiosk list`.")
-    limiter = current_app.extensions.get("rate_limiter")
-    if limiter is not None and not limiter.allow(f"kiosk-digest:{kiosk_id}"):
-        raise RateLimitedError("Too many checks from this kiosk in a minute: wait and try again.")
     central = _central()
     body = json_object(request.get_data(cache=False), "{digest, signature}")
     repair = request.args.get("repair", "1") not in ("0", "false", "no")
@@ -175,6 +210,5 @@ def digest(kiosk_id: str):
 @bp.post("/receipts")
 def receipt():
     data = request.get_data(cache=False)
-    _limit(f"kiosk:{data[8:40].hex()}")
     central = _central()
     return jsonify(bundles.acknowledge(central.engine, central.identity, data))

@@ -63,7 +63,7 @@ OPENAPI = {
                 "requestBody": {"required": True, "content": _OCTET},
                 "responses": {
                     "200": {"description": "The receipt bytes", "content": _OCTET},
-                    **_errors(400, 403, 409, 413, 429),
+                    **_errors(400, 401, 403, 409, 413, 429),
                 },
             }
         },
@@ -101,7 +101,7 @@ OPENAPI = {
                 "responses": {
                     "200": {"description": "The bundle bytes", "content": _OCTET},
                     "204": {"description": "Nothing to send"},
-                    **_errors(400, 403, 404, 429),
+                    **_errors(400, 401, 403, 404, 429),
                 },
             }
         },
@@ -132,7 +132,7 @@ OPENAPI = {
                         "description": "What differs and what was repaired",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
-                    **_errors(400, 403, 404, 413, 429),
+                    **_errors(400, 401, 403, 404, 413, 429),
                 },
             }
         },
@@ -145,7 +145,7 @@ OPENAPI = {
                         "description": "The bundle is marked delivered",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
-                    **_errors(400, 403, 404, 413, 429),
+                    **_errors(400, 401, 403, 404, 413, 429),
                 },
             }
         },
