@@ -70,7 +70,7 @@ def nginx_main_conf(folder: Path, site: Path, *, daemon: bool = False) -> Path:
 worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;

@@ -5,7 +5,9 @@ Every setting can be changed without editing this file through the unit's enviro
 ``GUNICORN_ACCESSLOG`` (``-`` is standard output, i.e. the journal).
 
 Threaded workers (gthread): a kiosk's downlink long-poll holds a thread, not a whole process, so
-a handful of waiting kiosks cannot starve the clerks' web office.
+a handful of waiting kiosks cannot starve the clerks' web office. Only signed calls of enrolled
+kiosks get that far (central_api.kiosk_auth); nginx buffers uploads, so slow senders never
+reach a worker (deploy/nginx/central.conf).
 """
 
 import multiprocessing

@@ -12,6 +12,7 @@ import http.client
 import os
 import re
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -203,3 +204,52 @@ def test_a_forged_forwarded_for_from_outside_the_proxy_is_not_believed(shipped):
     finally:
         connection.close()
     assert 429 in statuses  # every call counted against 127.0.0.6, whatever it claimed
+
+
+def slow_post(shipped: dict, address: str) -> ssl.SSLSocket:
+    """A client that announces a 1 MB upload and sends one byte of it, then nothing."""
+    raw = socket.create_connection(("127.0.0.1", shipped["port"]), timeout=10,
+                                   source_address=(address, 0))  # fmt: skip
+    connection = shipped["tls"].wrap_socket(raw, server_hostname="127.0.0.1")
+    connection.sendall(
+        b"POST /api/v1/bundles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\nV"
+    )
+    return connection
+
+
+def test_anonymous_long_polls_and_slow_uploads_do_not_stop_the_office(shipped):
+    """200 anonymous long-polls and 20 slow uploads at once (issue 17, finding 1): the long-polls
+    are refused at once (401, unsigned), the slow uploads wait in nginx, and /healthz and the
+    office's sign-in keep answering."""
+    import threading
+
+    slow = [slow_post(shipped, f"127.0.1.{index + 1}") for index in range(20)]
+    answers: list[int] = []
+    lock = threading.Lock()
+
+    def long_poll(index: int) -> None:
+        client = Client(shipped, f"127.0.2.{index % 250 + 1}")
+        status, _, _ = client.call("GET", "/api/v1/kiosks/dzhulyunitsa-1/downlink?after=0&wait=30")
+        with lock:
+            answers.append(status)
+
+    polls = [threading.Thread(target=long_poll, args=(index,), daemon=True) for index in range(200)]
+    try:
+        for thread in polls:
+            thread.start()
+        office = Client(shipped, "127.0.3.1")
+        for _ in range(3):  # a functional check that they answer, not a benchmark
+            health = http.client.HTTPSConnection(
+                "127.0.0.1", shipped["port"], context=shipped["tls"], timeout=2
+            )
+            health.request("GET", "/healthz")
+            assert health.getresponse().status == 200
+            health.close()
+        assert office.sign_in("maria", "maria-pass-1") == 302
+        for thread in polls:
+            thread.join(timeout=60)
+        assert answers.count(401) == 200, sorted(set(answers))
+    finally:
+        for connection in slow:
+            connection.close()

@@ -55,6 +55,11 @@ def test_site_fits_the_protocol_limits_and_long_polls():
     downlink = downlink[: downlink.index("}")]
     assert "proxy_read_timeout 330s;" in downlink
     assert "proxy_buffering off;" in downlink
+    # Uploads are buffered by nginx: a slow sender never holds a central worker.
+    api = text[text.index("location /api/ {") :]
+    api = api[: api.index("}")]
+    assert "proxy_request_buffering on;" in api and "proxy_request_buffering off" not in text
+    assert "client_body_timeout 30s;" in text
 
 
 def test_site_sends_security_headers_and_redirects_plain_http():
