@@ -349,6 +349,8 @@ def test_catalogue_module_is_exported_as_documented():
         "validate_fields",
         "normalize_field",
         "normalize_fields",
+        "tier_fee_cents",
+        "describe_service",
     }
 
 
