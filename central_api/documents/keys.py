@@ -21,10 +21,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .errors import SigningKeyError
-from .prepared_signer import PreparedPdfSigner
 
 KEY_FILE = "document-signing-key.pem"
 CERTIFICATE_FILE = "document-signing-certificate.pem"
@@ -146,9 +146,8 @@ class DocumentSigner:
         r, s = decode_dss_signature(self.private_key.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
-    def pdf_signer(self) -> PreparedPdfSigner:
-        """pyHanko's signer over the in-memory key, built once (and with it, on first use, the
-        CMS templates that make each later signature cheap: see :mod:`.prepared_signer`)."""
+    def pdf_signer(self) -> signers.SimpleSigner:
+        """pyHanko's signer over the in-memory key, built once."""
         if self._pdf_signer is None:
             key_der = self.private_key.private_bytes(
                 serialization.Encoding.DER,
@@ -156,7 +155,7 @@ class DocumentSigner:
                 serialization.NoEncryption(),
             )
             certificate = asn1_x509.Certificate.load(self._certificate_der)
-            self._pdf_signer = PreparedPdfSigner(
+            self._pdf_signer = signers.SimpleSigner(
                 signing_cert=certificate,
                 signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
                 cert_registry=SimpleCertificateStore.from_certs([certificate]),
