@@ -5,7 +5,7 @@ of them simulated in the background (villagers submitting requests from the cata
 every few seconds), and the fifth kiosk's touch screen in a window unless ``--headless``.
 
 Start-up, in logged steps: central's home and users -> central serving -> the kiosks enrolled ->
-the simulators and the window. Ctrl-C or SIGTERM stops everything in the reverse order and exits
+the demo council loaded and published to the kiosks -> the simulators and the window. Ctrl-C or SIGTERM stops everything in the reverse order and exits
 0. Data stays under ``var/demo/`` (``--var-dir``), so running the demo again picks up where it
 stopped; ``--reset`` starts afresh.
 

@@ -160,3 +160,19 @@ def test_central_api_council_verify_reports_a_tampered_vote_log(council, central
         )
     result = central_cli("council", "verify", ok=False)
     assert result.exit_code == 1 and "vote log is broken at entry" in result.stderr
+
+
+def test_a_councillor_is_added_from_the_command_line_linked_to_a_voting_user(central_cli):
+    central_cli(
+        "user", "add", "ivanova", "--role", "councillor", "--password-stdin", input="pass-1234\n"
+    )
+    added = central_cli(
+        "council", "add-councillor", "Мария Иванова", "--group", "Група А",
+        "--term-start", "2023-11-06", "--term-end", "2027-11-05", "--user", "ivanova",
+    )  # fmt: skip
+    assert "Мария Иванова added" in added.stdout
+    refused = central_cli(
+        "council", "add-councillor", "Петър Петров", "--group", "Група А",
+        "--term-start", "2023-11-06", "--term-end", "2027-11-05", "--user", "nobody",
+    ok=False)  # fmt: skip
+    assert refused.exit_code == 1 and "must exist with the role councillor" in refused.stderr

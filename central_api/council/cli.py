@@ -91,3 +91,27 @@ def council_publish(central: Central, session_number: int) -> None:
             conn, session_number, central.document_signer, "council_secretary:cli"
         )
     click.echo(f"Published to the kiosks: {len(sent)} notice(s) ({', '.join(sent) or 'none new'}).")
+
+
+@council.command("add-councillor")
+@click.argument("name")
+@click.option("--group", "political_group", required=True, help="The political group.")
+@click.option("--term-start", required=True, help="First day of the term, YYYY-MM-DD.")
+@click.option("--term-end", required=True, help="Last day of the term, YYYY-MM-DD.")
+@click.option("--user", "user_name", default=None, help="The web user (role councillor/chair).")
+@pass_central
+@friendly
+def council_add_councillor(
+    central: Central,
+    name: str,
+    political_group: str,
+    term_start: str,
+    term_end: str,
+    user_name: str | None,
+) -> None:
+    """Add a councillor, linked to the web user who votes for them in the hall."""
+    from .members import add_councillor
+
+    with write(central.engine) as conn:
+        member = add_councillor(conn, name, political_group, term_start, term_end, user_name)
+    click.echo(f"Councillor {member['name']} added (number {member['id']}).")
