@@ -3,6 +3,9 @@
 Times are ISO-8601 UTC text (``2026-11-25T09:10:11Z``), dates ``YYYY-MM-DD``, JSON is text;
 the same schema runs on SQLite and PostgreSQL. Alembic migrations in ``central_api/migrations``
 create it; this module is what the code reads and what ``--autogenerate`` compares with.
+Areas with tables of their own declare them on this MetaData in their package:
+``central_api.office.tables`` (0003), ``central_api.council.tables`` (0004, 0009; checked
+against the migrations by tests/test_council_schema.py).
 """
 
 from __future__ import annotations
