@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 
 import pytest
@@ -215,3 +217,32 @@ def test_a_larger_payment_in_a_new_file_is_recorded_as_a_payment(central, family
         in_october = registers.debts_on(conn, person.id, "2025-10-01")
     assert report.updated == 1
     assert in_july.total_cents == 2000 and not in_october.has_debts
+
+
+def test_a_person_without_egn_or_lnch_is_known_by_names_and_birth_date(central, family):
+    rows = family.rows()
+    stranger = dict(rows[-1], egn="", lnch="", first_name="Ахмед", middle_name="",
+                    last_name="Юсуф", sex="M", birth_date="1979-03-03", mother_egn="",
+                    father_egn="", citizenship="TR")  # fmt: skip
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(stranger), lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows([*rows, stranger])
+    data = out.getvalue().encode()
+    assert _import(central, data).added == 6
+    with read(central.engine) as conn:
+        (found,) = registers.find_by_names(conn, "ахмед", "ЮСУФ", "1979-03-03")
+    assert found.identifier == "" and found.citizenship == "TR"
+    assert _import(central, data).unchanged == 6
+
+
+def test_the_cli_lists_a_deceased_persons_heirs(central, central_cli, family, tmp_path):
+    family.die(family.grandfather, D(2024, 1, 5))
+    path = tmp_path / "population.csv"
+    path.write_bytes(family.csv())
+    central_cli("registers", "import", "population", str(path))
+    listed = central_cli("registers", "heirs", family.grandfather).stdout
+    assert "+ Георги Петров Петров" in listed and "внук" in listed and "ЗН чл. 10, ал. 1" in listed
+    assert "- Петър Иванов Петров" in listed  # the predeceased son, represented
+    refused = central_cli("registers", "heirs", family.grandmother, ok=False)
+    assert refused.exit_code == 1 and "не е вписан/а като починал/а" in refused.stderr

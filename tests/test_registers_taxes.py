@@ -75,3 +75,28 @@ def test_before_anything_fell_due_there_is_nothing_to_owe():
     with register as conn:
         statement, found = debts(conn, owner, "2025-01-01")
     assert found == {} and statement.items_checked == 0
+
+
+def test_a_persons_properties_carry_their_tax_valuation_per_year():
+    people = PopulationWriter()
+    owner = people.person("Стефка", "Колева", "F", D(1961, 6, 6))
+    taxes = TaxWriter()
+    for year, valuation in ((2025, 2_150_000), (2026, 2_300_000)):
+        taxes.assess(owner, "property", "DOB0042", year, 2150, 2150, D(year, 6, 30),
+                     paid_on=D(year, 6, 1), settlement="dobri-dyal",
+                     address="ул. „Никола Вапцаров“ № 9", valuation_cents=valuation)  # fmt: skip
+    taxes.assess(
+        owner, "vehicle", "ВТ7070КН", 2026, 6000, 6000, D(2026, 6, 30), paid_on=D(2026, 6, 1)
+    )
+    register = Register(people)
+    with write(register.engine) as conn:
+        registers.import_taxes(conn, taxes.csv(), registers.known_settlements(), actor="test")
+    with register as conn:
+        objects = registers.objects_of(conn, registers.find_person(conn, owner).id)
+    house, car = objects
+    assert (house.kind, house.identifier, house.settlement) == ("property", "DOB0042", "dobri-dyal")
+    assert house.valuations == ((2025, 2_150_000), (2026, 2_300_000)) and house.years == (
+        2025,
+        2026,
+    )
+    assert (car.kind, car.identifier, car.valuations) == ("vehicle", "ВТ7070КН", ())

@@ -26,6 +26,8 @@ Local taxes (:mod:`.taxes`)
     ``debts_on(conn, person_id, on=None) -> DebtStatement``: ``debts`` per kind, object and
     year (:class:`Debt`), ``total_cents``, ``has_debts``, ``interest_note`` (the (bg, en)
     sentence that statutory interest is not included, for the certificate).
+    ``objects_of(conn, person_id) -> [TaxObject]``: the properties and vehicles assessed to
+    the person, with the tax valuation per year.
 
 Imports (:mod:`.population_import`, :mod:`.taxes_import`)
     ``import_population(conn, data, settlements, actor=..., dry_run=False) -> ImportReport``
@@ -71,7 +73,7 @@ from .population import (
 )
 from .population_import import import_population
 from .settlements import known_settlements
-from .taxes import INTEREST_NOT_INCLUDED, Debt, DebtStatement, debts_on
+from .taxes import INTEREST_NOT_INCLUDED, Debt, DebtStatement, TaxObject, debts_on, objects_of
 from .taxes_import import import_taxes
 
 __all__ = [
@@ -91,6 +93,7 @@ __all__ = [
     "PersonNotFoundError",
     "PersonRecord",
     "RowProblem",
+    "TaxObject",
     "addresses_on",
     "children_of",
     "debts_on",
@@ -102,6 +105,7 @@ __all__ = [
     "known_settlements",
     "legal_heirs",
     "marriages_of",
+    "objects_of",
     "person_record",
     "search_persons",
     "spouse_on",

@@ -178,7 +178,7 @@ class _Settlement:
             vehicle = f"ВТ{rng.randrange(1000, 9999)}{rng.choice('АВЕКМН')}{rng.choice('АВЕКМН')}"
             has_vehicle = rng.random() < 0.4
             property_tax, waste = rng.randrange(800, 6000), rng.randrange(1500, 6000)
-            for year in range(2023, AS_OF.year + 1):
+            for year in range(AS_OF.year - 1, AS_OF.year + 1):  # last year and this year
                 for instalment, due in ((1, dt.date(year, 6, 30)), (2, dt.date(year, 10, 31))):
                     for kind, amount in (("property", property_tax), ("waste", waste)):
                         unpaid = late and year >= AS_OF.year - 1 and instalment == 2

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from ..db.schema import tax_assessments, tax_objects, tax_payments
+from ..db.schema import tax_assessments, tax_objects, tax_payments, tax_valuations
 
-__all__ = ["INTEREST_NOT_INCLUDED", "KINDS", "Debt", "DebtStatement", "debts_on"]
+__all__ = [
+    "INTEREST_NOT_INCLUDED",
+    "KINDS",
+    "Debt",
+    "DebtStatement",
+    "TaxObject",
+    "debts_on",
+    "objects_of",
+]
 
 KINDS = {
     "property": ("данък върху недвижимите имоти", "property tax"),
@@ -115,3 +123,41 @@ def debts_on(conn: Connection, person_id: int, on: str | None = None) -> DebtSta
         if assessed > paid_cents
     )  # fmt: skip
     return DebtStatement(person_id=person_id, on=on, debts=debts, items_checked=len(items))
+
+
+@dataclass(frozen=True)
+class TaxObject:
+    """A property or vehicle a person is assessed for, with its tax valuation per year."""
+
+    kind: str  # property | vehicle
+    identifier: str
+    settlement: str | None
+    address: str | None
+    valuations: tuple[tuple[int, int], ...]  # (year, valuation in cents), oldest first
+    years: tuple[int, ...]  # the years it was assessed to this person
+
+
+def objects_of(conn: Connection, person_id: int) -> list[TaxObject]:
+    """The objects ``person_id`` has been assessed for, with their valuations by year."""
+    rows = conn.execute(
+        select(tax_objects, tax_assessments.c.year)
+        .join(tax_assessments, tax_assessments.c.object_id == tax_objects.c.id)
+        .where(tax_assessments.c.person_id == person_id)
+        .order_by(tax_objects.c.kind, tax_objects.c.identifier, tax_assessments.c.year)
+    ).all()
+    found: dict[int, list] = {}
+    for row in rows:
+        entry = found.setdefault(row.id, [row, set()])
+        entry[1].add(row.year)
+    objects = []
+    for object_id, (row, years) in found.items():
+        valuations = conn.execute(
+            select(tax_valuations.c.year, tax_valuations.c.valuation_cents)
+            .where(tax_valuations.c.object_id == object_id)
+            .order_by(tax_valuations.c.year)
+        ).all()
+        objects.append(
+            TaxObject(row.kind, row.identifier, row.settlement, row.address,
+                      tuple((v.year, v.valuation_cents) for v in valuations), tuple(sorted(years)))
+        )  # fmt: skip
+    return objects

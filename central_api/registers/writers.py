@@ -176,6 +176,7 @@ class TaxWriter:
         paid_on: dt.date | None = None,
         settlement: str = "",
         address: str = "",
+        valuation_cents: int | None = None,
     ) -> None:
         self.rows.append(
             {
@@ -184,13 +185,12 @@ class TaxWriter:
                 "paid_eur": _eur(paid_cents), "due_date": due_date.isoformat(),
                 "paid_on": paid_on.isoformat() if paid_on else "",
                 "object_settlement": settlement, "object_address": address,
+                "valuation_eur": "" if valuation_cents is None else _eur(valuation_cents),
             }
         )  # fmt: skip
 
     def csv(self) -> bytes:
-        columns = TAX_REQUIRED + tuple(
-            c for c in TAX_OPTIONAL if c not in ("lnch", "valuation_eur")
-        )
+        columns = TAX_REQUIRED + tuple(c for c in TAX_OPTIONAL if c != "lnch")
         return _csv(columns, self.rows)
 
 
