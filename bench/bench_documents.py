@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from central_api.documents import DocumentSigner, issue_pdf, verify_pdf, verify_statement
 from central_api.documents.pades import sign_pdf
 from central_api.documents.qr import qr_matrix
+from tests.certificate_examples import ADDRESS_FACTS, IVANKA, MARITAL_FACTS, TAX_FACTS
 
 DOCUMENTS = 50
 ROUNDS = 3
@@ -26,24 +27,24 @@ SERVICES = [
     {"id": "permanent-address-certificate", "name": {"bg": "Удостоверение за постоянен адрес"}},
     {"id": "current-address-certificate", "name": {"bg": "Удостоверение за настоящ адрес"}},
     {"id": "marital-status-certificate", "name": {"bg": "Удостоверение за семейно положение"}},
-    {"id": "tax-debts-certificate", "name": {"bg": "Удостоверение за задължения"}},
+    {"id": "local-tax-debts-certificate", "name": {"bg": "Удостоверение за задължения"}},
 ]
 
 
 def realistic_request(n: int) -> dict:
-    return {
-        "reference": f"DZH1-{n:05d}",
-        "village": "dzhulyunitsa",
-        "fields": {
-            "first_name": "Иванка",
-            "middle_name": "Петрова",
-            "last_name": f"Колева-{n}",
-            "egn": "7523169263",
-            "street": "„Васил Левски“",
-            "street_number": str(n % 90 + 1),
-            "purpose": "пред банка",
-        },
-    }
+    return {"reference": f"DZH1-{n:05d}", "village": "dzhulyunitsa"}
+
+
+def realistic_facts(n: int, service_id: str) -> dict:
+    """What the register would give for the n-th villager (the facts of each kind)."""
+    person = {**IVANKA, "names": f"Иванка Петрова Колева-{n}"}
+    if service_id == "marital-status-certificate":
+        return {**MARITAL_FACTS, "person": person}
+    if service_id == "local-tax-debts-certificate":
+        return {**TAX_FACTS, "person": person}
+    address = {**ADDRESS_FACTS["address"], "address": f"ул. „Васил Левски“ № {n % 90 + 1}"}
+    kind = "current" if service_id == "current-address-certificate" else "permanent"
+    return {**ADDRESS_FACTS, "person": person, "address": address, "address_kind": kind}
 
 
 def issue_many(signer: DocumentSigner, count: int, start: int = 0, draft: bool = False) -> list:
@@ -54,6 +55,7 @@ def issue_many(signer: DocumentSigner, count: int, start: int = 0, draft: bool =
             issued_on=datetime.date(2026, 11, 25),
             service=SERVICES[n % len(SERVICES)],
             request=realistic_request(start + n),
+            facts=realistic_facts(start + n, SERVICES[n % len(SERVICES)]["id"]),
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
             draft=draft,

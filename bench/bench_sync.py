@@ -132,7 +132,13 @@ def decision_latency(central, kiosk, references: list[str], rng: random.Random) 
             for n, reference in enumerate(references):
                 started = time.perf_counter()
                 if n % 2:
-                    decisions.reject(central.engine, reference, "Липсва пълномощно.", "clerk")
+                    decisions.reject(
+                        central.engine,
+                        reference,
+                        "Липсва пълномощно.",
+                        "clerk",
+                        signer=central.central.document_signer,
+                    )
                     wanted = "rejected"
                 else:
                     decisions.ask(central.engine, reference, "Кой е поискал документа?", "clerk")

@@ -25,6 +25,7 @@ from . import (
     cli_staff,
     decisions,
     kiosks,
+    review,
     users,
     workflow,
 )
@@ -239,13 +240,29 @@ def requests_list(central: Central, status: str | None, as_json: bool) -> None:
 @click.option(
     "--pin-stdin", is_flag=True, help="Read the signing token's PIN from stdin (PKCS#11)."
 )
+@click.option(
+    "--confirm-heirs",
+    is_flag=True,
+    help="For certificates of heirs: you checked the heirs `registers heirs EGN` lists.",
+)
 @pass_central
 @friendly
-def requests_approve(central: Central, references, user_name: str, pin_stdin: bool) -> None:
-    """Approve requests and issue their documents: all of them, or none."""
+def requests_approve(
+    central: Central, references, user_name: str, pin_stdin: bool, confirm_heirs: bool
+) -> None:
+    """Approve requests and issue their documents, from the register (all of them, or none;
+    a block in the register stops it: then ask the villager or refuse)."""
+    confirmed = {}
+    if confirm_heirs:
+        with read(central.engine) as conn:
+            for reference in references:
+                found = review.review_request(conn, workflow.get_request(conn, reference))
+                confirmed[reference] = review.heirs_digest(found)
     pin = sys.stdin.readline().rstrip("\n") if pin_stdin else None
     with central.open_signer(pin) as signer:
-        issued = decisions.approve_batch(central.engine, list(references), user_name, signer)
+        issued = decisions.approve_batch(
+            central.engine, list(references), user_name, signer, confirmed_heirs=confirmed
+        )
     for document in issued:
         if document["number"] is None:
             click.echo(
@@ -274,13 +291,28 @@ def requests_attach(central: Central, reference: str, pdf_file: Path, user_name:
 @requests_group.command("reject")
 @click.argument("reference")
 @click.option("--reason", required=True, help="Why, in words the villager understands.")
-@click.option("--as", "user_name", required=True, help="The deciding clerk.")
+@click.option("--legal-basis", default=None, help="The law the refusal rests on (default: the service's).")
+@click.option("--as", "user_name", required=True, help="The deciding clerk (an official).")
+@click.option(
+    "--pin-stdin", is_flag=True, help="Read the signing token's PIN from stdin (PKCS#11)."
+)
 @pass_central
 @friendly
-def requests_reject(central: Central, reference: str, reason: str, user_name: str) -> None:
-    """Reject a request."""
-    decisions.reject(central.engine, reference, reason, user_name)
-    click.echo(f"{reference} rejected.")
+def requests_reject(
+    central: Central,
+    reference: str,
+    reason: str,
+    legal_basis: str | None,
+    user_name: str,
+    pin_stdin: bool,
+) -> None:
+    """Refuse a request with a written, signed decision that is printed at the kiosk."""
+    pin = sys.stdin.readline().rstrip("\n") if pin_stdin else None
+    with central.open_signer(pin) as signer:
+        _, document = decisions.reject(
+            central.engine, reference, reason, user_name, signer=signer, legal_basis=legal_basis
+        )
+    click.echo(f"{reference} rejected; the refusal is Изх. № {document['number']}.")
 
 
 @requests_group.command("ask")

@@ -17,8 +17,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from sync import canonical_json
+
 from .attachments import latest_attachment
 from .audit import record as audit_record
+from .certificate_facts import refusal_facts
 from .db import read, utc_now, write
 from .db.schema import documents, outgoing_counters, requests
 from .errors import (
@@ -30,6 +33,7 @@ from .errors import (
 )
 from .officials import signing_official
 from .records import find_service
+from .review import ensure_approvable, review_request
 from .users import get_user
 from .workflow import get_request, queue_record, set_fee, transition
 
@@ -62,17 +66,70 @@ def _reviewing(conn: Connection, reference: str, user_name: str, expected_versio
     return request
 
 
-def reject(engine: Engine, reference: str, reason: str, user_name: str, expected_version=None):
+def reject(
+    engine: Engine,
+    reference: str,
+    reason: str,
+    user_name: str,
+    expected_version=None,
+    *,
+    signer=None,
+    legal_basis: str | None = None,
+):
+    """Refuse the request with a written decision (АПК чл. 21, 59): a document of its own,
+    numbered and signed like a certificate, naming the legal basis, the reasons and how to
+    appeal; it travels to the kiosk, which prints it. The request and the refusal document."""
     if not reason or not reason.strip():
         raise InvalidInputError("A rejection needs a reason the villager can read.")
+    reason = " ".join(reason.split())
     with write(engine) as conn:
         _clerk(conn, user_name)
         request = _reviewing(conn, reference, user_name, expected_version)
-        request = transition(conn, request, "rejected", user_name, "clerk", reason=reason.strip())
-        audit_record(
-            conn, f"clerk:{user_name}", "request.rejected", reference, {"reason": reason.strip()}
+        # A refusal is an act of an authorised official, signed like a certificate.
+        official = signing_official(conn, user_name, request["service"])
+        service = find_service(conn, request["service"]) or {"id": request["service"]}
+        found = review_request(conn, request)
+        request = transition(conn, request, "rejected", user_name, "clerk", reason=reason)
+        now = datetime.now(UTC)
+        seq, number = next_outgoing_number(conn, now.year)
+        issued = _render_refusal(
+            request, service, found, number, now, official, signer, reason, legal_basis
         )
-        return request
+        document = _store_document(conn, request, number, now, seq, issued, user_name, "refusal")
+        audit_record(conn, f"clerk:{user_name}", "request.rejected", reference, {"reason": reason})
+        return request, document
+
+
+def _render_refusal(request, service, found, number, now, official, signer, reason, legal_basis):
+    from .documents import DocumentError, SigningDeviceError, default_legal_basis, issue_pdf
+
+    data = {"reference": request["reference"], "village": request["village"]}
+    facts = refusal_facts(
+        request,
+        service,
+        found.applicant,
+        json.loads(request["fields"] or "{}"),
+        reasons=reason,
+        legal_basis=(legal_basis or "").strip() or default_legal_basis(str(service["id"])),
+        official=official["names"],
+        official_title=official["title"],
+    )
+    try:
+        return issue_pdf(
+            signer,
+            number=number,
+            issued_on=now.date(),
+            service=service,
+            request=data,
+            facts=facts,
+            official=official["names"],
+            official_title=official["title"],
+            official_order=official["order"],
+        )
+    except SigningDeviceError as exc:
+        raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
+    except DocumentError as exc:
+        raise DocumentIssueError(f"{request['reference']}: {exc.message}", code=exc.code) from exc
 
 
 def ask(engine: Engine, reference: str, question: str, user_name: str, expected_version=None):
@@ -149,7 +206,14 @@ def next_outgoing_number(conn: Connection, year: int) -> tuple[int, str]:
     return seq, f"{year}-{seq:06d}"
 
 
-def approve(engine: Engine, reference: str, user_name: str, expected_version=None, signer=None):
+def approve(
+    engine: Engine,
+    reference: str,
+    user_name: str,
+    expected_version=None,
+    signer=None,
+    confirmed_heirs: str | None = None,
+):
     """Approve the request and issue its document; the request and the document issued.
 
     How depends on the service's ``issuance`` (docs/catalogue.md): ``generated`` and
@@ -161,16 +225,28 @@ def approve(engine: Engine, reference: str, user_name: str, expected_version=Non
     The approving user must be an official authorised for the request's service
     (:func:`central_api.officials.signing_official`); the document prints their names, title and
     authorising order. ``signer`` is an open document signer (``Central.open_signer``).
+
+    A generated certificate is approved only when the review of the register
+    (:func:`central_api.review.review_request`) finds nothing against it; a certificate of heirs
+    also needs ``confirmed_heirs``, the fingerprint of the heirs the clerk saw
+    (:func:`central_api.review.heirs_digest`).
     """
     with write(engine) as conn:
-        return _approve(conn, reference, user_name, expected_version, signer)
+        return _approve(conn, reference, user_name, expected_version, signer, confirmed_heirs)
 
 
-def approve_batch(engine: Engine, references: list[str], user_name: str, signer) -> list[dict]:
+def approve_batch(
+    engine: Engine,
+    references: list[str],
+    user_name: str,
+    signer,
+    confirmed_heirs: dict[str, str | None] | None = None,
+) -> list[dict]:
     """Approve several requests under one open signer (one PIN), all or none: the documents
     are issued in one transaction, so a refusal or a failed signature on any of them leaves
     every one as it was (no number taken, nothing queued for a kiosk). Per request, in order:
-    ``{"reference", "number"}`` (``number`` is ``None`` for an in-person service)."""
+    ``{"reference", "number"}`` (``number`` is ``None`` for an in-person service).
+    ``confirmed_heirs``: per reference, the heirs the clerk confirmed (:func:`approve`)."""
     if not references:
         raise InvalidInputError("Изберете поне едно заявление. Select at least one request.")
     if len(set(references)) != len(references):
@@ -178,12 +254,20 @@ def approve_batch(engine: Engine, references: list[str], user_name: str, signer)
     issued = []
     with write(engine) as conn:
         for reference in references:
-            _, document = _approve(conn, reference, user_name, None, signer)
+            confirmed = (confirmed_heirs or {}).get(reference)
+            _, document = _approve(conn, reference, user_name, None, signer, confirmed)
             issued.append({"reference": reference, "number": (document or {}).get("number")})
     return issued
 
 
-def _approve(conn: Connection, reference: str, user_name: str, expected_version, signer):
+def _approve(
+    conn: Connection,
+    reference: str,
+    user_name: str,
+    expected_version,
+    signer,
+    confirmed_heirs: str | None = None,
+):
     """One approval inside the caller's transaction: the counter, the document and the
     downlink record are written together, or (on any error) not at all."""
     _clerk(conn, user_name)
@@ -201,22 +285,36 @@ def _approve(conn: Connection, reference: str, user_name: str, expected_version,
             raise ApprovalBlockedError(
                 f"{reference}: upload the PDF made in the municipality's other system first; "
                 "central signs and numbers it when you approve.",
-                [{"code": "attachment_missing"}],
+                [
+                    {
+                        "code": "attachment_missing",
+                        "message": {
+                            "bg": "Качете PDF документа, изготвен в другата система на общината.",
+                            "en": "Upload the PDF made in the municipality's other system.",
+                        },
+                    }
+                ],
             )
+    facts = None
+    if attachment is None:
+        # The certificate states what the register holds now; a block stops it here, for the
+        # web office and the command line alike.
+        found = review_request(conn, request)
+        ensure_approvable(found, reference, confirmed_heirs)
+        facts = found.facts
     request = transition(conn, request, "approved", user_name, "clerk", notify=False)
     now = datetime.now(UTC)
     seq, number = next_outgoing_number(conn, now.year)
-    pdf, statement = _render(conn, request, service, number, now, official, signer, attachment)
+    issued = _render(request, service, number, now, official, signer, facts, attachment)
     request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
-    document = _store_document(conn, request, number, now, seq, pdf, statement, user_name)
+    document = _store_document(conn, request, number, now, seq, issued, user_name)
     return request, document
 
 
-def _store_document(
-    conn, request, number, now, seq, pdf, statement, user_name, kind="certificate"
-) -> dict:
-    """Keep an issued PDF, queue it for the request's kiosk, and audit it."""
+def _store_document(conn, request, number, now, seq, issued, user_name, kind="certificate") -> dict:
+    """Keep an issued PDF with its content, queue it for the request's kiosk, and audit it."""
     reference = request["reference"]
+    pdf = issued.pdf
     sha = hashlib.sha256(pdf).hexdigest()
     issued_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     conn.execute(
@@ -227,10 +325,11 @@ def _store_document(
             reference=reference,
             pdf=pdf,
             sha256=sha,
-            statement=statement,
+            statement=issued.statement,
             issued_at=issued_at,
             issued_by=user_name,
             kind=kind,
+            content=canonical_json(issued.content).decode() if issued.content else None,
         )
     )
     if request["kiosk_id"]:
@@ -327,9 +426,9 @@ def get_document(conn: Connection, number: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _render(conn, request, service, number, now, official, signer, attachment=None):
-    """(pdf bytes, QR statement) of the document issued for ``request``, signed by ``signer``
-    under ``official``'s names, title and order."""
+def _render(request, service, number, now, official, signer, facts, attachment=None):
+    """The document issued for ``request``, signed by ``signer`` under ``official``'s names,
+    title and order: the attachment numbered and signed, or the certificate stating ``facts``."""
     from .documents import DocumentError, SigningDeviceError, issue_attached_pdf, issue_pdf
 
     signatory = {
@@ -338,8 +437,7 @@ def _render(conn, request, service, number, now, official, signer, attachment=No
         "official_order": official["order"],
     }
 
-    fields = json.loads(request["fields"]) if isinstance(request["fields"], str) else {}
-    data = {**request, "fields": fields}
+    data = {"reference": request["reference"], "village": request["village"]}
     try:
         if attachment is not None:
             issued = issue_attached_pdf(
@@ -358,10 +456,11 @@ def _render(conn, request, service, number, now, official, signer, attachment=No
                 issued_on=now.date(),
                 service=service,
                 request=data,
+                facts=facts,
                 **signatory,
             )
     except SigningDeviceError as exc:
         raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
     except DocumentError as exc:
         raise DocumentIssueError(f"{request['reference']}: {exc.message}", code=exc.code) from exc
-    return issued.pdf, issued.statement
+    return issued

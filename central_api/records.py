@@ -170,6 +170,8 @@ def _printed(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     request = _own_request(conn, kiosk, body)
     if request["status"] in ("printed", "delivered") and body.get("reprint", True):
         return  # a reprint: the state does not change
+    if request["status"] == "rejected":
+        return  # the written refusal was printed; a refused request stays refused
     transition(conn, request, "printed", kiosk["id"], "kiosk", record_id=record["id"])
 
 

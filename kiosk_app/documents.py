@@ -60,6 +60,8 @@ def store_issued_document(config: KioskConfig, store: KioskStore, body: dict) ->
     write_atomically(path, pdf)
     store.add_document(number, reference, actual, path, issued_at=body.get("issued_at"))
     request = store.request(reference)
+    # A closed request (a refused one among them: its document is the written refusal) keeps
+    # its state.
     if request["status"] not in PAST_ISSUED | CLOSED:
         store.update_request(reference, status="issued", question=None)
     revocation = store.revocation_of(number)

@@ -12,4 +12,5 @@ pytest_plugins = [
     "tests.fixtures_browser",
     "tests.fixtures_council",
     "tests.fixtures_signing",
+    "tests.fixtures_registers",
 ]

@@ -104,8 +104,9 @@ def office_client(central_app, office_users):
 
 
 @pytest.fixture
-def office_kiosk(central):
-    """A kiosk enrolled in Джулюница with three requests (DZH1-00001..3) and a staff member."""
+def office_kiosk(central, villagers):
+    """A kiosk enrolled in Джулюница with three requests (DZH1-00001..3) and a staff member;
+    the requests are about the register's Иван Петров Димитров (fixtures_registers)."""
     import random
 
     from central_api.db import write
@@ -117,10 +118,25 @@ def office_kiosk(central):
         kiosk = enroll_kiosk(conn, "dzhulyunitsa")
         staff_id = add_staff(conn, "dzhulyunitsa", "Донка Маринова", "482715", "admin:anna")
         references = [
-            submit(conn, kiosk, n, "permanent-address-certificate", person_fields(rng), staff_id)
+            submit(
+                conn,
+                kiosk,
+                n,
+                "permanent-address-certificate",
+                {**person_fields(rng), **REGISTERED},
+                staff_id,
+            )
             for n in (1, 2, 3)
         ]
     return {"kiosk": kiosk, "staff_id": staff_id, "references": references}
+
+
+REGISTERED = {
+    "first_name": "Иван",
+    "middle_name": "Петров",
+    "last_name": "Димитров",
+    "egn": "7523169263",
+}
 
 
 # -- the browser -----------------------------------------------------------------------------

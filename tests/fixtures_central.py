@@ -200,7 +200,8 @@ def central_cli(central, central_env) -> CentralCli:
 
 
 @pytest.fixture
-def central_clerk(central_cli) -> str:
+def central_clerk(central_cli, villagers) -> str:
+    """A clerk of a central whose register holds the tests' villagers (fixtures_registers)."""
     central_cli(
         "user", "add", "maria", "--role", "clerk", "--password-stdin", input="s3cret-pass\n"
     )
@@ -257,8 +258,9 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def central_server(central, central_env, tmp_path):
-    """A REAL ``central-api serve`` on a free loopback port; yields (base_url, home)."""
+def central_server(central, central_env, tmp_path, villagers):
+    """A REAL ``central-api serve`` on a free loopback port, its register holding the tests'
+    villagers; yields (base_url, home)."""
     port = free_port()
     log = tmp_path / f"central-serve-{port}.log"
     process = run_server(central_env, port, log)
@@ -355,8 +357,9 @@ class SimKiosk:
 
 
 @pytest.fixture
-def sim_kiosk(central_client, central_cli):
-    """A SimKiosk enrolled in Джулюница through the test client."""
+def sim_kiosk(central_client, central_cli, villagers):
+    """A SimKiosk enrolled in Джулюница through the test client; its villagers are in the
+    register."""
     token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
     kiosk = SimKiosk()
     answer = central_client.post("/api/v1/enroll", json=kiosk.enrollment_payload(token))

@@ -87,6 +87,7 @@ class CentralProcess:
         self.central.initialise()
         from central_api import officials, users
         from central_api.db import write
+        from tests.fixtures_registers import import_register
 
         with write(self.central.engine) as conn:
             users.add_user(conn, CLERK, "clerk", "correct horse battery")
@@ -99,6 +100,7 @@ class CentralProcess:
                 services="all",
                 by="admin:test",
             )
+        import_register(self.central.engine)  # the villagers of VALID_EGNS live there
 
     @property
     def engine(self):
@@ -219,7 +221,13 @@ class CentralProcess:
         if rng.random() < 0.7:
             decisions.approve(self.engine, reference, CLERK, signer=self.central.document_signer)
             return "approved"
-        decisions.reject(self.engine, reference, "Липсва документ за самоличност.", CLERK)
+        decisions.reject(
+            self.engine,
+            reference,
+            "Липсва документ за самоличност.",
+            CLERK,
+            signer=self.central.document_signer,
+        )
         return "rejected"
 
 

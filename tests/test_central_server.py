@@ -135,7 +135,7 @@ def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, centra
     assert len(listed) == 150 and len({r["reference"] for r in listed}) == 150
 
 
-def test_the_same_path_with_files(central, central_env, tmp_path):
+def test_the_same_path_with_files(central, central_env, tmp_path, villagers):
     stick = tmp_path / "stick"
     port = free_port()
     log = tmp_path / "serve.log"

@@ -22,7 +22,9 @@ from tests.fixtures_central import (
 from tests.test_central_server import cli, invite
 
 
-def test_two_instances_share_streams_numbers_and_downlinks(central, central_env, tmp_path):
+def test_two_instances_share_streams_numbers_and_downlinks(
+    central, central_env, tmp_path, villagers
+):
     servers, urls = [], []
     try:
         for index in range(2):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from central_api.documents import DocumentSigner, issue_pdf, make_statement, verify_pdf
 from central_api.documents.qr import qr_matrix
+from tests.certificate_examples import ADDRESS_FACTS
 
 QR_ALPHANUMERIC = string.digits + string.ascii_uppercase + " $%*+-./:"
 SIGNED_AT = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
@@ -72,7 +73,8 @@ def test_every_document_of_a_batch_verifies_whatever_its_signature_length(signer
             number=f"2026-{n:06d}",
             issued_on=datetime.date(2026, 11, 25),
             service=service,
-            request={"reference": f"DZH1-{n:05d}", "village": "dzhulyunitsa", "fields": {}},
+            request={"reference": f"DZH1-{n:05d}", "village": "dzhulyunitsa"},
+            facts=ADDRESS_FACTS,
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
         )

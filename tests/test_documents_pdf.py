@@ -16,6 +16,13 @@ from central_api.documents import (
     verify_pdf,
     verify_statement,
 )
+from tests.certificate_examples import (
+    ADDRESS_FACTS,
+    CURRENT_ADDRESS_FACTS,
+    HEIRS_FACTS,
+    MARITAL_FACTS,
+    TAX_FACTS,
+)
 
 ISSUED_ON = datetime.date(2026, 3, 2)
 PERMANENT_ADDRESS = {
@@ -23,18 +30,7 @@ PERMANENT_ADDRESS = {
     "register_code": "2128",
     "name": {"bg": "Удостоверение за постоянен адрес", "en": "Permanent address certificate"},
 }
-REQUEST = {
-    "reference": "DZH1-00042",
-    "village": "dzhulyunitsa",
-    "fields": {
-        "first_name": "Иванка",
-        "middle_name": "Петрова",
-        "last_name": "Колева",
-        "egn": "7523169263",
-        "street": "„Васил Левски“",
-        "street_number": "12",
-    },
-}
+REQUEST = {"reference": "DZH1-00042", "village": "dzhulyunitsa"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +46,7 @@ def issued(signer):
         issued_on=ISSUED_ON,
         service=PERMANENT_ADDRESS,
         request=REQUEST,
+        facts=ADDRESS_FACTS,
         official="Мария Георгиева Петрова",
         official_title="Длъжностно лице по гражданско състояние",
         official_order="Заповед № РД-09-112/05.01.2026 г.",
@@ -83,7 +80,7 @@ def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
         "Дата: 02.03.2026 г.",
         "УДОСТОВЕРЕНИЕ",
         "за постоянен адрес",
-        "Иванка Петрова Колева, ЕГН 7523169263",
+        "Иванка Петрова Колева, ЕГН 7523169263, родена на 16.03.1875 г.",
         "ул. „Васил Левски“",
         "Мария Георгиева Петрова",
         "Длъжностно лице по гражданско състояние",
@@ -96,60 +93,47 @@ def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
 
 @needs_pdftotext
 @pytest.mark.parametrize(
-    ("service", "fields", "expected"),
+    ("service", "facts", "expected"),
     [
         (
             {"id": "current-address-certificate", "name": {"bg": "Удостоверение за настоящ адрес"}},
-            {"address": "с. Мерданя, ул. „Първа“ 3"},
-            ["за настоящ адрес", "е с настоящ адрес: с. Мерданя"],
+            CURRENT_ADDRESS_FACTS,
+            ["за настоящ адрес", "родена на 16.03.1875 г., е с настоящ адрес: обл. Велико Търново"],
         ),
         (
             {"id": "marital-status-certificate", "name": {"bg": "Семейно положение"}},
-            {"marital_status": "омъжена"},
-            ["за семейно положение", "е със семейно положение: омъжена"],
+            MARITAL_FACTS,
+            ["за семейно положение", "е със семейно положение: омъжена", "Съпруг: Петър"],
         ),
         (
-            {"id": "tax-debts-certificate", "name": {"bg": "Задължения"}},
-            {},
+            {"id": "local-tax-debts-certificate", "name": {"bg": "Задължения"}},
+            TAX_FACTS,
             ["за наличие или липса на задължения", "няма задължения за местни данъци"],
         ),
         (
             {"id": "heirs-certificate", "name": {"bg": "Удостоверение за наследници"}},
-            {
-                "deceased_first_name": "Петър",
-                "deceased_last_name": "Колев",
-                "deceased_egn": "7111042925",
-                "date_of_death": "2025-12-01",
-                "death_act_number": "0012",
-                "heirs": [
-                    {"first_name": "Иванка", "last_name": "Колева", "relation": "съпруга"},
-                    {"first_name": "Георги", "last_name": "Колев", "relation": "син"},
-                ],
-            },
+            HEIRS_FACTS,
             [
                 "за наследници",
-                "Петър Колев, ЕГН 7111042925",
-                "починал/а на 01.12.2025 г.",
-                "1. Иванка Колева — съпруга",
-                "2. Георги Колев — син",
+                "Петър Георгиев Колев, ЕГН 4004021234",
+                "починал на 01.12.2025 г. (акт за смърт № 0012/2025, Джулюница)",
+                "е оставил следните наследници по закон:",
+                "1. Иванка Петрова Колева, ЕГН 7523169263 — съпруга",
+                "2. Георги Петров Колев, ЕГН 6502111234 — син",
+                "по чл. 5–10 от Закона за наследството",
             ],
         ),
-        (
-            {"id": "plot-sketch", "name": {"bg": "Скица на поземлен имот"}},
-            {"cadastral_id": "44094.501.123"},
-            ["Скица на поземлен имот", "cadastral_id: 44094.501.123"],
-        ),
     ],
-    ids=["current-address", "marital-status", "tax-debts", "heirs", "generic"],
+    ids=["current-address", "marital-status", "tax-debts", "heirs"],
 )
-def test_each_service_has_its_own_text(signer, tmp_path, service, fields, expected):
-    request = {**REQUEST, "fields": {**REQUEST["fields"], **fields}}
+def test_each_service_has_its_own_text(signer, tmp_path, service, facts, expected):
     document = issue_pdf(
         None,
         number="2026-000018",
         issued_on=ISSUED_ON,
         service=service,
-        request=request,
+        request=REQUEST,
+        facts=facts,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
         draft=True,
@@ -157,6 +141,23 @@ def test_each_service_has_its_own_text(signer, tmp_path, service, fields, expect
     text = pdf_text(document.pdf, tmp_path)
     for phrase in expected:
         assert phrase in text, phrase
+
+
+def test_a_service_without_a_register_text_has_no_certificate():
+    from central_api.documents.texts import has_certificate_text
+
+    assert not has_certificate_text("plot-sketch")
+    with pytest.raises(KeyError):
+        issue_pdf(
+            None,
+            number="2026-000018",
+            issued_on=ISSUED_ON,
+            service={"id": "plot-sketch"},
+            request=REQUEST,
+            facts=ADDRESS_FACTS,
+            official="Мария Георгиева",
+            draft=True,
+        )
 
 
 def test_signed_document_validates_with_the_municipality_certificate(issued, signer):
@@ -242,6 +243,7 @@ def test_draft_carries_the_watermark_and_no_signature(signer, tmp_path):
         issued_on=ISSUED_ON,
         service=PERMANENT_ADDRESS,
         request=REQUEST,
+        facts=ADDRESS_FACTS,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
         draft=True,
@@ -268,6 +270,7 @@ def test_issuing_without_a_key_is_refused_but_a_draft_is_fine():
             issued_on=ISSUED_ON,
             service=PERMANENT_ADDRESS,
             request=REQUEST,
+            facts=ADDRESS_FACTS,
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
         )
@@ -299,6 +302,7 @@ def test_a_statement_from_a_different_document_does_not_pass_for_this_one(issued
         issued_on=ISSUED_ON,
         service=PERMANENT_ADDRESS,
         request=REQUEST,
+        facts=ADDRESS_FACTS,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
     )

@@ -26,16 +26,14 @@ from central_api.documents import (
     make_statement,
     verify_statement,
 )
+from tests.certificate_examples import ADDRESS_FACTS
 
 CONTENT = document_content(
     number="2026-000017",
     issued_on=datetime.date(2026, 3, 2),
     service={"id": "permanent-address-certificate"},
-    request={
-        "reference": "DZH1-00042",
-        "village": "dzhulyunitsa",
-        "fields": {"first_name": "Иванка", "last_name": "Колева", "egn": "7523169263"},
-    },
+    request={"reference": "DZH1-00042", "village": "dzhulyunitsa"},
+    facts=ADDRESS_FACTS,
     official="Мария Георгиева",
     official_title="Кмет на кметство Джулюница",
 )
@@ -168,7 +166,7 @@ _STATEMENT = make_statement(
 def test_content_check_names_the_mismatch(signer, statement):
     claims = verify_statement(statement, signer.certificate_pem())
     check_content(claims, CONTENT)
-    edited = {**CONTENT, "fields": {**CONTENT["fields"], "egn": "0550290476"}}
+    edited = {**CONTENT, "facts": {**CONTENT["facts"], "on": "2026-03-03"}}
     with pytest.raises(DocumentMismatchError, match="differ from the data that were signed"):
         check_content(claims, edited)
     with pytest.raises(DocumentMismatchError, match="names document 2026-000017"):

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ import pytest
 import requests
 
 from tests.fixtures_central import OFFICIAL_ARGS
+from tests.fixtures_registers import write_register_files
 
 BIN = Path(sys.executable).parent
 REQUIRED_FIELDS = {
@@ -113,6 +115,9 @@ def network(tmp_path):
             "user", "add", "clerk", "--role", "clerk", "--password-stdin", stdin="correct horse\n"
         )
         net.central(*OFFICIAL_ARGS, "--user", "clerk")
+        population, taxes, net.villagers = write_register_files(tmp_path / "register")
+        net.central("registers", "import", "population", str(population))
+        net.central("registers", "import", "taxes", str(taxes))
         token = net.central("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
         net.start_central()
         net.kiosk("enroll", "--central", net.url, "--token", token)
@@ -134,6 +139,20 @@ def pdf_info(path: Path) -> dict[str, str]:
         (key.strip(), value.strip())
         for key, _, value in (line.partition(":") for line in output.stdout.splitlines())
     )
+
+
+def pdf_text(path: Path) -> str:
+    output = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(output.stdout.split())
+
+
+def submit(net: Network, service: str, fields: dict) -> str:
+    args = ["submit", service]
+    for name, value in {**REQUIRED_FIELDS, **fields}.items():
+        args += ["--field", f"{name}={value}"]
+    return net.kiosk(*args).stdout.strip().splitlines()[-1]
 
 
 def printed_pdfs(net: Network) -> list[Path]:
@@ -166,6 +185,12 @@ def test_request_travels_from_an_offline_kiosk_to_a_printed_document_over_http(n
     pdfs = printed_pdfs(network)
     assert len(pdfs) == 1
     assert pdfs[0].read_bytes().startswith(b"%PDF")
+
+    # The certificate states what the register holds, not what was typed at the kiosk.
+    text = pdf_text(pdfs[0])
+    assert "Иван Петров Димитров, ЕГН 7523169263, роден на 16.03.1875 г." in text
+    assert "обл. Велико Търново, общ. Лясковец, с. Джулюница, ул. „Васил Левски“ № 12" in text
+    assert "Иванка" not in text
 
     network.kiosk("sync")  # the printed event goes up; nothing arrives twice
     assert len(printed_pdfs(network)) == 1
@@ -246,3 +271,97 @@ def test_the_kiosk_prints_the_issued_document_through_cups_when_a_queue_is_named
     assert printed_pdfs(network) == []  # not the folder fallback
     network.kiosk("sync", **printer_env)
     assert network.request_status(reference) == "printed"
+
+
+def test_a_certificate_of_heirs_printed_at_the_kiosk_lists_the_heirs_of_the_register(network):
+    villagers = network.villagers
+    reference = submit(
+        network,
+        "heirs-certificate",
+        {
+            "first_name": "Георги",
+            "middle_name": "Петров",
+            "last_name": "Колев",
+            "egn": villagers.son,
+            "relation_to_deceased": "child",
+            "deceased_egn": villagers.deceased,
+        },
+    )
+    network.kiosk("sync")
+    refused = network.central("requests", "approve", reference, "--as", "clerk", ok=False)
+    assert refused.returncode != 0 and "confirm the heirs" in refused.stderr
+    network.central("requests", "approve", reference, "--as", "clerk", "--confirm-heirs")
+    network.kiosk("sync")
+    (pdf,) = printed_pdfs(network)
+    text = pdf_text(pdf)
+    assert "УДОСТОВЕРЕНИЕ за наследници" in text and "Петър Стоянов Колев" in text
+    heirs = text.split("наследници по закон:")[1]
+    assert f"Георги Петров Колев, ЕГН {villagers.son} — син" in heirs
+    assert f"Мария Илиева Колева, ЕГН {villagers.widow} — съпруга" in heirs
+    assert f"Николай Андреев Иванов, ЕГН {villagers.grandson} — внук" in heirs
+    assert "Елена" not in heirs
+
+
+def test_a_local_tax_certificate_printed_at_the_kiosk_lists_the_debts(network):
+    reference = submit(
+        network,
+        "local-tax-debts-certificate",
+        {"personal_number_kind": "egn", "personal_number": "7523169263", "debts_for": "all"},
+    )
+    network.kiosk("sync")
+    network.central("requests", "approve", reference, "--as", "clerk")
+    network.kiosk("sync")
+    (pdf,) = printed_pdfs(network)
+    text = pdf_text(pdf)
+    assert "ЕГН 7523169263" in text and "такса за битови отпадъци, DZH0012" in text
+    assert "Общо: 35,50 EUR." in text and "не включват лихви" in text
+
+
+def test_a_refusal_is_a_signed_decision_printed_at_the_kiosk(network):
+    reference = submit_certificate_request(network)
+    network.kiosk("sync")
+    said = network.central(
+        "requests", "reject", reference, "--reason", "Лицето няма постоянен адрес в селото.",
+        "--as", "clerk",
+    ).stdout  # fmt: skip
+    assert "the refusal is Изх. №" in said
+    network.kiosk("sync")
+    (pdf,) = printed_pdfs(network)
+    text = pdf_text(pdf)
+    assert "ОТКАЗ за издаване на „Удостоверение за постоянен адрес“" in text
+    assert "Мотиви: Лицето няма постоянен адрес в селото." in text
+    assert "на основание чл. 106, ал. 1 от Закона за гражданската регистрация" in text
+    assert "пред Административен съд – Велико Търново в 14-дневен срок" in text
+    assert "чрез Кмета на Община Лясковец" in text
+    assert network.kiosk_status(reference)["status"] == "rejected"
+    network.kiosk("sync")  # the printed event goes up: the request stays refused, nothing refused
+    assert network.request_status(reference) == "rejected"
+    assert json.loads(network.kiosk("quarantine", "--json").stdout) == []
+    with sqlite3.connect(network.central_home / "central.db") as db:
+        assert db.execute("SELECT count(*) FROM quarantined_records").fetchone() == (0,)
+
+
+def test_a_document_from_another_system_is_signed_and_printed_at_the_kiosk(network, tmp_path):
+    from tests.test_issuance import plot_sketch_pdf
+
+    reference = submit(
+        network,
+        "plot-sketch",
+        {
+            "personal_number_kind": "egn",
+            "personal_number": "7523169263",
+            "property_settlement": "dzhulyunitsa",
+            "property_identifier": "УПИ V-123, кв. 15",
+            "ownership_document": "нотариален акт № 12/2001",
+        },
+    )
+    network.kiosk("sync")
+    sketch = tmp_path / "skica.pdf"
+    sketch.write_bytes(plot_sketch_pdf())
+    network.central("requests", "attach", reference, str(sketch), "--as", "clerk")
+    network.central("requests", "approve", reference, "--as", "clerk")
+    network.kiosk("sync")
+    (pdf,) = printed_pdfs(network)
+    assert pdf.read_bytes().startswith(sketch.read_bytes())
+    text = pdf_text(pdf)
+    assert "СКИЦА НА ПОЗЕМЛЕН ИМОТ № 15-123" in text and "ПРИДРУЖИТЕЛЕН ЛИСТ" in text

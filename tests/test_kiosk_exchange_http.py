@@ -130,6 +130,24 @@ def test_decision_and_document_arrive_are_printed_and_reported_back(enrolled_kio
     assert len(fake_central.kiosk_receipts) == 1
 
 
+def test_a_written_refusal_is_printed_and_the_request_stays_refused(enrolled_kiosk, fake_central):
+    reference = submit(enrolled_kiosk)
+    services.sync_now(enrolled_kiosk, transport=fake_central)
+    fake_central.queue_downlink(
+        [
+            {
+                "type": "request.status_changed",
+                "body": {"reference": reference, "status": "rejected", "by": "clerk", "at": "x"},
+            },
+            issued_document_record(reference, number="2026-000009"),
+        ]
+    )
+    report = services.sync_now(enrolled_kiosk, transport=fake_central)
+    assert report.printed == ["2026-000009"]
+    status = services.request_status(enrolled_kiosk, reference)
+    assert (status.status, status.document_ready) == ("rejected", False)
+
+
 def test_a_replayed_downlink_bundle_changes_nothing(enrolled_kiosk, fake_central):
     reference = submit(enrolled_kiosk)
     services.sync_now(enrolled_kiosk, transport=fake_central)

@@ -51,7 +51,9 @@ def test_a_decision_committed_by_one_process_reaches_a_long_poll_held_by_the_oth
     thread.start()
     time.sleep(1.5)
     decided_at = time.monotonic()
-    decisions.reject(first.engine, reference, "Непълни данни.", "clerk")
+    decisions.reject(
+        first.engine, reference, "Непълни данни.", "clerk", signer=first.central.document_signer
+    )
     thread.join(20)
     assert arrived.get("data"), "the long-poll ended without the decision"
     assert arrived["held"] > 1.0  # it really waited
@@ -96,7 +98,9 @@ def test_the_daemon_waits_on_one_long_poll_while_idle_and_gets_a_decision_in_sec
         time.sleep(3)
         assert len(calls) - idle_calls <= 1  # held open, not polled
         decided_at = time.monotonic()
-        decisions.reject(first.engine, reference, "Непълни данни.", "clerk")
+        decisions.reject(
+            first.engine, reference, "Непълни данни.", "clerk", signer=first.central.document_signer
+        )
         while services.request_status(kiosk.config, reference).status != "rejected":
             assert time.monotonic() - decided_at < 10
             time.sleep(0.02)

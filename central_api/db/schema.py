@@ -203,7 +203,21 @@ documents = Table(
     Column("revoke_reason", Text),
     # certificate (what was asked for) | refusal (the written decision refusing it)
     Column("kind", String(16), nullable=False, server_default="certificate"),
+    # the canonical content (JSON) whose hash the QR statement signs: what the document states
+    Column("content", Text),
     UniqueConstraint("year", "seq", name="uq_documents_year_seq"),
+)
+
+# What staff saw that lets a request about another person go ahead: a power of attorney, a
+# document of legal interest (central_api.review); the latest one counts.
+authorisations = Table(
+    "authorisations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(32), nullable=False, index=True),
+    Column("document", Text, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
 )
 
 # The PDF a clerk uploads for a service whose document is made in another of the municipality's

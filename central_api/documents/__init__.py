@@ -61,6 +61,7 @@ from .errors import (
 )
 from .keys import DocumentSigner
 from .pades import DRAFT_KEYWORD, VerificationResult, sign_pdf, verify_pdf
+from .refusal import default_legal_basis, refusal_text
 from .render import register_fonts, render_pdf
 from .signing import SigningSettings, TokenSigner, open_signer, token_certificate_pem
 from .statement import PREFIX as STATEMENT_PREFIX
@@ -92,6 +93,8 @@ __all__ = [
     "check_attachment",
     "check_content",
     "content_sha256",
+    "default_legal_basis",
+    "default_official_title",
     "document_content",
     "issue_attached_pdf",
     "issue_pdf",
@@ -115,6 +118,15 @@ class IssuedDocument:
     statement: str  # the QR text; "" for drafts
     content_sha256: str
     draft: bool = False
+    content: dict | None = None  # what the statement's hash is of (document_content)
+
+
+def holder_names(facts: dict) -> str:
+    """Whose initials the QR statement carries: the person the certificate is about."""
+    for key in ("person", "deceased", "applicant"):
+        if isinstance(facts.get(key), dict):
+            return facts[key]["names"]
+    return ""
 
 
 def issue_pdf(
@@ -124,25 +136,28 @@ def issue_pdf(
     issued_on: datetime.date,
     service: dict,
     request: dict,
+    facts: dict,
     official: str,
     official_title: str,
     official_order: str = "",
     draft: bool = False,
 ) -> IssuedDocument:
-    """Render (and unless ``draft``, sign) the official document for an approved request.
+    """Render (and unless ``draft``, sign) the certificate for an approved request.
 
-    ``service`` is a catalogue entry (``id``, ``name: {bg, en}``, maybe ``register_code``);
-    ``request`` has ``reference``, ``village`` and ``fields``. ``signer`` is what
-    :func:`open_signer` gives (a key file or a token session, with its time-stamping
-    authority); it may be ``None`` only for drafts. This is the one function that makes a signed
-    document, whatever the document says. ``official``, ``official_title`` and ``official_order`` are the approving official's
-    names, title and authorising order as printed (:mod:`central_api.officials`).
+    ``service`` is a catalogue entry (``id``, ``name: {bg, en}``); ``request`` has ``reference``
+    and ``village`` (the header); ``facts`` are what the certificate states, taken from the
+    registers by the review (:mod:`central_api.review`), never the request's answers.
+    ``signer`` is what :func:`open_signer` gives (a key file or a token session, with its
+    time-stamping authority); it may be ``None`` only for drafts. ``official``,
+    ``official_title`` and ``official_order`` are the approving official's names, title and
+    authorising order as printed (:mod:`central_api.officials`).
     """
     content = document_content(
         number=number,
         issued_on=issued_on,
         service=service,
         request=request,
+        facts=facts,
         official=official,
         official_title=official_title,
         official_order=official_order,
@@ -161,7 +176,7 @@ def issue_pdf(
             number=number,
             issued_on=issued_on,
             service_id=str(service["id"]),
-            initials=holder_initials(request.get("fields") or {}),
+            initials=holder_initials(holder_names(facts)),
             content_sha256=digest,
         )
         keywords = statement
@@ -169,7 +184,9 @@ def issue_pdf(
         number=number,
         issued_on=issued_on,
         request=request,
-        text=certificate_text(service, request),
+        text=refusal_text(facts)
+        if facts.get("kind") == "refusal"
+        else certificate_text(service, facts),
         official=official,
         official_title=official_title,
         official_order=official_order,
@@ -186,6 +203,7 @@ def issue_pdf(
         statement=statement,
         content_sha256=digest,
         draft=draft,
+        content=content,
     )
 
 
@@ -211,7 +229,8 @@ def issue_attached_pdf(
         number=number,
         issued_on=issued_on,
         service=service,
-        request={**request, "fields": {"attachment_sha256": digest_of_attachment}},
+        request=request,
+        facts={"kind": "attached", "attachment_sha256": digest_of_attachment, "pages": pages},
         official=official,
         official_title=official_title,
         official_order=official_order,
@@ -244,6 +263,7 @@ def issue_attached_pdf(
         sha256=hashlib.sha256(pdf).hexdigest(),
         statement=statement,
         content_sha256=digest,
+        content=content,
     )
 
 

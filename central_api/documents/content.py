@@ -3,9 +3,12 @@
 The PDF cannot hold a hash of its own bytes, so the statement signs the hash of the *content*:
 the canonical JSON (``sync.canonical_json``: sorted keys, no spaces, UTF-8) of ::
 
-    {"v": 1, "number": "2026-000017", "issued_on": "2026-03-02", "service": "<service id>",
-     "village": "<village code>", "reference": "DZH1-00042", "fields": {<request fields>},
+    {"v": 2, "number": "2026-000017", "issued_on": "2026-03-02", "service": "<service id>",
+     "village": "<village code>", "reference": "DZH1-00042", "facts": {<what it states>},
      "official": "<names>", "official_title": "<title>", "official_order": "<order or empty>"}
+
+``facts`` are what the document states, from the registers (or, for a refusal, the clerk's
+decision; for an attached document, its SHA-256), never the request's answers.
 
 Anyone holding the request data (the central office, an auditor) can recompute it with
 :func:`content_sha256` and compare it with the statement.
@@ -18,7 +21,14 @@ import hashlib
 
 from sync import canonical_json
 
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
+
+# The municipality's names in the documents' texts, and the court a refusal may be appealed to
+# (АПК чл. 133: the administrative court of the seat of the authority).
+MUNICIPALITY_NAME = "Лясковец"
+PROVINCE_NAME = "Велико Търново"
+APPEAL_COURT = "Административен съд – Велико Търново"
+MAYOR_TITLE = "Кмета на Община Лясковец"
 
 VILLAGES = {
     "dzhulyunitsa": "Джулюница",
@@ -40,6 +50,7 @@ def document_content(
     issued_on: datetime.date,
     service: dict,
     request: dict,
+    facts: dict,
     official: str,
     official_title: str,
     official_order: str = "",
@@ -51,7 +62,7 @@ def document_content(
         "service": str(service["id"]),
         "village": request.get("village") or "",
         "reference": request.get("reference") or "",
-        "fields": dict(request.get("fields") or {}),
+        "facts": facts,
         "official": official,
         "official_title": official_title,
         "official_order": official_order,
@@ -63,13 +74,6 @@ def content_sha256(content: dict) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-def holder_initials(fields: dict) -> str:
-    """``"И. П. Д."`` from first, middle and last name: enough to match a paper, no more."""
-    parts = [fields.get(key) for key in ("first_name", "middle_name", "last_name")]
-    return " ".join(f"{part.strip()[0].upper()}." for part in parts if part and part.strip())
-
-
-def full_name(fields: dict, prefix: str = "") -> str:
-    parts = [fields.get(f"{prefix}{key}") for key in ("first_name", "middle_name", "last_name")]
-    name = " ".join(part.strip() for part in parts if part and str(part).strip())
-    return name or str(fields.get(f"{prefix}name") or fields.get(f"{prefix}full_name") or "")
+def holder_initials(names: str) -> str:
+    """``"И. П. Д."`` from the registered names: enough to match a paper, no more."""
+    return " ".join(f"{part[0].upper()}." for part in (names or "").split())

@@ -118,6 +118,10 @@ def render_pdf(
         y = _draw_paragraph(page, paragraph_text, _BODY, left, y, body_width) - 3 * mm
     for index, line in enumerate(text.listing, start=1):
         y = _draw_paragraph(page, f"{index}. {line}", _LISTING, left, y, body_width) - 1.5 * mm
+    if text.listing:
+        y -= 3 * mm
+    for paragraph_text in text.closing:
+        y = _draw_paragraph(page, paragraph_text, _BODY, left, y, body_width) - 3 * mm
 
     y = min(y - 14 * mm, 95 * mm)
     page.setFont(FONT, 11)

@@ -1,8 +1,10 @@
-"""The Bulgarian wording of each certificate, chosen by service id (or register code).
+"""The Bulgarian wording of each certificate, written from its facts (never from a request).
 
-Each builder returns a :class:`CertificateText`: the title, the subtitle and the paragraphs of the
-body as plain text (the renderer escapes them). Unknown services get a generic certificate that
-lists the data of the request.
+Each builder takes the facts the review took from the registers
+(:mod:`central_api.certificate_facts`) and returns a :class:`CertificateText`: the title, the
+subtitle and the paragraphs of the body as plain text (the renderer escapes them). Gendered
+words ("роден"/"родена") follow the register's sex. A service without a builder here has no
+certificate central can write: it is ``attached`` or ``in_person`` in the catalogue.
 """
 
 from __future__ import annotations
@@ -10,24 +12,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from .content import full_name, village_name
+from .content import MUNICIPALITY_NAME
 
 LEGAL_BASIS_POPULATION = (
-    "Удостоверението се издава въз основа на данните в регистъра на населението "
-    "(Закон за гражданската регистрация)."
-)
-
-ADDRESS_PARTS = (
-    ("district", "обл. {}"),
-    ("municipality", "общ. {}"),
-    ("settlement", "{}"),
-    ("quarter", "кв. {}"),
-    ("street", "ул. {}"),
-    ("street_number", "№ {}"),
-    ("block", "бл. {}"),
-    ("entrance", "вх. {}"),
-    ("floor", "ет. {}"),
-    ("apartment", "ап. {}"),
+    "Удостоверението се издава на основание чл. 106, ал. 1 от Закона за гражданската "
+    "регистрация, въз основа на данните в регистъра на населението към {on}."
 )
 
 
@@ -36,7 +25,8 @@ class CertificateText:
     title: str
     subtitle: str
     paragraphs: list[str]
-    listing: list[str] = field(default_factory=list)  # numbered lines (heirs)
+    listing: list[str] = field(default_factory=list)  # numbered lines (heirs, debts, children)
+    closing: list[str] = field(default_factory=list)  # paragraphs after the listing
 
 
 def format_date(value) -> str:
@@ -48,148 +38,177 @@ def format_date(value) -> str:
         return str(value)
 
 
-def format_address(fields: dict, prefix: str = "", village_code: str | None = None) -> str:
-    """An address from its parts (``street``, ``street_number``...) or a single ``address``."""
-    whole = fields.get(f"{prefix}address")
-    if isinstance(whole, str) and whole.strip():
-        return whole.strip()
-    parts = []
-    for key, pattern in ADDRESS_PARTS:
-        value = fields.get(f"{prefix}{key}")
-        if value not in (None, ""):
-            parts.append(pattern.format(str(value).strip()))
-    if parts and not fields.get(f"{prefix}settlement") and village_code:
-        parts.insert(0, f"с. {village_name(village_code)}")
-    if parts and not fields.get(f"{prefix}municipality"):
-        parts.insert(0, "обл. Велико Търново, общ. Лясковец")
-    return ", ".join(parts)
+def by_sex(sex: str, male: str, female: str) -> str:
+    return male if sex == "M" else female
 
 
-def person(fields: dict, prefix: str = "") -> str:
-    """``Иван Петров Иванов, ЕГН 7523169263`` (a certificate shows the full ЕГН)."""
-    text = full_name(fields, prefix)
-    egn = fields.get(f"{prefix}egn")
-    if egn:
-        text += f", ЕГН {egn}"
-    elif fields.get(f"{prefix}birth_date"):
-        text += f", роден/а на {format_date(fields[f'{prefix}birth_date'])}"
+def format_address(address: dict) -> str:
+    """``обл. Велико Търново, общ. Лясковец, с. Джулюница, ул. „Васил Левски“ № 5``."""
+    parts = [
+        f"обл. {address['province']}",
+        f"общ. {address['municipality']}",
+        address["settlement"],
+        address.get("address") or "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def person(facts: dict, *, born: bool = True) -> str:
+    """``Иван Петров Иванов, ЕГН 7523169263`` (a certificate shows the full ЕГН), or with the
+    ЛНЧ, or with the birth date for a person who has neither."""
+    text = facts["names"]
+    if facts.get("egn"):
+        text += f", ЕГН {facts['egn']}"
+    elif facts.get("lnch"):
+        text += f", ЛНЧ {facts['lnch']}"
+    if born and facts.get("birth_date") and not facts.get("egn"):
+        text += f", {by_sex(facts['sex'], 'роден', 'родена')} на {format_date(facts['birth_date'])}"
     return text
 
 
-def _purpose(fields: dict) -> list[str]:
-    purpose = fields.get("purpose")
-    return [f"Удостоверението да послужи пред: {purpose}."] if purpose else []
-
-
-def permanent_address(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    address = format_address(fields, village_code=request.get("village")) or "—"
+def address_certificate(service: dict, facts: dict) -> CertificateText:
+    kind = facts["address_kind"]
+    who = facts["person"]
+    address = facts["address"]
+    since = (
+        f" (вписан на {format_date(address['registered_on'])})"
+        if address.get("registered_on")
+        else ""
+    )
+    word = "постоянен" if kind == "permanent" else "настоящ"
     return CertificateText(
         "УДОСТОВЕРЕНИЕ",
-        "за постоянен адрес",
+        f"за {word} адрес",
         [
-            f"Удостоверява се, че {person(fields)}, е с постоянен адрес: {address}.",
-            LEGAL_BASIS_POPULATION,
-            *_purpose(fields),
+            f"Удостоверява се, че {person(who)}, "
+            f"{by_sex(who['sex'], 'роден', 'родена')} на {format_date(who['birth_date'])}, "
+            f"е с {word} адрес: {format_address(address)}{since}.",
+            LEGAL_BASIS_POPULATION.format(on=format_date(facts["on"])),
         ],
     )
 
 
-def current_address(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    address = format_address(fields, village_code=request.get("village")) or "—"
-    return CertificateText(
-        "УДОСТОВЕРЕНИЕ",
-        "за настоящ адрес",
-        [
-            f"Удостоверява се, че {person(fields)}, е с настоящ адрес: {address}.",
-            LEGAL_BASIS_POPULATION,
-            *_purpose(fields),
-        ],
-    )
-
-
-def marital_status(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    status = fields.get("marital_status") or "според регистъра на населението"
-    paragraphs = [f"Удостоверява се, че {person(fields)}, е със семейно положение: {status}."]
-    if fields.get("spouse_first_name") or fields.get("spouse_name"):
-        paragraphs.append(f"Съпруг/а: {person(fields, 'spouse_')}.")
-    children = fields.get("children") or []
-    listing = [person(child) for child in children if isinstance(child, dict)]
-    if listing:
-        paragraphs.append("Деца:")
-    return CertificateText(
-        "УДОСТОВЕРЕНИЕ",
-        "за семейно положение",
-        paragraphs + [LEGAL_BASIS_POPULATION, *_purpose(fields)],
-        listing,
-    )
-
-
-def heirs(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    deceased = person(fields, "deceased_") or "—"
-    details = []
-    if fields.get("deceased_address") or fields.get("deceased_street"):
-        details.append(
-            "с последен постоянен адрес "
-            + format_address(fields, "deceased_", village_code=request.get("village"))
-        )
-    if fields.get("date_of_death"):
-        details.append(f"починал/а на {format_date(fields['date_of_death'])}")
-    if fields.get("death_act_number"):
-        act = f"акт за смърт № {fields['death_act_number']}"
-        if fields.get("death_act_date"):
-            act += f" от {format_date(fields['death_act_date'])}"
-        if fields.get("death_act_place"):
-            act += f", съставен в {fields['death_act_place']}"
-        details.append(act)
+def marital_status(service: dict, facts: dict) -> CertificateText:
+    who = facts["person"]
+    paragraphs = [
+        f"Удостоверява се, че {person(who)}, "
+        f"{by_sex(who['sex'], 'роден', 'родена')} на {format_date(who['birth_date'])}, "
+        f"е със семейно положение: {facts['marital_status_bg']}."
+    ]
+    if facts.get("spouse"):
+        spouse = facts["spouse"]
+        paragraphs.append(f"{by_sex(spouse['sex'], 'Съпруг', 'Съпруга')}: {person(spouse)}.")
     listing = []
-    for heir in fields.get("heirs") or []:
-        if not isinstance(heir, dict):
-            continue
-        line = person(heir)
-        if heir.get("relation"):
-            line += f" — {heir['relation']}"
-        address = format_address(heir)
-        if address:
-            line += f", адрес: {address}"
+    if facts.get("children") is not None:
+        listing = [
+            person(child)
+            + ("" if child["alive"] else f", {by_sex(child['sex'], 'починал', 'починала')}")
+            for child in facts["children"]
+        ]
+        paragraphs.append("Деца:" if listing else "Деца: няма вписани в регистъра.")
+    basis = LEGAL_BASIS_POPULATION.format(on=format_date(facts["on"]))
+    return CertificateText("УДОСТОВЕРЕНИЕ", "за семейно положение", paragraphs, listing, [basis])
+
+
+def heirs(service: dict, facts: dict) -> CertificateText:
+    deceased = facts["deceased"]
+    sex = deceased["sex"]
+    details = []
+    if deceased.get("last_address"):
+        details.append(f"с последен постоянен адрес {format_address(deceased['last_address'])}")
+    died = f"{by_sex(sex, 'починал', 'починала')} на {format_date(deceased['death_date'])}"
+    if deceased.get("death_act"):
+        died += f" (акт за смърт № {deceased['death_act']}"
+        died += f", {deceased['death_place']})" if deceased.get("death_place") else ")"
+    details.append(died)
+    listing = []
+    for heir in facts["heirs"]:
+        line = f"{person(heir, born=False)} — {heir['relation_bg']}"
+        if heir.get("died_on"):
+            line += (
+                f", {by_sex(heir['sex'], 'починал', 'починала')} на {format_date(heir['died_on'])}"
+            )
         listing.append(line)
-    opening = f"Удостоверява се, че {deceased}"
-    if details:
-        opening += ", " + ", ".join(details)
-    opening += ", е оставил/а следните наследници по закон:"
-    return CertificateText(
-        "УДОСТОВЕРЕНИЕ",
-        "за наследници",
-        [
-            f"По искане на {person(fields)}.",
-            opening,
-        ],
-        listing or ["— няма вписани наследници —"],
+    paragraphs = []
+    if facts.get("applicant"):
+        paragraphs.append(f"По искане на {person(facts['applicant'], born=False)}.")
+    paragraphs.append(
+        f"Удостоверява се, че {person(deceased, born=False)}, {', '.join(details)}, "
+        f"е {by_sex(sex, 'оставил', 'оставила')} следните наследници по закон:"
     )
+    basis = (
+        "Наследниците са определени по чл. 5–10 от Закона за наследството въз основа на данните "
+        "в регистъра на населението (Закон за гражданската регистрация)."
+    )
+    return CertificateText("УДОСТОВЕРЕНИЕ", "за наследници", paragraphs, listing, [basis])
 
 
-def tax_debts(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    debt = fields.get("debt_eur") or fields.get("debts_eur")
-    subject = fields.get("property") or fields.get("vehicle")
-    about = f" по отношение на {subject}" if subject else ""
-    if debt not in (None, "", 0, "0", "0.00"):
-        finding = f"има задължения за местни данъци и такси{about} в размер на {debt} EUR."
+def _euro(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d} EUR"
+
+
+TAX_SCOPE_WORDS = {
+    "all": "",
+    "property": " за недвижими имоти и такса за битови отпадъци",
+    "vehicle": " за превозни средства",
+}
+
+
+def tax_debts(service: dict, facts: dict) -> CertificateText:
+    who = facts["person"]
+    scope = TAX_SCOPE_WORDS.get(facts.get("scope") or "all", "")
+    on = format_date(facts["on"])
+    listing = []
+    for debt in facts["debts"]:
+        where = f", {debt['object_address']}" if debt.get("object_address") else ""
+        listing.append(
+            f"{debt['kind_bg']}, {debt['object']}{where}, за {debt['year']} г.: "
+            f"{_euro(debt['outstanding_cents'])}"
+        )
+    if listing:
+        finding = (
+            f"към {on} има следните задължения за местни данъци и такси{scope} към "
+            f"Община {MUNICIPALITY_NAME}:"
+        )
     else:
-        finding = f"няма задължения за местни данъци и такси{about} към Община Лясковец."
+        finding = (
+            f"към {on} няма задължения за местни данъци и такси{scope} към "
+            f"Община {MUNICIPALITY_NAME}."
+        )
+    paragraphs = [f"Удостоверява се, че {person(who)}, {finding}"]
+    closing = []
+    if listing:
+        closing.append(f"Общо: {_euro(facts['total_cents'])}.")
+    closing += [
+        facts["interest_note_bg"],
+        "Удостоверението се издава на основание чл. 87, ал. 6 от "
+        "Данъчно-осигурителния процесуален кодекс, въз основа на данните в регистъра на местните "
+        "данъци и такси (Закон за местните данъци и такси).",
+    ]
     return CertificateText(
-        "УДОСТОВЕРЕНИЕ",
-        "за наличие или липса на задължения",
-        [
-            f"Удостоверява се, че {person(fields)}, към датата на издаване {finding}",
-            "Удостоверението се издава на основание чл. 87, ал. 6 от "
-            "Данъчно-осигурителния процесуален кодекс.",
-            *_purpose(fields),
-        ],
+        "УДОСТОВЕРЕНИЕ", "за наличие или липса на задължения", paragraphs, listing, closing
     )
+
+
+BUILDERS = {
+    "permanent-address-certificate": address_certificate,
+    "current-address-certificate": address_certificate,
+    "marital-status-certificate": marital_status,
+    "heirs-certificate": heirs,
+    "local-tax-debts-certificate": tax_debts,
+}
+
+
+def has_certificate_text(service_id: str) -> bool:
+    """Whether central can write this service's certificate from the registers."""
+    return service_id in BUILDERS
+
+
+def certificate_text(service: dict, facts: dict) -> CertificateText:
+    """The text of ``service``'s certificate stating ``facts`` (from the review)."""
+    text = BUILDERS[str(service["id"])](service, facts)
+    text.paragraphs = [paragraph for paragraph in text.paragraphs if paragraph]
+    return text
 
 
 def covering_sheet_text(service: dict, request: dict, pages: int, sha256: str) -> CertificateText:
@@ -211,57 +230,3 @@ def covering_sheet_text(service: dict, request: dict, pages: int, sha256: str) -
             + ".",
         ],
     )
-
-
-GENERIC_SKIPPED = {"first_name", "middle_name", "last_name", "egn", "purpose"}
-
-
-def generic(service: dict, request: dict) -> CertificateText:
-    fields = request.get("fields") or {}
-    name = (service.get("name") or {}).get("bg") or str(service.get("id"))
-    listing = [
-        f"{key}: {value}"
-        for key, value in sorted(fields.items())
-        if key not in GENERIC_SKIPPED
-        and value not in (None, "", [], {})
-        and not isinstance(value, (list, dict))
-    ]
-    return CertificateText(
-        "УДОСТОВЕРЕНИЕ" if name.lower().startswith("удостоверение") else "ДОКУМЕНТ",
-        name,
-        [
-            f"Издава се на {person(fields)}, по заявление за услуга „{name}“.",
-            "Данни от заявлението:" if listing else "",
-            *_purpose(fields),
-        ],
-        listing,
-    )
-
-
-BUILDERS = {
-    "permanent-address-certificate": permanent_address,
-    "current-address-certificate": current_address,
-    "marital-status-certificate": marital_status,
-    "marital-status": marital_status,
-    "heirs-certificate": heirs,
-    "certificate-of-heirs": heirs,
-    "heirs": heirs,
-    "tax-debts-certificate": tax_debts,
-    "local-tax-debts-certificate": tax_debts,
-    "tax-debts": tax_debts,
-}
-BUILDERS_BY_REGISTER_CODE = {
-    "2128": permanent_address,
-    "1997": current_address,
-    "2016": heirs,
-    "1998": tax_debts,
-}
-
-
-def certificate_text(service: dict, request: dict) -> CertificateText:
-    builder = BUILDERS.get(str(service.get("id")))
-    if builder is None:
-        builder = BUILDERS_BY_REGISTER_CODE.get(str(service.get("register_code")), generic)
-    text = builder(service, request)
-    text.paragraphs = [paragraph for paragraph in text.paragraphs if paragraph]
-    return text

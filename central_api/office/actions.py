@@ -9,7 +9,6 @@ happened. Revoking a document also tells the kiosk (``document.revoked`` in its 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from flask import Response, current_app, g, redirect, request, url_for
@@ -21,6 +20,7 @@ from ..db.schema import documents
 from ..errors import CentralError, NotFoundError
 from ..officials import find_official
 from ..records import find_service
+from ..review import ensure_approvable, heirs_digest, record_authorisation, review_request
 from ..workflow import get_request
 from .auth import engine
 from .blueprint import bp
@@ -95,7 +95,12 @@ def approve(reference: str):
     try:
         with _central().open_signer(_pin()) as signer:
             _, issued = decisions.approve(
-                engine(), reference, g.user["name"], expected_version=_version(), signer=signer
+                engine(),
+                reference,
+                g.user["name"],
+                expected_version=_version(),
+                signer=signer,
+                confirmed_heirs=request.form.get("confirmed_heirs") or None,
             )
     except CentralError as exc:
         return _refused(reference, exc)
@@ -104,6 +109,17 @@ def approve(reference: str):
     else:
         flash_t("done_approve_in_person", "success", reference=reference)
     return _back(reference)
+
+
+@bp.post("/requests/<reference>/authorise")
+@access(*CLERKS)
+def authorise(reference: str):
+    document = request.form.get("document", "").strip()
+    return _decide(
+        reference,
+        "done_authorise",
+        lambda: record_authorisation(engine(), reference, document, g.user["name"]),
+    )
 
 
 @bp.post("/requests/<reference>/attach")
@@ -154,11 +170,20 @@ def reject(reference: str):
     if not reason:
         flash_t("reason_required", "error")
         return _back(reference)
-    return _decide(
-        reference,
-        "done_reject",
-        lambda: decisions.reject(engine(), reference, reason, g.user["name"], _version()),
-    )
+
+    def refuse():
+        with _central().open_signer(_pin()) as signer:
+            decisions.reject(
+                engine(),
+                reference,
+                reason,
+                g.user["name"],
+                _version(),
+                signer=signer,
+                legal_basis=request.form.get("legal_basis", "").strip() or None,
+            )
+
+    return _decide(reference, "done_reject", refuse)
 
 
 @bp.post("/requests/<reference>/ask")
@@ -199,20 +224,26 @@ def _pdf(data: bytes, filename: str) -> Response:
 @bp.get("/requests/<reference>/preview.pdf")
 @access(*CLERKS)
 def preview(reference: str):
-    """The document as it would be issued, marked as a draft: no number, no signature, no QR."""
+    """The certificate as it would be issued now, from the register, marked as a draft: no
+    number, no signature, no QR. While the review blocks it there is no draft to show."""
     from ..documents import issue_pdf
 
     with read(engine()) as conn:
         request_row = get_request(conn, reference)
         service = find_service(conn, request_row["service"]) or {"id": request_row["service"]}
         official = find_official(conn, g.user["name"]) or NO_OFFICIAL
-    data = {**request_row, "fields": json.loads(request_row["fields"] or "{}")}
+        found = review_request(conn, request_row)
+    try:
+        ensure_approvable(found, reference, heirs_digest(found))
+    except CentralError as exc:
+        return _refused(reference, exc)
     draft = issue_pdf(
         None,
         number="ПРОЕКТ",
         issued_on=datetime.now(UTC).date(),
         service=service,
-        request=data,
+        request={"reference": reference, "village": request_row["village"]},
+        facts=found.facts,
         official=official["names"],
         official_title=official["title"],
         official_order=official["order"],

@@ -21,6 +21,7 @@ from .. import decisions, kiosks, onboarding
 from ..db import write
 from ..db.schema import documents, request_events, requests
 from ..db.schema import kiosks as kiosks_table
+from ..errors import ApprovalBlockedError
 from ..notices import publish
 from ..officials import add_official
 from ..records import apply_record, find_service
@@ -206,7 +207,13 @@ def _decide(engine: Engine, signer, references: list[str], rng: random.Random) -
     for index, reference in enumerate(references):
         choice = index % 7
         if choice in (0, 1, 2):
-            decisions.approve(engine, reference, "maria", signer=signer)
+            try:
+                decisions.approve(engine, reference, "maria", signer=signer)
+            except ApprovalBlockedError as exc:
+                # What a clerk does when the register stands against a request: ask.
+                reason = exc.blocks[0]["message"]["bg"] if exc.blocks else exc.message
+                decisions.ask(engine, reference, f"{reason} Моля, уточнете.", "maria")
+                continue
             with write(engine) as conn:
                 created = conn.execute(
                     select(requests.c.created_at).where(requests.c.reference == reference)
@@ -220,7 +227,11 @@ def _decide(engine: Engine, signer, references: list[str], rng: random.Random) -
                 )
         elif choice == 3:
             decisions.reject(
-                engine, reference, "Лицето няма постоянен адрес в кметството.", "maria"
+                engine,
+                reference,
+                "Лицето няма постоянен адрес в кметството.",
+                "maria",
+                signer=signer,
             )
         elif choice == 4:
             decisions.ask(engine, reference, "Моля, посочете номера на акта за раждане.", "maria")

@@ -11,10 +11,13 @@ import json
 from flask import render_template
 from sqlalchemy import select
 
-from ..attachments import attachment_list
+from ..attachments import OPEN_STATES, attachment_list
+from ..certificate_facts import place
 from ..db import read
 from ..db.schema import documents, kiosks, office_staff
+from ..documents import default_legal_basis
 from ..records import find_service
+from ..review import heirs_digest, review_request
 from ..workflow import TRANSITIONS, events, get_request
 from .auth import engine
 from .blueprint import bp
@@ -68,6 +71,15 @@ def _shown(spec: dict, value) -> str:
     return str(value)
 
 
+def place_label(address) -> str:
+    """``с. Джулюница, ул. „Васил Левски“ № 12`` for a register address (or "—")."""
+    if address is None:
+        return "—"
+    return ", ".join(
+        part for part in (place(address.settlement)["settlement"], address.address) if part
+    )
+
+
 def load_request(conn, reference: str) -> dict:
     request_row = get_request(conn, reference)
     fields = json.loads(request_row["fields"] or "{}")
@@ -106,7 +118,12 @@ def load_request(conn, reference: str) -> dict:
         (x for x in (service or {}).get("tiers") or [] if x.get("id") == request_row["tier"]),
         None,
     )
+    found = review_request(conn, request_row) if request_row["status"] in OPEN_STATES else None
     return {
+        "review": found,
+        "default_legal_basis": default_legal_basis(request_row["service"]),
+        "heirs_digest": heirs_digest(found) if found else None,
+        "register_place": place_label,
         "attachments": attachment_list(conn, reference),
         "tier": tier,
         "req": request_row,

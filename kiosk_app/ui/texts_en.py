@@ -139,7 +139,7 @@ TEXTS = {
     "state.approved": "approved",
     "state.approved.explain": "Your request is approved; the document is being prepared.",
     "state.rejected": "refused",
-    "state.rejected.explain": "The request was refused. The staff at the mayoralty will explain why.",
+    "state.rejected.explain": "The municipality refused to issue the document. The written refusal, with the reasons and how to appeal, is printed at the mayoralty: ask the staff for it.",
     "state.needs_info": "more information needed",
     "state.needs_info.explain": "The municipality has a question. Answer it with the staff here.",
     "state.issued": "document issued",
