@@ -18,15 +18,17 @@ from sync import Identity
 from sync.catalogue import validate_fields
 
 from .. import decisions, kiosks, onboarding
-from ..db import write
+from ..db import read, write
 from ..db.schema import documents, request_events, requests
 from ..db.schema import kiosks as kiosks_table
 from ..errors import ApprovalBlockedError
 from ..notices import publish
 from ..officials import add_official
 from ..records import apply_record, find_service
+from ..review import heirs_digest, review_request
 from ..staff import add_staff
 from ..users import add_user
+from ..workflow import get_request
 
 USERS = {"maria": ("clerk", "maria-pass-1"), "anna": ("admin", "anna-pass-1"),
          "petar": ("auditor", "petar-pass-1"), "elena": ("registrar", "elena-pass-1")}  # fmt: skip
@@ -207,8 +209,11 @@ def _decide(engine: Engine, signer, references: list[str], rng: random.Random) -
     for index, reference in enumerate(references):
         choice = index % 7
         if choice in (0, 1, 2):
+            with read(engine) as conn:
+                # The demo's clerk looks at the heirs tree and confirms it, as a clerk would.
+                shown = heirs_digest(review_request(conn, get_request(conn, reference)))
             try:
-                decisions.approve(engine, reference, "maria", signer=signer)
+                decisions.approve(engine, reference, "maria", signer=signer, confirmed_heirs=shown)
             except ApprovalBlockedError as exc:
                 # What a clerk does when the register stands against a request: ask.
                 reason = exc.blocks[0]["message"]["bg"] if exc.blocks else exc.message
