@@ -291,7 +291,9 @@ def requests_attach(central: Central, reference: str, pdf_file: Path, user_name:
 @requests_group.command("reject")
 @click.argument("reference")
 @click.option("--reason", required=True, help="Why, in words the villager understands.")
-@click.option("--legal-basis", default=None, help="The law the refusal rests on (default: the service's).")
+@click.option(
+    "--legal-basis", default=None, help="The law the refusal rests on (default: the service's)."
+)
 @click.option("--as", "user_name", required=True, help="The deciding clerk (an official).")
 @click.option(
     "--pin-stdin", is_flag=True, help="Read the signing token's PIN from stdin (PKCS#11)."

@@ -156,6 +156,7 @@ def test_a_service_without_a_register_text_has_no_certificate():
             request=REQUEST,
             facts=ADDRESS_FACTS,
             official="Мария Георгиева",
+            official_title="Кмет на кметство Джулюница",
             draft=True,
         )
 

@@ -94,7 +94,6 @@ __all__ = [
     "check_content",
     "content_sha256",
     "default_legal_basis",
-    "default_official_title",
     "document_content",
     "issue_attached_pdf",
     "issue_pdf",

@@ -1,16 +1,16 @@
 """The review grounded in the registers: authorisations staff recorded for a request (a power of
 attorney, a document of legal interest), and each document's signed content kept beside it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 21:45:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
