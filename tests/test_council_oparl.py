@@ -132,3 +132,23 @@ def test_each_councillors_vote_is_in_the_vote_extension_of_the_agenda_item(
 def test_an_unknown_object_is_a_404_in_json(central_client, council):
     answer = central_client.get("/oparl/v1/person/9999")
     assert answer.status_code == 404 and answer.get_json()["error"] == "council_not_found"
+
+
+def test_the_lists_take_the_created_and_modified_filters(central_client, council):
+    everyone = get(central_client, "/oparl/v1/body/council/people")
+    assert everyone["pagination"]["totalElements"] == 17
+    assert all("created" in person for person in everyone["data"])
+    none = get(central_client, "/oparl/v1/body/council/people?created_since=2999-01-01T00:00:00Z")
+    assert none["data"] == [] and none["pagination"]["totalElements"] == 0
+    since = get(central_client, "/oparl/v1/body/council/people?created_until=2999-01-01T00:00:00Z")
+    assert since["pagination"]["totalElements"] == 17
+    assert "created_until=2999" in since["links"]["self"]
+    zoned = get(
+        central_client,
+        "/oparl/v1/body/council/people?created_since=2000-01-01T00%3A00%3A00%2B02%3A00",
+    )
+    assert zoned["pagination"]["totalElements"] == 17
+    assert (
+        central_client.get("/oparl/v1/body/council/people?created_since=yesterday").status_code
+        == 400
+    )

@@ -22,6 +22,7 @@ to the vote: ``vic:vote`` = {kind, rule, legalBasis, for, against, abstained, pr
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
@@ -49,8 +50,43 @@ def _group_key(group: str) -> str:
     return "group-" + hashlib.sha256(group.encode()).hexdigest()[:12]
 
 
+FILTERS = {
+    "created_since": ("created", ">="),
+    "created_until": ("created", "<="),
+    "modified_since": ("modified", ">="),
+    "modified_until": ("modified", "<="),
+}
+
+
+def _filtered(objects: list[dict]) -> tuple[list[dict], dict]:
+    """The list filters every external list must take (OParl 1.1, "Filter"): objects whose
+    ``created``/``modified`` lie in the range; the filters, to keep on every page's links."""
+    kept = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    for name, text in kept.items():
+        field, direction = FILTERS[name]
+        try:  # a date-time with its zone; a "+" that arrived unencoded reads as a space
+            bound = datetime.fromisoformat(text.replace(" ", "+"))
+        except ValueError:
+            abort(400, f"{name} must be a date-time such as 2026-01-01T00:00:00+02:00")
+        if bound.tzinfo is None:
+            abort(400, f"{name} must carry its time zone, e.g. 2026-01-01T00:00:00+02:00")
+        objects = [
+            o
+            for o in objects
+            if field in o
+            and (
+                datetime.fromisoformat(o[field]) >= bound
+                if direction == ">="
+                else datetime.fromisoformat(o[field]) <= bound
+            )
+        ]
+    return objects, kept
+
+
 def _paged(objects: list[dict], endpoint: str, **values):
     """One page of an external list, as OParl 1.1 section "Paginierung" asks."""
+    objects, filters = _filtered(objects)
+    values = {**values, **filters}
     size = current_app.config.get("OPARL_PAGE_SIZE", PAGE_SIZE)
     total_pages = max(1, -(-len(objects) // size))
     page = request.args.get("page", 1, type=int)
@@ -176,6 +212,8 @@ def _person(member: dict) -> dict:
         "body": _url("body", body=BODY),
         "name": member["name"],
         "membership": _memberships(member),
+        "created": member["created_at"],
+        "modified": member["created_at"],
         "web": url_for("council_public.councillor_page", member_id=member["id"], _external=True),
     }
 
@@ -276,6 +314,8 @@ def _meeting(conn, meeting: dict) -> dict:
         ],
         "agendaItem": [_agenda_item(conn, i) for i in sessions.items(conn, meeting["id"])],
         "web": url_for("council_public.session_page", session_id=meeting["id"], _external=True),
+        "created": meeting["created_at"],
+        "modified": meeting["closed_at"] or meeting["opened_at"] or meeting["created_at"],
     }
     if meeting["protocol_sha256"]:
         result["resultsProtocol"] = _protocol_file(meeting)
