@@ -157,6 +157,7 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
     prefixes = {key for key in used if key.endswith("_")}  # t("fee_" + status) and the like
     assert used - prefixes - set(TEXTS) == set()
     from central_api.notices import KINDS
+    from central_api.review import PERSON_FIELDS
     from central_api.workflow import FEE_STATUSES, STATES, VIAS
 
     families = {
@@ -171,6 +172,10 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
         "register_sex_": ("M", "F"),
         "register_kind_": ("permanent", "current"),
         "register_how_": ("divorce", "death"),
+        "issuance_": ("generated", "attached"),  # in_person has a text of its own
+        "sex_": ("M", "F"),
+        "who_": ("applicant", "subject"),
+        "field_": (*PERSON_FIELDS, "birth_date"),
     }
     assert prefixes <= set(families)
     for prefix, members in families.items():
