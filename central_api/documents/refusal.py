@@ -38,7 +38,7 @@ def refusal_text(facts: dict) -> CertificateText:
         f"за издаване на „{facts['service']}“",
         [
             f"По заявление {facts['reference']} от {format_date(facts['submitted_on'])}, "
-            f"подадено от {who} в информационния център на {facts['village']}, за издаване на "
+            f"подадено от {who}, в информационния център на {facts['village']}, за издаване на "
             f"„{facts['service']}“,",
             f"на основание {facts['legal_basis']}",
             f"{facts['refused_by']}, {facts['refused_by_title']}, ОТКАЗВА да издаде искания "
