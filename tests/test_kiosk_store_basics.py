@@ -11,6 +11,7 @@ from kiosk_app import services
 from kiosk_app.app import KioskApp
 from kiosk_app.errors import InvalidRequestError, NotEnrolledError, UnknownServiceError
 from kiosk_app.store import KioskStore, migrations, open_store, store_for
+from sync.catalogue import tier_fee_cents
 from tests.fixtures_kiosk import VALID_FIELDS
 
 
@@ -68,7 +69,16 @@ def test_submitted_request_is_queued_with_its_event(enrolled_kiosk):
         assert event["type"] == "request.submitted"
         assert event["body"]["fields"] == {**VALID_FIELDS, "phone": "+359888123456"}
         assert event["body"]["kiosk_id"] == "dzhulyunitsa-1"
-        assert event["body"]["fee"] == {"status": "due"}
+        # The fee is due, at the amount of the tier the screens showed (central's catalogue).
+        tier = event["body"]["tier"]
+        (service,) = [
+            s for s in store.catalogue()["services"] if s["id"] == event["body"]["service"]
+        ]
+        assert event["body"]["fee"] == {
+            "status": "due",
+            "amount_cents": tier_fee_cents(service, tier),
+        }
+        assert event["body"]["fee"]["amount_cents"] > 0
     assert services.queue_state(enrolled_kiosk).queue_depth == 1
 
 
