@@ -34,6 +34,7 @@ import sync
 from sync.request_auth import KioskRequestAuth
 
 BIN = Path(sys.executable).parent
+PROFILE = Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
 PER_BUNDLE = 1000
 BUNDLES_EACH = 6  # per kiosk when the five send at once: 30,000 requests a round
 BUNDLES_ALONE = 8
@@ -105,7 +106,12 @@ class _Central:
         self.env.pop("DATABASE_URL", None)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        subprocess.run([BIN / "central-api", "init"], env=self.env, check=True, capture_output=True)
+        subprocess.run(
+            [BIN / "central-api", "init", "--municipality", PROFILE],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         self.process = subprocess.Popen(
             [BIN / "central-api", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
             + ["--workers", str(WORKERS), "--threads", THREADS],

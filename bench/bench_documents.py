@@ -15,11 +15,17 @@ import os
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from central_api.documents import DocumentSigner, issue_pdf, verify_pdf, verify_statement
 from central_api.documents.pades import sign_pdf
 from central_api.documents.qr import qr_matrix
+from central_api.municipality import load_municipality
 from tests.certificate_examples import ADDRESS_FACTS, IVANKA, MARITAL_FACTS, TAX_FACTS
+
+MUNICIPALITY = load_municipality(
+    Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
+)
 
 DOCUMENTS = 50
 ROUNDS = 3
@@ -58,6 +64,7 @@ def issue_many(signer: DocumentSigner, count: int, start: int = 0, draft: bool =
             facts=realistic_facts(start + n, SERVICES[n % len(SERVICES)]["id"]),
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
+            municipality=MUNICIPALITY,
             draft=draft,
         )
         for n in range(count)

@@ -17,7 +17,12 @@ from central_api import registers
 from central_api.db import make_engine, read, write
 from central_api.db.migrate import upgrade
 from central_api.db.schema import register_persons
+from central_api.municipality import load_municipality
 from central_api.registers.demo import generate_register
+
+LYASKOVETS = load_municipality(
+    Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
+)
 
 PERSONS = 100_000
 LOOKUPS = 500
@@ -25,7 +30,7 @@ LOOKUPS = 500
 
 def _settlements(persons: int) -> tuple[dict[str, int], dict[str, str]]:
     # Living residents are about 2/3 of the generated rows (the others died or moved away).
-    codes = registers.known_settlements()
+    codes = registers.known_settlements(LYASKOVETS)
     share = int(persons * 0.66) // len(codes)
     return dict.fromkeys(codes, share), codes
 

@@ -24,9 +24,14 @@ from pathlib import Path
 
 from central_api.documents import DocumentSigner, SigningSettings, issue_pdf, open_signer
 from central_api.documents.pades import sign_pdf
+from central_api.municipality import load_municipality
 from tests.fixtures_signing import make_token, start_timestamp_authority
 
 from .bench_documents import SERVICES, realistic_request
+
+MUNICIPALITY = load_municipality(
+    Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
+)
 
 DOCUMENTS = 20
 ROUNDS = 3
@@ -41,6 +46,7 @@ def issue(signer, n: int, draft: bool = False):
         request=realistic_request(n),
         official="Мария Георгиева Петрова",
         official_title="Кмет на Община Лясковец",
+        municipality=MUNICIPALITY,
         draft=draft,
     )
 

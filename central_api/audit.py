@@ -79,7 +79,7 @@ def record(
 ) -> dict:
     """Append one entry to the audit log inside the caller's transaction; return it.
 
-    ``actor`` is who (``clerk:ivanova``, ``kiosk:dzhulyunitsa-1``, ``system``), ``action`` what
+    ``actor`` is who (``clerk:ivanova``, ``kiosk:<village>-1``, ``system``), ``action`` what
     (``document.issued``), ``subject`` on what (``2026-000017``), ``details`` any JSON-able dict.
     """
     table = _default_table() if table is None else table

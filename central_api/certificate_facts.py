@@ -7,8 +7,9 @@ the QR statement signs their hash. Nothing here reads a request's answers.
 
 from __future__ import annotations
 
+from sync.municipality import Municipality
+
 from . import registers
-from .documents.content import APPEAL_COURT, MAYOR_TITLE, MUNICIPALITY_NAME, PROVINCE_NAME
 
 TAX_SCOPES = {
     "all": ("property", "waste", "vehicle"),
@@ -17,14 +18,15 @@ TAX_SCOPES = {
 }
 
 
-def place(settlement: str) -> dict:
-    """The settlement with its municipality and province, as an address names them."""
-    name = registers.known_settlements().get(settlement, settlement)
+def place(settlement: str, municipality: Municipality) -> dict:
+    """The settlement with its municipality and province, as an address names them (from the
+    municipality profile)."""
+    known = municipality.has_settlement(settlement)
     return {
         "code": settlement,
-        "settlement": f"с. {name}",
-        "municipality": MUNICIPALITY_NAME,
-        "province": PROVINCE_NAME,
+        "settlement": municipality.settlement(settlement).label_bg if known else settlement,
+        "municipality": municipality.name.bg,
+        "province": municipality.province.bg,
     }
 
 
@@ -158,6 +160,7 @@ def refusal_facts(
     legal_basis: str,
     official: str,
     official_title: str,
+    municipality: Municipality,
 ) -> dict:
     """What a written refusal states: the clerk's decision on the request, and to whom."""
     if applicant is not None:
@@ -179,5 +182,10 @@ def refusal_facts(
         "reasons": reasons,
         "refused_by": official,
         "refused_by_title": official_title,
-        "appeal": {"through": MAYOR_TITLE, "court": APPEAL_COURT, "days": 14},
+        "appeal": {
+            "through": f"Кмета на {municipality.official_name.bg}",
+            # The administrative court of the province (its seat names it).
+            "court": f"Административен съд – {municipality.province.bg}",
+            "days": 14,
+        },
     }

@@ -21,6 +21,7 @@ from . import (
     bundles,
     cli_more,
     cli_officials,
+    cli_profile,
     cli_registers,
     cli_staff,
     decisions,
@@ -35,6 +36,7 @@ from .context import Central
 from .council import cli as council_cli
 from .db import read, write
 from .errors import InvalidInputError
+from .municipality import current_municipality
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,12 +50,22 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--municipality",
+    "municipality_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The municipality profile to install (needed the first time; "
+    "an example is in deploy/profiles/).",
+)
 @pass_central
 @friendly
-def init(central: Central) -> None:
-    """Create the data folder and keys, and upgrade the database to the newest schema."""
-    result = central.initialise()
+def init(central: Central, municipality_file: Path | None) -> None:
+    """Create the data folder and keys, install the municipality profile, and upgrade the
+    database to the newest schema."""
+    result = central.initialise(municipality_file)
     click.echo(f"Central home: {result['home']}")
+    click.echo(f"Municipality: {result['municipality']} (version {result['municipality_version']})")
     click.echo(f"Database schema: {result['schema_before'] or 'new'} -> {result['schema']}")
     click.echo(f"Central bundle key fingerprint: {result['fingerprint']}")
     if result["document_key"]:
@@ -79,6 +91,7 @@ def serve(central: Central, host: str, port: int, workers: int, threads: int) ->
             f"The database schema is at {current or 'nothing'}, not {head_revision()}: "
             "run `central-api init`."
         )
+    central.publish_municipality()  # an edited municipality.toml reaches the kiosks
     central.dispose()  # no connections cross the fork into the workers
     run(central.config, host, port, workers, threads)
 
@@ -169,11 +182,13 @@ def kiosk() -> None:
 def kiosk_invite(central: Central, village: str, days: int) -> None:
     """Make a one-time enrollment token for VILLAGE (printed as the last line).
 
-    VILLAGE is one of: dzhulyunitsa, dobri-dyal, kozarevets, dragizhevo, merdanya.
+    VILLAGE is the code of a settlement in municipality.toml (`central-api municipality check`
+    lists them).
     """
     with write(central.engine) as conn:
         token = kiosks.create_invite(conn, village, days)
-    click.echo(f"Invite for {kiosks.VILLAGES[village][0]} ({village}), valid {days} days:")
+        name = current_municipality(conn).settlement_name(village)
+    click.echo(f"Invite for {name} ({village}), valid {days} days:")
     click.echo(f"Central fingerprint: {central.identity.public.display_fingerprint}")
     click.echo(token)
 
@@ -379,7 +394,7 @@ def bundle_import(central: Central, file: Path, receipt_out: Path | None) -> Non
 
 
 @bundle.command("export")
-@click.option("--kiosk", "kiosk_id", required=True, help="The kiosk's id (dzhulyunitsa-1).")
+@click.option("--kiosk", "kiosk_id", required=True, help="The kiosk's id (<village>-<n>).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @pass_central
 @friendly
@@ -404,6 +419,8 @@ for command in (
     cli_more.verify,
     cli_officials.officials_group,
     cli_staff.staff,
+    cli_profile.municipality_group,
+    cli_profile.catalogue_group,
     cli_registers.registers_group,
     council_cli.council,
 ):

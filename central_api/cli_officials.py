@@ -23,7 +23,7 @@ def officials_group() -> None:
     "--user", "user_name", required=True, help="The web-office user who is this official."
 )
 @click.option("--name", "names", required=True, help="Names as printed: 'Иван Петров Иванов'.")
-@click.option("--title", required=True, help="Title as printed: 'Кмет на кметство Козаревец'.")
+@click.option("--title", required=True, help="Title as printed, e.g. 'Кмет на кметство <village>'.")
 @click.option(
     "--order", default=None, help="The authorising order, 'number/date' (none for a mayor)."
 )

@@ -16,6 +16,7 @@ from .cli_common import friendly, pass_central
 from .context import Central
 from .db import read, write
 from .errors import InvalidInputError
+from .municipality import current_municipality
 
 
 @click.group("registers")
@@ -35,7 +36,7 @@ def _import(central: Central, register: str, path: Path, dry_run: bool, as_json:
         report = importer(
             conn,
             data,
-            registers.known_settlements(),
+            registers.known_settlements(current_municipality(conn)),
             actor="cli:registers-import",
             file_name=path.name,
             dry_run=dry_run,

@@ -73,8 +73,17 @@ class Central:
             return None
         if self._document_signer is None:
             from .documents import DocumentSigner  # on first use: pyHanko is slow to load
+            from .municipality import load_installed
 
-            signer = DocumentSigner.load_or_create(settings.pem_folder)
+            folder = settings.pem_folder
+            if DocumentSigner.exists_in(folder):
+                signer = DocumentSigner.load(folder)
+            else:
+                # Made once, named after the municipality of the profile installed by `init`.
+                municipality = load_installed(self.home)
+                signer = DocumentSigner.load_or_create(
+                    folder, municipality.official_name.bg, municipality.centre.name.bg
+                )
             signer.timestamper = settings.timestamper()
             self._document_signer = signer
         return self._document_signer
@@ -106,15 +115,22 @@ class Central:
         except SigningDeviceError as exc:
             raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
 
-    def initialise(self) -> dict:
-        """Create the home and the bundle keys (once), and upgrade the database to the newest
-        schema. Safe to run again: keys and data stay."""
+    def initialise(self, municipality_file: Path | str | None = None) -> dict:
+        """Create the home and the bundle keys (once), install the municipality profile (given
+        the first time, optional afterwards), upgrade the database to the newest schema and
+        publish the profile if it changed. Safe to run again: keys and data stay."""
+        from .catalogues import refill_settlements
+        from .db import write
         from .db.migrate import current_revision, upgrade
+        from .municipality import install_profile, load_installed, publish_if_changed
 
         private_folder(self.home)
         database = Path(self.database_url.removeprefix("sqlite:///"))
         if self.database_url.startswith("sqlite:///") and database.parent.is_dir():
             private_file(database)  # before SQLite makes it: -wal and -shm inherit its mode
+        if municipality_file is not None:
+            install_profile(self.home, municipality_file)
+        municipality = load_installed(self.home)
         created = False
         if not (self.keys_folder / "signing.pem").exists():
             Identity.generate("central").save(self.keys_folder)
@@ -122,8 +138,14 @@ class Central:
         signer = self.document_signer  # made once, here, before any server starts (pem)
         before = current_revision(self.engine)
         upgrade(self.engine)
+        with write(self.engine) as conn:
+            version, changed = publish_if_changed(conn, municipality)
+            if changed and version > 1:  # the settlements may have changed
+                refill_settlements(conn)
         make_tree_private(self.home)  # keys, the document key, the database: 0600 / 0700
         return {
+            "municipality": municipality.official_name.bg,
+            "municipality_version": version,
             "home": str(self.home),
             "keys_created": created,
             "fingerprint": self.identity.public.display_fingerprint,
@@ -131,6 +153,19 @@ class Central:
             "schema_before": before,
             "schema": current_revision(self.engine),
         }
+
+    def publish_municipality(self) -> int:
+        """Publish central's ``municipality.toml`` if it changed since the last time; the
+        version in force (``serve`` calls it before the workers start)."""
+        from .catalogues import refill_settlements
+        from .db import write
+        from .municipality import load_installed, publish_if_changed
+
+        with write(self.engine) as conn:
+            version, changed = publish_if_changed(conn, load_installed(self.home))
+            if changed and version > 1:  # the settlements may have changed
+                refill_settlements(conn)
+        return version
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -31,6 +31,7 @@ from .errors import (
     NotFoundError,
     SigningTokenError,
 )
+from .municipality import current_municipality
 from .officials import signing_official
 from .records import find_service
 from .review import ensure_approvable, review_request
@@ -93,14 +94,17 @@ def reject(
         now = datetime.now(UTC)
         seq, number = next_outgoing_number(conn, now.year)
         issued = _render_refusal(
-            request, service, found, number, now, official, signer, reason, legal_basis
-        )
+            request, service, found, number, now, official, signer, reason, legal_basis,
+            current_municipality(conn),
+        )  # fmt: skip
         document = _store_document(conn, request, number, now, seq, issued, user_name, "refusal")
         audit_record(conn, f"clerk:{user_name}", "request.rejected", reference, {"reason": reason})
         return request, document
 
 
-def _render_refusal(request, service, found, number, now, official, signer, reason, legal_basis):
+def _render_refusal(
+    request, service, found, number, now, official, signer, reason, legal_basis, municipality
+):
     from .documents import DocumentError, SigningDeviceError, default_legal_basis, issue_pdf
 
     data = {"reference": request["reference"], "village": request["village"]}
@@ -113,6 +117,7 @@ def _render_refusal(request, service, found, number, now, official, signer, reas
         legal_basis=(legal_basis or "").strip() or default_legal_basis(str(service["id"])),
         official=official["names"],
         official_title=official["title"],
+        municipality=municipality,
     )
     try:
         return issue_pdf(
@@ -124,6 +129,7 @@ def _render_refusal(request, service, found, number, now, official, signer, reas
             facts=facts,
             official=official["names"],
             official_title=official["title"],
+            municipality=municipality,
             official_order=official["order"],
         )
     except SigningDeviceError as exc:
@@ -305,7 +311,10 @@ def _approve(
     request = transition(conn, request, "approved", user_name, "clerk", notify=False)
     now = datetime.now(UTC)
     seq, number = next_outgoing_number(conn, now.year)
-    issued = _render(request, service, number, now, official, signer, facts, attachment)
+    municipality = current_municipality(conn)
+    issued = _render(
+        request, service, number, now, official, signer, facts, municipality, attachment
+    )
     request = transition(conn, request, "issued", user_name, "clerk", document_number=number)
     document = _store_document(conn, request, number, now, seq, issued, user_name)
     return request, document
@@ -426,7 +435,7 @@ def get_document(conn: Connection, number: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _render(request, service, number, now, official, signer, facts, attachment=None):
+def _render(request, service, number, now, official, signer, facts, municipality, attachment=None):
     """The document issued for ``request``, signed by ``signer`` under ``official``'s names,
     title and order: the attachment numbered and signed, or the certificate stating ``facts``."""
     from .documents import DocumentError, SigningDeviceError, issue_attached_pdf, issue_pdf
@@ -448,6 +457,7 @@ def _render(request, service, number, now, official, signer, facts, attachment=N
                 request=data,
                 attachment=attachment["pdf"],
                 **signatory,
+                municipality=municipality,
             )
         else:
             issued = issue_pdf(
@@ -458,6 +468,7 @@ def _render(request, service, number, now, official, signer, facts, attachment=N
                 request=data,
                 facts=facts,
                 **signatory,
+                municipality=municipality,
             )
     except SigningDeviceError as exc:
         raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc

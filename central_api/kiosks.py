@@ -19,15 +19,7 @@ from .audit import record as audit_record
 from .db import lock, utc_now
 from .db.schema import invites, kiosks
 from .errors import EnrollmentError, InvalidInputError, KioskRevokedError, NotFoundError
-
-VILLAGES = {
-    "dzhulyunitsa": ("Джулюница", "DZH"),
-    "dobri-dyal": ("Добри дял", "DOB"),
-    "kozarevets": ("Козаревец", "KOZ"),
-    "dragizhevo": ("Драгижево", "DRA"),
-    "merdanya": ("Мерданя", "MER"),
-}
-
+from .municipality import current_municipality
 
 MAX_INVITE_DAYS = 90
 
@@ -50,9 +42,11 @@ def _hash_token(token: str) -> str:
 
 def create_invite(conn: Connection, village: str, valid_days: int = 7, created_by=None) -> str:
     """A new one-time enrollment token for ``village`` (returned once, stored hashed)."""
-    if village not in VILLAGES:
+    villages = [settlement.code for settlement in current_municipality(conn).villages]
+    if village not in villages:
         raise InvalidInputError(
-            f"Unknown village {village!r}: use one of {', '.join(sorted(VILLAGES))}."
+            f"Unknown village {village!r}: use one of {', '.join(villages)} "
+            "(a new one is added to municipality.toml first, see docs/operations.md)."
         )
     if not 1 <= valid_days <= MAX_INVITE_DAYS:
         raise InvalidInputError(
@@ -162,12 +156,12 @@ def public_identity(kiosk: dict) -> PublicIdentity:
     return PublicIdentity(kiosk["id"], bytes(kiosk["signing_key"]), bytes(kiosk["encryption_key"]))
 
 
-def describe(kiosk: dict) -> dict:
-    """The JSON a person or a script sees of a kiosk."""
+def describe(kiosk: dict, municipality=None) -> dict:
+    """The JSON a person or a script sees of a kiosk (``municipality`` names its village)."""
     return {
         "id": kiosk["id"],
         "village": kiosk["village"],
-        "village_name": VILLAGES.get(kiosk["village"], ("", ""))[0],
+        "village_name": municipality.settlement_name(kiosk["village"]) if municipality else "",
         "kiosk_no": kiosk["kiosk_no"],
         "fingerprint": display_fingerprint(bytes.fromhex(kiosk["fingerprint"])),
         "revoked": bool(kiosk["revoked_at"]),
@@ -180,7 +174,8 @@ def describe(kiosk: dict) -> dict:
 
 def list_kiosks(conn: Connection) -> list[dict]:
     rows = conn.execute(select(kiosks).order_by(kiosks.c.village, kiosks.c.kiosk_no)).mappings()
-    return [describe(dict(row)) for row in rows]
+    municipality = current_municipality(conn)
+    return [describe(dict(row), municipality) for row in rows]
 
 
 def revoke(conn: Connection, kiosk_id: str, reason: str = "", actor: str = "admin") -> dict:
@@ -192,7 +187,7 @@ def revoke(conn: Connection, kiosk_id: str, reason: str = "", actor: str = "admi
             .values(revoked_at=utc_now(), revoke_reason=reason or None)
         )
         audit_record(conn, actor, "kiosk.revoked", kiosk_id, {"reason": reason})
-    return describe(get_kiosk(conn, kiosk_id))
+    return describe(get_kiosk(conn, kiosk_id), current_municipality(conn))
 
 
 def touch(conn: Connection, kiosk_id: str) -> None:

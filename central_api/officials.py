@@ -3,7 +3,7 @@
 A certificate is signed by the mayor of the municipality, the mayor of a mayoralty, or an
 official an order (заповед) authorises for that kind of document. An official is a record of its
 own, linked to one web-office user: the names and the title exactly as they are printed under the
-document ("Кмет на кметство Козаревец", "Длъжностно лице по гражданско състояние"), the order
+document ("Кмет на кметство <село>", "Длъжностно лице по гражданско състояние"), the order
 that authorises them (number and date; the mayor needs none), and the services they may sign —
 a list of catalogue ids, or all of them. Which official may sign which service is this data,
 set by an administrator (``central-api officials add``, the office's officials page), never code.

@@ -26,7 +26,7 @@ from .council.consultation import comment_from_kiosk
 from .db import utc_now
 from .db.schema import applied_records, kiosks, request_events, requests
 from .errors import CentralError
-from .kiosks import VILLAGES
+from .municipality import current_municipality
 from .workflow import get_request, set_fee, transition
 
 
@@ -77,9 +77,12 @@ class Submissions:
         self.catalogue = catalogue if catalogue is not None else current_catalogue(conn)
         self.now = utc_now()
         self.today = date.today()
+        municipality = current_municipality(conn)
         village = kiosk["village"]
         self._prefix = (
-            f"{VILLAGES[village][1]}{kiosk['kiosk_no']}-" if village in VILLAGES else None
+            f"{municipality.settlement(village).abbreviation}{kiosk['kiosk_no']}-"
+            if municipality.has_settlement(village)
+            else None
         )
         self._due_dates: dict[tuple[str, str | None], str | None] = {}
 

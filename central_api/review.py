@@ -40,6 +40,7 @@ from .audit import record as audit_record
 from .db import utc_now, write
 from .db.schema import authorisations
 from .errors import ApprovalBlockedError, InvalidInputError
+from .municipality import current_municipality
 from .records import find_service
 from .workflow import get_request
 
@@ -246,7 +247,7 @@ class _Review:
         self.blocks.append(Block(code, bg, en))
 
     def place(self, settlement: str) -> dict:
-        return facts_of.place(settlement)
+        return facts_of.place(settlement, current_municipality(self.conn))
 
     def match(self, who: str, identifier: str, fields: dict, prefix: str):
         """The register's record of the person the form describes with ``prefix`` fields."""

@@ -19,7 +19,7 @@ from .audit import record as audit_record
 from .db import utc_now
 from .db.schema import kiosks, office_staff
 from .errors import InvalidInputError, NotFoundError
-from .kiosks import VILLAGES
+from .municipality import current_municipality
 from .workflow import queue_record
 
 # At least six digits: the argon2 hashes travel to the kiosks (docs/operations.md, "Staff PINs").
@@ -77,7 +77,7 @@ def village_staff(conn: Connection, village: str) -> list[dict]:
 
 def staff_by_village(conn: Connection) -> dict[str, list[dict]]:
     """Every village's current staff (villages with nobody: an empty list)."""
-    return {code: village_staff(conn, code) for code in VILLAGES}
+    return {code: village_staff(conn, code) for code in _villages(conn)}
 
 
 def describe(member: dict) -> dict:
@@ -100,9 +100,14 @@ def staff_list_record(conn: Connection, village: str) -> dict:
     return {"village": village, "staff": listed, "at": utc_now()}
 
 
+def _villages(conn: Connection) -> tuple[str, ...]:
+    """The villages of the municipality profile in force (where the kiosks are)."""
+    return tuple(settlement.code for settlement in current_municipality(conn).villages)
+
+
 def send_staff_list(conn: Connection, village: str) -> int:
     """Queue the village's current list to each of its active kiosks; how many kiosks."""
-    if village not in VILLAGES:
+    if village not in _villages(conn):
         raise StaffError("staff_incomplete")
     targets = conn.execute(
         select(kiosks.c.id).where(kiosks.c.village == village, kiosks.c.revoked_at.is_(None))
@@ -120,7 +125,7 @@ def add_staff(
     """Add a member of staff to a village and send its kiosks the new list; the staff id."""
     name = clean_name(name)
     problem = pin_problem(pin, pin_again)
-    if village not in VILLAGES or not name:
+    if village not in _villages(conn) or not name:
         problem = "staff_incomplete"
     if problem:
         raise StaffError(problem)

@@ -42,6 +42,8 @@ from deploy.procs import (
 
 VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
 GUI_VILLAGE = "dzhulyunitsa"
+# The demo is Lyaskovets: the example profile shipped with the software.
+PROFILE = Path(__file__).resolve().parent / "profiles" / "lyaskovets.toml"
 # name -> role; every clerk is an official (deploy.demo_data.OFFICIALS) and may approve
 USERS = {
     "admin": "admin",
@@ -143,7 +145,7 @@ class Demo:
 
     def init_central(self) -> None:
         log(f"Central: home {self.central_home} (SQLite)")
-        result = self.central_run("init")
+        result = self.central_run("init", "--municipality", str(PROFILE))
         for line in result.stdout.splitlines():
             if "fingerprint" in line.lower():
                 log(f"Central: {line.strip()}")
@@ -179,6 +181,7 @@ class Demo:
         from central_api.config import load_config
         from central_api.context import Central
         from central_api.db import write
+        from central_api.municipality import current_municipality
         from central_api.registers.demo import generate_register
         from central_api.users import add_user
 
@@ -195,7 +198,7 @@ class Demo:
         central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.central_home)))
         try:
             with write(central.engine) as conn:
-                settlements = registers.known_settlements()
+                settlements = registers.known_settlements(current_municipality(conn))
                 for name, importer, data in (
                     ("population", registers.import_population, population),
                     ("taxes", registers.import_taxes, taxes),

@@ -34,7 +34,12 @@ def enrolled_kiosk_home(workdir: Path) -> Path:
     def run(*args: str) -> str:
         return subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout
 
-    run(str(BIN / "central-api"), "init")
+    run(
+        str(BIN / "central-api"),
+        "init",
+        "--municipality",
+        str(ROOT / "deploy/profiles/lyaskovets.toml"),
+    )
     token = (
         run(str(BIN / "central-api"), "kiosk", "invite", "dzhulyunitsa").strip().splitlines()[-1]
     )
@@ -80,7 +85,7 @@ def main() -> int:
         [
             sys.executable,
             "-m",
-            "central_api.office.screenshots",
+            "deploy.office_screenshots",
             str(ROOT / "docs/screenshots/office"),
         ],
         check=True,

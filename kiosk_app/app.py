@@ -84,10 +84,8 @@ class KioskApp:
         """Print the villager's slip; ``{"expected_date", "status"}``."""
         status = services.request_status(self.config, reference)
         service = services.get_service(self.config, service_id or status.service)
-        village = services.kiosk_info(self.config).village
-        return slips.print_slip(
-            self.config, status.reference, service, village, self._clock(), tier
-        )
+        info = services.kiosk_info(self.config)
+        return slips.print_slip(self.config, status.reference, service, info, self._clock(), tier)
 
     def request_status(self, reference: str) -> services.RequestStatus:
         return services.request_status(self.config, reference)

@@ -16,7 +16,8 @@ from sync.transport import HttpTransport
 from .catalogue import check_catalogue
 from .config import KioskConfig
 from .errors import AlreadyEnrolledError, EnrollmentError
-from .services import VILLAGE_ABBREVIATIONS
+from .municipality import SETTING as MUNICIPALITY_SETTING
+from .municipality import from_enrollment
 from .store import store_for, utc_now
 
 _KIOSK_ID = re.compile(r"^(?P<village>[a-z-]+)-(?P<number>\d+)$")
@@ -50,8 +51,7 @@ def parse_enrollment_answer(answer: dict) -> tuple[str, int, str, PublicIdentity
     match = _KIOSK_ID.match(str(kiosk_id))
     if not match or match.group("village") != village:
         raise EnrollmentError(f"Central gave an unusable kiosk id ({kiosk_id!r}).")
-    if village not in VILLAGE_ABBREVIATIONS:
-        raise EnrollmentError(f"Central named an unknown village ({village!r}).")
+    from_enrollment(answer, village)  # the answer must carry a profile holding the village
     kiosk_no = answer["kiosk_no"]
     if not isinstance(kiosk_no, int) or str(kiosk_no) != match.group("number"):
         raise EnrollmentError(f"Central gave a kiosk number ({kiosk_no!r}) unlike its id.")
@@ -90,6 +90,7 @@ def enroll(
         draft = Identity.generate(UNENROLLED)
         answer = transport.enroll(token, draft.public.to_json())
         kiosk_id, kiosk_no, village, central, catalogue = parse_enrollment_answer(answer)
+        municipality = from_enrollment(answer, village)
         identity = Identity(kiosk_id, draft.signing, draft.encryption)
         identity.save(config.keys_dir)
         with store.transaction():
@@ -105,6 +106,7 @@ def enroll(
                     "enrolled_at": utc_now(),
                 },
             )
+            store.set_setting(MUNICIPALITY_SETTING, municipality.to_json())
             if catalogue is not None:
                 store.set_catalogue(catalogue)
             for key, value in (answer.get("settings") or {}).items():

@@ -22,8 +22,9 @@ What the kiosk refuses, and says so (log + the quarantine table the staff panel 
 - a downlink bundle not signed by the central key pinned at enrollment (or a key central
   announced under it, ``key.rotated``), or one that does not fit the stream held (an older
   bundle under a number already applied): the whole bundle, recorded with its reason;
-- a record older than what the kiosk holds (``catalogue.updated`` with a lower version,
-  ``settings.updated`` with an older ``version``): that record, quarantined as a rollback.
+- a record older than what the kiosk holds (``catalogue.updated`` or ``municipality.updated``
+  with a lower version, ``settings.updated`` with an older ``version``): that record,
+  quarantined as a rollback.
 
 Central telling the kiosk that it was revoked stops all sending for good (``revoked`` setting);
 the data stays, and USB export still works so that the municipality gets everything.
@@ -62,6 +63,7 @@ from sync.states import PAST_ISSUED
 from sync.transport import HttpTransport
 
 from . import bulletins
+from . import municipality as municipality_profile
 from .catalogue import check_catalogue
 from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
@@ -372,6 +374,7 @@ HANDLERS = Handlers(
         "document.revoked": lambda a, body: bulletins.apply_document_revoked(a.store, body),
         "catalogue.updated": lambda a, body: _apply_catalogue(a.store, body),
         "settings.updated": lambda a, body: _apply_settings(a.store, body),
+        "municipality.updated": lambda a, body: municipality_profile.apply_update(a.store, body),
         "key.rotated": lambda a, body: _follow_key_rotation(a.store, a.opened, body),
         "notice.published": lambda a, body: bulletins.apply_notice(a.config, a.store, body),
         "staff.updated": lambda a, body: bulletins.apply_staff_list(a.store, body),

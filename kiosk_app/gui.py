@@ -22,14 +22,8 @@ from .worker import ServiceBridge
 
 log = logging.getLogger(__name__)
 
-VILLAGE_NAMES = {
-    "dzhulyunitsa": {"bg": "Джулюница", "en": "Dzhulyunitsa"},
-    "dobri-dyal": {"bg": "Добри дял", "en": "Dobri dyal"},
-    "kozarevets": {"bg": "Козаревец", "en": "Kozarevets"},
-    "dragizhevo": {"bg": "Драгижево", "en": "Dragizhevo"},
-    "merdanya": {"bg": "Мерданя", "en": "Merdanya"},
-}
 SIZES = ((1920, 1080), (1280, 800))
+NOT_ENROLLED_TITLE = {"bg": "Информационен център", "en": "Information centre"}
 TOUR_PIN = "2468"
 
 
@@ -43,12 +37,12 @@ def _application():
 
 
 def village_name(services) -> dict:
+    """The village's name from the municipality profile central sent at enrollment."""
     try:
-        village = services.kiosk_info().village
-    except Exception:  # not enrolled yet: the municipality's name still greets the villager
-        log.info("kiosk not enrolled; showing the municipality's name")
-        return {"bg": "Община Лясковец", "en": "Lyaskovets municipality"}
-    return VILLAGE_NAMES.get(village, {"bg": village, "en": village})
+        return services.kiosk_info().village_name
+    except Exception:  # not enrolled yet: the welcome screen shows the generic title
+        log.info("kiosk not enrolled; no village name to show")
+        return dict(NOT_ENROLLED_TITLE)
 
 
 def build_window(app: KioskApp, settings=None):

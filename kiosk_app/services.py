@@ -42,27 +42,24 @@ Public API (stable; the GUI builds on it):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync.answers import normalize_fields, validate_fields
 from sync.catalogue import describe_service, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
+from . import municipality as municipality_profile
 from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
 from .config import KioskConfig
 from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
 from .store import KioskStore, enrollment_of, store_for, utc_now
 
-VILLAGE_ABBREVIATIONS = {
-    "dzhulyunitsa": "DZH",
-    "dobri-dyal": "DOB",
-    "kozarevets": "KOZ",
-    "dragizhevo": "DRA",
-    "merdanya": "MER",
-}
+if TYPE_CHECKING:
+    from sync.municipality import Municipality
 
 
 @dataclass(frozen=True)
@@ -73,6 +70,11 @@ class KioskInfo:
     central_url: str
     central_fingerprint: str
     catalogue_version: str | None
+    # From the municipality profile central sent: {"bg", "en"} each, and the mayoralty's phone.
+    village_name: dict = field(default_factory=dict)
+    municipality_name: dict = field(default_factory=dict)
+    village_phone: str = ""
+    municipality_version: int | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -138,6 +140,8 @@ def kiosk_info(config: KioskConfig) -> KioskInfo:
     with store_for(config) as store:
         enrollment = enrollment_of(store)
         catalogue = store.catalogue()
+        municipality = municipality_profile.required(store)
+        village = municipality.settlement(enrollment["village"])
         return KioskInfo(
             kiosk_id=enrollment["kiosk_id"],
             kiosk_no=int(enrollment["kiosk_no"]),
@@ -145,6 +149,10 @@ def kiosk_info(config: KioskConfig) -> KioskInfo:
             central_url=enrollment["central_url"],
             central_fingerprint=enrollment["central_fingerprint"],
             catalogue_version=catalogue["version"] if catalogue else None,
+            village_name=village.name.to_json(),
+            municipality_name=municipality.official_name.to_json(),
+            village_phone=village.phone,
+            municipality_version=municipality.version,
         )
 
 
@@ -169,8 +177,9 @@ def validate_request(config: KioskConfig, service_id: str, fields: dict) -> list
     return validate_fields(service, normalize_fields(service, fields))
 
 
-def reference_prefix(enrollment: dict) -> str:
-    abbreviation = VILLAGE_ABBREVIATIONS.get(enrollment["village"], "KSK")
+def reference_prefix(enrollment: dict, municipality: Municipality) -> str:
+    """``DZH1``: the village's abbreviation in the municipality profile and the kiosk's number."""
+    abbreviation = municipality.settlement(enrollment["village"]).abbreviation
     return f"{abbreviation}{int(enrollment['kiosk_no'])}"
 
 
@@ -202,7 +211,8 @@ def submit_request(
         fee = {"amount_cents": tier_fee_cents(service, tier), **(fee or {"status": "due"})}
         at = utc_now()
         with store.transaction():
-            reference = store.allocate_reference(reference_prefix(enrollment))
+            prefix = reference_prefix(enrollment, municipality_profile.required(store))
+            reference = store.allocate_reference(prefix)
             store.add_request(reference, service_id, fields, staff=staff, fee=fee, at=at)
             store.add_event(
                 "request.submitted",

@@ -11,15 +11,20 @@ from sync.deadlines import chosen_tier, service_due_date
 from .documents import print_pdf
 
 
-def print_slip(config, reference: str, service: dict, village: str, now: dt.datetime, tier=None):
-    """Render and print the slip of ``reference``; ``{"expected_date", "status"}``."""
+def print_slip(config, reference: str, service: dict, info, now: dt.datetime, tier=None):
+    """Render and print the slip of ``reference``; ``{"expected_date", "status"}``. The
+    municipality's and the village's names come from ``info`` (:class:`services.KioskInfo`,
+    from the municipality profile central sent)."""
     # The same rule as central's due date (sync.deadlines), in Sofia time.
     expected = service_due_date(service, chosen_tier(service, tier), now)
     receipt = Receipt(
         reference=reference,
         service=service["name"]["bg"],
         service_en=service["name"]["en"],
-        village=village,
+        village=info.village_name.get("bg", info.village),
+        village_en=info.village_name.get("en"),
+        municipality=info.municipality_name.get("bg", ""),
+        municipality_en=info.municipality_name.get("en", ""),
         issued_at=now,
         expected_date=expected,
         collect=(service.get("collect") or {}).get("bg"),

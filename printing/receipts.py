@@ -1,7 +1,8 @@
 """Receipts rendered at the kiosk: the villager's proof that a request was taken.
 
-A receipt shows the reference (large), a QR code of the reference, the service, the expected
-date, the village and the date and time, Bulgarian first and English second. Two layouts,
+A receipt shows the municipality and the village (their names from the municipality profile
+the kiosk holds), the reference (large), a QR code of the reference, the service, the expected
+date and the date and time, Bulgarian first and English second. Two layouts,
 chosen per printer in the kiosk's configuration: ``"a4"`` for office printers and
 ``"thermal80"`` for 80 mm receipt printers (page 80 mm wide, as tall as the content).
 """
@@ -56,6 +57,8 @@ class Receipt:
     # ``issuance: in_person``): where and when, Bulgarian and English. None: it is printed here.
     collect: str | None = None
     collect_en: str | None = None
+    municipality: str = ""  # "Община ..." (the profile's official name)
+    municipality_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,17 @@ def _date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
 
+def _titled(name: str, centre: str) -> str:
+    return f"{name} — {centre}" if name else centre[:1].upper() + centre[1:]
+
+
 def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
     """The receipt top to bottom: ("text", text, font, size) | ("qr",) | ("gap", points)."""
     village_en = f" / {receipt.village_en}" if receipt.village_en else ""
     service_en = receipt.service_en or ""
     blocks: list[tuple] = [
-        ("text", "Община Лясковец — информационен център", FONT_BOLD, style.body),
-        ("text", "Lyaskovets Municipality — information centre", FONT, style.small),
+        ("text", _titled(receipt.municipality, "информационен център"), FONT_BOLD, style.body),
+        ("text", _titled(receipt.municipality_en, "information centre"), FONT, style.small),
         ("text", f"{receipt.village}{village_en}", FONT, style.body),
         ("gap", style.body),
         ("text", "Разписка за подадена заявка", FONT_BOLD, style.body),
@@ -199,7 +206,7 @@ def render_receipt(receipt: Receipt, output_path: os.PathLike | str, *, layout: 
     output_path = Path(output_path)
     pdf = canvas.Canvas(str(output_path), pagesize=(style.page_width, page_height))
     pdf.setTitle(f"Разписка {receipt.reference}")
-    pdf.setAuthor("Община Лясковец")
+    pdf.setAuthor(receipt.municipality or "")
     center = style.page_width / 2
     y = page_height - style.margin
     for block in blocks:

@@ -100,14 +100,19 @@ _FIELD_KEYS = {
     "group",
     "max_length",
     "options",
+    "options_from",
     "min",
     "max",
     "not_future",
 }
+# A choice whose options are the municipality's settlements says so ("options_from":
+# "settlements"); central fills its options from the municipality profile before it checks or
+# sends the catalogue, so kiosks always receive the options themselves.
+OPTION_SOURCES = ("settlements",)
 _TYPE_OPTIONS = {
     "text": {"max_length"},
     "textarea": {"max_length"},
-    "choice": {"options"},
+    "choice": {"options", "options_from"},
     "integer": {"min", "max"},
     "date": {"not_future"},
 }
@@ -235,7 +240,7 @@ def _check_field(field: Any, service_id: str, names: list[str]) -> None:
     if field_type not in FIELD_TYPES:
         _fail(f"type {field_type!r} is not one of {sorted(FIELD_TYPES)}.", service_id, name)
     allowed_options = _TYPE_OPTIONS.get(field_type, set())
-    for key in {"max_length", "options", "min", "max", "not_future"} & set(field):
+    for key in {"max_length", "options", "options_from", "min", "max", "not_future"} & set(field):
         if key not in allowed_options:
             _fail(f"{key!r} does not apply to type {field_type!r}.", service_id, name)
     if not isinstance(field["required"], bool):
@@ -253,6 +258,8 @@ def _check_field(field: Any, service_id: str, names: list[str]) -> None:
         _fail("'min' is larger than 'max'.", service_id, name)
     if "not_future" in field and not isinstance(field["not_future"], bool):
         _fail("'not_future' must be true or false.", service_id, name)
+    if "options_from" in field and field["options_from"] not in OPTION_SOURCES:
+        _fail(f"'options_from' must be one of {list(OPTION_SOURCES)}.", service_id, name)
     if field_type == "choice":
         options = field.get("options")
         if not isinstance(options, list) or not options:

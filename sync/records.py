@@ -215,6 +215,7 @@ class RecordType:
 
 
 _REFERENCE = text(40, 1)
+_NAMES = obj({"bg": text(200, 1), "en": text(200, 1)})
 _STAFF_ID = text(80, 1)
 _FEE = obj(
     {
@@ -423,6 +424,24 @@ RECORD_TYPES: dict[str, RecordType] = {
             },
             "central's settings for the kiosk (retention of personal data)",
             extra=True,
+        ),
+        RecordType(
+            "municipality.updated",
+            DOWN,
+            1,
+            {
+                "version": integer(1),
+                "name": _NAMES,
+                "official_name": _NAMES,
+                "province": _NAMES,
+                "verification_url": text(300, 1),
+                "coat_of_arms": text(200),
+                "coat_of_arms_data": text(400 * 1024),
+                "settlements": array(document(0), 500),
+            },
+            "the municipality profile: names, coat of arms, settlements (format: "
+            "sync/municipality.py, docs/operations.md)",
+            max_bytes=1024 * 1024,
         ),
         RecordType(
             "key.rotated",

@@ -4,7 +4,7 @@ who it is, when, a nonce, and an Ed25519 signature over the call itself (docs/pr
 
 ::
 
-    Authorization: VIC-Ed25519 kiosk="dzhulyunitsa-1", time="1764621000",
+    Authorization: VIC-Ed25519 kiosk="gorno-primerovo-1", time="1764621000",
                    nonce="q3Jm0d2uP8wA1b9sKx4eNg", signature="<base64 of 64 bytes>"
 
 The signature covers these lines, joined by ``\\n`` (UTF-8), nothing else::

@@ -110,8 +110,8 @@ def office_kiosk(central, villagers):
     import random
 
     from central_api.db import write
-    from central_api.office.demo import enroll_kiosk, person_fields, submit
     from central_api.staff import add_staff
+    from deploy.office_demo import enroll_kiosk, person_fields, submit
 
     rng = random.Random(3)
     with write(central.engine) as conn:
@@ -145,7 +145,7 @@ REGISTERED = {
 @pytest.fixture(scope="module")
 def office_demo(tmp_path_factory):
     """A real ``central-api serve`` on a free loopback port, with the demo office in it."""
-    from central_api.office.screenshots import DemoOffice
+    from deploy.office_screenshots import DemoOffice
 
     home = tmp_path_factory.mktemp("office-demo")
     with DemoOffice(home=home, requests_per_kiosk=8) as office:
@@ -156,7 +156,7 @@ def office_demo(tmp_path_factory):
 def chromium(office_demo):
     """Debian's Chromium. It needs the demo seeded first: Playwright's sync API keeps an asyncio
     loop running in this thread, and the seeding signs PDFs with pyHanko's ``asyncio.run``."""
-    from central_api.office.screenshots import CHROMIUM, launch_browser
+    from deploy.office_screenshots import CHROMIUM, launch_browser
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (Debian package chromium)")
@@ -172,7 +172,7 @@ def chromium(office_demo):
 def office_page(chromium, office_demo):
     """``office_page(role, language="bg")``: a signed-in page at 1366x768; every wait bounded
     (10 s), and confirmation dialogs accepted as a clerk would."""
-    from central_api.office.screenshots import VIEWPORT, sign_in
+    from deploy.office_screenshots import VIEWPORT, sign_in
 
     contexts = []
 

@@ -21,12 +21,24 @@ from flask.testing import EnvironBuilder, FlaskClient
 from sync import Identity, PublicIdentity, open_bundle, seal_bundle
 from sync.bundle import GENESIS, bundle_id
 from sync.identity import Keyring
+from sync.municipality import Municipality
 from sync.receipt import make_receipt
 from sync.request_auth import authorization_header
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_EGN = "7523169263"
 PERMANENT_ADDRESS = "permanent-address-certificate"
+# The example profile shipped with the software: the tests' municipality unless one says otherwise.
+LYASKOVETS_PROFILE = ROOT / "deploy" / "profiles" / "lyaskovets.toml"
+
+
+def _lyaskovets():
+    from central_api.municipality import load_municipality
+
+    return load_municipality(LYASKOVETS_PROFILE)
+
+
+LYASKOVETS = _lyaskovets()
 
 
 def run_concurrently(function, items, timeout: float) -> list[Exception]:
@@ -89,12 +101,26 @@ def central_env(central_config) -> dict:
 
 
 @pytest.fixture
-def central(central_config):
+def municipality_file() -> Path:
+    """The municipality profile a test's central is initialised with (override to change)."""
+    return LYASKOVETS_PROFILE
+
+
+@pytest.fixture
+def municipality(municipality_file):
+    """The profile of the test's municipality, for names a test expects to see."""
+    from central_api.municipality import load_municipality
+
+    return load_municipality(municipality_file)
+
+
+@pytest.fixture
+def central(central_config, municipality_file):
     """An initialised central (keys made, schema at head)."""
     from central_api.context import Central
 
     instance = Central.from_config(central_config)
-    instance.initialise()
+    instance.initialise(municipality_file)
     yield instance
     instance.dispose()
 
@@ -284,6 +310,7 @@ class SimKiosk:
         self.seq = 0
         self.prev = GENESIS
         self.counter = 0
+        self.municipality: Municipality | None = None
         self.sent: list[bytes] = []
 
     def enrollment_payload(self, token: str) -> dict:
@@ -296,6 +323,17 @@ class SimKiosk:
         self.identity = Identity(self.kiosk_id, self.identity.signing, self.identity.encryption)
         self.central = PublicIdentity.from_json(answer["central"])
         remember_kiosk(self.identity)
+        self.municipality = Municipality.from_json(answer["municipality"])
+
+    @classmethod
+    def enroll(cls, client, central_cli, village: str) -> SimKiosk:
+        """A SimKiosk enrolled in ``village`` through the test ``client``."""
+        token = central_cli("kiosk", "invite", village).stdout.strip().splitlines()[-1]
+        kiosk = cls()
+        answer = client.post("/api/v1/enroll", json=kiosk.enrollment_payload(token))
+        assert answer.status_code == 201, answer.get_json()
+        kiosk.enrolled(answer.get_json())
+        return kiosk
 
     def keyring(self) -> Keyring:
         ring = Keyring()
@@ -303,10 +341,9 @@ class SimKiosk:
         return ring
 
     def next_reference(self) -> str:
-        from central_api.kiosks import VILLAGES
-
+        abbreviation = self.municipality.settlement(self.village).abbreviation
         self.counter += 1
-        return f"{VILLAGES[self.village][1]}{self.kiosk_no}-{self.counter:05d}"
+        return f"{abbreviation}{self.kiosk_no}-{self.counter:05d}"
 
     def submitted(self, reference: str | None = None, fields: dict | None = None, fee="due"):
         reference = reference or self.next_reference()
@@ -360,9 +397,4 @@ class SimKiosk:
 def sim_kiosk(central_client, central_cli, villagers):
     """A SimKiosk enrolled in Джулюница through the test client; its villagers are in the
     register."""
-    token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
-    kiosk = SimKiosk()
-    answer = central_client.post("/api/v1/enroll", json=kiosk.enrollment_payload(token))
-    assert answer.status_code == 201, answer.get_json()
-    kiosk.enrolled(answer.get_json())
-    return kiosk
+    return SimKiosk.enroll(central_client, central_cli, "dzhulyunitsa")

@@ -28,6 +28,14 @@ from sync import (
 from sync.errors import CentralUnreachableError
 
 
+def lyaskovets_profile(version: int = 1) -> dict:
+    """The shipped example profile as central sends it (``municipality`` in the answer)."""
+    from central_api.municipality import load_municipality
+    from tests.fixtures_central import LYASKOVETS_PROFILE
+
+    return load_municipality(LYASKOVETS_PROFILE).with_version(version).to_json()
+
+
 def _field(name, field_type="text", required=True, **extra):
     return {
         "name": name,
@@ -118,6 +126,7 @@ class FakeCentral:
         self.down = False
         self.portal = False
         self.lose_next_answer = False
+        self.municipality = lyaskovets_profile()
 
     # -- HttpTransport's methods ---------------------------------------------------------
 
@@ -132,6 +141,7 @@ class FakeCentral:
             "village": "dzhulyunitsa",
             "central": self.identity.public.to_json(),
             "catalogue": self.catalogue,
+            "municipality": self.municipality,
         }
 
     def upload_bundle(self, data: bytes) -> bytes:

@@ -19,6 +19,7 @@ import pytest
 
 from central_api import registers
 from central_api.db import write
+from central_api.municipality import current_municipality
 from central_api.registers.writers import PersonSpec, PopulationWriter, TaxWriter
 from tests.fixtures_central import VALID_EGN
 
@@ -103,8 +104,8 @@ def write_register_files(folder: Path) -> tuple[Path, Path, Villagers]:
 def import_register(engine) -> Villagers:
     """Import the test register into the central database behind ``engine``."""
     people, taxes, found = build_register()
-    settlements = registers.known_settlements()
     with write(engine) as conn:
+        settlements = registers.known_settlements(current_municipality(conn))
         registers.import_population(conn, people.csv(), settlements, actor="test")
         registers.import_taxes(conn, taxes.csv(), settlements, actor="test")
     return found

@@ -9,6 +9,7 @@ from central_api import registers
 from central_api.db import make_engine, read, write
 from central_api.db.schema import metadata
 from central_api.registers.writers import PopulationWriter
+from tests.fixtures_central import LYASKOVETS
 
 
 class Register:
@@ -21,7 +22,7 @@ class Register:
         metadata.create_all(self.engine)
         with write(self.engine) as conn:
             registers.import_population(
-                conn, writer.csv(), registers.known_settlements(), actor="test"
+                conn, writer.csv(), registers.known_settlements(LYASKOVETS), actor="test"
             )
 
     def __enter__(self):

@@ -84,7 +84,7 @@ class CentralProcess:
         self.central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.home)))
         if not initialise:  # a second server on a home another one initialised
             return
-        self.central.initialise()
+        self.central.initialise(ROOT / "deploy/profiles/lyaskovets.toml")
         from central_api import officials, users
         from central_api.db import write
         from tests.fixtures_registers import import_register

@@ -12,9 +12,10 @@ from stdnum.exceptions import ValidationError
 
 from central_api.catalogue import default_catalogue
 from sync.answers import FormChecker, _egn_birth_date, validate_field, validate_fields
+from tests.fixtures_central import LYASKOVETS
 
 TODAY = dt.date(2026, 6, 1)
-SERVICES = default_catalogue()["services"]
+SERVICES = default_catalogue(LYASKOVETS)["services"]
 CHECKERS = {service["id"]: FormChecker(service) for service in SERVICES}
 
 # Answers of every kind the catalogue's fields take, right and wrong.

@@ -16,9 +16,10 @@ from sync.catalogue import (
     validate_field,
     validate_fields,
 )
+from tests.fixtures_central import LYASKOVETS
 
 TODAY = dt.date(2026, 6, 1)
-CATALOGUE = default_catalogue()
+CATALOGUE = default_catalogue(LYASKOVETS)
 # The domain notes also list 7111042925 as an ЕГН: it is python-stdnum's ЛНЧ example, and its ЕГН
 # check digit is wrong (see test_the_domain_notes_third_example_is_an_lnch_not_an_egn).
 VALID_EGNS = ["7523169263", "0550290476"]

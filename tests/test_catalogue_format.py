@@ -13,6 +13,7 @@ from sync.catalogue import (
     validate_catalogue,
 )
 from sync.errors import SyncError
+from tests.fixtures_central import LYASKOVETS
 
 DOMAIN_SERVICES = {
     "permanent-address-certificate": "2128",
@@ -33,7 +34,7 @@ DOMAIN_SERVICES = {
 
 @pytest.fixture
 def catalogue():
-    return default_catalogue()
+    return default_catalogue(LYASKOVETS)
 
 
 def service_of(catalogue, service_id):
@@ -64,7 +65,7 @@ def test_services_the_registers_cannot_answer_are_not_generated(catalogue, servi
     service = service_of(catalogue, service_id)
     assert service["issuance"] == NOT_FROM_THE_REGISTERS[service_id]
     if service["issuance"] == "in_person":
-        assert "Лясковец" in service["collect"]["bg"] and service["collect"]["en"]
+        assert "сградата на общината" in service["collect"]["bg"] and service["collect"]["en"]
 
 
 def test_the_certificates_of_the_population_and_tax_registers_are_generated(catalogue):
@@ -88,7 +89,7 @@ def test_the_heirs_request_asks_only_the_applicant_the_deceaseds_egn_and_the_rel
 
 def test_default_catalogue_is_a_fresh_copy_each_time(catalogue):
     catalogue["services"].clear()
-    assert default_catalogue()["services"]
+    assert default_catalogue(LYASKOVETS)["services"]
 
 
 @pytest.mark.parametrize("service_id", sorted(DOMAIN_SERVICES))

@@ -50,7 +50,7 @@ def test_init_upgrades_an_older_schema_in_place(central_config, central_env):
     from sqlalchemy import text
 
     from central_api.context import Central
-    from tests.fixtures_central import CentralCli
+    from tests.fixtures_central import LYASKOVETS_PROFILE, CentralCli
 
     older = Central.from_config(central_config)
     older.home.mkdir(parents=True)
@@ -63,7 +63,7 @@ def test_init_upgrades_an_older_schema_in_place(central_config, central_env):
             )
         )
     assert current_revision(older.engine) == "0001"
-    CentralCli(central_env)("init")
+    CentralCli(central_env)("init", "--municipality", str(LYASKOVETS_PROFILE))
     assert current_revision(older.engine) == head_revision()
     with older.engine.connect() as conn:
         assert conn.execute(select(users.c.name)).scalars().all() == ["old"]

@@ -25,12 +25,18 @@ def hall(tmp_path_factory):
     """A served central with the council of 17 and an open session; yields (base_url, council)."""
     from central_api.config import load_config
     from central_api.context import Central
-    from tests.fixtures_central import free_port, run_server, stop_server, wait_healthy
+    from tests.fixtures_central import (
+        LYASKOVETS_PROFILE,
+        free_port,
+        run_server,
+        stop_server,
+        wait_healthy,
+    )
 
     home = tmp_path_factory.mktemp("council-hall") / "central"
     config = load_config(environ={}, CENTRAL_HOME=str(home))
     central = Central.from_config(config)
-    central.initialise()
+    central.initialise(LYASKOVETS_PROFILE)
     council = build_council(central)
     port = free_port()
     log = home.parent / "serve.log"
@@ -48,7 +54,7 @@ def hall(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(hall):
-    from central_api.office.screenshots import CHROMIUM, launch_browser
+    from deploy.office_screenshots import CHROMIUM, launch_browser
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (Debian package chromium)")
@@ -61,7 +67,7 @@ def browser(hall):
 
 
 def _signed_in(browser, base_url: str, user: str, viewport=TABLET):
-    from central_api.office.screenshots import sign_in
+    from deploy.office_screenshots import sign_in
 
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10000)

@@ -117,8 +117,9 @@ def test_a_deadline_of_unknown_shape_is_refused(deadline):
 
 def test_every_tier_of_the_catalogue_has_a_computable_due_date():
     from central_api.catalogue import default_catalogue
+    from tests.fixtures_central import LYASKOVETS
 
-    for service in default_catalogue()["services"]:
+    for service in default_catalogue(LYASKOVETS)["services"]:
         for tier in service["tiers"]:
             due = due_date(D(2026, 12, 23), tier["deadline"])
             assert is_working_day(due)

@@ -43,7 +43,7 @@ needs_audit = pytest.mark.xfail(
 def populated_central(home: Path, database_url: str | None = None) -> list:
     """A central with users, two invited kiosks and their audit trail; returns `kiosk list`."""
     for args, stdin in (
-        (["init"], None),
+        (["init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")], None),
         (["user", "add", "admin", "--role", "admin", "--password-stdin"], "админ-парола-1\n"),
         (["user", "add", "clerk", "--role", "clerk", "--password-stdin"], "служител-парола-2\n"),
         (["kiosk", "invite", "kozarevets"], None),
@@ -148,7 +148,12 @@ def test_restored_sqlite_central_keeps_its_kiosks_and_identity(tmp_path):
     archive = create_backup(home, Database.from_url(sqlite_url(home)), tmp_path / "backups")
     fresh = tmp_path / "restored"
     restore_backup(archive, fresh, Database.from_url(sqlite_url(fresh)))
-    assert central(fresh, "init").returncode == 0
+    assert (
+        central(
+            fresh, "init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")
+        ).returncode
+        == 0
+    )
     listed = central(fresh, "kiosk", "list", "--json")
     assert json.loads(listed.stdout) == kiosks
     assert (fresh / "keys" / "signing.pem").read_bytes() == (

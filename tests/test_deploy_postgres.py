@@ -59,7 +59,11 @@ def test_setup_sql_makes_a_role_central_can_initialise_with(postgres_url, centra
         f"postgresql+psycopg://{central_role}:s3cret@{server.hostname}:{server.port}/{central_role}"
     )
     env = {**os.environ, "CENTRAL_HOME": str(tmp_path / "central"), "DATABASE_URL": url}
-    for args in (["init"], ["kiosk", "invite", "dragizhevo"], ["kiosk", "list", "--json"]):
+    for args in (
+        ["init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")],
+        ["kiosk", "invite", "dragizhevo"],
+        ["kiosk", "list", "--json"],
+    ):
         result = subprocess.run(
             [*command_for("central-api"), *args],
             env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,

@@ -52,7 +52,15 @@ def cluster(tmp_path, postgres_database):
     base_env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_PRINTER", "KIOSK_HOME")}
     base_env["DATABASE_URL"] = postgres_database
     homes = [tmp_path / "central-a", tmp_path / "central-b"]
-    init = run([*command_for("central-api"), "init"], {**base_env, "CENTRAL_HOME": str(homes[0])})
+    init = run(
+        [
+            *command_for("central-api"),
+            "init",
+            "--municipality",
+            str(ROOT / "deploy/profiles/lyaskovets.toml"),
+        ],
+        {**base_env, "CENTRAL_HOME": str(homes[0])},
+    )
     assert init.returncode == 0, init.stderr
     # A second host gets a copy of the keys, nothing else: all state is in PostgreSQL.
     shutil.copytree(homes[0] / "keys", homes[1] / "keys")

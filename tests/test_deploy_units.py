@@ -177,7 +177,16 @@ def test_the_central_unit_command_line_serves_healthz(tmp_path):
     env = {**os.environ, "CENTRAL_HOME": str(home)}
     env.pop("DATABASE_URL", None)
     init = subprocess.run(
-        [*command_for("central-api"), "init"], env=env, capture_output=True, text=True, timeout=120
+        [
+            *command_for("central-api"),
+            "init",
+            "--municipality",
+            str(ROOT / "deploy/profiles/lyaskovets.toml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert init.returncode == 0, init.stderr
 

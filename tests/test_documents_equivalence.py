@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from central_api.documents import DocumentSigner, issue_pdf, make_statement, verify_pdf
 from central_api.documents.qr import qr_matrix
+from central_api.municipality import load_municipality
 from tests.certificate_examples import ADDRESS_FACTS
+from tests.fixtures_central import LYASKOVETS_PROFILE
+
+MUNICIPALITY = load_municipality(LYASKOVETS_PROFILE)
 
 QR_ALPHANUMERIC = string.digits + string.ascii_uppercase + " $%*+-./:"
 SIGNED_AT = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
@@ -77,6 +81,7 @@ def test_every_document_of_a_batch_verifies_whatever_its_signature_length(signer
             facts=ADDRESS_FACTS,
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
+            municipality=MUNICIPALITY,
         )
         result = verify_pdf(issued.pdf, certificate)
         assert result.valid and result.intact and result.statement == issued.statement

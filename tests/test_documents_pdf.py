@@ -16,6 +16,7 @@ from central_api.documents import (
     verify_pdf,
     verify_statement,
 )
+from central_api.municipality import load_municipality
 from tests.certificate_examples import (
     ADDRESS_FACTS,
     CURRENT_ADDRESS_FACTS,
@@ -23,7 +24,9 @@ from tests.certificate_examples import (
     MARITAL_FACTS,
     TAX_FACTS,
 )
+from tests.fixtures_central import LYASKOVETS_PROFILE
 
+MUNICIPALITY = load_municipality(LYASKOVETS_PROFILE)
 ISSUED_ON = datetime.date(2026, 3, 2)
 PERMANENT_ADDRESS = {
     "id": "permanent-address-certificate",
@@ -50,6 +53,7 @@ def issued(signer):
         official="Мария Георгиева Петрова",
         official_title="Длъжностно лице по гражданско състояние",
         official_order="Заповед № РД-09-112/05.01.2026 г.",
+        municipality=MUNICIPALITY,
     )
 
 
@@ -73,9 +77,9 @@ needs_pdftotext = pytest.mark.skipif(
 def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
     text = pdf_text(issued.pdf, tmp_path)
     for expected in (
-        "ОБЩИНА ЛЯСКОВЕЦ",
-        "област Велико Търново",
-        "Кметство Джулюница",
+        MUNICIPALITY.official_name.bg.upper(),
+        f"област {MUNICIPALITY.province.bg}",
+        f"Кметство {MUNICIPALITY.settlement('dzhulyunitsa').name.bg}",
         "Изх. № 2026-000017",
         "Дата: 02.03.2026 г.",
         "УДОСТОВЕРЕНИЕ",
@@ -85,7 +89,8 @@ def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
         "Мария Георгиева Петрова",
         "Длъжностно лице по гражданско състояние",
         "Упълномощен(а) със Заповед № РД-09-112/05.01.2026 г.",
-        "Проверка: сканирайте QR кода или въведете номера на /verify/2026-000017",
+        "Проверка: сканирайте QR кода или въведете номера на "
+        f"{MUNICIPALITY.verification_url}/verify/2026-000017",
     ):
         assert expected in text, expected
     assert "ПРОЕКТ" not in text
@@ -136,6 +141,7 @@ def test_each_service_has_its_own_text(signer, tmp_path, service, facts, expecte
         facts=facts,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
+        municipality=MUNICIPALITY,
         draft=True,
     )
     text = pdf_text(document.pdf, tmp_path)
@@ -156,6 +162,7 @@ def test_a_service_without_a_register_text_has_no_certificate():
             request=REQUEST,
             facts=ADDRESS_FACTS,
             official="Мария Георгиева",
+            municipality=MUNICIPALITY,
             official_title="Кмет на кметство Джулюница",
             draft=True,
         )
@@ -247,6 +254,7 @@ def test_draft_carries_the_watermark_and_no_signature(signer, tmp_path):
         facts=ADDRESS_FACTS,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
+        municipality=MUNICIPALITY,
         draft=True,
     )
     assert draft.draft and draft.statement == ""
@@ -274,6 +282,7 @@ def test_issuing_without_a_key_is_refused_but_a_draft_is_fine():
             facts=ADDRESS_FACTS,
             official="Мария Георгиева",
             official_title="Кмет на Община Лясковец",
+            municipality=MUNICIPALITY,
         )
 
 
@@ -306,7 +315,38 @@ def test_a_statement_from_a_different_document_does_not_pass_for_this_one(issued
         facts=ADDRESS_FACTS,
         official="Мария Георгиева",
         official_title="Кмет на Община Лясковец",
+        municipality=MUNICIPALITY,
     )
     assert other.statement != issued.statement
     with pytest.raises(StatementInvalidError):
         verify_statement(issued.statement[:-4] + other.statement[-4:], signer.certificate_pem())
+
+
+@needs_pdftotext
+def test_a_png_coat_of_arms_from_the_profile_is_on_the_document(tmp_path):
+    import dataclasses
+    import io
+
+    import segno
+
+    png = io.BytesIO()
+    segno.make("coat of arms").save(png, kind="png", scale=4)
+    profile = dataclasses.replace(
+        MUNICIPALITY, coat_of_arms="herb.png", coat_of_arms_data=png.getvalue()
+    )
+    document = issue_pdf(
+        None,
+        number="2026-000020",
+        issued_on=ISSUED_ON,
+        service=PERMANENT_ADDRESS,
+        request=REQUEST,
+        facts=ADDRESS_FACTS,
+        official="Мария Георгиева",
+        official_title="Кмет",
+        municipality=profile,
+        draft=True,
+    )
+    path = tmp_path / "draft.pdf"
+    path.write_bytes(document.pdf)
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
+    assert len(images.stdout.strip().splitlines()) == 3  # two header lines, one image

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.fixtures_central import OFFICIAL_ARGS
+from tests.fixtures_central import LYASKOVETS_PROFILE, OFFICIAL_ARGS
 from tests.fixtures_registers import write_register_files
 
 BIN = Path(sys.executable).parent
@@ -110,7 +110,7 @@ class Network:
 def network(tmp_path):
     net = Network(tmp_path)
     try:
-        net.central("init")
+        net.central("init", "--municipality", str(LYASKOVETS_PROFILE))
         net.central(
             "user", "add", "clerk", "--role", "clerk", "--password-stdin", stdin="correct horse\n"
         )

@@ -27,7 +27,7 @@ def _reference(office_demo, status: str) -> str:
 
 
 def test_signing_in_with_the_keyboard_alone(chromium, office_demo):
-    from central_api.office.screenshots import VIEWPORT
+    from deploy.office_screenshots import VIEWPORT
 
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(10000)

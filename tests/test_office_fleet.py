@@ -14,7 +14,7 @@ from sqlalchemy import select
 from central_api.db import read
 from central_api.db.schema import kiosks, office_staff, outbound_records
 from central_api.office.fleet import judge
-from central_api.office.geo import PLACES, projection
+from central_api.office.geo import places_of, projection
 
 from .fixtures_central import SimKiosk
 
@@ -33,14 +33,16 @@ def _ago(**delta) -> str:
     return (datetime.now(UTC) - timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_the_map_places_every_village_inside_the_picture():
-    proj = projection()
-    for place in PLACES:
+def test_the_map_places_every_village_inside_the_picture(municipality):
+    places = places_of(municipality)
+    assert [place.code for place in places] == [s.code for s in municipality.settlements]
+    proj = projection(places)
+    for place in places:
         assert place.approximate
         x, y = proj.point(place.lat, place.lon)
         assert 0 < x < proj.width and 0 < y < proj.height, place.code
-    west = min(PLACES, key=lambda p: p.lon)
-    assert proj.point(west.lat, west.lon)[0] == min(proj.point(p.lat, p.lon)[0] for p in PLACES)
+    west = min(places, key=lambda p: p.lon)
+    assert proj.point(west.lat, west.lon)[0] == min(proj.point(p.lat, p.lon)[0] for p in places)
 
 
 @pytest.mark.parametrize(
@@ -143,7 +145,7 @@ def test_a_bad_pin_is_refused_with_a_reason(central, office_client, pin, again, 
 
 def test_a_notice_with_its_pdf_goes_to_every_active_kiosk(central, office_client, office_kiosk):
     from central_api.db import write
-    from central_api.office.demo import enroll_kiosk
+    from deploy.office_demo import enroll_kiosk
 
     with write(central.engine) as conn:
         enroll_kiosk(conn, "merdanya")
@@ -190,7 +192,7 @@ def test_a_kiosk_enrolled_after_the_staff_list_gets_it_at_once_and_is_not_flagge
     central, office_client, office_kiosk
 ):
     from central_api.db import write
-    from central_api.office.demo import enroll_kiosk
+    from deploy.office_demo import enroll_kiosk
 
     with write(central.engine) as conn:
         enroll_kiosk(conn, "dzhulyunitsa")  # dzhulyunitsa-2, after Донка Маринова was added

@@ -11,8 +11,9 @@ from sqlalchemy import insert, text
 
 from central_api.db import read, write
 from central_api.db.schema import requests
-from central_api.kiosks import VILLAGES
+from central_api.municipality import load_municipality
 from central_api.office.queue import PAGE_SIZE, QueueFilter, find_requests
+from tests.fixtures_central import LYASKOVETS_PROFILE
 
 SERVICES = ("permanent-address-certificate", "current-address-certificate", "plot-sketch")
 STATES = ("received", "in_review", "needs_info", "approved", "issued", "rejected")
@@ -22,7 +23,8 @@ NAMES = ("Иван Петров", "Мария Колева", "Георги Ст�
 def fill(engine, count: int, batch: int = 5000) -> None:
     """``count`` requests straight into the table (the queue only reads them)."""
     today = datetime.now(UTC).date()
-    villages = list(VILLAGES)
+    profile = load_municipality(LYASKOVETS_PROFILE)
+    villages = [settlement.code for settlement in profile.villages]
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for start in range(0, count, batch):
         rows = []
@@ -31,7 +33,7 @@ def fill(engine, count: int, batch: int = 5000) -> None:
             village = villages[n % len(villages)]
             rows.append(
                 {
-                    "reference": f"{VILLAGES[village][1]}{1 + n % 3}-{n:06d}",
+                    "reference": f"{profile.settlement(village).abbreviation}{1 + n % 3}-{n:06d}",
                     "service": SERVICES[n % len(SERVICES)],
                     "village": village,
                     "kiosk_id": f"{village}-1",

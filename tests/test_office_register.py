@@ -13,6 +13,7 @@ from central_api import registers
 from central_api.db import read, write
 from central_api.db.schema import audit_log
 from central_api.registers.writers import PopulationWriter
+from tests.fixtures_central import LYASKOVETS
 
 D = dt.date
 
@@ -25,7 +26,9 @@ def villagers(central):
     wife = w.person("Пенка", "Маринова", "F", D(1953, 4, 5), middle_name="Денева", **home)
     w.marry(husband, wife, D(1975, 9, 1))
     with write(central.engine) as conn:
-        registers.import_population(conn, w.csv(), registers.known_settlements(), actor="test")
+        registers.import_population(
+            conn, w.csv(), registers.known_settlements(LYASKOVETS), actor="test"
+        )
         person = registers.find_person(conn, wife)
     return {"wife": person, "husband": husband}
 

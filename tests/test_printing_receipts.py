@@ -16,6 +16,8 @@ RECEIPT = Receipt(
     service_en="Permanent address certificate",
     village="Джулюница",
     village_en="Dzhulyunitsa",
+    municipality="Община Примерово",
+    municipality_en="Primerovo Municipality",
     issued_at=datetime(2026, 11, 25, 9, 30),
     expected_date=date(2026, 11, 28),
 )
@@ -39,6 +41,9 @@ def test_the_receipt_reads_back_the_reference_and_bulgarian_text(tmp_path, layou
     assert "Удостоверение за постоянен адрес" in text
     assert "Джулюница" in text and "28.11.2026" in text and "25.11.2026 09:30" in text
     assert text.index("Разписка") < text.index("Receipt")  # Bulgarian first
+    # The header names the municipality the receipt was given: nothing is built in.
+    assert "Община Примерово — информационен център" in text
+    assert "Primerovo Municipality — information centre" in text
 
 
 @needs_poppler

@@ -21,9 +21,10 @@ from central_api.db.schema import (
     tax_payments,
 )
 from central_api.registers.writers import PopulationWriter, TaxWriter
+from tests.fixtures_central import LYASKOVETS
 
 D = dt.date
-SETTLEMENTS = registers.known_settlements()
+SETTLEMENTS = registers.known_settlements(LYASKOVETS)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 from central_api import registers
 from central_api.db import write
 from central_api.registers.writers import PopulationWriter, TaxWriter
+from tests.fixtures_central import LYASKOVETS
 from tests.registers_helpers import Register
 
 D = dt.date
@@ -34,7 +35,9 @@ def register_with_taxes():
                  paid_on=D(2026, 3, 1))  # fmt: skip
     register = Register(people)
     with write(register.engine) as conn:
-        registers.import_taxes(conn, taxes.csv(), registers.known_settlements(), actor="test")
+        registers.import_taxes(
+            conn, taxes.csv(), registers.known_settlements(LYASKOVETS), actor="test"
+        )
     return register, owner, neighbour
 
 
@@ -90,7 +93,9 @@ def test_a_persons_properties_carry_their_tax_valuation_per_year():
     )
     register = Register(people)
     with write(register.engine) as conn:
-        registers.import_taxes(conn, taxes.csv(), registers.known_settlements(), actor="test")
+        registers.import_taxes(
+            conn, taxes.csv(), registers.known_settlements(LYASKOVETS), actor="test"
+        )
     with register as conn:
         objects = registers.objects_of(conn, registers.find_person(conn, owner).id)
     house, car = objects

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from central_api import bundles
+from kiosk_app import municipality as kiosk_municipality
 from kiosk_app import services
 from kiosk_app.cli import cli as kiosk_cli
 from kiosk_app.store import enrollment_of, store_for
@@ -192,7 +193,8 @@ def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_
     central, kiosk
 ):
     with store_for(kiosk.config) as store, store.transaction():
-        bad = services.reference_prefix(enrollment_of(store)) + "-99999"
+        held = kiosk_municipality.required(store)
+        bad = services.reference_prefix(enrollment_of(store), held) + "-99999"
         store.add_event(
             "request.submitted",
             {"reference": bad, "service": "no-such-service", "fields": {}},

@@ -22,6 +22,7 @@ from ..errors import (
     RateLimitedError,
     WrongKioskError,
 )
+from ..municipality import current_municipality
 from ..request_json import json_object
 from .openapi import OPENAPI
 from .ratelimit import RateLimiter
@@ -157,6 +158,7 @@ def enroll():
             str(version).replace("\x00", "")[:64] if version is not None else None,
         )
         catalogue = catalogues.current_catalogue(conn)
+        municipality = current_municipality(conn)
     body = {
         "kiosk_id": kiosk["id"],
         "village": kiosk["village"],
@@ -164,6 +166,7 @@ def enroll():
         "fingerprint": kiosks.describe(kiosk)["fingerprint"],
         "central": central.identity.public.to_json(),
         "catalogue": catalogue,
+        "municipality": municipality.to_json(),
         "settings": {"retention_days": current_app.config.get("RETENTION_DAYS", 30)},
     }
     return jsonify(body), 201

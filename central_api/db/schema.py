@@ -49,7 +49,7 @@ users = Table(
 kiosks = Table(
     "kiosks",
     metadata,
-    Column("id", String(64), primary_key=True),  # party id, e.g. dzhulyunitsa-1
+    Column("id", String(64), primary_key=True),  # party id <village code>-<n>
     Column("village", String(32), nullable=False),
     Column("kiosk_no", Integer, nullable=False),
     Column("signing_key", LargeBinary, nullable=False),
@@ -277,6 +277,17 @@ catalogues = Table(
     metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("data", Text, nullable=False),  # {"version", "services": [...]} as JSON
+    Column("published_at", String(32), nullable=False),
+    Column("published_by", String(100)),
+)
+
+# The municipality profile (central_api.municipality): each change of municipality.toml is
+# stored as the next version and sent to the kiosks.
+municipality_versions = Table(
+    "municipality_versions",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("data", Text, nullable=False),  # sync.municipality.Municipality.to_json() as JSON
     Column("published_at", String(32), nullable=False),
     Column("published_by", String(100)),
 )

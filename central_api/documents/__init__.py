@@ -36,6 +36,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from sync.municipality import Municipality
+
 from .attached import append_covering_sheet, attachment_sha256, check_attachment
 from .content import (
     content_sha256,
@@ -138,6 +140,7 @@ def issue_pdf(
     facts: dict,
     official: str,
     official_title: str,
+    municipality: Municipality,
     official_order: str = "",
     draft: bool = False,
 ) -> IssuedDocument:
@@ -185,7 +188,8 @@ def issue_pdf(
         request=request,
         text=refusal_text(facts)
         if facts.get("kind") == "refusal"
-        else certificate_text(service, facts),
+        else certificate_text(service, facts, municipality),
+        municipality=municipality,
         official=official,
         official_title=official_title,
         official_order=official_order,
@@ -194,7 +198,7 @@ def issue_pdf(
         keywords=keywords,
     )
     if not draft:
-        pdf = sign_pdf(signer, pdf, location="Лясковец")
+        pdf = sign_pdf(signer, pdf, **_signed_by(municipality))
     return IssuedDocument(
         number=number,
         pdf=pdf,
@@ -216,6 +220,7 @@ def issue_attached_pdf(
     attachment: bytes,
     official: str,
     official_title: str,
+    municipality: Municipality,
     official_order: str = "",
 ) -> IssuedDocument:
     """Issue a document made in another of the municipality's systems (``issuance: attached``):
@@ -247,7 +252,8 @@ def issue_attached_pdf(
         number=number,
         issued_on=issued_on,
         request=request,
-        text=covering_sheet_text(service, request, pages, digest_of_attachment),
+        text=covering_sheet_text(service, request, pages, digest_of_attachment, municipality),
+        municipality=municipality,
         official=official,
         official_title=official_title,
         official_order=official_order,
@@ -255,7 +261,9 @@ def issue_attached_pdf(
         draft=False,
         keywords=statement,
     )
-    pdf = sign_pdf(signer, append_covering_sheet(attachment, sheet, statement), location="Лясковец")
+    pdf = sign_pdf(
+        signer, append_covering_sheet(attachment, sheet, statement), **_signed_by(municipality)
+    )
     return IssuedDocument(
         number=number,
         pdf=pdf,
@@ -264,6 +272,14 @@ def issue_attached_pdf(
         content_sha256=digest,
         content=content,
     )
+
+
+def _signed_by(municipality: Municipality) -> dict:
+    """Where and why the municipality signs (the PAdES location and reason), from its profile."""
+    return {
+        "location": municipality.centre.name.bg,
+        "reason": f"Официален документ на {municipality.official_name.bg}",
+    }
 
 
 def check_content(claims: dict, content: dict) -> None:

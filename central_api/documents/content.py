@@ -23,26 +23,6 @@ from sync import canonical_json
 
 CONTENT_VERSION = 2
 
-# The municipality's names in the documents' texts, and the court a refusal may be appealed to
-# (АПК чл. 133: the administrative court of the seat of the authority).
-MUNICIPALITY_NAME = "Лясковец"
-PROVINCE_NAME = "Велико Търново"
-APPEAL_COURT = "Административен съд – Велико Търново"
-MAYOR_TITLE = "Кмета на Община Лясковец"
-
-VILLAGES = {
-    "dzhulyunitsa": "Джулюница",
-    "dobri-dyal": "Добри дял",
-    "kozarevets": "Козаревец",
-    "dragizhevo": "Драгижево",
-    "merdanya": "Мерданя",
-    "lyaskovets": "Лясковец",
-}
-
-
-def village_name(village_code: str | None) -> str:
-    return VILLAGES.get(village_code or "", village_code or "")
-
 
 def document_content(
     *,

@@ -28,7 +28,9 @@ from .errors import SigningKeyError
 
 KEY_FILE = "document-signing-key.pem"
 CERTIFICATE_FILE = "document-signing-certificate.pem"
-DEFAULT_ORGANISATION = "Община Лясковец"
+# Central names its key after the municipality in its profile; this name is only for keys made
+# in memory without one (tests).
+DEFAULT_ORGANISATION = "Document signing"
 CERTIFICATE_YEARS = 10
 
 
@@ -65,7 +67,7 @@ class DocumentSigner:
 
     @classmethod
     def load_or_create(
-        cls, folder: pathlib.Path, organisation: str = DEFAULT_ORGANISATION
+        cls, folder: pathlib.Path, organisation: str = DEFAULT_ORGANISATION, locality: str = ""
     ) -> DocumentSigner:
         """Load the key and certificate under ``folder``; create them the first time.
 
@@ -79,13 +81,18 @@ class DocumentSigner:
                 folder.mkdir(parents=True, exist_ok=True)
                 with _exclusive_lock(folder / ".lock"):
                     if not key_path.exists() and not certificate_path.exists():
-                        cls._create_files(folder, organisation)
+                        cls._create_files(folder, organisation, locality)
             except OSError as exc:
                 raise SigningKeyError(
                     f"Could not create the document-signing key in {folder}: {exc.strerror}. "
                     "Check that the folder is writable and the disk is not full."
                 ) from exc
         return cls.load(folder)
+
+    @staticmethod
+    def exists_in(folder: pathlib.Path) -> bool:
+        folder = pathlib.Path(folder)
+        return (folder / KEY_FILE).exists() and (folder / CERTIFICATE_FILE).exists()
 
     @classmethod
     def load(cls, folder: pathlib.Path) -> DocumentSigner:
@@ -110,14 +117,19 @@ class DocumentSigner:
         return cls(private_key, certificate)
 
     @classmethod
-    def generate(cls, organisation: str = DEFAULT_ORGANISATION) -> DocumentSigner:
-        """A new key and self-signed certificate, in memory only (tests, key rotation)."""
+    def generate(
+        cls, organisation: str = DEFAULT_ORGANISATION, locality: str = ""
+    ) -> DocumentSigner:
+        """A new key and self-signed certificate, in memory only (tests, key rotation).
+
+        The certificate's subject is ``organisation`` (the municipality's official name) in
+        ``locality`` (its centre), both from the municipality profile."""
         private_key = ec.generate_private_key(ec.SECP256R1())
-        return cls(private_key, _self_signed_certificate(private_key, organisation))
+        return cls(private_key, _self_signed_certificate(private_key, organisation, locality))
 
     @classmethod
-    def _create_files(cls, folder: pathlib.Path, organisation: str) -> None:
-        signer = cls.generate(organisation)
+    def _create_files(cls, folder: pathlib.Path, organisation: str, locality: str) -> None:
+        signer = cls.generate(organisation, locality)
         key_pem = signer.private_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -164,12 +176,12 @@ class DocumentSigner:
 
 
 def _self_signed_certificate(
-    private_key: ec.EllipticCurvePrivateKey, organisation: str
+    private_key: ec.EllipticCurvePrivateKey, organisation: str, locality: str = ""
 ) -> x509.Certificate:
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "BG"),
-            x509.NameAttribute(NameOID.LOCALITY_NAME, "Лясковец"),
+            *([x509.NameAttribute(NameOID.LOCALITY_NAME, locality)] if locality else []),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Официални документи"),
             x509.NameAttribute(NameOID.COMMON_NAME, organisation),

@@ -67,12 +67,12 @@ class VerificationResult:
     timestamped: bool = False  # signed_at is then the TSA's time, not the signer's clock
 
 
-def sign_pdf(signer, pdf: bytes, *, location: str = "") -> bytes:
+def sign_pdf(signer, pdf: bytes, *, location: str = "", reason: str = "") -> bytes:
     """Add the municipality's PAdES signature to ``pdf`` (time-stamped by ``signer.timestamper``
     when it has one); return the signed bytes. Raises :class:`TimestampUnavailableError` when
     the time-stamping authority does not answer."""
     try:
-        return _sign(signer, pdf, location)
+        return _sign(signer, pdf, location, reason)
     except TimestampRequestError as exc:
         url = signer.timestamper.url
         raise TimestampUnavailableError(
@@ -83,7 +83,7 @@ def sign_pdf(signer, pdf: bytes, *, location: str = "") -> bytes:
         ) from exc
 
 
-def _sign(signer, pdf: bytes, location: str) -> bytes:
+def _sign(signer, pdf: bytes, location: str, reason: str) -> bytes:
     timestamper = signer.timestamper
     reserved = TIMESTAMPED_BYTES_RESERVED if timestamper else SIGNATURE_BYTES_RESERVED
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -92,7 +92,7 @@ def _sign(signer, pdf: bytes, location: str) -> bytes:
         md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES,
         location=location or None,
-        reason="Официален документ на Община Лясковец",
+        reason=reason or None,
     )
     output = io.BytesIO()
     try:

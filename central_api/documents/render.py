@@ -17,12 +17,14 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
-from .content import village_name
+from sync.municipality import Municipality
+
 from .errors import DocumentError
 from .qr import qr_matrix
 from .texts import CertificateText, format_date
@@ -32,8 +34,6 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 WATERMARK = ("ПРОЕКТ — НЕВАЛИДЕН", "DRAFT — NOT VALID")
 QR_SIZE = 36 * mm
-MUNICIPALITY = "ОБЩИНА ЛЯСКОВЕЦ"
-PROVINCE = "област Велико Търново"
 
 _DARK_RUN = re.compile(b"\x01+")  # in a row of the QR matrix, one byte per module
 
@@ -78,24 +78,26 @@ def render_pdf(
     statement: str | None,
     official_order: str = "",
     draft: bool,
+    municipality: Municipality,
     keywords: str = "",
 ) -> bytes:
-    """One A4 page as PDF bytes. ``statement`` becomes the QR code; ``None`` for drafts."""
+    """One A4 page as PDF bytes. ``statement`` becomes the QR code; ``None`` for drafts. The
+    header, the signature line and the verification address come from ``municipality``."""
     register_fonts()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     title = f"{text.title} {text.subtitle} — Изх. № {number}"
     page.setTitle(("ПРОЕКТ — " if draft else "") + title)
-    page.setAuthor("Община Лясковец")
+    page.setAuthor(municipality.official_name.bg)
     page.setSubject(text.subtitle)
     page.setCreator("village-info-centres central_api.documents")
     if keywords:
         page.setKeywords(keywords)
     width, height = A4
     left, right = 22 * mm, width - 22 * mm
-    village = village_name(request.get("village"))
+    village = municipality.settlement_name(request.get("village"))
 
-    _draw_header(page, left, right, height, village)
+    _draw_header(page, left, right, height, municipality, village)
     y = height - 58 * mm
     page.setFont(FONT, 10.5)
     page.drawString(left, y, f"Изх. № {number}")
@@ -137,7 +139,9 @@ def render_pdf(
     page.drawString(
         left,
         y - 11 * mm,
-        "(без подпис — проект)" if draft else "Подписано с електронен подпис на Община Лясковец",
+        "(без подпис — проект)"
+        if draft
+        else f"Подписано с електронен подпис на {municipality.official_name.bg}",
     )
     page.setFillColor(colors.black)
 
@@ -159,7 +163,8 @@ def render_pdf(
     page.drawString(
         left,
         13 * mm,
-        f"Проверка: сканирайте QR кода или въведете номера на /verify/{number}",
+        f"Проверка: сканирайте QR кода или въведете номера на "
+        f"{municipality.verification_base}/verify/{number}",
     )
     if draft:
         _draw_watermark(page, width, height)
@@ -180,14 +185,17 @@ def _draw_paragraph(page, plain_text, style, x, top, width) -> float:
     return top - used
 
 
-def _draw_header(page, left, right, height, village) -> None:
+def _draw_header(page, left, right, height, municipality: Municipality, village) -> None:
     top = height - 18 * mm
-    draw_emblem(page, left, top - 24 * mm, 20 * mm)
+    if municipality.coat_of_arms_media_type == "image/png":
+        draw_coat_of_arms(page, municipality.coat_of_arms_data, left, top - 24 * mm, 20 * mm)
+    else:
+        draw_emblem(page, left, top - 24 * mm, 20 * mm)
     centre = (left + 24 * mm + right) / 2
     page.setFont(FONT_BOLD, 15)
-    page.drawCentredString(centre, top - 7 * mm, MUNICIPALITY)
+    page.drawCentredString(centre, top - 7 * mm, municipality.official_name.bg.upper())
     page.setFont(FONT, 10.5)
-    page.drawCentredString(centre, top - 13 * mm, PROVINCE)
+    page.drawCentredString(centre, top - 13 * mm, municipality.province_bg)
     if village:
         page.drawCentredString(centre, top - 19 * mm, f"Кметство {village}")
     page.setLineWidth(1.2)
@@ -196,9 +204,16 @@ def _draw_header(page, left, right, height, village) -> None:
     page.line(left, top - 29.2 * mm, right, top - 29.2 * mm)
 
 
+def draw_coat_of_arms(page, png: bytes, x, y, size) -> None:
+    """The profile's coat of arms (a PNG), fitted into a ``size`` square."""
+    page.drawImage(
+        ImageReader(io.BytesIO(png)), x, y, size, size, preserveAspectRatio=True, mask="auto"
+    )
+
+
 def draw_emblem(page, x, y, size) -> None:
-    """A simple drawn shield (no external image): green and gold, a vine leaf and grapes —
-    a stand-in for the coat of arms until the municipality provides its vector file."""
+    """A simple drawn shield: green and gold, a vine leaf and grapes — drawn when the profile's
+    coat of arms is an SVG, which reportlab cannot place (give a PNG to see it on documents)."""
     page.saveState()
     shield = page.beginPath()
     w, h = size * 0.8, size

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from .content import MUNICIPALITY_NAME
+from sync.municipality import Municipality
 
 LEGAL_BASIS_POPULATION = (
     "Удостоверението се издава на основание чл. 106, ал. 1 от Закона за гражданската "
@@ -43,7 +43,7 @@ def by_sex(sex: str, male: str, female: str) -> str:
 
 
 def format_address(address: dict) -> str:
-    """``обл. Велико Търново, общ. Лясковец, с. Джулюница, ул. „Васил Левски“ № 5``."""
+    """``обл. Примерна, общ. Примерово, с. Горно Примерово, ул. „Васил Левски“ № 5``."""
     parts = [
         f"обл. {address['province']}",
         f"общ. {address['municipality']}",
@@ -66,7 +66,7 @@ def person(facts: dict, *, born: bool = True) -> str:
     return text
 
 
-def address_certificate(service: dict, facts: dict) -> CertificateText:
+def address_certificate(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     kind = facts["address_kind"]
     who = facts["person"]
     address = facts["address"]
@@ -88,7 +88,7 @@ def address_certificate(service: dict, facts: dict) -> CertificateText:
     )
 
 
-def marital_status(service: dict, facts: dict) -> CertificateText:
+def marital_status(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     who = facts["person"]
     paragraphs = [
         f"Удостоверява се, че {person(who)}, "
@@ -110,7 +110,7 @@ def marital_status(service: dict, facts: dict) -> CertificateText:
     return CertificateText("УДОСТОВЕРЕНИЕ", "за семейно положение", paragraphs, listing, [basis])
 
 
-def heirs(service: dict, facts: dict) -> CertificateText:
+def heirs(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     deceased = facts["deceased"]
     sex = deceased["sex"]
     details = []
@@ -154,7 +154,7 @@ TAX_SCOPE_WORDS = {
 }
 
 
-def tax_debts(service: dict, facts: dict) -> CertificateText:
+def tax_debts(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     who = facts["person"]
     scope = TAX_SCOPE_WORDS.get(facts.get("scope") or "all", "")
     on = format_date(facts["on"])
@@ -168,12 +168,12 @@ def tax_debts(service: dict, facts: dict) -> CertificateText:
     if listing:
         finding = (
             f"към {on} има следните задължения за местни данъци и такси{scope} към "
-            f"Община {MUNICIPALITY_NAME}:"
+            f"{municipality.official_name.bg}:"
         )
     else:
         finding = (
             f"към {on} няма задължения за местни данъци и такси{scope} към "
-            f"Община {MUNICIPALITY_NAME}."
+            f"{municipality.official_name.bg}."
         )
     paragraphs = [f"Удостоверява се, че {person(who)}, {finding}"]
     closing = []
@@ -204,14 +204,16 @@ def has_certificate_text(service_id: str) -> bool:
     return service_id in BUILDERS
 
 
-def certificate_text(service: dict, facts: dict) -> CertificateText:
+def certificate_text(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     """The text of ``service``'s certificate stating ``facts`` (from the review)."""
-    text = BUILDERS[str(service["id"])](service, facts)
+    text = BUILDERS[str(service["id"])](service, facts, municipality)
     text.paragraphs = [paragraph for paragraph in text.paragraphs if paragraph]
     return text
 
 
-def covering_sheet_text(service: dict, request: dict, pages: int, sha256: str) -> CertificateText:
+def covering_sheet_text(
+    service: dict, request: dict, pages: int, sha256: str, municipality: Municipality
+) -> CertificateText:
     """The sheet central appends to a document made in another system (``issuance: attached``).
     It states only what the office did: which document, how many pages, its fingerprint."""
     name = (service.get("name") or {}).get("bg") or str(service.get("id"))
@@ -220,7 +222,7 @@ def covering_sheet_text(service: dict, request: dict, pages: int, sha256: str) -
         "ПРИДРУЖИТЕЛЕН ЛИСТ",
         f"към „{name}“",
         [
-            f"Община Лясковец издава приложения документ „{name}“ ({pages} стр.)"
+            f"{municipality.official_name.bg} издава приложения документ „{name}“ ({pages} стр.)"
             + (f" по заявление {reference}." if reference else "."),
             "Документът е изготвен в информационната система на общината; той и този лист са "
             "подписани заедно с електронния подпис на общината и са едно цяло: всяка промяна "

@@ -8,6 +8,7 @@ missing from it is refused to everyone)::
     notices                                     clerk, admin (publishing: admin)
     fleet: map, enrolment, revocation, staff    admin
     office users: disable, enable, password     admin
+    service catalogue: see, check, publish      admin
     reports                                     clerk, admin, auditor
     audit log                                   auditor
     population register: search, entry          clerk, admin, registrar
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
         actions,
         audit_view,
         auth,
+        catalogue_admin,
         common,
         fleet,
         i18n,

@@ -18,6 +18,7 @@ from .. import attachments, decisions
 from ..db import read
 from ..db.schema import documents
 from ..errors import CentralError, NotFoundError
+from ..municipality import current_municipality
 from ..officials import find_official
 from ..records import find_service
 from ..review import ensure_approvable, heirs_digest, record_authorisation, review_request
@@ -232,6 +233,7 @@ def preview(reference: str):
         request_row = get_request(conn, reference)
         service = find_service(conn, request_row["service"]) or {"id": request_row["service"]}
         official = find_official(conn, g.user["name"]) or NO_OFFICIAL
+        municipality = current_municipality(conn)
         found = review_request(conn, request_row)
     try:
         ensure_approvable(found, reference, heirs_digest(found))
@@ -247,6 +249,7 @@ def preview(reference: str):
         official=official["names"],
         official_title=official["title"],
         official_order=official["order"],
+        municipality=municipality,
         draft=True,
     )
     return _pdf(draft.pdf, f"draft-{reference}.pdf")

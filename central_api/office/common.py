@@ -1,4 +1,5 @@
-"""What every office page shares: names of villages and states, dates, the error pages.
+"""What every office page shares: the municipality, names of villages and states, dates, the
+error pages.
 
 Errors inside the office are pages in the reader's language, not the API's JSON: a refused
 role (403), an unknown page (404), a form whose CSRF token expired (400), and domain errors
@@ -9,33 +10,40 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from sync.municipality import Municipality
 from sync.states import OPEN_STATES
 
+from ..db import read
 from ..errors import CentralError
-from ..kiosks import VILLAGES
+from ..municipality import current_municipality
+from .auth import engine
 from .blueprint import bp
 from .i18n import language, t
+from .roles import PUBLIC, access
 from .texts import TEXTS
 
-VILLAGE_NAMES_EN = {
-    "dzhulyunitsa": "Dzhulyunitsa",
-    "dobri-dyal": "Dobri Dyal",
-    "kozarevets": "Kozarevets",
-    "dragizhevo": "Dragizhevo",
-    "merdanya": "Merdanya",
-}
+
+def municipality() -> Municipality:
+    """The municipality profile in force, read once per page."""
+    if "municipality" not in g:
+        with read(engine()) as conn:
+            g.municipality = current_municipality(conn)
+    return g.municipality
+
+
+def village_codes() -> tuple[str, ...]:
+    """The villages (settlements with information centres), in the profile's order."""
+    return tuple(settlement.code for settlement in municipality().villages)
 
 
 def village_label(code: str | None) -> str:
     if not code:
         return "—"
-    if language() == "en":
-        return VILLAGE_NAMES_EN.get(code, code)
-    return VILLAGES.get(code, (code, ""))[0]
+    return municipality().settlement_name(code, language())
 
 
 def status_label(status: str | None) -> str:
@@ -74,6 +82,19 @@ def is_overdue(request_row: dict) -> bool:
     return bool(due) and request_row.get("status") in OPEN_STATES and due < today()
 
 
+@bp.get("/coat-of-arms")
+@access(PUBLIC)
+def coat_of_arms():
+    """The municipality's coat of arms from its profile (the header and the tab's icon)."""
+    profile = municipality()
+    if not profile.coat_of_arms_data:
+        abort(404)
+    response = make_response(profile.coat_of_arms_data)
+    response.mimetype = profile.coat_of_arms_media_type
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @bp.app_template_filter("office_when")
 def _when_filter(text):
     return when(text)
@@ -90,7 +111,8 @@ def helpers():
         "village_label": village_label,
         "status_label": status_label,
         "is_overdue": is_overdue,
-        "VILLAGES": VILLAGES,
+        "village_codes": village_codes,
+        "municipality": municipality,
         # Approving asks for the signing token's PIN when the key is on a token.
         "signing_needs_pin": current_app.extensions["central"].signing_needs_pin,
     }

@@ -26,7 +26,8 @@ from ..errors import CentralError
 from .actions import refusal
 from .auth import actor, engine, now, parse
 from .blueprint import bp
-from .geo import BY_CODE, PLACES, outline, projection, scale_bar
+from .common import municipality
+from .geo import outline, places_of, projection, scale_bar
 from .i18n import flash_t, language, t_or
 from .roles import access
 
@@ -157,13 +158,15 @@ def _printer_label(state) -> str:
     return t_or(f"printer_{state}", state) if state else "—"
 
 
-def map_data(rows: list[dict]) -> dict:
-    proj = projection()
+def map_data(rows: list[dict], profile) -> dict:
+    """The schematic map of ``profile``'s settlements with ``rows``' kiosks on it."""
+    all_places = places_of(profile)
+    proj = projection(all_places)
     by_village: dict[str, list[dict]] = {}
     for row in rows:
         by_village.setdefault(row["village"], []).append(row)
     places = []
-    for place in PLACES:
+    for place in all_places:
         x, y = proj.point(place.lat, place.lon)
         marks = []
         for index, row in enumerate(by_village.get(place.code, [])):
@@ -175,13 +178,13 @@ def map_data(rows: list[dict]) -> dict:
                 "y": y,
                 "name": place.name_bg if language() == "bg" else place.name_en,
                 "marks": marks,
-                "is_town": place.code not in kiosk_registry.VILLAGES,
+                "is_town": profile.settlement(place.code).is_centre,
             }
         )
     return {
         "width": proj.width,
         "height": proj.height,
-        "outline": outline(proj),
+        "outline": outline(proj, all_places),
         "places": places,
         "scale": scale_bar(proj),
     }
@@ -193,7 +196,7 @@ def fleet():
     with read(engine()) as conn:
         rows = fleet_rows(conn)
     return render_template(
-        "office/fleet.html", rows=rows, map=map_data(rows), places=BY_CODE, now=now()
+        "office/fleet.html", rows=rows, map=map_data(rows, municipality()), now=now()
     )
 
 

@@ -1,7 +1,8 @@
-"""Where the villages are, and a map of the municipality drawn from that alone (no tiles).
+"""Where the settlements are, and a map of the municipality drawn from that alone (no tiles).
 
-The coordinates are APPROXIMATE (WGS84, village centres to within about a kilometre, read off
-public maps); they place the kiosks on a schematic map, they are not survey data. The outline is
+The coordinates come from the municipality profile (``municipality.toml``) and are APPROXIMATE
+(WGS84, settlement centres to within about a kilometre); they place the kiosks on a schematic
+map, they are not survey data. The outline is
 the convex hull of the settlements widened by a margin: a sketch of the municipality, labelled
 as such, not its legal boundary.
 """
@@ -9,7 +10,10 @@ as such, not its legal boundary.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sync.municipality import Municipality
 
 
 @dataclass(frozen=True)
@@ -22,16 +26,13 @@ class Place:
     approximate: bool = True
 
 
-PLACES = (
-    Place("lyaskovets", "Лясковец", "Lyaskovets", 43.1090, 25.7150),
-    Place("kozarevets", "Козаревец", "Kozarevets", 43.1600, 25.7330),
-    Place("merdanya", "Мерданя", "Merdanya", 43.1720, 25.8420),
-    Place("dzhulyunitsa", "Джулюница", "Dzhulyunitsa", 43.1370, 25.8870),
-    Place("dobri-dyal", "Добри дял", "Dobri Dyal", 43.0710, 25.9020),
-    Place("dragizhevo", "Драгижево", "Dragizhevo", 43.0620, 25.7570),
-)
-BY_CODE = {place.code: place for place in PLACES}
 KM_PER_DEGREE_LAT = 111.32
+
+
+def places_of(municipality: Municipality) -> tuple[Place, ...]:
+    """The profile's settlements as places on the map, the municipal centre first."""
+    ordered = sorted(municipality.settlements, key=lambda settlement: not settlement.is_centre)
+    return tuple(Place(s.code, s.name.bg, s.name.en, s.latitude, s.longitude) for s in ordered)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,11 @@ class Projection:
         )
 
 
-def projection(width: int = 620, height: int = 420, margin_km: float = 4.0) -> Projection:
-    lats = [p.lat for p in PLACES]
-    lons = [p.lon for p in PLACES]
+def projection(
+    places: Sequence[Place], width: int = 620, height: int = 420, margin_km: float = 4.0
+) -> Projection:
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
     lat0, lon0 = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
     span_x = (max(lons) - min(lons)) * KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     span_y = (max(lats) - min(lats)) * KM_PER_DEGREE_LAT
@@ -84,9 +87,11 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
-def outline(proj: Projection, margin_km: float = 2.5, steps: int = 10) -> str:
+def outline(
+    proj: Projection, places: Sequence[Place], margin_km: float = 2.5, steps: int = 10
+) -> str:
     """An SVG path: the hull of the settlements with rounded corners ``margin_km`` out."""
-    hull = _hull([proj.point(p.lat, p.lon) for p in PLACES])
+    hull = _hull([proj.point(p.lat, p.lon) for p in places])
     radius = margin_km * proj.pixels_per_km
     # The Minkowski sum of the hull and a circle: a circle's points around each corner, hulled.
     around = [

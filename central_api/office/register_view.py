@@ -16,6 +16,7 @@ from ..registers.population import MARITAL_STATUSES
 from ..registers.registrar import CORRECTABLE, correct_person, look_up, lookups, search_and_log
 from .auth import engine
 from .blueprint import bp
+from .common import municipality
 from .i18n import flash_t
 from .roles import REGISTER_READERS, access
 
@@ -53,7 +54,7 @@ def register_person(person_id: str):
         "office/register_person.html",
         record=record,
         debts=debts,
-        settlements=known_settlements(),
+        settlements=known_settlements(municipality()),
         statuses=MARITAL_STATUSES,
         zip=zip,
     )
@@ -68,7 +69,7 @@ def register_correct(person_id: str):
         with write(engine()) as conn:
             changed = correct_person(
                 conn, person_id, changes, request.form.get("reason", ""), g.user["name"],
-                known_settlements(),
+                known_settlements(municipality()),
             )  # fmt: skip
     except PersonNotFoundError:
         abort(404)

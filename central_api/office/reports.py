@@ -15,11 +15,10 @@ from sqlalchemy import Connection, func, select
 from ..db import read
 from ..db.schema import documents, requests
 from ..errors import InvalidInputError
-from ..kiosks import VILLAGES
 from .auth import engine
 from .blueprint import bp
 from .charts import horizontal_bars, stacked_columns
-from .common import OPEN_STATES, today, village_label
+from .common import OPEN_STATES, today, village_codes, village_label
 from .i18n import t
 from .roles import ROLES, access
 
@@ -34,13 +33,13 @@ def week_start(day_text: str) -> date:
     return day_value - timedelta(days=day_value.weekday())
 
 
-def per_village_per_week(conn: Connection, weeks: int = WEEKS, until: date | None = None):
-    """(week starts, {village: [count per week]})."""
+def per_village_per_week(conn: Connection, villages, weeks: int = WEEKS, until: date | None = None):
+    """(week starts, {village: [count per week]}) for the villages named."""
     until = until or datetime.now(UTC).date()
     first = week_start(until.isoformat()) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
     day = func.substr(requests.c.created_at, 1, 10)
-    counts = {code: [0] * weeks for code in VILLAGES}
+    counts = {code: [0] * weeks for code in villages}
     for village, day_text, count in conn.execute(
         select(requests.c.village, day, func.count())
         .where(requests.c.created_at >= first.isoformat())
@@ -82,8 +81,8 @@ def time_to_issue(conn: Connection, window_days: int = ISSUE_WINDOW_DAYS) -> dic
     }
 
 
-def overdue_by_village(conn: Connection) -> dict[str, int]:
-    counts = dict.fromkeys(VILLAGES, 0)
+def overdue_by_village(conn: Connection, villages) -> dict[str, int]:
+    counts = dict.fromkeys(villages, 0)
     for village, count in conn.execute(
         select(requests.c.village, func.count())
         .where(requests.c.status.in_(OPEN_STATES), requests.c.due_date < today())
@@ -112,10 +111,11 @@ def reports():
     if not (weeks.isascii() and weeks.isdigit()) or len(weeks) > 3:
         raise InvalidInputError("'weeks' must be a whole number of weeks, from 4 to 26.")
     weeks = min(max(int(weeks), 4), 26)
+    villages = village_codes()
     with read(engine()) as conn:
-        starts, weekly = per_village_per_week(conn, weeks)
+        starts, weekly = per_village_per_week(conn, villages, weeks)
         issue = time_to_issue(conn)
-        overdue = overdue_by_village(conn)
+        overdue = overdue_by_village(conn, villages)
         open_states = open_by_state(conn)
     week_labels = [start.strftime("%d.%m") for start in starts]
     series = [(village_label(code), values) for code, values in weekly.items()]

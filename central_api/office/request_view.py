@@ -21,6 +21,7 @@ from ..review import heirs_digest, review_request
 from ..workflow import TRANSITIONS, events, get_request
 from .auth import engine
 from .blueprint import bp
+from .common import municipality
 from .roles import CLERKS, access
 
 
@@ -72,11 +73,13 @@ def _shown(spec: dict, value) -> str:
 
 
 def place_label(address) -> str:
-    """``с. Джулюница, ул. „Васил Левски“ № 12`` for a register address (or "—")."""
+    """``с. Горно Примерово, ул. „Васил Левски“ № 12`` for a register address (or "—")."""
     if address is None:
         return "—"
     return ", ".join(
-        part for part in (place(address.settlement)["settlement"], address.address) if part
+        part
+        for part in (place(address.settlement, municipality())["settlement"], address.address)
+        if part
     )
 
 

@@ -10,7 +10,6 @@ def _texts(**entries: tuple[str, str]) -> dict[str, dict[str, str]]:
 
 TEXTS = _texts(
     app_name=("Служебен портал на информационните центрове", "Information centres office"),
-    municipality=("Община Лясковец", "Lyaskovets Municipality"),
     skip_to_content=("Към съдържанието", "Skip to content"),
     nav_label=("Основна навигация", "Main navigation"),
     nav_queue=("Заявления", "Requests"),
@@ -20,6 +19,38 @@ TEXTS = _texts(
     nav_users=("Потребители", "Users"),
     nav_officials=("Длъжностни лица", "Officials"),
     nav_reports=("Справки", "Reports"),
+    nav_catalogue=("Услуги", "Services"),
+    catalogue_title=("Каталог на услугите", "Service catalogue"),
+    catalogue_hint=(
+        "Киосците предлагат услугите от каталога в сила. Нов каталог (файл JSON, вижте "
+        "docs/catalogue.md) се проверява, преди да бъде публикуван; киосците го получават при "
+        "следващата си връзка.",
+        "The kiosks offer the services of the catalogue in force. A new catalogue (a JSON file, "
+        "see docs/catalogue.md) is checked before it is published; the kiosks receive it at "
+        "their next exchange.",
+    ),
+    catalogue_upload=("Нов каталог", "A new catalogue"),
+    catalogue_file=("Файл с каталога (JSON)", "Catalogue file (JSON)"),
+    catalogue_check=("Провери", "Check"),
+    catalogue_publish=("Публикувай", "Publish"),
+    catalogue_refused=(
+        "Каталогът не е публикуван. Поправете файла и опитайте отново:",
+        "The catalogue was not published. Correct the file and try again:",
+    ),
+    catalogue_checked=(
+        "Каталогът е наред ({count} услуги). Публикувайте го, когато сте готови.",
+        "The catalogue is fine ({count} services). Publish it when you are ready.",
+    ),
+    catalogue_in_force=(
+        "Каталог в сила: версия {version}",
+        "Catalogue in force: version {version}",
+    ),
+    done_catalogue_published=(
+        "Каталогът е публикуван като версия {version}; киосците ще го получат при следващата си "
+        "връзка.",
+        "The catalogue is published as version {version}; the kiosks receive it at their next "
+        "exchange.",
+    ),
     nav_audit=("Одитен журнал", "Audit log"),
     role_clerk=("служител", "clerk"),
     role_admin=("администратор", "administrator"),

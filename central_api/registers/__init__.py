@@ -33,7 +33,7 @@ Imports (:mod:`.population_import`, :mod:`.taxes_import`)
     ``import_population(conn, data, settlements, actor=..., dry_run=False) -> ImportReport``
     ``import_taxes(conn, data, settlements, actor=..., dry_run=False) -> ImportReport``
     A bad file raises :class:`ImportRefusedError` (``problems``: one :class:`RowProblem` per
-    bad cell) and stores nothing. ``known_settlements()`` gives the settlement codes.
+    bad cell) and stores nothing. ``known_settlements(municipality)`` gives the profile's settlement codes.
 
 Office (:mod:`.office_actions`)
     ``correct_person(conn, person_id, changes, reason, user_name)``, ``record_lookup(...)``,

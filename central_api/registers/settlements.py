@@ -1,12 +1,13 @@
-"""The settlement codes a register file may use, from the one place central keeps them."""
+"""The settlement codes a register file may use: those of the municipality profile."""
 
 from __future__ import annotations
 
-from ..kiosks import VILLAGES
+from sync.municipality import Municipality
 
 __all__ = ["known_settlements"]
 
 
-def known_settlements() -> dict[str, str]:
-    """``{code: Bulgarian name}`` of the municipality's settlements central knows."""
-    return {code: names[0] for code, names in VILLAGES.items()}
+def known_settlements(municipality: Municipality) -> dict[str, str]:
+    """``{code: Bulgarian name}`` of the settlements in the municipality profile (the centre
+    included); ``central_api.municipality.current_municipality(conn)`` is the one in force."""
+    return {settlement.code: settlement.name.bg for settlement in municipality.settlements}

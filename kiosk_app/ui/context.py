@@ -17,8 +17,9 @@ class UiSettings:
     idle_timeout_s: float = 90.0
     fields_per_page: int = 3
     done_return_s: float = 60.0
+    # The village's name from the municipality profile (kiosk_app.gui.village_name).
     village_name: dict[str, str] = field(
-        default_factory=lambda: {"bg": "Община Лясковец", "en": "Lyaskovets municipality"}
+        default_factory=lambda: {"bg": "Информационен център", "en": "Information centre"}
     )
 
 

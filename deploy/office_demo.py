@@ -14,21 +14,21 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 
+from central_api import decisions, kiosks, onboarding
+from central_api.db import read, write
+from central_api.db.schema import documents, request_events, requests
+from central_api.db.schema import kiosks as kiosks_table
+from central_api.errors import ApprovalBlockedError
+from central_api.municipality import current_municipality
+from central_api.notices import publish
+from central_api.officials import add_official
+from central_api.records import apply_record, find_service
+from central_api.review import heirs_digest, review_request
+from central_api.staff import add_staff
+from central_api.users import add_user
+from central_api.workflow import get_request
 from sync import Identity
 from sync.catalogue import validate_fields
-
-from .. import decisions, kiosks, onboarding
-from ..db import read, write
-from ..db.schema import documents, request_events, requests
-from ..db.schema import kiosks as kiosks_table
-from ..errors import ApprovalBlockedError
-from ..notices import publish
-from ..officials import add_official
-from ..records import apply_record, find_service
-from ..review import heirs_digest, review_request
-from ..staff import add_staff
-from ..users import add_user
-from ..workflow import get_request
 
 USERS = {"maria": ("clerk", "maria-pass-1"), "anna": ("admin", "anna-pass-1"),
          "petar": ("auditor", "petar-pass-1"), "elena": ("registrar", "elena-pass-1")}  # fmt: skip
@@ -88,7 +88,7 @@ def enroll_kiosk(conn, village: str, version: str = "1.4.2") -> dict:
 
 
 def submit(conn, kiosk: dict, counter: int, service: str, fields: dict, staff_id=None) -> str:
-    abbreviation = kiosks.VILLAGES[kiosk["village"]][1]
+    abbreviation = current_municipality(conn).settlement(kiosk["village"]).abbreviation
     reference = f"{abbreviation}{kiosk['kiosk_no']}-{counter:05d}"
     body = {
         "reference": reference,
@@ -141,7 +141,7 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
         for name, (role, password) in USERS.items():
             add_user(conn, name, role, password)
         add_official(conn, **OFFICIAL, by="admin:anna")
-        for village in kiosks.VILLAGES:
+        for village in (settlement.code for settlement in current_municipality(conn).villages):
             made["kiosks"].append(enroll_kiosk(conn, village))
         staff_ids = {
             village: add_staff(conn, village, name, pin, "admin:anna")

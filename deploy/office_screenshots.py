@@ -1,4 +1,4 @@
-"""``python -m central_api.office.screenshots OUTDIR``: a PNG of every office page, in Bulgarian
+"""``python -m deploy.office_screenshots OUTDIR``: a PNG of every office page, in Bulgarian
 and in English, at 1366x768, from a real ``central-api serve`` filled with the demo data.
 
 :class:`DemoOffice` (a throw-away home, seeded, served on a free loopback port) is shared with
@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = ROOT / "deploy" / "profiles" / "lyaskovets.toml"
 
 
 def free_port() -> int:
@@ -65,12 +66,17 @@ class DemoOffice:
     def prepare(self) -> None:
         """``central-api init`` and the demo data, before the server starts."""
         subprocess.run(
-            [*self._command(), "init"], env=self.env(), check=True, capture_output=True, timeout=120
+            [*self._command(), "init", "--municipality", str(PROFILE)],
+            env=self.env(),
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         if self.seed:
-            from ..config import load_config
-            from ..context import Central
-            from .demo import seed
+            from central_api.config import load_config
+            from central_api.context import Central
+
+            from .office_demo import seed
 
             central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.home)))
             try:
@@ -222,7 +228,7 @@ def _take_language(browser, office, outdir, language, asked, issued, received) -
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m central_api.office.screenshots OUTDIR", file=sys.stderr)
+        print("usage: python -m deploy.office_screenshots OUTDIR", file=sys.stderr)
         return 2
     outdir = Path(args[0])
     with DemoOffice() as office:
