@@ -176,7 +176,7 @@ def refusal_facts(
         "service": (service.get("name") or {}).get("bg") or service["id"],
         "reference": request["reference"],
         "submitted_on": (request.get("submitted_at") or request["created_at"])[:10],
-        "village": place(request["village"])["settlement"],
+        "village": place(request["village"], municipality)["settlement"],
         "applicant": addressee,
         "legal_basis": legal_basis,
         "reasons": reasons,
