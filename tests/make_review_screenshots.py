@@ -12,7 +12,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from central_api.office.demo import enroll_kiosk, submit
 from central_api.office.screenshots import VIEWPORT, DemoOffice, launch_browser, sign_in
 
 from central_api import decisions, officials, review, users
@@ -20,6 +19,7 @@ from central_api.config import load_config
 from central_api.context import Central
 from central_api.db import read, write
 from central_api.workflow import get_request
+from deploy.office_demo import enroll_kiosk, submit
 from tests.fixtures_central import VALID_EGN
 from tests.fixtures_registers import import_register
 

@@ -3,11 +3,11 @@ blocks approval, the heirs as a tree; approving from the page is refused while a
 
 from __future__ import annotations
 
-from central_api.office.demo import enroll_kiosk, submit
 from sqlalchemy import select
 
 from central_api.db import read, write
 from central_api.db.schema import documents, requests
+from deploy.office_demo import enroll_kiosk, submit
 from tests.fixtures_central import VALID_EGN
 
 BASE = {"id_document_number": "645123456", "phone": "+359888123456"}
