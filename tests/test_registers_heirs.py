@@ -211,6 +211,14 @@ def test_heirs_of_a_living_person_are_refused():
 
 
 # -- a property over generated family trees ---------------------------------------------------
+def years_after(day: dt.date, years: int) -> dt.date:
+    # Someone born on 29 February comes of age on 28 February in a common year.
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def random_family(seed: int) -> tuple[PopulationWriter, list[str]]:
     rng = random.Random(seed)
     w = PopulationWriter()
@@ -230,14 +238,13 @@ def random_family(seed: int) -> tuple[PopulationWriter, list[str]]:
         next_generation = []
         for person in generation:
             spec = w.people[person]
-            start = spec.birth_date.replace(year=spec.birth_date.year + 20)
+            start = years_after(spec.birth_date, 20)
             partners = []
             for _ in range(rng.randrange(0, 3)):
                 sex = "F" if spec.sex == "M" else "M"
                 partner = new(sex, spec.birth_date + dt.timedelta(days=rng.randrange(-900, 900)))
                 everyone.append(partner)
-                on = max(start, w.people[partner].birth_date.replace(
-                    year=w.people[partner].birth_date.year + 18))  # fmt: skip
+                on = max(start, years_after(w.people[partner].birth_date, 18))
                 if partners:
                     on = max(on, partners[-1][1] + dt.timedelta(days=30))
                 if on >= min(alive_until[person], alive_until[partner], D(2025, 1, 1)):
