@@ -29,7 +29,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from deploy.demo_data import OFFICIALS, POPULATIONS_2024, REGISTER_SEED, VILLAGE_NAMES, fill_fields
+from deploy.demo_data import (
+    OFFICIALS,
+    POPULATIONS_2024,
+    REGISTER_SEED,
+    VILLAGE_NAMES,
+    RegisterPeople,
+    fill_fields,
+    register_people,
+)
 from deploy.procs import (
     Processes,
     ProcessesClosedError,
@@ -71,6 +79,7 @@ class Demo:
         self.central: subprocess.Popen | None = None
         self.gui: subprocess.Popen | None = None
         self.sync_daemon: subprocess.Popen | None = None
+        self.people: dict[str, RegisterPeople] = {}  # whom the simulated villagers are
         self.threads: list[threading.Thread] = []
         self.state: dict = {}
         self.port = 0
@@ -192,10 +201,12 @@ class Demo:
         (folder / "taxes.csv").write_bytes(taxes)
         fingerprint = hashlib.sha256(population + taxes).hexdigest()
         passwords = self.state.setdefault("passwords", {})
+        central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.central_home)))
         if self.state.get("register") == fingerprint and "registrar" in passwords:
             log(f"Central: the demo register is imported already ({folder})")
+            self.people = register_people(central.engine, VILLAGE_NAMES)
+            central.dispose()
             return
-        central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.central_home)))
         try:
             with write(central.engine) as conn:
                 settlements = registers.known_settlements(current_municipality(conn))
@@ -211,6 +222,7 @@ class Demo:
                     password = f"registrar-{secrets.token_urlsafe(6)}"
                     add_user(conn, "registrar", "registrar", password)
                     passwords["registrar"] = password
+            self.people = register_people(central.engine, VILLAGE_NAMES)
         finally:
             central.dispose()
         self.state["register"] = fingerprint
@@ -356,7 +368,7 @@ class Demo:
             self.stop.wait(interval * rng.uniform(0.7, 1.3))
 
     def submit_request(self, village: str, kiosk_id: str, service: dict, rng) -> bool:
-        fields = fill_fields(service, village, rng)
+        fields = fill_fields(service, village, rng, self.people.get(village))
         if fields is None:
             log(f"Kiosk {kiosk_id}: skipping {service['id']} (a field the demo cannot fill)")
             return False

@@ -130,16 +130,119 @@ def make_villager(village: str, rng: random.Random, today: dt.date | None = None
     )
 
 
-def fill_fields(service: dict, village: str, rng: random.Random) -> dict[str, str] | None:
+@dataclass(frozen=True)
+class HeirsCase:
+    """A request for a certificate of heirs the register can answer: an heir asks about the
+    deceased, stating the relation the register holds."""
+
+    applicant: Villager
+    deceased_egn: str
+    relation: str  # one of the heirs request's relation_to_deceased options
+
+
+@dataclass(frozen=True)
+class RegisterPeople:
+    """People of the demo register of one village, so that a demo request is about someone the
+    register knows and approving it gives a true certificate (issue 14)."""
+
+    residents: tuple[Villager, ...]
+    heirs_cases: tuple[HeirsCase, ...]
+    debtors: tuple[Villager, ...]
+
+
+# The register's relation of an heir (central_api.registers.heirs) as the request's choice.
+HEIR_RELATION_CHOICE = {
+    "spouse": "spouse",
+    "child": "child",
+    "grandchild": "grandchild",
+    "descendant": "grandchild",
+    "mother": "parent",
+    "father": "parent",
+    "sibling": "sibling",
+    "half-sibling": "sibling",
+}
+
+
+def villager_of(first_name, middle_name, last_name, egn, village, rng) -> Villager:
+    """A person of the register as the demo's villager: names and ЕГН as registered, an identity
+    card number and phone made up (the register holds neither)."""
+    return Villager(
+        first_name=first_name,
+        middle_name=middle_name,
+        last_name=last_name,
+        egn=egn,
+        id_document_number=f"6{rng.randrange(10**7, 10**8)}",
+        phone=f"08{rng.choice('789')}{rng.randrange(10**6, 10**7)}",
+        address=f"с. {VILLAGE_NAMES.get(village, village)}",
+    )
+
+
+def register_people(engine, villages, count: int = 5, seed: int = REGISTER_SEED) -> dict:
+    """{village: RegisterPeople} read from central's imported demo register."""
+    from central_api import registers
+    from central_api.registers.demo import demo_persons
+
+    rng = random.Random(seed)
+    people = {}
+    with engine.connect() as conn:
+        for village in villages:
+            picked = demo_persons(conn, village, count=count)
+            cases = []
+            for deceased in picked.deceased_with_heirs:
+                for heir in registers.legal_heirs(conn, deceased).heirs:
+                    choice = HEIR_RELATION_CHOICE.get(heir.relation)
+                    alive = heir.person.death_date is None and heir.person.egn
+                    if choice and alive:
+                        applicant = villager_of(
+                            heir.person.first_name, heir.person.middle_name,
+                            heir.person.last_name, heir.person.egn, village, rng,
+                        )  # fmt: skip
+                        cases.append(HeirsCase(applicant, deceased.egn, choice))
+                        break
+            people[village] = RegisterPeople(
+                residents=tuple(
+                    villager_of(p.first_name, p.middle_name, p.last_name, p.egn, village, rng)
+                    for p in picked.residents
+                    if p.egn
+                ),
+                heirs_cases=tuple(cases),
+                debtors=tuple(
+                    villager_of(p.first_name, p.middle_name, p.last_name, p.egn, village, rng)
+                    for p in picked.with_tax_debt
+                    if p.egn
+                ),
+            )
+    return people
+
+
+def fill_fields(
+    service: dict, village: str, rng: random.Random, people: RegisterPeople | None = None
+) -> dict[str, str] | None:
     """Answers for every required field of ``service`` (as `kiosk-app services --json` lists it),
-    or None when a required field is of a kind the demo cannot answer."""
+    or None when a required field is of a kind the demo cannot answer. With ``people`` the
+    request is about a person of the register (a debtor for a tax certificate, an heir asking
+    about the deceased for a certificate of heirs)."""
     person = make_villager(village, rng)
     deceased = make_villager(village, rng)
+    relation = None
+    if people is not None:
+        fields = {field.get("name") for field in service.get("fields", [])}
+        if "deceased_egn" in fields and people.heirs_cases:
+            case = rng.choice(people.heirs_cases)
+            person, relation = case.applicant, case.relation
+            deceased = Villager("", "", "", case.deceased_egn, "", "", "")
+        elif "debts_for" in fields and people.debtors:
+            person = rng.choice(people.debtors)
+        elif people.residents:
+            person = rng.choice(people.residents)
     today = dt.date.today()
     answers: dict[str, str] = {}
     for field in service.get("fields", []):
         name, kind = field.get("name", ""), field.get("type", "text")
         if not field.get("required"):
+            continue
+        if name == "relation_to_deceased" and relation:
+            answers[name] = relation
             continue
         value = _answer(name, kind, field, person, deceased, village, today, rng)
         if value is None:

@@ -1,17 +1,20 @@
 """The demo's invented villagers pass the same checks as real ones."""
 
-import json
 import random
 from pathlib import Path
 
 import pytest
 from stdnum.bg import egn
 
+from central_api.catalogue import default_catalogue
+from central_api.municipality import load_municipality
 from deploy.demo_data import egn_is_valid, fill_fields, make_egn, make_villager
 from sync.catalogue import normalize_fields, validate_fields
+from tests.fixtures_central import LYASKOVETS_PROFILE
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE = json.loads((ROOT / "central_api/catalogue/services.json").read_text(encoding="utf-8"))
+# The shipped catalogue as central publishes it: settlement choices filled from the profile.
+CATALOGUE = default_catalogue(load_municipality(LYASKOVETS_PROFILE))
 
 
 @pytest.mark.parametrize("number", ["7523169263", "0550290476"])
