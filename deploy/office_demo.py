@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 
-from central_api import decisions, kiosks, onboarding
+from central_api import decisions, kiosks, onboarding, registers
 from central_api.db import read, write
 from central_api.db.schema import documents, request_events, requests
 from central_api.db.schema import kiosks as kiosks_table
@@ -23,6 +23,7 @@ from central_api.municipality import current_municipality
 from central_api.notices import publish
 from central_api.officials import add_official
 from central_api.records import apply_record, find_service
+from central_api.registers.demo import demo_persons, generate_register
 from central_api.review import heirs_digest, review_request
 from central_api.staff import add_staff
 from central_api.users import add_user
@@ -153,11 +154,18 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
                 ("merdanya", "Веселина Илиева", "815437"),
             )
         }
+        residents = _small_register(conn, requests_per_kiosk)
         services = {sid: find_service(conn, sid) for sid in SERVICES}
         for kiosk in made["kiosks"]:
             for counter in range(1, requests_per_kiosk + 1):
                 service = SERVICES[(counter + kiosk["kiosk_no"]) % len(SERVICES)]
                 fields = person_fields(rng)
+                people = residents.get(kiosk["village"]) or ()
+                if people:
+                    # The applicant is a person of the register, so the review can approve.
+                    person = people[counter % len(people)]
+                    fields.update(first_name=person.first_name, middle_name=person.middle_name,
+                                  last_name=person.last_name, egn=person.egn)  # fmt: skip
                 if validate_fields(services[service], fields):
                     service = SERVICES[0]
                 staff = staff_ids[kiosk["village"]] if counter % 3 else None
@@ -181,6 +189,22 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
         )
     _decide(engine, signer, made["references"], rng)
     return made
+
+
+def _small_register(conn, per_village: int) -> dict:
+    """A small generated population register for the office demo (the full demo imports one at
+    the villages' real sizes): {village: residents the demo's requests are about}."""
+    municipality = current_municipality(conn)
+    villages = {settlement.code: settlement.label("bg") for settlement in municipality.villages}
+    population, _ = generate_register(dict.fromkeys(villages, 40), villages, seed=5)
+    registers.import_population(
+        conn, population, registers.known_settlements(municipality), actor="demo",
+        file_name="office-demo-population.csv",
+    )  # fmt: skip
+    return {
+        code: tuple(p for p in demo_persons(conn, code, count=per_village).residents if p.egn)
+        for code in villages
+    }
 
 
 def _set_health(conn) -> None:

@@ -8,6 +8,7 @@ import json
 import pytest
 import requests
 
+from tests.fixtures_central import LYASKOVETS_PROFILE
 from tests.test_end_to_end import Network
 
 DATA = "deploy/council-demo.toml"
@@ -17,7 +18,7 @@ DATA = "deploy/council-demo.toml"
 def council_network(tmp_path):
     net = Network(tmp_path)
     try:
-        net.central("init")
+        net.central("init", "--municipality", str(LYASKOVETS_PROFILE))
         net.central("council", "demo", "--data", DATA, "--password-stdin", stdin="demo-pass-1\n")
         token = net.central("kiosk", "invite", "merdanya").stdout.strip().splitlines()[-1]
         net.start_central()

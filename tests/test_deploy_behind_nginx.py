@@ -48,7 +48,8 @@ def shipped(tmp_path_factory):
         "PYTHONPATH": str(ROOT),
     }
     run = [*command_for("central-api")]
-    assert subprocess.run([*run, "init"], env=env, capture_output=True, timeout=120).returncode == 0
+    init = [*run, "init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")]
+    assert subprocess.run(init, env=env, capture_output=True, timeout=120).returncode == 0
     add = subprocess.run(
         [*run, "user", "add", "maria", "--role", "clerk", "--password-stdin"],
         env=env, input=b"maria-pass-1\n", capture_output=True, timeout=60,

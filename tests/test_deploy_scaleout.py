@@ -62,8 +62,9 @@ def cluster(tmp_path, postgres_database):
         {**base_env, "CENTRAL_HOME": str(homes[0])},
     )
     assert init.returncode == 0, init.stderr
-    # A second host gets a copy of the keys, nothing else: all state is in PostgreSQL.
-    shutil.copytree(homes[0] / "keys", homes[1] / "keys")
+    # A second host gets a copy of the home (keys, municipality profile and its coat of arms),
+    # nothing else: all state is in PostgreSQL.
+    shutil.copytree(homes[0], homes[1])
 
     ports = [free_port(), free_port()]
     try:

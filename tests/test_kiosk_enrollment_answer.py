@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import pytest
 
+from central_api.municipality import load_municipality
 from kiosk_app.enrollment import parse_enrollment_answer
 from kiosk_app.errors import EnrollmentError
 from sync import Identity
+from tests.fixtures_central import LYASKOVETS_PROFILE
 
 CENTRAL = Identity.generate("central").public.to_json()
+PROFILE = load_municipality(LYASKOVETS_PROFILE).to_json()
 
 
 def answer(**changes) -> dict:
-    body = {"kiosk_id": "merdanya-2", "kiosk_no": 2, "village": "merdanya", "central": CENTRAL}
+    body = {"kiosk_id": "merdanya-2", "kiosk_no": 2, "village": "merdanya", "central": CENTRAL,
+            "municipality": PROFILE}  # fmt: skip
     body.update(changes)
     return {key: value for key, value in body.items() if value is not None}
 
