@@ -54,8 +54,9 @@ class OfficeClient:
 
 
 @pytest.fixture
-def office_users(central):
-    """The office users (clerk maria, admin anna, auditor petar, registrar elena)."""
+def office_users(central, municipality):
+    """The office users (clerk maria, admin anna, auditor petar, registrar elena); the clerk
+    and the admin are officials of the test's municipality."""
     from central_api.db import write
     from central_api.officials import add_official
     from central_api.users import add_user
@@ -67,7 +68,7 @@ def office_users(central):
             conn,
             user_name=OFFICE_USERS["clerk"][0],
             names="Мария Георгиева Петрова",
-            title="Кмет на Община Лясковец",
+            title=f"Кмет на {municipality.official_name.bg}",
             order=None,
             services="all",
             by="admin:test",
@@ -76,7 +77,7 @@ def office_users(central):
             conn,
             user_name=OFFICE_USERS["admin"][0],
             names="Анна Колева Димитрова",
-            title="Заместник-кмет на Община Лясковец",
+            title=f"Заместник-кмет на {municipality.official_name.bg}",
             order="РД-09-3/04.01.2026",
             services="all",
             by="admin:test",

@@ -4,6 +4,7 @@ map, with real processes (``central-api serve`` and the ``kiosk-app`` CLI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -32,9 +33,23 @@ def municipality_file() -> Path:
 
 
 @pytest.fixture
-def villagers():
-    """The tests' population register is written for Lyaskovets' settlements: none here."""
-    return None
+def villagers(central) -> str:
+    """Primerovo's own small register: the applicant lives in Горно Примерово."""
+    from central_api import registers
+    from central_api.db import write
+    from central_api.municipality import current_municipality
+    from central_api.registers.writers import PersonSpec, PopulationWriter
+
+    people = PopulationWriter()
+    people.people[FIELDS["egn"]] = PersonSpec(
+        FIELDS["egn"], "Иван", "Петров", "Иванов", "M", dt.date(1875, 3, 16),
+        settlement="gorno-primerovo", address="ул. „Първа“ № 5",
+        address_since=dt.date(2001, 5, 10),
+    )  # fmt: skip
+    with write(central.engine) as conn:
+        settlements = registers.known_settlements(current_municipality(conn))
+        registers.import_population(conn, people.csv(), settlements, actor="test")
+    return FIELDS["egn"]
 
 
 def kiosk_app(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -109,14 +124,28 @@ def test_a_second_municipality_walks_a_request_to_central_with_its_receipt_and_m
     assert "Горно Примерово / Gorno Primerovo" in receipt_text and reference in receipt_text
     assert_no_lyaskovets(receipt_text)
 
-    # The request reaches central under Primerovo's reference. (Approving it now needs the
-    # applicant in the population register; the tests' register is written for Lyaskovets'
-    # settlements, so the printed document of a second municipality is not walked here yet.)
+    # The request reaches central under Primerovo's reference.
     kiosk_app(home, "sync")
     listed = json.loads(central_cli("requests", "list", "--json").stdout)
     assert [(row["reference"], row["village"]) for row in listed] == [
         (reference, "gorno-primerovo")
     ]
+
+    # Primerovo's mayor approves it from Primerovo's register; the certificate printed at the
+    # kiosk is Primerovo's, with the address the register holds and Primerovo's check address.
+    central_cli("requests", "approve", reference, "--as", "maria")
+    printed_before = set((home / "printed").glob("*.pdf"))
+    kiosk_app(home, "sync")
+    (certificate,) = sorted(set((home / "printed").glob("*.pdf")) - printed_before)
+    certificate_text = pdf_text(certificate)
+    assert "Община Примерово" in certificate_text
+    assert "Кмет на Община Примерово" in certificate_text
+    assert "Горно Примерово" in certificate_text and "ул. „Първа“ № 5" in certificate_text
+    assert "proverka.primerovo.example" in certificate_text
+    assert_no_lyaskovets(certificate_text)
+    kiosk_app(home, "sync")  # the printed event goes up
+    (row,) = json.loads(central_cli("requests", "list", "--json").stdout)
+    assert row["status"] == "printed"
 
     # The office: Primerovo's name and coat of arms, its settlements on the fleet map.
     admin = office_client("admin")
