@@ -1,7 +1,7 @@
 """What a certificate states, taken from the registers: plain JSON-able dicts ("facts").
 
 The review (:mod:`central_api.review`) builds them from the register at the moment of approval;
-the document's text (:mod:`central_api.documents.certificates`) is written from them alone, and
+the document's text (:mod:`central_api.documents.texts`) is written from them alone, and
 the QR statement signs their hash. Nothing here reads a request's answers.
 """
 
