@@ -279,10 +279,26 @@ def quarantine_command(config: KioskConfig, as_json: bool) -> None:
 @cli.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--no-repair", is_flag=True, help="Only compare; change nothing.")
+@click.option(
+    "--store", "store_only", is_flag=True,
+    help="Check kiosk.db itself (SQLite integrity check, indexes rebuilt); no network.",
+)  # fmt: skip
 @pass_config
 @_fail_cleanly
-def check_command(config: KioskConfig, as_json: bool, no_repair: bool) -> None:
-    """Compare what this kiosk and central hold, and repair the difference (no full resync)."""
+def check_command(config: KioskConfig, as_json: bool, no_repair: bool, store_only: bool) -> None:
+    """Compare what this kiosk and central hold, and repair the difference (no full resync).
+
+    With --store: check the kiosk's database file instead; exit status 1 while it is damaged."""
+    if store_only:
+        checked = services.check_store(config, repair=not no_repair)
+        if as_json:
+            _echo_json(checked.to_json())
+        else:
+            for text in checked.summary():
+                click.echo(text)
+        if not checked.ok:
+            raise SystemExit(1)
+        return
     result = services.check_divergence(config, repair=not no_repair)
     if as_json:
         _echo_json(result)

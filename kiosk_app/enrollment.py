@@ -79,7 +79,7 @@ def enroll(
 ) -> EnrollmentResult:
     """Enroll this kiosk with central; keys are kept under ``$KIOSK_HOME/keys``."""
     config.ensure_home()
-    with store_for(config) as store:
+    with store_for(config, create=True) as store:
         if store.get_setting("enrollment") and not force:
             raise AlreadyEnrolledError(
                 "This kiosk is already enrolled as "

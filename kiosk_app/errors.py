@@ -11,7 +11,10 @@
     ├── UnknownReferenceError     no request with this reference at this kiosk
     ├── NotAllowedError           the action is refused in the request's current state
     ├── DocumentError             an issued document is damaged or missing
-    └── StoreError                the local database failed (disk full, locked, damaged)
+    ├── StoreError                the local database failed (locked, or another failure)
+    │   ├── StoreMissingError     kiosk.db is gone while the kiosk's keys are there: recover
+    │   └── StoreDamagedError     kiosk.db is not a sound database: check --store, recover
+    └── DiskFullError             the kiosk's disk is full (a write of the store or of a file)
 
 Protocol and transport failures stay :class:`sync.errors.SyncError`; callers catch both.
 Each message says what happened and what a person can do.
@@ -68,3 +71,27 @@ class DocumentError(KioskError):
 
 class StoreError(KioskError):
     code = "store_error"
+
+
+class StoreMissingError(StoreError):
+    code = "store_missing"
+
+
+class StoreDamagedError(StoreError):
+    code = "store_damaged"
+
+
+DISK_FULL_MESSAGE = (
+    "Дискът на киоска е пълен — освободете място или се обадете на поддръжката. / "
+    "The kiosk's disk is full — free space or call support."
+)
+
+
+class DiskFullError(KioskError):
+    """No space left: nothing half-written was kept, nothing confirmed is lost; try again once
+    there is space (the sync loop does so by itself, with backoff)."""
+
+    code = "disk_full"
+
+    def __init__(self, message: str = DISK_FULL_MESSAGE):
+        super().__init__(message)

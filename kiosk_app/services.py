@@ -32,6 +32,8 @@ Public API (stable; the GUI builds on it):
   (kiosk_app.exchange; ``options``: wait, max_records, progress).
 - ``check_divergence(config, transport=None) -> dict`` — compare digests with central and
   repair (kiosk_app.divergence via kiosk_app.exchange).
+- ``check_store(config, repair=True) -> StoreCheck`` — SQLite's integrity check of kiosk.db,
+  indexes rebuilt when it finds problems (kiosk_app.store.soundness); local, no network.
 - ``export_bundles(config, out_dir, progress=None) -> list[Path]``;
   ``import_bundles(config, path, progress=None) -> ImportReport``.
 - ``list_notices(config) -> list[dict]`` — the notice board (announcements, the council's
@@ -56,7 +58,14 @@ from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
 from .config import KioskConfig
 from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
-from .store import KioskStore, enrollment_of, store_for, utc_now
+from .store import (
+    KioskStore,
+    enrollment_of,
+    has_keys,
+    require_store_file,
+    store_for,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from sync.municipality import Municipality
@@ -132,6 +141,10 @@ class QueueState:
 
 
 def is_enrolled(config: KioskConfig) -> bool:
+    """False on a kiosk that never enrolled; a kiosk whose store was lost is an error
+    (StoreMissingError names the recovery), not "not enrolled"."""
+    if not config.db_path.is_file() and not has_keys(config):
+        return False
     with store_for(config) as store:
         return bool(store.get_setting("enrollment"))
 
@@ -472,6 +485,14 @@ def check_divergence(config: KioskConfig, transport=None, repair: bool = True) -
     from .divergence import check_with_central
 
     return check_with_central(config, transport=transport, repair=repair)
+
+
+def check_store(config: KioskConfig, repair: bool = True):
+    """SQLite's integrity check of kiosk.db, rebuilding the indexes if it finds problems."""
+    from .store.soundness import check_store as check
+
+    require_store_file(config)
+    return check(config.db_path, repair=repair)
 
 
 def export_bundles(config: KioskConfig, out_dir: Path, progress=None) -> list[Path]:

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from sync.files import private_file, private_folder
 from sync.records import UP, make_record
 
-from ..errors import StoreError
+from ..errors import DiskFullError, StoreDamagedError, StoreError, StoreMissingError
 from .clock import utc_now
 from .migrations import migrations
 from .streams import StreamsMixin
@@ -36,10 +36,42 @@ def _load(text):
     return None if text is None else json.loads(text)
 
 
-def _environment_error(exc: sqlite3.Error, path) -> StoreError:
+DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+LOCKED = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+
+
+def translate_error(exc: sqlite3.Error, path) -> StoreError | DiskFullError:
+    """SQLite's error in words that are true for it: full disk, damaged file, locked, other."""
+    # sqlite_errorname is set on the errors SQLite itself raised (not on, say, a closed cursor).
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in str(exc):
+        return DiskFullError()
+    if name in DAMAGED:
+        return StoreDamagedError(
+            f"Базата данни на киоска ({path}) е повредена: {exc}. Изпълнете `kiosk-app check "
+            "--store`; ако не помогне, `kiosk-app recover` я възстановява от централата. / "
+            f"The kiosk database ({path}) is damaged: {exc}. Run `kiosk-app check --store`; if "
+            "that does not repair it, `kiosk-app recover` rebuilds it from central's copy "
+            '(docs/guides/staff.md, "The kiosk says its database is damaged").'
+        )
+    if name in LOCKED:
+        return StoreError(
+            f"The kiosk database ({path}) is locked by another process: {exc}. Wait a minute; "
+            "if it stays so, restart the kiosk (nothing already saved is lost)."
+        )
     return StoreError(
-        f"The kiosk database ({path}) failed: {exc}. Check free disk space and that no other "
-        "copy of the program is stuck; nothing already confirmed is lost."
+        f"The kiosk database ({path}) failed: {exc}. Check that the file is readable by the "
+        "kiosk's user (`kiosk-app check --store`); call support if it stays so."
+    )
+
+
+def store_missing_error(path) -> StoreMissingError:
+    return StoreMissingError(
+        f"Базата данни на киоска ({path}) липсва, а ключовете му са налице: не се създава нова "
+        "празна. Възстановете я с `kiosk-app recover` (от копието в централата). / "
+        f"The kiosk database ({path}) is missing while the kiosk's keys are there: an empty one "
+        "is NOT made in its place. Rebuild it from central's copy with `kiosk-app recover` "
+        '(docs/operations.md, "A kiosk\'s store is lost or damaged").'
     )
 
 
@@ -49,8 +81,14 @@ class KioskStore(StreamsMixin):
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | str) -> KioskStore:
-        """Open (creating if needed) and migrate the database at ``path``; ':memory:' works."""
+    def open(cls, path: Path | str, create: bool = True) -> KioskStore:
+        """Open and migrate the database at ``path``; ':memory:' works.
+
+        The application opens through :func:`kiosk_app.store.store_for`, which passes
+        ``create=False`` except at enrollment and recovery: a missing kiosk.db is then an error,
+        never a silent new empty store."""
+        if str(path) != ":memory:" and not create and not Path(path).is_file():
+            raise store_missing_error(path)
         try:
             if str(path) == ":memory:":
                 db = Database(memory=True)
@@ -67,7 +105,7 @@ class KioskStore(StreamsMixin):
             db.execute("PRAGMA secure_delete = ON")
             migrations.apply(db)
         except sqlite3.Error as exc:
-            raise _environment_error(exc, path) from exc
+            raise translate_error(exc, path) from exc
         return cls(db, str(path))
 
     def close(self) -> None:
@@ -100,7 +138,7 @@ class KioskStore(StreamsMixin):
                 with self.db.atomic():
                     yield self
         except sqlite3.Error as exc:
-            raise _environment_error(exc, self.path) from exc
+            raise translate_error(exc, self.path) from exc
 
     def applied_migrations(self) -> list[str]:
         return [migration.name for migration in migrations.applied(self.db)]
@@ -364,5 +402,5 @@ def _request_row(row: dict) -> dict:
     }
 
 
-def open_store(path: Path | str) -> KioskStore:
-    return KioskStore.open(path)
+def open_store(path: Path | str, create: bool = True) -> KioskStore:
+    return KioskStore.open(path, create=create)
