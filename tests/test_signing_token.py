@@ -151,6 +151,50 @@ def test_a_missing_token_issues_nothing(
     elsewhere.dispose()
 
 
+def test_a_token_pulled_out_in_the_middle_of_a_batch_issues_none_of_it(
+    central, central_clerk, waiting, softhsm_token
+):
+    """The card leaves the reader after the first document is signed (its session ends): the
+    first document, already signed, is not issued either."""
+    with (
+        pytest.raises(SigningTokenError) as refused,
+        central.open_signer(softhsm_token.pin) as signer,
+    ):
+        sign, signed = signer.sign_es256, []
+
+        def then_pulled_out(data: bytes) -> bytes:
+            if signed:
+                signer._session.close()  # what removing the card does to the session
+            signed.append(data)
+            return sign(data)
+
+        signer.sign_es256 = then_pulled_out
+        decisions.approve_batch(central.engine, waiting, central_clerk, signer)
+    assert len(signed) == 2  # the first document was signed, the second found no token
+    assert refused.value.code in {"token_missing", "signing_device"}
+    assert refused.value.message.startswith("Токенът за подписване")
+    assert "нищо не е подписано" in refused.value.message.lower() or "Нищо не е подписано" in (
+        refused.value.message
+    )
+    nothing_issued(central, waiting)
+
+
+def test_a_locked_token_is_its_own_clear_error(softhsm_token):
+    """SoftHSM2 2.6.1 never locks a PIN (it only sets CKF_USER_PIN_COUNT_LOW; checked with 20
+    wrong PINs), so the lock a card reports (CKR_PIN_LOCKED) is raised here as python-pkcs11
+    raises it."""
+    from pkcs11 import exceptions as p11_errors
+
+    from central_api.documents.errors import TokenLockedError
+    from central_api.documents.signing import _token_errors
+
+    with pytest.raises(TokenLockedError) as refused, _token_errors():
+        raise p11_errors.PinLocked()
+    assert refused.value.code == "token_locked" and refused.value.http_status == 403
+    assert refused.value.message.startswith("Токенът за подписване е заключен")
+    assert "PUK" in refused.value.message
+
+
 def test_an_unreachable_tsa_leaves_nothing_numbered_or_sent(
     central_config, softhsm_token, central_clerk, waiting
 ):

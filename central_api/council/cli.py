@@ -14,6 +14,11 @@ from . import protocol, votelog
 from .errors import CouncilError
 
 
+def _pin(from_stdin: bool) -> str | None:
+    """The token's PIN, one line of standard input: used for this command only, never kept."""
+    return sys.stdin.readline().rstrip("\r\n") if from_stdin else None
+
+
 @click.group()
 def council() -> None:
     """The municipal council: sessions, votes, protocols."""
@@ -37,14 +42,18 @@ def council_verify(central: Central) -> None:
 @council.command("protocol")
 @click.argument("session_number", type=int)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the signed PDF here.")
+@click.option(
+    "--pin-stdin",
+    is_flag=True,
+    help="Read the signing token's PIN from standard input (when the key is on a token).",
+)
 @pass_central
 @friendly
-def council_protocol(central: Central, session_number: int, out: str | None) -> None:
-    """Make and sign the protocol of a closed session (by its number)."""
-    with write(central.engine) as conn:
-        result = protocol.sign_protocol_of(
-            conn, session_number, central.document_signer, "council_secretary:cli"
-        )
+def council_protocol(central: Central, session_number: int, out: str | None, pin_stdin) -> None:
+    """Make and sign the protocol of a closed session (by its number), with the certificates'
+    signer (on a token: its PIN from standard input)."""
+    with central.open_signer(_pin(pin_stdin)) as signer, write(central.engine) as conn:
+        result = protocol.sign_protocol_of(conn, session_number, signer, "council_secretary:cli")
     if out:
         Path(out).write_bytes(result.pop("pdf"))
     click.echo(f"Protocol of session {session_number} signed: sha256 {result['sha256']}")
@@ -59,9 +68,14 @@ def council_protocol(central: Central, session_number: int, out: str | None) -> 
     help="The demo council (deploy/council-demo.toml).",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the demo users' password from stdin.")
+@click.option(
+    "--pin-stdin",
+    is_flag=True,
+    help="Read the signing token's PIN from standard input, after the password (when the key is on a token).",
+)
 @pass_central
 @friendly
-def council_demo(central: Central, data_path: Path, password_stdin: bool) -> None:
+def council_demo(central: Central, data_path: Path, password_stdin: bool, pin_stdin) -> None:
     """Load the demo council and its sessions (a past one with its votes) into this central."""
     from .demo import load_demo, read_data
 
@@ -69,8 +83,8 @@ def council_demo(central: Central, data_path: Path, password_stdin: bool) -> Non
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password for the demo council's users", hide_input=True)
-    with write(central.engine) as conn:
-        summary = load_demo(conn, read_data(data_path), password, central.document_signer)
+    with central.open_signer(_pin(pin_stdin)) as signer, write(central.engine) as conn:
+        summary = load_demo(conn, read_data(data_path), password, signer)
     click.echo(
         f"Demo council loaded: {summary['councillors']} councillors, "
         f"{summary['sessions']} sessions, held: {', '.join(map(str, summary['held']))}."
@@ -79,17 +93,20 @@ def council_demo(central: Central, data_path: Path, password_stdin: bool) -> Non
 
 @council.command("publish")
 @click.argument("session_number", type=int)
+@click.option(
+    "--pin-stdin",
+    is_flag=True,
+    help="Read the signing token's PIN from standard input (when the key is on a token).",
+)
 @pass_central
 @friendly
-def council_publish(central: Central, session_number: int) -> None:
+def council_publish(central: Central, session_number: int, pin_stdin: bool) -> None:
     """Send a session's agenda, drafts under consultation and adopted decisions to every kiosk
     (what was sent before is not sent again)."""
     from .publishing import publish_session_of
 
-    with write(central.engine) as conn:
-        sent = publish_session_of(
-            conn, session_number, central.document_signer, "council_secretary:cli"
-        )
+    with central.open_signer(_pin(pin_stdin)) as signer, write(central.engine) as conn:
+        sent = publish_session_of(conn, session_number, signer, "council_secretary:cli")
     click.echo(f"Published to the kiosks: {len(sent)} notice(s) ({', '.join(sent) or 'none new'}).")
 
 

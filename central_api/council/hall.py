@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from ..db import read, write
+from ..errors import SigningTokenError
 from . import protocol, sessions, voting
 from .consultation import comments
 from .errors import CouncilError, CouncilInputError
@@ -28,6 +29,7 @@ bp = Blueprint(
 )
 bp.before_request(guard)
 bp.register_error_handler(CouncilError, council_error)
+bp.register_error_handler(SigningTokenError, council_error)  # the token's PIN, lock, absence
 
 VOTERS = ("councillor", "council_chair")
 CHAIR = ("council_chair",)
@@ -82,6 +84,7 @@ def secretary():
         agendas=agendas,
         comments=remarks,
         choices=basis_choices(),
+        signing_needs_pin=current_app.extensions["central"].signing_needs_pin,
     )
 
 
@@ -225,7 +228,8 @@ def attach_paper():
 @bp.post("/secretary/protocol")
 @access("council_hall", *SECRETARY)
 def sign_protocol():
-    signer = current_app.extensions["central"].document_signer
-    with write(engine()) as conn:
+    # The same signer as the certificates': on a token it is opened with the PIN typed here.
+    central = current_app.extensions["central"]
+    with central.open_signer(request.form.get("pin") or None) as signer, write(engine()) as conn:
         protocol.sign_protocol(conn, _number("session"), signer, actor())
     return _back()

@@ -20,10 +20,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import Connection, update
 
-from ..documents import register_fonts, sign_pdf
+from ..documents import DocumentError, register_fonts, sign_pdf
 from ..documents.render import FONT
 from . import votelog
-from .errors import CouncilError, VoteRefusedError
+from .errors import CouncilSigningError, VoteRefusedError
 from .record import decision_label, item_votes
 from .sessions import (
     conflicted_members,
@@ -162,12 +162,7 @@ def protocol_pdf(conn: Connection, session_id: int) -> bytes:
 
 def sign_protocol(conn: Connection, session_id: int, signer, actor: str) -> dict:
     """Make the protocol, sign it, keep it with the session; its number and SHA-256."""
-    if signer is None:
-        raise CouncilError(
-            "Няма ключ за подписване на документи: изпълнете `central-api init`. / "
-            "No document-signing key: run `central-api init`."
-        )
-    pdf = sign_pdf(signer, protocol_pdf(conn, session_id), location="Общински съвет")
+    pdf = _signed(signer, protocol_pdf(conn, session_id))
     digest = hashlib.sha256(pdf).hexdigest()
     conn.execute(
         update(council_sessions)
@@ -208,7 +203,13 @@ def decision_pdf(conn: Connection, item_id: int, signer) -> bytes:
     story += [_p(line) for line in row["draft_decision"].splitlines() if line.strip()]
     story += [Spacer(1, 5 * mm)]
     story += _vote_lines(conn, row)
-    pdf = _render(story, f"Решение № {decision_label(row)}")
-    if signer is None:
-        raise CouncilError("Няма ключ за подписване. / No document-signing key: run init.")
-    return sign_pdf(signer, pdf, location="Общински съвет")
+    return _signed(signer, _render(story, f"Решение № {decision_label(row)}"))
+
+
+def _signed(signer, pdf: bytes) -> bytes:
+    """``pdf`` signed by ``signer`` — the certificates' signer (``Central.open_signer``: the key
+    file, or the token opened with the secretary's PIN), time-stamped the same way."""
+    try:
+        return sign_pdf(signer, pdf, location="Общински съвет")
+    except DocumentError as exc:
+        raise CouncilSigningError(exc.message, exc.code) from exc

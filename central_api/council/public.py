@@ -6,13 +6,13 @@ What a secret vote never shows: how anyone voted (the server does not know).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..db import read
 from . import members, sessions
 from .consultation import comments
 from .errors import CouncilError, CouncilNotFoundError
-from .protocol import decision_pdf
+from .publishing import decision_published, published_decision_pdf
 from .record import decisions, item_votes, votes_of
 from .state import CHOICE_TEXT, KIND_TEXT, RULE_TEXT, current_session_id, hall_state
 from .web import PUBLIC, access, council_error, engine, guard
@@ -80,8 +80,10 @@ def item_page(item_id: int):
         meeting = sessions.session(conn, item["session_id"])
         votes = item_votes(conn, item_id)
         remarks = comments(conn, item_id)
+        signed = decision_published(conn, item_id)
     return render_template(
         "council/public_item.html",
+        signed_decision=signed,
         user=None,
         item=item,
         meeting=meeting,
@@ -108,9 +110,8 @@ def paper(item_id: int):
 @bp.get("/items/<int:item_id>/decision.pdf")
 @access(NAME, PUBLIC)
 def decision(item_id: int):
-    signer = current_app.extensions["central"].document_signer
     with read(engine()) as conn:
-        pdf = decision_pdf(conn, item_id, signer)
+        pdf = published_decision_pdf(conn, item_id)
     return Response(pdf, mimetype="application/pdf")
 
 

@@ -21,7 +21,9 @@ from datetime import date
 from sqlalchemy import Connection, insert, select
 
 from ..db import utc_now
+from ..db.schema import office_notices
 from ..notices import publish
+from .errors import CouncilNotFoundError
 from .protocol import decision_pdf
 from .record import decision_label
 from .sessions import item, items, session, session_by_number
@@ -152,3 +154,37 @@ def draft_of_notice(conn: Connection, notice_id: str) -> int | None:
 def publish_session_of(conn: Connection, number: int, signer, by: str) -> list[str]:
     """:func:`publish_session` for the session with this number."""
     return publish_session(conn, session_by_number(conn, number)["id"], signer, by)
+
+
+def published_decision_pdf(conn: Connection, item_id: int) -> bytes:
+    """The signed decision as it was published to the kiosks (signed once, when published: a
+    key on a token is not opened for every reader)."""
+    pdf = conn.execute(
+        select(office_notices.c.pdf)
+        .join(council_publications, council_publications.c.notice_id == office_notices.c.notice_id)
+        .where(
+            council_publications.c.kind == "council_decision",
+            council_publications.c.item_id == item_id,
+        )
+        .order_by(council_publications.c.published_at.desc())
+        .limit(1)
+    ).scalar()
+    if pdf is None:
+        raise CouncilNotFoundError(
+            "Решението още не е обнародвано като подписан документ; секретарят го публикува "
+            "(`central-api council publish`). / The decision has not been published as a signed "
+            "document yet."
+        )
+    return bytes(pdf)
+
+
+def decision_published(conn: Connection, item_id: int) -> bool:
+    return (
+        conn.execute(
+            select(council_publications.c.notice_id).where(
+                council_publications.c.kind == "council_decision",
+                council_publications.c.item_id == item_id,
+            )
+        ).first()
+        is not None
+    )
