@@ -1,4 +1,5 @@
-"""The kiosk's health report for the fleet page: queue, oldest unsent request, printer, version.
+"""The kiosk's health report for the fleet page: queue, oldest unsent request, printer, audio
+out (the kiosk speaks, issue 16: no sound card is reported like a printer problem), version.
 
 A ``kiosk.health`` event is queued before an exchange when something changed since the last
 report, or when the last one is older than ``REPORT_EVERY``, so a quiet kiosk does not fill its
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import metadata
 
 from .config import KioskConfig
+from .speech import audio_output_state
 from .store import KioskStore, utc_now
 
 REPORT_EVERY = timedelta(hours=1)
@@ -65,6 +67,7 @@ def health_body(config: KioskConfig, store: KioskStore) -> dict:
         "oldest_unsent_at": queue["oldest_unsent_at"],
         "printer_state": state,
         "printer_detail": detail,
+        "audio_state": audio_output_state(),
         "software_version": software_version(),
     }
 

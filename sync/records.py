@@ -327,9 +327,10 @@ RECORD_TYPES: dict[str, RecordType] = {
                 "printer_state": text(40),
                 "printer_detail": optional(nullable(text(200))),
                 "software_version": text(40),
+                "audio_state": optional(choice("ready", "no-audio")),
                 "at": optional(timestamp()),
             },
-            "the kiosk's state for the fleet page: queue, printer, software version",
+            "the kiosk's state for the fleet page: queue, printer, audio out, software version",
             max_bytes=4096,
         ),
         RecordType(

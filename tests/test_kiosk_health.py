@@ -11,6 +11,7 @@ from kiosk_app import services
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.health import REPORT_EVERY, queue_health_report
+from kiosk_app.speech import audio_output_state
 from kiosk_app.store import store_for
 
 FIELDS = {
@@ -50,5 +51,6 @@ def test_central_keeps_the_last_report_of_each_kiosk(
         row = conn.execute(select(kiosks.c.health, kiosks.c.software_version)).one()
     health = json.loads(row.health)
     assert health["printer_state"] == "folder"
+    assert health["audio_state"] == audio_output_state()  # the fleet page warns on "no-audio"
     assert health["queue_depth"] == 1  # the request was waiting when the report was made
     assert row.software_version == health["software_version"] != ""

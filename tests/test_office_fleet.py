@@ -9,9 +9,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from central_api.db import read
+from central_api.db import read, write
 from central_api.db.schema import kiosks, office_staff, outbound_records
 from central_api.office.fleet import judge
 from central_api.office.geo import places_of, projection
@@ -54,6 +54,8 @@ def test_the_map_places_every_village_inside_the_picture(municipality):
         ({"minutes": 5}, {"printer_state": "error"}, "bad"),
         ({"minutes": 5}, {"queue_depth": 80}, "warn"),
         ({"minutes": 5}, {"oldest_unsent_at": _ago(hours=26)}, "bad"),
+        ({"minutes": 5}, {"printer_state": "ready", "audio_state": "no-audio"}, "warn"),
+        ({"minutes": 5}, {"printer_state": "ready", "audio_state": "ready"}, "ok"),
     ],
 )
 def test_health_is_judged_from_contact_printer_and_queue(contact, health, level):
@@ -68,6 +70,30 @@ def test_the_fleet_page_shows_each_kiosk_on_the_map_with_its_key(office_client, 
     assert 'href="#kiosk-dzhulyunitsa-1"' in page  # the mark on the map links to its row
     fingerprint = office_kiosk["kiosk"]["fingerprint"][:4].upper()
     assert fingerprint in page
+
+
+def test_a_kiosk_that_cannot_speak_is_shown_as_needing_attention(
+    central, office_client, office_kiosk
+):
+    health = {
+        "queue_depth": 0,
+        "oldest_unsent_at": None,
+        "printer_state": "ready",
+        "software_version": "1.0",
+        "audio_state": "no-audio",
+    }
+    with write(central.engine) as conn:
+        conn.execute(
+            update(kiosks)
+            .where(kiosks.c.id == office_kiosk["kiosk"]["id"])
+            .values(health=json.dumps(health), last_contact=_ago(minutes=1))
+        )
+    page = office_client("admin").get("/office/fleet").get_data(as_text=True)
+    row = page[page.index(f'id="kiosk-{office_kiosk["kiosk"]["id"]}"') :]
+    row = row[: row.index("</tr>")]
+    assert "level-warn" in row
+    assert "няма звук: киоскът не може да говори" in row
+    assert "няма звукова карта" in row
 
 
 def test_an_invite_is_shown_once_as_text_and_qr_and_enrolls_a_kiosk(

@@ -1,5 +1,5 @@
 """The fleet (administrator): every kiosk on a map of the municipality, coloured by health, with
-its last contact, queue, printer, software and key; enrolling (invite token as text and QR) and
+its last contact, queue, printer, audio out, software and key; enrolling (invite token as text and QR) and
 revoking kiosks.
 
 Health is judged from what the kiosk last reported (its ``kiosk.health`` record) and when it was
@@ -85,6 +85,9 @@ def judge(kiosk: dict, health: dict) -> tuple[str, list[str]]:
         worse("bad", "health_printer")
     elif printer in PRINTER_WARN:
         worse("warn", "health_printer_attention")
+    if health.get("audio_state") == "no-audio":
+        # The kiosk cannot speak (EN 301 549 5.1.3): like a printer that needs attention.
+        worse("warn", "health_audio")
     unsent = _age(health.get("oldest_unsent_at"))
     if unsent is not None and unsent > BAD_AFTER:
         worse("bad", "health_backlog")
@@ -123,6 +126,7 @@ def fleet_rows(conn) -> list[dict]:
                 "oldest_unsent_hours": round(unsent.total_seconds() / 3600, 1) if unsent else None,
                 "downlink_pending": pending.get(kiosk["id"], 0),
                 "printer_label": _printer_label(health.get("printer_state")),
+                "audio_label": _audio_label(health.get("audio_state")),
             }
         )
     return rows
@@ -156,6 +160,10 @@ def kiosks_missing_staff_list(conn) -> set[str]:
 
 def _printer_label(state) -> str:
     return t_or(f"printer_{state}", state) if state else "—"
+
+
+def _audio_label(state) -> str:
+    return t_or(f"audio_{state.replace('-', '_')}", state) if state else "—"
 
 
 def map_data(rows: list[dict], profile) -> dict:

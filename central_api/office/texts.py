@@ -478,6 +478,10 @@ TEXTS = _texts(
     health_quiet=("няма връзка от над 2 часа", "not heard from for over 2 hours"),
     health_printer=("принтерът не работи", "the printer is not working"),
     health_printer_attention=("принтерът иска внимание", "the printer needs attention"),
+    health_audio=(
+        "няма звук: киоскът не може да говори (проверете високоговорителя)",
+        "no audio: the kiosk cannot speak (check the speaker)",
+    ),
     health_backlog=("неизпратени заявления от над ден", "requests unsent for over a day"),
     health_queue=("натрупана опашка", "a queue is building up"),
     health_staff_list=(
@@ -489,6 +493,9 @@ TEXTS = _texts(
     queue_depth=("Неизпратени", "Unsent"),
     oldest_unsent=("Най-старото неизпратено", "Oldest unsent"),
     printer=("Принтер", "Printer"),
+    audio=("Звук", "Audio"),
+    audio_ready=("работи", "working"),
+    audio_no_audio=("няма звукова карта", "no sound card"),
     software=("Версия", "Version"),
     fingerprint=("Отпечатък на ключа", "Key fingerprint"),
     revoke_kiosk=("Анулиране", "Revoke"),
