@@ -132,6 +132,10 @@ class KioskApp:
     def quarantined(self) -> list[dict]:
         return services.quarantined(self.config)
 
+    def release_waiting(self) -> dict:
+        """Apply what an older software kept aside for want of knowing its type (at start-up)."""
+        return services.release_waiting(self.config)
+
     def sync_now(self):
         """One exchange with central now, with a health report when one is due."""
         return services.sync_now(self.config, transport=self.transport, report_health=True)

@@ -260,16 +260,22 @@ def _run_daemon(config, as_json, wait, backoff_base, backoff_cap, max_records, m
 
 @cli.command("quarantine")
 @click.option("--json", "as_json", is_flag=True, help="Print as a JSON array.")
+@click.option("--all", "include_released", is_flag=True, help="Also records applied later.")
 @pass_config
 @_fail_cleanly
-def quarantine_command(config: KioskConfig, as_json: bool) -> None:
-    """Records and bundles refused by central or by this kiosk, with the reason."""
-    rows = services.quarantined(config)
+def quarantine_command(config: KioskConfig, as_json: bool, include_released: bool) -> None:
+    """Records and bundles refused by central or by this kiosk, with the reason; records of a
+    type this software does not know wait and are applied after an update."""
+    rows = services.quarantined(config, include_released=include_released)
     if as_json:
         _echo_json(rows)
         return
     for row in rows:
         where = "central refused" if row["direction"] == "up" else "this kiosk refused"
+        if row["waiting"]:
+            where = "waiting for a software update:"
+        elif row["released_at"]:
+            where = f"{row['outcome']} on {row['released_at']}:"
         click.echo(f"{row['at']}  {where} {row['type'] or 'record'} {row['record_id']}")
         click.echo(f"    {row['reason']}")
     if not rows:

@@ -46,6 +46,7 @@ from sync import (
     OpenedBundle,
     PublicIdentity,
     ReceiptError,
+    RecordNotUnderstood,
     RecordRefused,
     SequenceError,
     SyncError,
@@ -62,7 +63,7 @@ from sync.records import DOWN, UP, Handlers, record_type
 from sync.states import PAST_ISSUED
 from sync.transport import HttpTransport
 
-from . import bulletins
+from . import bulletins, waiting_room
 from . import municipality as municipality_profile
 from .catalogue import check_catalogue
 from .config import KioskConfig
@@ -118,6 +119,7 @@ class ExchangeReport:
     quarantined: int = 0
     printed: list[str] = field(default_factory=list)
     print_errors: list[str] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)  # waiting records applied at last
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -304,7 +306,7 @@ def _refuse_older_settings(store: KioskStore, body: dict) -> None:
         )
 
 
-def _follow_key_rotation(store: KioskStore, opened: OpenedBundle, body: dict) -> None:
+def _follow_key_rotation(store: KioskStore, opened: OpenedBundle | None, body: dict) -> None:
     """Pin central's new key, announced in a bundle signed by the key pinned now."""
     try:
         new_key = PublicIdentity.from_json(body["new"])
@@ -312,6 +314,11 @@ def _follow_key_rotation(store: KioskStore, opened: OpenedBundle, body: dict) ->
         raise RecordRefused(f"key.rotated does not carry a usable key ({exc})") from exc
     enrollment = dict(enrollment_of(store))
     current = PublicIdentity.from_json(enrollment["central"])
+    if opened is None:
+        raise RecordRefused(
+            "key.rotated is followed only from the bundle that carries it, not from the "
+            "quarantine: run `kiosk-app check` or call support"
+        )
     if opened.sender.fingerprint != current.fingerprint:
         raise RecordRefused("key.rotated must be signed by the central key pinned now")
     if new_key.party_id != current.party_id:
@@ -361,7 +368,7 @@ class Arrival:
 
     config: KioskConfig
     store: KioskStore
-    opened: OpenedBundle
+    opened: OpenedBundle | None  # None: applied later from the waiting room (no bundle at hand)
 
 
 # One handler per central → kiosk type of sync/records.py; Handlers refuses any other table.
@@ -407,12 +414,25 @@ def make_applier(config: KioskConfig, store: KioskStore, report: ExchangeReport)
                 record_type=str(record.get("type"))[:64],
                 reason=str(refusal),
                 record=record,
+                waiting=isinstance(refusal, RecordNotUnderstood),
             )
             raise
         report.applied += 1
         return "applied"
 
     return apply_record
+
+
+def release_waiting(config: KioskConfig, store: KioskStore) -> waiting_room.Released:
+    """Apply the records kept aside because this software did not know their type, now that it
+    does (after an update), in their order (:mod:`kiosk_app.waiting_room`)."""
+
+    def apply(record: dict, bundle_seq: int | None) -> None:
+        handler, body = HANDLERS.handler_for(record)
+        handler(Arrival(config, store, None), body)
+        store.add_downlink_event(record, bundle_seq)
+
+    return waiting_room.release(store, apply)
 
 
 def apply_inbound(config: KioskConfig, store: KioskStore, party: Party, data: bytes, report):
@@ -481,6 +501,7 @@ def exchange_with(
     """
     party = load_party(config, store)
     report = ExchangeReport()
+    report.released = release_waiting(config, store).applied
     try:
         check_not_revoked(store)
         report.sealed += seal_pending(store, party, max_records=max_records)

@@ -66,6 +66,7 @@ def main(config: KioskConfig, windowed: bool = False) -> int:
     log.info("kiosk: starting Qt")
     app = _application()
     services = KioskApp(config)
+    services.release_waiting()  # records an older software kept aside apply before anything
     height = app.primaryScreen().size().height() if app.primaryScreen() else 1080
     settings = UiSettings(
         village_name=village_name(services), fields_per_page=3 if height >= 1000 else 1

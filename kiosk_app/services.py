@@ -133,6 +133,7 @@ class QueueState:
     last_exchange: dict | None  # {"at", "ok", "message"} of the last attempt
     quarantined: int = 0  # records (or bundles) refused by either side, see quarantined()
     refused_downlink: int = 0  # of those: what the kiosk refused from central (rollback, key)
+    waiting: int = 0  # of those: records of a type this software does not know yet (update it)
     revoked: dict | None = None  # {"at", "message"} once central revoked this kiosk
     sync: dict | None = None  # the sync loop: {"state", "failures", "next_try_at", "progress"}
 
@@ -447,19 +448,33 @@ def queue_state(config: KioskConfig) -> QueueState:
             last_exchange=store.get_setting("last_exchange"),
             quarantined=counts["total"],
             refused_downlink=counts["down"],
+            waiting=counts["waiting"],
             revoked=store.get_setting("revoked"),
             sync=store.get_setting("sync_daemon"),
         )
 
 
-def quarantined(config: KioskConfig) -> list[dict]:
-    """Everything refused, with the reason: ``{record_id, direction, type, reason, at, ...}``.
+def quarantined(config: KioskConfig, include_released: bool = False) -> list[dict]:
+    """Everything refused, with the reason: ``{record_id, direction, type, reason, at, waiting,
+    released_at, outcome, ...}``.
 
     ``direction`` "up": central refused one of this kiosk's records (the receipt said why);
     "down": this kiosk refused a record or a whole bundle from central (``type`` "bundle").
+    ``waiting``: a record of a type this software does not know yet, applied after an update
+    (then ``released_at`` and ``outcome``; listed only with ``include_released``).
     """
     with store_for(config) as store:
-        return store.quarantined()
+        return store.quarantined(include_released=include_released)
+
+
+def release_waiting(config: KioskConfig) -> dict:
+    """Apply the records kept aside because the kiosk's software did not know their type and
+    now does (after an update); ``{"applied", "refused", "still_waiting"}``. Runs at start-up and
+    at the start of every exchange (:mod:`kiosk_app.waiting_room`)."""
+    from .exchange import release_waiting as release
+
+    with store_for(config) as store:
+        return release(config, store).to_json()
 
 
 def sync_now(config: KioskConfig, transport=None, report_health: bool = False, **options):

@@ -38,6 +38,13 @@ class RecordRefused(Exception):
     """Raised by an ``apply_record`` callback to quarantine one record with a reason."""
 
 
+class RecordNotUnderstood(RecordRefused):
+    """The record is of a type (or a version of it) this software does not know yet.
+
+    Such a record is not wrong: it waits in the quarantine until the receiver's software learns
+    its type, and is then applied in its order (docs/sync.md, "The waiting room")."""
+
+
 @dataclass(frozen=True)
 class Received:
     receipt: bytes

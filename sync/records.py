@@ -44,7 +44,7 @@ import orjson
 
 from .bundle import new_record_id
 from .errors import SyncError
-from .inbound import RecordRefused
+from .inbound import RecordNotUnderstood, RecordRefused
 from .states import FEE_METHODS, FEE_STATUSES, STATES
 
 
@@ -535,23 +535,26 @@ def check_arrival(record: dict, direction: Direction) -> tuple[RecordType, dict]
     """The receiver's check of one record before its handler runs: (its type, its body).
 
     Raises :class:`sync.RecordRefused` with the reason (the record is quarantined) when the type
-    is unknown or goes the other way, the version is newer than this software knows, or the body
-    fails its checks.
+    goes the other way or the body fails its checks; :class:`sync.RecordNotUnderstood` (a
+    RecordRefused) when the type is unknown or its version newer than this software knows: that
+    record waits in the quarantine and is applied once the software is updated.
     """
     name = record.get("type")
     spec = record_type(name)
     if spec is None:
         shown = name if isinstance(name, str) and len(name) <= 64 else "(unreadable)"
-        raise RecordRefused(f"record type {shown} is unknown to this software; update it")
+        raise RecordNotUnderstood(
+            f"record type {shown} is unknown to this software; it waits for an update"
+        )
     if spec.direction is not direction:
         raise RecordRefused(f"{spec.name} goes {spec.direction.value}; it is not accepted here")
     version = record.get("v", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise RecordRefused(f"{spec.name}: the record's version {version!r} is not a number")
     if version > spec.version:
-        raise RecordRefused(
+        raise RecordNotUnderstood(
             f"{spec.name} version {version} is newer than version {spec.version} known to this "
-            "software; update it"
+            "software; it waits for an update"
         )
     body = record.get("body")
     problem = spec.problem(body)

@@ -122,3 +122,19 @@ def document_revocation(db: Database) -> None:
     # A document central revoked is never handed over or reprinted at the kiosk.
     db["documents"].add_column("revoked_at", str)
     db["documents"].add_column("revoke_reason", str)
+
+
+@migrations(name="0004_quarantine_waiting")
+def quarantine_waiting(db: Database) -> None:
+    # A record of a type (or version) this software did not know waits in the quarantine and
+    # is applied once the software learns it (kiosk_app.waiting_room): `waiting` marks it,
+    # `released_at` and `outcome` say when it left and how. Rows written by software older than
+    # this migration are recognised by the reason it gave them.
+    db["quarantine"].add_column("waiting", int, not_null_default=0)
+    db["quarantine"].add_column("released_at", str)
+    db["quarantine"].add_column("outcome", str)
+    db.execute(
+        "update quarantine set waiting = 1 where direction = 'down' and record is not null "
+        "and (reason like 'record type % is unknown to this software%' "
+        "or reason like '% is newer than version % known to this software%')"
+    )

@@ -168,9 +168,13 @@ class StreamsMixin:
         bundle_seq: int | None = None,
         record_type: str | None = None,
         record: dict | None = None,
+        waiting: bool = False,
     ) -> None:
+        """Keep a refused record (or bundle) with its reason; ``waiting`` when this software did
+        not know its type or version: it is applied once the software learns it."""
         self.db["quarantine"].insert(
             {
+                "waiting": int(waiting),
                 "record_id": record_id,
                 "direction": direction,
                 "bundle_seq": bundle_seq,
@@ -181,14 +185,36 @@ class StreamsMixin:
             }
         )
 
-    def quarantined(self) -> list[dict]:
-        return list(self.db.query("select * from quarantine order by id"))
+    def quarantined(self, include_released: bool = False) -> list[dict]:
+        """What is kept aside, oldest first; records applied later only with ``include_released``."""
+        where = "" if include_released else "where released_at is null "
+        return list(self.db.query(f"select * from quarantine {where}order by id"))
 
     def quarantine_counts(self) -> dict:
-        total, down = self.db.execute(
-            "select count(*), coalesce(sum(direction = 'down'), 0) from quarantine"
+        total, down, waiting = self.db.execute(
+            "select count(*), coalesce(sum(direction = 'down'), 0), coalesce(sum(waiting), 0) "
+            "from quarantine where released_at is null"
         ).fetchone()
-        return {"total": total, "down": down}
+        return {"total": total, "down": down, "waiting": waiting}
+
+    def waiting_records(self) -> list[dict]:
+        """Records refused because this software did not know their type, in arrival order."""
+        return list(
+            self.db.query(
+                "select * from quarantine where waiting = 1 and released_at is null "
+                "and direction = 'down' and record is not null order by id"
+            )
+        )
+
+    def release_quarantined(self, row_id: int, outcome: str, reason: str | None = None) -> None:
+        """A kept record left the quarantine: ``applied`` (or ``duplicate``), or ``refused``
+        with a new ``reason`` (no longer waiting: a person must look at it)."""
+        released_at = None if outcome == "refused" else utc_now()
+        self.db.execute(
+            "update quarantine set released_at = ?, waiting = 0, outcome = ?, "
+            "reason = coalesce(?, reason) where id = ?",
+            [released_at, outcome, reason, row_id],
+        )
 
     # -- divergence check ----------------------------------------------------------------
 
