@@ -473,6 +473,8 @@ def release_waiting(config: KioskConfig) -> dict:
     at the start of every exchange (:mod:`kiosk_app.waiting_room`)."""
     from .exchange import release_waiting as release
 
+    if not config.db_path.is_file():
+        return {"applied": [], "refused": [], "still_waiting": 0}  # no store, nothing kept
     with store_for(config) as store:
         return release(config, store).to_json()
 
