@@ -105,13 +105,13 @@ def test_a_wrong_pin_does_not_open_the_answer(qtbot, enrolled_kiosk, asked, open
     tap(qtbot, status.answer_button)
     enter_pin(qtbot, status.pinpad, bridge, "9999")
     assert status.stages.currentIndex() == PIN
-    assert "остават 4 опита" in status.pinpad.message.text()
+    assert "още 4 опита" in status.pinpad.message.text()
     assert not status.answer.isVisible()
     # The same lock-out as the staff confirmation: its count goes on from here.
     window.show_screen("staff_confirm")
     confirm = window.screens["staff_confirm"]
     enter_pin(qtbot, confirm.pinpad, bridge, "9999")
-    assert "остават 3 опита" in confirm.pinpad.message.text()
+    assert "още 3 опита" in confirm.pinpad.message.text()
     assert answered_events(enrolled_kiosk, asked) == []
 
 

@@ -41,7 +41,7 @@ def test_idle_warns_then_wipes_the_villagers_data(qtbot, enrolled_kiosk, open_ki
     with qtbot.wait_signal(window.idle.warning, timeout=3000):
         pass
     assert not window.overlay.isHidden()
-    assert "seconds" in window.overlay.countdown.text()
+    assert "1 second." in window.overlay.countdown.text()  # one, not "1 seconds"
     with qtbot.wait_signal(window.session_wiped, timeout=3000):
         pass
     assert window.current.name == "welcome"

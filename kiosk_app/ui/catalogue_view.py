@@ -17,8 +17,8 @@ def deadline_text(tr: Translator, deadline: dict | None) -> str:
     if kind == "immediate":
         return tr.t("deadline.immediate")
     if kind == "hours":
-        return tr.t("deadline.hours", n=amount)
-    return tr.t("deadline.working_days", n=amount)
+        return tr.t("deadline.hours", hours=tr.count(amount, "hour"))
+    return tr.t("deadline.working_days", days=tr.count(amount, "working_day"))
 
 
 def fee_text(tr: Translator, service: dict) -> str:
@@ -47,15 +47,47 @@ def group_title(tr: Translator, group: str) -> str:
     return tr.t("group.other") if text == key else text
 
 
-def form_pages(service: dict, per_page: int) -> list[list[dict]]:
-    """Fields cut into pages: a page never mixes groups and never holds more than ``per_page``.
+# Who the document is for decides what else is asked, so it is asked first.
+FIRST_GROUPS = ("subject",)
 
-    A ``<name>_kind`` choice stays on the page of the number it describes, just before it.
+
+def is_asked(field: dict, answers: dict | None) -> bool:
+    """A field asked only in some case (``required_if``) is asked when that case holds.
+
+    "For me" leaves out the other person's names and number; "debts for a property" asks the
+    property's address and not the vehicle's registration.
+    """
+    condition = field.get("required_if")
+    if not condition:
+        return True
+    return str((answers or {}).get(condition["field"], "")).strip() == condition["value"]
+
+
+def asked_fields(service: dict, answers: dict | None = None) -> list[dict]:
+    """The fields the villager is asked, in the order they are asked, for these answers."""
+    fields = list(service.get("fields") or [])
+    first = [field for field in fields if field.get("group") in FIRST_GROUPS]
+    rest = [field for field in fields if field.get("group") not in FIRST_GROUPS]
+    return [field for field in first + rest if is_asked(field, answers)]
+
+
+def asked_answers(service: dict, answers: dict) -> dict:
+    """The answers to the fields asked, without blanks: an answer typed before the villager
+    changed their mind ("for another person", then "for me") is not sent."""
+    names = {field["name"] for field in asked_fields(service, answers)}
+    names |= {f"{name}_kind" for name in names}
+    return {name: value for name, value in answers.items() if name in names and str(value).strip()}
+
+
+def form_pages(service: dict, per_page: int, answers: dict | None = None) -> list[list[dict]]:
+    """The asked fields cut into pages: a page never mixes groups and never holds more than
+    ``per_page``. A ``<name>_kind`` choice stays on the page of the number it describes, just
+    before it. ``answers`` so far decide which fields are asked (:func:`is_asked`).
     """
     pages: list[list[dict]] = []
     current: list[dict] = []
     group = None
-    for field in service.get("fields") or []:
+    for field in asked_fields(service, answers):
         if current and (
             field.get("group") != group or (len(current) >= per_page and not _pair(current))
         ):

@@ -28,7 +28,8 @@ def describe(tr: Translator, error: BaseException) -> str:
     code = getattr(error, "code", "")
     key = KNOWN_CODES.get(code)
     if key == "pin.wrong":
-        return tr.t(key, left=getattr(error, "attempts_left", "?"))
+        left = getattr(error, "attempts_left", None)
+        return tr.t(key, attempts=tr.count(left, "attempt") if left is not None else "?")
     if key == "pin.locked":
         return tr.t(key, until=tr.date_time(getattr(error, "locked_until", None)))
     if key is not None:

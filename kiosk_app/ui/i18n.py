@@ -19,6 +19,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
 
+from sync import wording
+
 from .texts_bg import TEXTS as BG
 from .texts_en import TEXTS as EN
 
@@ -64,13 +66,14 @@ class Translator(QObject):
         return "" if value is None else str(value)
 
     def money(self, amount: object) -> str:
-        """A fee in euro, the way each language writes it; zero is "free"."""
-        value = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
-        if value == 0:
+        """A fee in euro, the way each language writes it ("12,34 евро"); zero is "free"."""
+        if Decimal(str(amount or 0)).quantize(Decimal("0.01")) == 0:
             return self.t("money.free")
-        if self._language == "bg":
-            return f"{value:.2f}".replace(".", ",") + " €"
-        return f"€{value:.2f}"
+        return wording.money(amount or 0, self._language)
+
+    def count(self, number: int, noun: str) -> str:
+        """A number with its noun in the form the number takes ("1 опит", "3 опита")."""
+        return wording.counted(number, noun, self._language)
 
     def date(self, value: object) -> str:
         """A date (``date``, ``datetime`` or ISO text) as a person reads it; "" for nothing."""

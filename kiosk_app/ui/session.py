@@ -29,6 +29,8 @@ class Session:
     expected_date: str | None = None
     printed: bool | None = None
     submitted: dict[str, Any] | None = None
+    # The answer being changed from the review: the form shows its page and goes back there.
+    editing: str | None = None
 
     def wipe(self) -> None:
         self.service = None
@@ -39,6 +41,7 @@ class Session:
         self.expected_date = None
         self.printed = None
         self.submitted = None
+        self.editing = None
 
     @property
     def is_empty(self) -> bool:

@@ -25,6 +25,21 @@ BAD = "#b00020"
 BAD_PAPER = "#fde8eb"
 WARN_PAPER = "#fff4cc"
 FOCUS = "#f2b400"
+# Hints inside empty text boxes: Qt's default grey is about 3.5:1 on white; this is 7.5:1.
+PLACEHOLDER = "#555555"
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours (1 to 21; text wants at least 4.5)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
 
 STYLE_SHEET = f"""
 QWidget {{
@@ -34,6 +49,7 @@ QWidget {{
     font-size: {BODY_PT}pt;
 }}
 QLabel[role="title"] {{ font-size: {TITLE_PT}pt; font-weight: bold; }}
+QLabel[role="header-title"] {{ font-size: {TITLE_PT - 4}pt; font-weight: bold; }}
 QLabel[role="huge"] {{ font-size: {HUGE_PT}pt; font-weight: bold; color: {PRIMARY}; }}
 QLabel[role="subtle"] {{ color: #333333; font-size: {SMALL_PT}pt; }}
 QLabel[role="error"] {{
@@ -72,6 +88,7 @@ QPushButton[role="choice"]:checked {{ background: {PRIMARY}; color: white; }}
 QPushButton[role="key"] {{ min-width: 60px; padding: 0px; font-size: {BODY_PT + 2}pt; }}
 QPushButton[role="lang"]:checked {{ background: white; color: {PRIMARY}; border: 4px solid {FOCUS}; }}
 QPushButton[role="lang"] {{ background: {PRIMARY}; color: white; border: 2px solid white; }}
+QLineEdit, QPlainTextEdit {{ placeholder-text-color: {PLACEHOLDER}; }}
 QLineEdit {{
     min-height: {TOUCH_PX}px; padding: 0 12px; border: 3px solid #5a6b7d; border-radius: 8px;
     font-size: {BODY_PT + 2}pt; background: white;
@@ -90,7 +107,12 @@ QProgressBar {{
 }}
 QProgressBar::chunk {{ background: {GOOD}; border-radius: 6px; }}
 QScrollArea {{ border: none; }}
-QScrollBar:vertical {{ width: 36px; }}
+QScrollBar:vertical {{
+    width: 44px; background: {SECONDARY}; border: 2px solid #5a6b7d; border-radius: 8px;
+}}
+QScrollBar::handle:vertical {{ background: {PRIMARY}; min-height: 80px; border-radius: 6px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QListWidget {{ border: 2px solid #b8c4d2; border-radius: 10px; }}
 QListWidget::item {{ min-height: {TOUCH_PX}px; padding: 8px; border-bottom: 1px solid #d0d7df; }}
 QListWidget::item:selected {{ background: {PRIMARY}; color: white; }}

@@ -8,12 +8,16 @@ Signals of :class:`Screen`:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import math
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -58,30 +62,66 @@ def restyle(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" rather than being cut when the text is too long."""
+def touch_scrolling(area: QAbstractScrollArea) -> None:
+    """Let a finger drag ``area`` up and down (kinetic, as on a phone). Only touch: a mouse
+    press still goes to the button under it."""
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
-    def __init__(self, role: str = ""):
+
+class ScrollPager(QWidget):
+    """Large "▲" and "▼" buttons beside a list and where you are in it ("2 от 5"), for those
+    who do not drag: each touch moves the list by one screenful."""
+
+    def __init__(self, tr, area: QAbstractScrollArea):
         super().__init__()
-        if role:
-            self.setProperty("role", role)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._tr = tr
+        self._bar = area.verticalScrollBar()
+        self.up_button = button(min_height=theme.TOUCH_PX + 16)
+        self.up_button.setObjectName("page-up")
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button = button(min_height=theme.TOUCH_PX + 16)
+        self.down_button.setObjectName("page-down")
+        self.down_button.clicked.connect(lambda: self._move(1))
+        self.where = label("subtle", wrap=False)
+        self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.up_button)
+        layout.addStretch(1)
+        layout.addWidget(self.where)
+        layout.addStretch(1)
+        layout.addWidget(self.down_button)
+        self._bar.rangeChanged.connect(lambda _low, _high: self.refresh())
+        self._bar.valueChanged.connect(lambda _value: self.refresh())
+        tr.language_changed.connect(lambda _language: self.refresh())
+        area.viewport().installEventFilter(self)  # a resize changes the screenful
+        self.refresh()
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        self._full = text
-        self._elide()
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.refresh()
+        return False
 
-    def full_text(self) -> str:
-        return self._full
+    def page(self) -> tuple[int, int]:
+        """(the screenful shown, how many screenfuls there are), counted from 1."""
+        step = max(self._bar.pageStep(), 1)
+        pages = max(1, math.ceil((self._bar.maximum() + step) / step))
+        if self._bar.value() >= self._bar.maximum():
+            return pages, pages
+        return min(pages, self._bar.value() // step + 1), pages
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._elide()
+    def refresh(self) -> None:
+        shown, pages = self.page()
+        self.up_button.setText(self._tr.t("list.up"))
+        self.down_button.setText(self._tr.t("list.down"))
+        self.where.setText(self._tr.t("list.where", page=shown, pages=pages))
+        self.up_button.setEnabled(self._bar.value() > self._bar.minimum())
+        self.down_button.setEnabled(self._bar.value() < self._bar.maximum())
+        self.setVisible(pages > 1)
 
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
-        super().setText(shown)
+    def _move(self, direction: int) -> None:
+        self._bar.setValue(self._bar.value() + direction * self._bar.pageStep())
 
 
 class Header(QFrame):
@@ -94,7 +134,10 @@ class Header(QFrame):
         super().__init__()
         self.setProperty("role", "header")
         self._ctx = ctx
-        self.title = ElidedLabel("title")
+        # A long service name wraps onto a second line rather than being cut.
+        self.title = label("header-title")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(200)
         self.back_button = button()
         self.back_button.setVisible(back)
         self.back_button.clicked.connect(self.back_clicked)
@@ -149,6 +192,11 @@ class Screen(QWidget):
 
     def on_home_clicked(self) -> None:
         self.navigate_requested.emit("welcome")
+
+    def has_input(self) -> bool:
+        """Whether the villager typed something here that "Home" would throw away (beyond the
+        session's answers, which the window checks itself)."""
+        return False
 
     def on_back_clicked(self) -> None:
         self.navigate_requested.emit(self.back_target)

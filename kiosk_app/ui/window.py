@@ -4,12 +4,15 @@ Signals of :class:`KioskWindow`:
 
 - ``screen_changed(str)``: the name of the screen now shown.
 - ``session_wiped()``: the villager's data was forgotten (finish, home or idle time-out).
+
+"⌂ Home" with answers typed and not yet sent asks first (:class:`LeaveOverlay`); with nothing
+typed it goes home at once.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from .context import KioskContext
 from .idle import IdleWatcher
@@ -72,8 +75,58 @@ class IdleOverlay(QFrame):
     def show_seconds(self, seconds: int) -> None:
         t = self._ctx.tr.t
         self.question.setText(t("idle.question"))
-        self.countdown.setText(t("idle.countdown", seconds=seconds))
+        self.countdown.setText(t("idle.countdown", seconds=self._ctx.tr.count(seconds, "second")))
         self.continue_button.setText(t("idle.continue"))
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+
+
+class LeaveOverlay(QFrame):
+    """ "Stop and throw away what you typed?" over the whole window, before going home."""
+
+    def __init__(self, ctx: KioskContext, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("leave-overlay")
+        self.setStyleSheet(
+            "QFrame#leave-overlay { background: rgba(0, 0, 0, 170); }"
+            "QFrame#leave-box { background: #fff4cc; border: 6px solid #f2b400; border-radius: 24px; }"
+            "QFrame#leave-box QLabel { background: #fff4cc; }"
+        )
+        self._ctx = ctx
+        box = QFrame(self)
+        box.setObjectName("leave-box")
+        box.setMaximumWidth(1100)
+        self.question = label("title")
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.explanation = label()
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.leave_button = button(min_height=90)
+        self.leave_button.setObjectName("leave-yes")
+        self.stay_button = button("primary", min_height=90)
+        self.stay_button.setObjectName("leave-no")
+        choices = QHBoxLayout()
+        choices.setSpacing(24)
+        choices.addWidget(self.leave_button, 1)
+        choices.addWidget(self.stay_button, 1)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(40, 30, 40, 30)
+        inner.setSpacing(20)
+        inner.addWidget(self.question)
+        inner.addWidget(self.explanation)
+        inner.addLayout(choices)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.hide()
+
+    def ask(self) -> None:
+        t = self._ctx.tr.t
+        self.question.setText(t("leave.question"))
+        self.explanation.setText(t("leave.explanation"))
+        self.leave_button.setText(t("leave.yes"))
+        self.stay_button.setText(t("leave.no"))
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()
@@ -103,6 +156,9 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        self.leave_overlay = LeaveOverlay(ctx, self)
+        self.leave_overlay.leave_button.clicked.connect(self.on_leave_confirmed)
+        self.leave_overlay.stay_button.clicked.connect(self.leave_overlay.hide)
         self.overlay = IdleOverlay(ctx, self)
         self.overlay.continue_button.clicked.connect(self.on_idle_resumed)
         settings = ctx.settings
@@ -132,11 +188,28 @@ class KioskWindow(QWidget):
         for screen in self.screens.values():
             screen.wipe()
         self.overlay.hide()
+        self.leave_overlay.hide()
         if reset_language:
             self.ctx.tr.set_language("bg")
         self.session_wiped.emit()
 
+    def has_unsent_input(self) -> bool:
+        """Answers typed and not yet sent: going home would lose them."""
+        session = self.ctx.session
+        if session.reference is not None:
+            return False  # the request is saved; nothing is lost by leaving
+        typed = any(str(value).strip() for value in session.fields.values())
+        return typed or session.staff is not None or self.current.has_input()
+
+    def on_leave_confirmed(self) -> None:
+        self.leave_overlay.hide()
+        self.wipe_session(reset_language=False)
+        self.show_screen("welcome")
+
     def on_navigate_requested(self, name: str) -> None:
+        if name == "welcome" and self.has_unsent_input():
+            self.leave_overlay.ask()
+            return
         if name in ("welcome", "finish"):
             # Going home abandons the visit; finishing also gives the next person Bulgarian.
             self.wipe_session(reset_language=name == "finish")
@@ -158,3 +231,4 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
+        self.leave_overlay.setGeometry(self.rect())

@@ -1,5 +1,10 @@
 """The request form: how fast (when the service has tiers), then the fields a few at a time.
 
+Who the document is for comes first, and what does not apply is not asked
+(:func:`catalogue_view.form_pages` with the answers so far, worked out again at every "Next").
+From the review, a tap on one answer opens its page here; "Next" goes back to the review (and
+keeps the staff's confirmation) unless the change makes another answer necessary.
+
 Answers are checked as the villager goes (``sync.catalogue.validate_field``, shared with central):
 a field is checked when the villager moves on from it, and a shown problem is re-checked at every
 key so it disappears as soon as the answer is right. "Next" refuses to leave a page with problems
@@ -17,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sync.answers import validate_fields
 from sync.catalogue import validate_field
 
 from .. import catalogue_view as view
 from ..fields import FieldEditor
 from ..keyboard import OnScreenKeyboard
-from ..widgets import Screen, button, clear_layout, label
+from ..widgets import Screen, button, clear_layout, label, touch_scrolling
 
 TIER_PAGE = "tier"
 
@@ -50,6 +56,7 @@ class FormScreen(Screen):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.page_holder)
+        touch_scrolling(self.scroll)
 
         self.previous_button = button()
         self.previous_button.clicked.connect(self.on_previous_clicked)
@@ -86,11 +93,35 @@ class FormScreen(Screen):
         if service is None:
             self.navigate_requested.emit("services")
             return
-        pages = view.form_pages(service, self.ctx.settings.fields_per_page)
-        self._pages = ([TIER_PAGE] if len(view.tiers_of(service)) > 1 else []) + pages
+        self._pages = self._compute_pages()
         self.tier = self.ctx.session.tier or view.tiers_of(service)[0]["id"]
         self.header.title.setText(self.tr.pick(service.get("name")))
-        self._show_page(0)
+        editing = self.ctx.session.editing
+        self._label_buttons()
+        self._show_page(self._page_of(editing) if editing else 0)
+
+    def _label_buttons(self) -> None:
+        t, editing = self.tr.t, self.ctx.session.editing
+        self.previous_button.setText(t("form.back_to_review" if editing else "form.previous"))
+        self.next_button.setText(t("form.save_answer" if editing else "form.next"))
+
+    def _compute_pages(self) -> list:
+        service = self.ctx.session.service
+        pages = view.form_pages(service, self.ctx.settings.fields_per_page, self.ctx.session.fields)
+        return ([TIER_PAGE] if len(view.tiers_of(service)) > 1 else []) + pages
+
+    def _page_of(self, name: str) -> int:
+        """The page that asks ``name`` (the tier page for "tier"); the first page if none."""
+        for index, page in enumerate(self._pages):
+            if page == TIER_PAGE and name == TIER_PAGE:
+                return index
+            if page != TIER_PAGE and any(field["name"] == name for field in page):
+                return index
+        return 0
+
+    def _page_key(self, index: int) -> str:
+        page = self._pages[index]
+        return TIER_PAGE if page == TIER_PAGE else page[0]["name"]
 
     def wipe(self) -> None:
         self._pages = []
@@ -99,6 +130,9 @@ class FormScreen(Screen):
 
     def on_previous_clicked(self) -> None:
         self._store_page()
+        if self.ctx.session.editing:
+            self._back_to_review()
+            return
         if self._page_index == 0:
             self.navigate_requested.emit("services")
         else:
@@ -108,11 +142,37 @@ class FormScreen(Screen):
         self._store_page()
         if not self._check_page():
             return
-        if self._page_index + 1 < len(self._pages):
-            self._show_page(self._page_index + 1)
+        self.ctx.session.tier = self.tier
+        # The answers on this page may have changed what is asked ("for me" / "for another").
+        here = self._page_key(self._page_index)
+        self._pages = self._compute_pages()
+        index = self._page_of(here)
+        if self.ctx.session.editing:
+            missing = self._first_problem()
+            if missing is None:
+                self._back_to_review()
+                return
+            if missing != here:
+                self._show_page(self._page_of(missing))
+                self._check_page()
+                return
+        if index + 1 < len(self._pages):
+            self._show_page(index + 1)
         else:
-            self.ctx.session.tier = self.tier
             self.navigate_requested.emit("staff_confirm")
+
+    def _first_problem(self) -> str | None:
+        """The first asked field whose answer is missing or wrong, for the answers now."""
+        service = self.ctx.session.service
+        answers = view.asked_answers(service, self.ctx.session.fields)
+        asked = {field["name"] for field in view.asked_fields(service, answers)}
+        problems = [p for p in validate_fields(service, answers) if p.field in asked]
+        return problems[0].field if problems else None
+
+    def _back_to_review(self) -> None:
+        self.ctx.session.editing = None
+        self.ctx.session.tier = self.tier
+        self.navigate_requested.emit("review")
 
     def total_steps(self) -> int:
         return len(self._pages) + 2  # and then staff confirmation, review
@@ -247,8 +307,7 @@ class FormScreen(Screen):
         t = self.tr.t
         service = self.ctx.session.service
         self.header.title.setText(self.tr.pick(service.get("name")) if service else t("form.title"))
-        self.previous_button.setText(t("form.previous"))
-        self.next_button.setText(t("form.next"))
+        self._label_buttons()
         if self._pages:
             self._store_page()
             with_problems = [editor.name for editor in self._editors if editor.has_problem]

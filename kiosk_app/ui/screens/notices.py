@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLay
 from ..errors import describe
 from ..fields import TouchLineEdit, TouchTextArea
 from ..keyboard import OnScreenKeyboard
-from ..widgets import Screen, button, card, clear_layout, label
+from ..widgets import Screen, ScrollPager, button, card, clear_layout, label, touch_scrolling
 
 CONSULTATION = "council_consultation"
 
@@ -40,11 +40,16 @@ class NoticesScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.holder)
+        touch_scrolling(scroll)
+        self.pager = ScrollPager(self.tr, scroll)
+        listing = QHBoxLayout()
+        listing.addWidget(scroll, 1)
+        listing.addWidget(self.pager)
         self.message = label("notice")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(listing, 1)
         return page
 
     def _build_comment(self) -> QWidget:
@@ -100,6 +105,9 @@ class NoticesScreen(Screen):
         self.author.clear()
         self.comment_problem.hide()
         self.stages.setCurrentIndex(0)
+
+    def has_input(self) -> bool:
+        return bool(self.comment.text().strip() or self.author.text().strip())
 
     def on_notices_loaded(self, notices: list[dict]) -> None:
         self._notices = sorted(notices, key=lambda n: n.get("published_at") or "", reverse=True)

@@ -1,14 +1,52 @@
 """Review and submit. The screen says "recorded" only after the worker returns the reference,
-i.e. after the request is committed to the kiosk's database; then the receipt is printed."""
+i.e. after the request is committed to the kiosk's database; then the receipt is printed.
+
+A tap on an answer's row opens that one answer in the form, which comes straight back here;
+the staff's confirmation stays as it was.
+
+Signals of :class:`ReviewRow`:
+
+- ``clicked()``: the row was touched.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from .. import catalogue_view as view
 from ..errors import describe
-from ..widgets import Screen, button, card, clear_layout, label
+from ..widgets import Screen, button, clear_layout, label, touch_scrolling
+
+
+class ReviewRow(QFrame):
+    """One line of the review; a row that can be changed says so and is touched as a whole."""
+
+    clicked = Signal()
+
+    def __init__(self, title: str, value: str, edit_hint: str | None):
+        super().__init__()
+        self.setProperty("role", "card")
+        self.editable = edit_hint is not None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 6, 16, 6)
+        self.title = label("subtle")
+        self.title.setText(title)
+        self.value = label()
+        self.value.setText(value)
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.value, 1)
+        if self.editable:
+            self.hint = label("subtle", wrap=False)
+            self.hint.setText(edit_hint)
+            row.addWidget(self.hint)
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().mouseReleaseEvent(event)
+        if self.editable and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
 
 
 class ReviewScreen(Screen):
@@ -24,16 +62,15 @@ class ReviewScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.summary_holder)
+        touch_scrolling(scroll)
+        self.rows: dict[str, ReviewRow] = {}
         self.problem = label("error")
         self.problem.hide()
         self.busy = label("notice")
         self.busy.hide()
-        self.change_button = button()
-        self.change_button.clicked.connect(lambda: self.navigate_requested.emit("form"))
         self.submit_button = button("primary", min_height=84)
         self.submit_button.clicked.connect(self.on_submit_clicked)
         actions = QHBoxLayout()
-        actions.addWidget(self.change_button)
         actions.addStretch(1)
         actions.addWidget(self.submit_button)
         layout = QVBoxLayout(self.body)
@@ -69,7 +106,7 @@ class ReviewScreen(Screen):
                 "id_document_number": session.staff.id_document_number,
             }
             fee = dict(session.staff.fee)
-        answers = {name: value for name, value in session.fields.items() if str(value).strip()}
+        answers = view.asked_answers(session.service, session.fields)
         self.ctx.bridge.call(
             self.ctx.app.submit_request,
             session.service["id"],
@@ -94,21 +131,22 @@ class ReviewScreen(Screen):
         self.problem.setText(describe(self.tr, error))
         self.problem.show()
 
+    def on_row_clicked(self, name: str) -> None:
+        """Change the one answer ``name`` (a field's name, or "tier") in the form."""
+        self.ctx.session.editing = name
+        self.navigate_requested.emit("form")
+
     def _clear(self) -> None:
         clear_layout(self.summary)
+        self.rows = {}
 
-    def _row(self, title: str, value: str) -> None:
-        frame = card()
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(16, 6, 16, 6)
-        name = label("subtle")
-        name.setText(title)
-        shown = label()
-        shown.setText(value)
-        shown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(name, 1)
-        row.addWidget(shown, 1)
-        self.summary.addWidget(frame)
+    def _row(self, title: str, value: str, edits: str | None = None) -> None:
+        row = ReviewRow(title, value, self.tr.t("review.edit") if edits else None)
+        if edits:
+            row.setObjectName(f"review-{edits}")
+            row.clicked.connect(lambda: self.on_row_clicked(edits))
+            self.rows[edits] = row
+        self.summary.addWidget(row)
 
     def _fill(self) -> None:
         self._clear()
@@ -119,10 +157,11 @@ class ReviewScreen(Screen):
         self._row(t("review.service"), tr.pick(service.get("name")))
         tier = next((x for x in view.tiers_of(service) if x["id"] == session.tier), None)
         tier = tier or (view.tiers_of(service) or [None])[0]
+        choose_tier = "tier" if len(view.tiers_of(service)) > 1 else None
         if tier:
-            self._row(t("review.fee"), tr.money(tier.get("fee_eur")))
+            self._row(t("review.fee"), tr.money(tier.get("fee_eur")), choose_tier)
             self._row(t("review.deadline"), view.deadline_text(tr, tier.get("deadline")))
-        for field in service.get("fields") or []:
+        for field in view.asked_fields(service, session.fields):
             value = session.fields.get(field["name"], "")
             if not str(value).strip():
                 continue
@@ -131,7 +170,7 @@ class ReviewScreen(Screen):
             for option in field.get("options") or []:
                 if option["value"] == value:
                     value = tr.pick(option["label"])
-            self._row(tr.pick(field.get("label")), value)
+            self._row(tr.pick(field.get("label")), value, field["name"])
         if session.staff is not None:
             self._row(t("review.staff"), session.staff.staff_name)
             self._row(t("review.id_document"), session.staff.id_document_number)
@@ -144,7 +183,6 @@ class ReviewScreen(Screen):
         t = self.tr.t
         self.header.title.setText(t("review.title"))
         self.intro.setText(t("review.intro"))
-        self.change_button.setText(t("review.change"))
         self.submit_button.setText(t("review.submit"))
         if self.ctx.session.service is not None and self.isVisible():
             self._fill()

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, 
 
 from .. import catalogue_view as view
 from ..keyboard import OnScreenKeyboard
-from ..widgets import Screen, button, card, label
+from ..widgets import Screen, ScrollPager, button, card, label, touch_scrolling
 
 
 class ServicesScreen(Screen):
@@ -33,6 +33,12 @@ class ServicesScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.list_holder)
+        touch_scrolling(scroll)
+        self.scroll = scroll
+        self.pager = ScrollPager(ctx.tr, scroll)
+        listing = QHBoxLayout()
+        listing.addWidget(scroll, 1)
+        listing.addWidget(self.pager)
 
         self.keyboard = OnScreenKeyboard(ctx.tr)
         self.keyboard.set_target(self.search, auto_capitals=False)
@@ -43,7 +49,7 @@ class ServicesScreen(Screen):
         layout.setSpacing(12)
         layout.addLayout(search_row)
         layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(listing, 1)
         layout.addWidget(self.keyboard)
         self._cards: list[tuple[dict, QWidget]] = []
         self.retranslate()

@@ -21,7 +21,7 @@ from ..errors import describe, staff_detail
 from ..fields import TouchLineEdit
 from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
-from ..widgets import Screen, button, card, clear_layout, label
+from ..widgets import Screen, button, card, clear_layout, label, touch_scrolling
 
 FACTS = ("connection", "last_exchange", "queue_depth", "oldest_unsent", "printer")
 
@@ -65,6 +65,7 @@ class StaffPanelScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.ready_holder)
+        touch_scrolling(scroll)
         self.sync_button = button()
         self.sync_button.clicked.connect(self.on_sync_clicked)
         self.export_button = button()
@@ -182,7 +183,9 @@ class StaffPanelScreen(Screen):
     def on_usb_done(self, result: dict) -> None:
         self.progress.setValue(self.progress.maximum())
         self._set_usb_enabled(True)
-        self._say(self.tr.t("staff.usb_done", count=(result or {}).get("count", 0)))
+        self._say(
+            self.tr.t("staff.usb_done", files=self.tr.count((result or {}).get("count", 0), "file"))
+        )
         self.refresh()
 
     def on_action_failed(self, error: Exception) -> None:

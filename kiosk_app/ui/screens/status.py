@@ -198,6 +198,9 @@ class StatusScreen(Screen):
         self.stages.setCurrentIndex(LOOKUP)
         self.retranslate()
 
+    def has_input(self) -> bool:
+        return bool(self.answer.text().strip())  # a typed reference is no loss
+
     def on_back_clicked(self) -> None:
         if self.stages.currentIndex() in (PIN, ANSWER):
             self.on_cancel_clicked()
@@ -365,9 +368,9 @@ class StatusScreen(Screen):
         if len(text) > MAX_ANSWER_CHARS:
             return self.tr.t(
                 "status.answer_too_long",
-                count=len(text),
+                characters=self.tr.count(len(text), "character"),
                 limit=MAX_ANSWER_CHARS,
-                over=len(text) - MAX_ANSWER_CHARS,
+                over=self.tr.count(len(text) - MAX_ANSWER_CHARS, "character"),
             )
         return None
 
