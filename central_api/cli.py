@@ -30,7 +30,7 @@ from . import (
     users,
     workflow,
 )
-from .cli_common import emit, friendly, pass_central
+from .cli_common import check_ready_to_serve, emit, friendly, pass_central
 from .config import load_config
 from .context import Central
 from .council import cli as council_cli
@@ -80,17 +80,14 @@ def init(central: Central, municipality_file: Path | None) -> None:
 @pass_central
 @friendly
 def serve(central: Central, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the kiosk API (and the office) with gunicorn until stopped."""
-    from .db.migrate import current_revision, head_revision
+    """Serve the kiosk API (and the office) with gunicorn until stopped.
+
+    The downlink long-poll is answered here too, each waiting kiosk holding one of the threads
+    (tests, the demo, a handful of kiosks); in production nginx sends it to `central-api
+    longpoll` instead, where waiting costs no thread (docs/operations.md)."""
     from .serve import run
 
-    central.identity  # noqa: B018 - fails with a clear message when init has not run
-    current = current_revision(central.engine)
-    if current != head_revision():
-        raise InvalidInputError(
-            f"The database schema is at {current or 'nothing'}, not {head_revision()}: "
-            "run `central-api init`."
-        )
+    check_ready_to_serve(central)
     central.publish_municipality()  # an edited municipality.toml reaches the kiosks
     central.dispose()  # no connections cross the fork into the workers
     run(central.config, host, port, workers, threads)
@@ -413,6 +410,7 @@ def bundle_export(central: Central, kiosk_id: str, out: Path) -> None:
 
 
 for command in (
+    cli_more.longpoll,
     cli_more.audit,
     cli_more.keys,
     cli_more.documents,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sync import SyncError
 
 from .context import Central
-from .errors import CentralError
+from .errors import CentralError, InvalidInputError
 
 pass_central = click.make_pass_decorator(Central)
 
@@ -42,3 +42,16 @@ def emit(value, as_json: bool, lines) -> None:
     else:
         for line in lines:
             click.echo(line)
+
+
+def check_ready_to_serve(central: Central) -> None:
+    """Before a server starts: keys in place and the database at the newest schema."""
+    from .db.migrate import current_revision, head_revision
+
+    central.identity  # noqa: B018 - fails with a clear message when init has not run
+    current = current_revision(central.engine)
+    if current != head_revision():
+        raise InvalidInputError(
+            f"The database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `central-api init`."
+        )

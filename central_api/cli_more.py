@@ -1,4 +1,5 @@
-"""More ``central-api`` commands: audit, keys, documents and offline verification.
+"""More ``central-api`` commands: the long-poll service, audit, keys, documents and offline
+verification.
 
 Added to the group in :mod:`central_api.cli`; the same rules: thin, one-line errors.
 """
@@ -11,10 +12,28 @@ from pathlib import Path
 import click
 
 from . import decisions
-from .cli_common import friendly, pass_central
+from .cli_common import check_ready_to_serve, friendly, pass_central
 from .context import Central
 from .db import read
 from .errors import CentralError, InvalidInputError
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=int)
+@click.option(
+    "--threads", default=8, show_default=True, type=int, help="Threads for database work."
+)
+@pass_central
+@friendly
+def longpoll(central: Central, host: str, port: int, threads: int) -> None:
+    """Serve the kiosks' downlink long-poll on an event loop until stopped: a waiting kiosk
+    holds a connection, not a thread (nginx routes /api/v1/kiosks/<id>/downlink here)."""
+    from .longpoll_service import run
+
+    check_ready_to_serve(central)
+    central.dispose()  # the service opens its own connections in its event loop's threads
+    run(central, host, port, threads)
 
 
 @click.group()

@@ -4,16 +4,13 @@
 request is held until a record is queued for it or ``S`` seconds pass (at most
 :data:`MAX_WAIT_SECONDS`), then answered exactly as without ``wait`` (200 with a bundle, or 204).
 
-Why a short database poll inside the server, and not PostgreSQL LISTEN/NOTIFY: central runs on
-SQLite as well as on PostgreSQL, and several ``serve`` processes share one database; the
-database is the only thing they share, so "has something been queued for this kiosk?" is asked
-of it. The question is one indexed read (:func:`has_downlink`) every :data:`POLL_SECONDS`,
-made by the server on loopback to its database, never by the kiosk over the village line; a
-clerk's commit is seen within one poll interval by whichever process holds the kiosk's request.
-Cost: one cheap read per waiting kiosk per 150 ms (five kiosks: ~33 reads a second). Each waiting
-kiosk holds one server thread, so ``serve --threads`` must exceed the number of kiosks online.
-With many more kiosks, LISTEN/NOTIFY on PostgreSQL would replace the poll behind the same
-function.
+Two servers answer it the same way. In production nginx sends it to the event-loop service
+(:mod:`central_api.longpoll_service`, ``central-api longpoll``): a waiting kiosk holds a
+connection there, not a thread, and is woken by the database (PostgreSQL LISTEN/NOTIFY, SQLite's
+change counter: :mod:`central_api.downlink_wakeup`). ``central-api serve`` alone (tests, the
+demo, a handful of kiosks) answers it on its WSGI threads with :func:`wait_for_downlink`: one
+indexed read (:func:`has_downlink`) every :data:`POLL_SECONDS` per waiting kiosk, each holding
+one thread, so ``serve --threads`` must exceed the kiosks online there.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ import time
 from sqlalchemy import Engine, exists, select
 
 from sync import Identity
+from sync.bundle import MAX_SEQ
 
 from . import bundles
 from .db import read
@@ -73,6 +71,17 @@ def wait_for_downlink(
         if has_downlink(engine, kiosk_id, after):
             data = bundles.next_downlink(engine, identity, kiosk_id, after)
     return data
+
+
+def parse_after(raw: str | None) -> int:
+    """The ``after`` argument: the last downlink seq the kiosk holds."""
+    try:
+        after = int(raw if raw is not None else "0")
+    except ValueError as exc:
+        raise InvalidInputError("'after' must be a whole number (the last seq you hold).") from exc
+    if not 0 <= after <= MAX_SEQ:
+        raise InvalidInputError(f"'after' must be between 0 and {MAX_SEQ} (the last seq you hold).")
+    return after
 
 
 def parse_wait(raw: str | None) -> float:

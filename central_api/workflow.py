@@ -18,6 +18,7 @@ from sync.states import FEE_METHODS, FEE_STATUSES, STATES, TRANSITIONS
 
 from .db import lock, utc_now
 from .db.schema import outbound_records, request_events, requests
+from .downlink_wakeup import announce
 from .errors import (
     ConcurrentChangeError,
     FeeDueError,
@@ -172,6 +173,7 @@ def queue_record(
             created_at=now,
         )
     )
+    announce(conn, kiosk_id)  # a kiosk waiting in a long-poll is woken at commit
     return record_id
 
 

@@ -17,7 +17,6 @@ from ..context import Central
 from ..db import read, write
 from ..errors import (
     CentralError,
-    InvalidInputError,
     NotFoundError,
     RateLimitedError,
     WrongKioskError,
@@ -30,7 +29,6 @@ from .ratelimit import RateLimiter
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 verify_bp = Blueprint("verify", __name__)
 OCTET = "application/octet-stream"
-MAX_SEQ = 2**31 - 1  # seq columns are INTEGER: 32 bits on PostgreSQL
 
 
 def _central() -> Central:
@@ -182,12 +180,7 @@ def upload_bundle():
 
 @bp.get("/kiosks/<kiosk_id>/downlink")
 def downlink(kiosk_id: str):
-    try:
-        after = int(request.args.get("after", "0"))
-    except ValueError as exc:
-        raise InvalidInputError("'after' must be a whole number (the last seq you hold).") from exc
-    if not 0 <= after <= MAX_SEQ:
-        raise InvalidInputError(f"'after' must be between 0 and {MAX_SEQ} (the last seq you hold).")
+    after = longpoll.parse_after(request.args.get("after"))
     central = _central()
     wait = longpoll.parse_wait(request.args.get("wait"))  # long-poll: docs/sync.md, "Push"
     if wait:
