@@ -13,7 +13,7 @@ from printing.errors import (
     PrinterNotFoundError,
     PrintError,
 )
-from printing.jobs import PrintOutcome, PrintQueue
+from printing.jobs import PrintOutcome, PrintQueue, look_up_job
 from printing.receipts import LAYOUTS, Receipt, receipt_media, render_receipt
 from printing.spool import flush_spool, print_document, print_to_folder, spooled_documents
 from printing.status import PrinterStatus, printer_status
@@ -31,6 +31,7 @@ __all__ = [
     "PrinterStatus",
     "Receipt",
     "flush_spool",
+    "look_up_job",
     "print_document",
     "print_to_folder",
     "printer_status",

@@ -214,6 +214,34 @@ class CupsBackend:
             reasons=_as_tuple(attrs.get("job-state-reasons")),
         )
 
+    def find_job(self, printer: str, document_name: str) -> JobInfo | None:
+        """The newest job on ``printer`` whose file was named ``document_name`` (the base name
+        of the path submitted), among all jobs CUPS remembers, completed ones included; or None.
+
+        By the file's name, not the job's title: CUPS hides ``job-name`` (JobPrivateValues)
+        from a caller it has not authenticated, and shows ``document-name-supplied``."""
+        # pycups keys its answer by job-id: without it in the request the answer is empty.
+        wanted = ["job-id", "document-name-supplied", "job-state", "job-state-reasons"]
+        wanted.append("job-printer-uri")
+        try:
+            jobs = self._call(
+                lambda conn: conn.getJobs(which_jobs="all", requested_attributes=wanted)
+            )
+        except cups.IPPError as exc:
+            raise CupsUnavailableError(f"jobs of {printer}: {_ipp_detail(exc)}") from exc
+        for job_id in sorted(jobs, reverse=True):
+            attrs = jobs[job_id]
+            on_printer = (
+                str(attrs.get("job-printer-uri", "")).rstrip("/").endswith(f"/printers/{printer}")
+            )
+            if on_printer and attrs.get("document-name-supplied") == document_name:
+                return JobInfo(
+                    job_id=int(job_id),
+                    state=int(attrs.get("job-state", 0)),
+                    reasons=_as_tuple(attrs.get("job-state-reasons")),
+                )
+        return None
+
     def restart_job(self, job_id: int) -> None:
         """Put a stopped (or aborted, if CUPS kept its file) job back in the queue."""
         try:

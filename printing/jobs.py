@@ -31,7 +31,7 @@ from printing.cups_backend import (
 )
 from printing.errors import CupsUnavailableError, JobFailedError, PrintError
 
-__all__ = ["PrintOutcome", "PrintQueue", "TrackedJob"]
+__all__ = ["PrintOutcome", "PrintQueue", "TrackedJob", "look_up_job"]
 
 PRINTED = "printed"  # the CUPS job completed (or the file was copied by print_to_folder)
 PENDING = "pending"  # the job is in CUPS (held, queued, processing) and not finished yet
@@ -114,7 +114,10 @@ class PrintQueue:
 
     ``poll()`` looks at every unfinished job once and returns the outcomes that became final;
     ``wait(job, timeout)`` polls one job to its end. ``on_finished(outcome)`` is called for each
-    final outcome, which is where the kiosk records ``request.printed``.
+    final outcome, which is where the kiosk records ``request.printed``. ``on_sent(job)`` is
+    called each time CUPS took the file and gave it a job id (before any waiting), which is
+    where the kiosk records the job id, so that after a crash it looks the job up instead of
+    sending the file again.
     """
 
     def __init__(
@@ -125,6 +128,7 @@ class PrintQueue:
         max_attempts: int = 3,
         backoff: Sequence[float] = DEFAULT_BACKOFF,
         on_finished: Callable[[PrintOutcome], None] | None = None,
+        on_sent: Callable[[TrackedJob], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         if max_attempts < 1:
@@ -134,6 +138,7 @@ class PrintQueue:
         self.max_attempts = max_attempts
         self.backoff = tuple(backoff) or (0.0,)
         self.on_finished = on_finished
+        self.on_sent = on_sent
         self.clock = clock
         self.jobs: list[TrackedJob] = []
 
@@ -192,6 +197,8 @@ class PrintQueue:
         job.job_id = self.backend.submit(self.printer, job.path, job.title, job.options)
         job.state = None
         job.retry_at = None
+        if self.on_sent is not None:
+            self.on_sent(job)
 
     def _backoff_for(self, attempts: int) -> float:
         return self.backoff[min(attempts - 1, len(self.backoff) - 1)]
@@ -287,3 +294,23 @@ def _outcome(
         error=error,
         job_reasons=job.reasons,
     )
+
+
+def look_up_job(
+    printer: str,
+    *,
+    job_id: int | None = None,
+    document_name: str | None = None,
+    backend: Any = None,
+):
+    """CUPS's :class:`~printing.cups_backend.JobInfo` of a job sent earlier, found by its job id
+    or, when the id was never learnt (a crash right after sending), by the name of the file
+    sent (give each attempt a file name of its own) on ``printer`` among all jobs CUPS
+    remembers; None when CUPS knows no such job. Raises CupsUnavailableError while CUPS cannot
+    be reached (nothing can be told then)."""
+    backend = backend if backend is not None else CupsBackend()
+    if job_id is not None:
+        return backend.job_info(job_id)
+    if document_name is None:
+        raise ValueError("look_up_job needs a job id or a document name")
+    return backend.find_job(printer, document_name)

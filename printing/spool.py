@@ -40,8 +40,12 @@ def print_document(
     timeout: float = 60.0,
     max_attempts: int = 3,
     backoff: Sequence[float] = DEFAULT_BACKOFF,
+    on_sent=None,
 ) -> PrintOutcome:
     """Print ``pdf_path`` unchanged and wait up to ``timeout`` s for its job to complete.
+
+    ``on_sent(job)`` hears each job id CUPS gives (see :class:`PrintQueue`): record it, so that
+    after a crash the job is looked up (:func:`printing.look_up_job`), not sent again.
 
     Returns an outcome: ``printed`` (job completed), ``pending`` (still in CUPS after the
     timeout: follow it with ``PrintQueue.track``), ``spooled`` (kept in ``spool_dir``, with the
@@ -54,7 +58,9 @@ def print_document(
     spool_args = dict(title=title, copies=copies, reprint=reprint, metadata=metadata)
     if not printer:
         return _spool(pdf_path, Path(spool_dir), printer=None, error=None, **spool_args)
-    queue = PrintQueue(printer, backend=backend, max_attempts=max_attempts, backoff=backoff)
+    queue = PrintQueue(
+        printer, backend=backend, max_attempts=max_attempts, backoff=backoff, on_sent=on_sent
+    )
     try:
         job = queue.submit(
             pdf_path,
@@ -184,27 +190,41 @@ def flush_spool(
     return outcomes
 
 
-def print_to_folder(pdf_path: os.PathLike | str, folder: os.PathLike | str) -> Path:
+def print_to_folder(
+    pdf_path: os.PathLike | str, folder: os.PathLike | str, name: str | None = None
+) -> Path:
     """Copy ``pdf_path`` into ``folder`` (the kiosk's stand-in printer); returns the new path.
 
-    The name is kept; an existing file of that name is never overwritten (``-2``, ``-3``...).
+    With ``name``, the name is the print's identity: the file appears under it whole or not at
+    all (copied aside, then linked into place), and when it is already there that print
+    happened, so the existing file is returned and nothing is written (a print repeated after a
+    crash is not a second copy). Without ``name`` the file's own name is used and an existing
+    file is never overwritten (``-2``, ``-3``...).
     """
     pdf_path, folder = Path(pdf_path), Path(folder)
     if not pdf_path.is_file():
         raise DocumentError(pdf_path, "no such file")
+    if name is not None and (folder / name).is_file():
+        return folder / name
+    partial = folder / f".{pdf_path.name}.{uuid.uuid4().hex[:8]}.part"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{pdf_path.name}.{uuid.uuid4().hex[:8]}.part"
         shutil.copyfile(pdf_path, partial)
-        for counter in range(1, 10_000):
-            suffix = "" if counter == 1 else f"-{counter}"
-            target = folder / f"{pdf_path.stem}{suffix}{pdf_path.suffix}"
+        candidates = [name] if name is not None else [
+            f"{pdf_path.stem}{'' if counter == 1 else f'-{counter}'}{pdf_path.suffix}"
+            for counter in range(1, 10_000)
+        ]  # fmt: skip
+        for candidate in candidates:
+            target = folder / candidate
             try:
                 os.link(partial, target)  # fails if the name exists: no overwrite, no race
             except FileExistsError:
+                if name is not None:
+                    return target  # another run of the same print got there first
                 continue
-            partial.unlink()
             return target
         raise DocumentError(folder, "too many copies with the same name")
     except OSError as exc:
         raise DocumentError(folder, str(exc)) from exc
+    finally:
+        partial.unlink(missing_ok=True)  # also when the disk filled up half-way

@@ -238,6 +238,14 @@ def test_a_missing_file_is_a_document_error(tmp_path):
         print_document(tmp_path / "gone.pdf", printer=None, spool_dir=tmp_path, title="t")
 
 
+def test_print_to_folder_under_a_name_writes_that_print_once(document, tmp_path):
+    folder = tmp_path / "printed"
+    first = print_to_folder(document, folder, name="REF_1.pdf")
+    again = print_to_folder(document, folder, name="REF_1.pdf")  # the same print, after a crash
+    assert first == again == folder / "REF_1.pdf"
+    assert sorted(p.name for p in folder.iterdir()) == ["REF_1.pdf"]
+
+
 def test_print_to_folder_never_overwrites(document, tmp_path):
     folder = tmp_path / "printed"
     first = print_to_folder(document, folder)
@@ -303,6 +311,7 @@ def test_the_public_api_is_what_it_should_be():
             "PrinterStatus",
             "Receipt",
             "flush_spool",
+            "look_up_job",
             "print_document",
             "print_to_folder",
             "printer_status",

@@ -326,7 +326,12 @@ class KioskStore(StreamsMixin):
             clauses.append("reference = ?")
             params.append(reference)
         if to_print:
-            clauses.append("printed_at is null and coalesce(print_state, 'failed') = 'failed'")
+            # Never printed (or the last attempt failed), or an attempt that may have reached
+            # the printer (sending, pending): that one is looked up, not sent again.
+            clauses.append(
+                "((printed_at is null and coalesce(print_state, 'failed') = 'failed') "
+                "or print_state in ('sending', 'pending'))"
+            )
             clauses.append("coalesce(revoked_at, '') = ''")  # a revoked document never prints
         if clauses:
             sql += " where " + " and ".join(clauses)
@@ -350,10 +355,29 @@ class KioskStore(StreamsMixin):
     def mark_printed(self, number: str) -> None:
         self.db.execute(
             "update documents set printed_at = coalesce(printed_at, ?), "
-            "print_count = print_count + 1, last_print_error = null, print_state = 'printed' "
-            "where number = ?",
+            "print_count = print_count + 1, last_print_error = null, print_state = 'printed', "
+            "print_token = null where number = ?",
             [utc_now(), number],
         )
+
+    def begin_print(self, number: str, token: str) -> None:
+        """Record, committed, that ``number`` is about to be sent to the printer as ``token``
+        (its CUPS job title or its file name): after a crash the attempt is looked up."""
+        with self.db.atomic():
+            self.db.execute(
+                "update documents set print_state = 'sending', print_token = ?, "
+                "print_job_id = null, last_print_error = null where number = ?",
+                [token, number],
+            )
+
+    def record_print_job(self, number: str, job_id: int) -> None:
+        """CUPS took the attempt in progress as job ``job_id`` (committed at once)."""
+        with self.db.atomic():
+            self.db.execute(
+                "update documents set print_job_id = ?, print_state = 'pending' "
+                "where number = ? and print_state in ('sending', 'pending')",
+                [job_id, number],
+            )
 
     def mark_print_state(self, number: str, state: str, message: str = "") -> None:
         """pending / spooled / failed, with the printer's words for staff."""

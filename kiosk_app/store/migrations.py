@@ -138,3 +138,13 @@ def quarantine_waiting(db: Database) -> None:
         "and (reason like 'record type % is unknown to this software%' "
         "or reason like '% is newer than version % known to this software%')"
     )
+
+
+@migrations(name="0005_print_attempt")
+def print_attempt(db: Database) -> None:
+    # Print exactly once: what is being printed is recorded before it is sent (print_state
+    # "sending" with the attempt's token, a file name of its own),
+    # and CUPS's job id as soon as CUPS gives it, so that after a crash the job is looked up
+    # instead of sent again.
+    db["documents"].add_column("print_token", str)
+    db["documents"].add_column("print_job_id", int)
