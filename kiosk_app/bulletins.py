@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 
 from sync import RecordRefused
+from sync.transport import write_atomically
 
 from .config import KioskConfig
+from .errors import writing
 from .store import KioskStore, utc_now
 
 NOTICES_SETTING = "notices"  # read by the staff panel and the notice board
@@ -43,13 +44,9 @@ def _store_pdf(config: KioskConfig, notice_id: str, body: dict) -> str:
         raise RecordRefused("the notice's PDF is not valid base64") from exc
     if hashlib.sha256(pdf).hexdigest() != body.get("pdf_sha256"):
         raise RecordRefused("the notice's PDF does not match its hash")
-    folder = config.home / "notices"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}.pdf"
-    with open(path, "wb") as handle:
-        handle.write(pdf)
-        handle.flush()
-        os.fsync(handle.fileno())
+    path = config.home / "notices" / f"{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}.pdf"
+    with writing(f"the notice {notice_id}"):
+        write_atomically(path, pdf)
     return str(path)
 
 

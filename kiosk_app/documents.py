@@ -33,7 +33,7 @@ from sync.states import CLOSED, PAST_ISSUED
 from sync.transport import write_atomically
 
 from .config import KioskConfig
-from .errors import DocumentError
+from .errors import DocumentError, writing
 from .store import KioskStore, utc_now
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -65,7 +65,8 @@ def store_issued_document(config: KioskConfig, store: KioskStore, body: dict) ->
     if store.document(number) is not None:
         return "duplicate"
     path = config.documents_dir / document_file_name(reference, number)
-    write_atomically(path, pdf)
+    with writing(f"document {number}"):  # a full disk: the whole bundle waits (rolled back)
+        write_atomically(path, pdf)
     store.add_document(number, reference, actual, path, issued_at=body.get("issued_at"))
     request = store.request(reference)
     # A closed request (a refused one among them: its document is the written refusal) keeps

@@ -22,6 +22,9 @@ Each message says what happened and what a person can do.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+
 
 class KioskError(Exception):
     code = "kiosk_error"
@@ -95,3 +98,21 @@ class DiskFullError(KioskError):
 
     def __init__(self, message: str = DISK_FULL_MESSAGE):
         super().__init__(message)
+
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def writing(what: str):
+    """A block that writes a file of the kiosk's own: a full disk becomes
+    :class:`DiskFullError`, another failure a :class:`DocumentError` naming ``what``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in DISK_FULL_ERRNOS:
+            raise DiskFullError() from exc
+        raise DocumentError(
+            f"Could not write {what} ({exc.strerror or exc}): check that the kiosk's folder "
+            "is writable; call support if it stays so."
+        ) from exc

@@ -9,6 +9,7 @@ from printing.receipts import Receipt, render_receipt
 from sync.deadlines import chosen_tier, service_due_date
 
 from .documents import print_pdf
+from .errors import writing
 
 
 def print_slip(config, reference: str, service: dict, info, now: dt.datetime, tier=None):
@@ -30,8 +31,9 @@ def print_slip(config, reference: str, service: dict, info, now: dt.datetime, ti
         collect=(service.get("collect") or {}).get("bg"),
         collect_en=(service.get("collect") or {}).get("en"),
     )
-    config.spool_dir.mkdir(parents=True, exist_ok=True)
-    path = render_receipt(receipt, config.spool_dir / f"receipt-{reference}.pdf")
+    with writing(f"the slip of {reference}"):
+        config.spool_dir.mkdir(parents=True, exist_ok=True)
+        path = render_receipt(receipt, config.spool_dir / f"receipt-{reference}.pdf")
     result = print_pdf(config, path, f"Receipt {reference}")
     return {
         "expected_date": expected.isoformat() if expected else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def _load(text):
 
 DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 LOCKED = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+LOW_SPACE_BYTES = 1024 * 1024  # below this, an I/O error of SQLite's is the full disk's
+
+
+def _disk_nearly_full(path) -> bool:
+    try:
+        found = os.statvfs(Path(path).absolute().parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < LOW_SPACE_BYTES
 
 
 def translate_error(exc: sqlite3.Error, path) -> StoreError | DiskFullError:
@@ -45,6 +55,10 @@ def translate_error(exc: sqlite3.Error, path) -> StoreError | DiskFullError:
     # sqlite_errorname is set on the errors SQLite itself raised (not on, say, a closed cursor).
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name.startswith("SQLITE_FULL") or "database or disk is full" in str(exc):
+        return DiskFullError()
+    if (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or not name) and _disk_nearly_full(
+        path
+    ):  # a -wal or -shm file that could not grow on a full disk
         return DiskFullError()
     if name in DAMAGED:
         return StoreDamagedError(
