@@ -45,17 +45,28 @@ def village_name(services) -> dict:
         return dict(NOT_ENROLLED_TITLE)
 
 
-def build_window(app: KioskApp, settings=None):
-    """The window and its bridge over the application ``app`` (tests pass their own settings)."""
+def build_window(app: KioskApp, settings=None, voice=None):
+    """The window and its bridge over the application ``app`` (tests pass their own settings,
+    and a :class:`kiosk_app.speech.RecordingVoice` for ``voice``; default: espeak-ng)."""
+    from .speech import EspeakVoice, Speaker
+    from .ui.access import TextSize
     from .ui.context import KioskContext, UiSettings
     from .ui.i18n import Translator
+    from .ui.narrator import Narrator
     from .ui.session import Session
     from .ui.window import KioskWindow
 
     bridge = ServiceBridge(app)
     settings = settings or UiSettings(village_name=village_name(app))
+    tr = Translator()
     ctx = KioskContext(
-        tr=Translator(), bridge=bridge, session=Session(), settings=settings, app=app
+        tr=tr,
+        bridge=bridge,
+        session=Session(),
+        settings=settings,
+        app=app,
+        narrator=Narrator(tr, Speaker(voice or EspeakVoice())),
+        text_size=TextSize(),
     )
     return KioskWindow(ctx), bridge
 
@@ -80,6 +91,7 @@ def main(config: KioskConfig, windowed: bool = False) -> int:
     else:
         window.showFullScreen()
     app.aboutToQuit.connect(bridge.shutdown)
+    app.aboutToQuit.connect(window.ctx.narrator.speaker.close)
     log.info("kiosk: running")
     return app.exec()
 

@@ -19,8 +19,8 @@ def open_kiosk_fixture(qtbot):
     """``open_kiosk(config, settings=..., services=...)`` -> (window, bridge); stopped after."""
     bridges = []
 
-    def opener(config, settings=FAST, services=None, **service_options):
-        window, bridge = _open(qtbot, config, settings, services, **service_options)
+    def opener(config, settings=FAST, services=None, voice=None, **service_options):
+        window, bridge = _open(qtbot, config, settings, services, voice, **service_options)
         bridges.append(bridge)
         return window, bridge
 
@@ -30,10 +30,10 @@ def open_kiosk_fixture(qtbot):
         bridge.shutdown()
 
 
-def _open(qtbot, config, settings=FAST, services=None, **service_options):
+def _open(qtbot, config, settings=FAST, services=None, voice=None, **service_options):
     provision_staff(config, [{"staff_id": "staff-7", "name": "Мария Петрова", "pin": STAFF_PIN}])
     services = services or KioskApp(config, **service_options)
-    window, bridge = build_window(services, settings)
+    window, bridge = build_window(services, settings, voice=voice)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()

@@ -4,8 +4,9 @@
 
     SpeechError            the synthesiser is missing or failed (the message says what to do)
 
-``EspeakVoice`` speaks through the sound card (``say``: returns at once, a new utterance stops
-the one before) and renders speech into a WAV file (``render``: for checking the voice on a new
+``EspeakVoice`` speaks through the sound card (``say``: returns once espeak-ng has the text, a
+new utterance stops the one before; the screens call it through :class:`.speaker.Speaker`, on a
+thread of its own) and renders speech into a WAV file (``render``: for checking the voice on a new
 kiosk, `kiosk-app speak`). ``RecordingVoice`` keeps what it was asked to say, for tests of the
 screens. Both read through :func:`kiosk_app.speech.spoken.speakable`, so references, dates and
 amounts are always spoken the way a person reads them.
@@ -115,9 +116,9 @@ class EspeakVoice(Voice):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            self._process.communicate(utterance.spoken.encode("utf-8"), timeout=0.5)
-        except subprocess.TimeoutExpired:
-            pass  # still speaking: say() returns at once, stop() ends it
+            # A screen's text is far below the pipe's 64 KiB: writing it never blocks.
+            self._process.stdin.write(utterance.spoken.encode("utf-8"))
+            self._process.stdin.close()
         except OSError as exc:
             raise SpeechError(f"espeak-ng could not be started: {exc.strerror}.") from exc
 

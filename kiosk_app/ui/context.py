@@ -1,4 +1,4 @@
-"""What every screen is given: the translator, the worker bridge, the session and settings."""
+"""What every screen is given: the translator, the worker bridge, the session, settings, the\nnarrator (speech) and the text size."""
 
 from __future__ import annotations
 
@@ -31,3 +31,7 @@ class KioskContext:
     settings: UiSettings
     # kiosk_app.app.KioskApp: screens name its methods in bridge.call(ctx.app.method, ...)
     app: Any
+    # kiosk_app.ui.narrator.Narrator: everything the screens say goes through it
+    narrator: Any
+    # kiosk_app.ui.access.TextSize: large-text mode
+    text_size: Any

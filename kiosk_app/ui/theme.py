@@ -41,32 +41,44 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-STYLE_SHEET = f"""
+# Large-text mode: every text at least half as large again (EN 301 549 5.1.4).
+LARGE_TEXT_SCALE = 1.5
+
+
+def style_sheet(scale: float = 1.0) -> str:
+    """The kiosk's style sheet with every font size multiplied by ``scale`` (1.5: large text)."""
+
+    def pt(size: int) -> int:
+        return round(size * scale)
+
+    return f"""
 QWidget {{
     background: {PAPER};
     color: {INK};
     font-family: "{FONT_FAMILY}";
-    font-size: {BODY_PT}pt;
+    font-size: {pt(BODY_PT)}pt;
 }}
-QLabel[role="title"] {{ font-size: {TITLE_PT}pt; font-weight: bold; }}
-QLabel[role="header-title"] {{ font-size: {TITLE_PT - 4}pt; font-weight: bold; }}
-QLabel[role="huge"] {{ font-size: {HUGE_PT}pt; font-weight: bold; color: {PRIMARY}; }}
-QLabel[role="subtle"] {{ color: #333333; font-size: {SMALL_PT}pt; }}
+QLabel[role="title"] {{ font-size: {pt(TITLE_PT)}pt; font-weight: bold; }}
+QLabel[role="header-title"] {{ font-size: {pt(TITLE_PT - 4)}pt; font-weight: bold; }}
+QLabel[role="huge"] {{ font-size: {pt(HUGE_PT)}pt; font-weight: bold; color: {PRIMARY}; }}
+QLabel[role="subtle"] {{ color: #333333; font-size: {pt(SMALL_PT)}pt; }}
 QLabel[role="error"] {{
-    color: {BAD}; background: {BAD_PAPER}; font-size: {SMALL_PT}pt; font-weight: bold;
+    color: {BAD}; background: {BAD_PAPER}; font-size: {pt(SMALL_PT)}pt; font-weight: bold;
     padding: 4px 10px; border-radius: 6px;
 }}
 QLabel[role="ok"] {{ color: {GOOD}; font-weight: bold; }}
-QLabel[role="ok-title"] {{ color: {GOOD}; font-weight: bold; font-size: {TITLE_PT}pt; }}
+QLabel[role="ok-title"] {{ color: {GOOD}; font-weight: bold; font-size: {pt(TITLE_PT)}pt; }}
 QLabel[role="notice"] {{
     background: {WARN_PAPER}; border: 3px solid {FOCUS}; border-radius: 10px; padding: 14px;
 }}
 QLabel[role="question"], QFrame[role="card"] QLabel[role="question"] {{
     background: {WARN_PAPER}; border: 3px solid {FOCUS}; border-radius: 10px; padding: 14px;
-    font-size: {TITLE_PT - 2}pt; font-weight: bold;
+    font-size: {pt(TITLE_PT - 2)}pt; font-weight: bold;
 }}
 QFrame[role="header"] {{ background: {PRIMARY}; }}
 QFrame[role="header"] QLabel {{ background: {PRIMARY}; color: white; }}
+QFrame[role="header"] QFrame[role="speech-bar"] {{ background: {PRIMARY}; }}
+QPushButton[role="toggle"]:checked {{ background: white; color: {PRIMARY}; border: 4px solid {FOCUS}; }}
 QFrame[role="card"] {{
     background: {PANEL}; border: 2px solid #b8c4d2; border-radius: 12px;
 }}
@@ -82,28 +94,28 @@ QPushButton[role="primary"]:pressed {{ background: {PRIMARY_DOWN}; }}
 QPushButton[role="primary"]:disabled {{ background: #7f9bb5; color: #f0f0f0; }}
 QPushButton[role="tile"] {{
     background: {PRIMARY}; color: white; border: none; border-radius: 18px;
-    font-size: {TITLE_PT - 4}pt; padding: 20px; text-align: center;
+    font-size: {pt(TITLE_PT - 4)}pt; padding: 20px; text-align: center;
 }}
 QPushButton[role="choice"]:checked {{ background: {PRIMARY}; color: white; }}
-QPushButton[role="key"] {{ min-width: 60px; padding: 0px; font-size: {BODY_PT + 2}pt; }}
+QPushButton[role="key"] {{ min-width: 60px; padding: 0px; font-size: {pt(BODY_PT + 2)}pt; }}
 QPushButton[role="lang"]:checked {{ background: white; color: {PRIMARY}; border: 4px solid {FOCUS}; }}
 QPushButton[role="lang"] {{ background: {PRIMARY}; color: white; border: 2px solid white; }}
 QLineEdit, QPlainTextEdit {{ placeholder-text-color: {PLACEHOLDER}; }}
 QLineEdit {{
     min-height: {TOUCH_PX}px; padding: 0 12px; border: 3px solid #5a6b7d; border-radius: 8px;
-    font-size: {BODY_PT + 2}pt; background: white;
+    font-size: {pt(BODY_PT + 2)}pt; background: white;
 }}
 QLineEdit:focus {{ border: 4px solid {FOCUS}; }}
 QLineEdit[invalid="true"] {{ border: 4px solid {BAD}; }}
 QPlainTextEdit {{
     padding: 6px 10px; border: 3px solid #5a6b7d; border-radius: 8px;
-    font-size: {BODY_PT + 2}pt; background: white;
+    font-size: {pt(BODY_PT + 2)}pt; background: white;
 }}
 QPlainTextEdit:focus {{ border: 4px solid {FOCUS}; }}
 QPlainTextEdit[invalid="true"] {{ border: 4px solid {BAD}; }}
 QProgressBar {{
     min-height: 28px; border: 2px solid #5a6b7d; border-radius: 8px; text-align: center;
-    font-size: {SMALL_PT}pt; background: white;
+    font-size: {pt(SMALL_PT)}pt; background: white;
 }}
 QProgressBar::chunk {{ background: {GOOD}; border-radius: 6px; }}
 QScrollArea {{ border: none; }}
@@ -117,3 +129,6 @@ QListWidget {{ border: 2px solid #b8c4d2; border-radius: 10px; }}
 QListWidget::item {{ min-height: {TOUCH_PX}px; padding: 8px; border-bottom: 1px solid #d0d7df; }}
 QListWidget::item:selected {{ background: {PRIMARY}; color: white; }}
 """
+
+
+STYLE_SHEET = style_sheet()

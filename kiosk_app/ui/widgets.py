@@ -124,8 +124,21 @@ class ScrollPager(QWidget):
         self._bar.setValue(self._bar.value() + direction * self._bar.pageStep())
 
 
+# A button with this dynamic property set acts at the first touch even when the kiosk speaks
+# (kiosk_app/ui/narrator.py): the speech controls, the large-text switch, "continue" when idle.
+ACTS_AT_ONCE = "acts_at_once"
+
+
+def control(role: str = "", *, checkable: bool = False) -> QPushButton:
+    """A button of the speech and text-size controls: it acts at the first touch."""
+    widget = button(role, checkable=checkable)
+    widget.setProperty(ACTS_AT_ONCE, True)
+    return widget
+
+
 class Header(QFrame):
-    """The blue bar on top: where you are, a way home, and the language switch."""
+    """The blue bar on top: where you are, a way home, "Говори ми", large text, the language;
+    with speech on, a second row: repeat, stop, slower, louder."""
 
     home_clicked = Signal()
     back_clicked = Signal()
@@ -146,21 +159,72 @@ class Header(QFrame):
         self.home_button.clicked.connect(self.home_clicked)
         self.language_button = button()
         self.language_button.clicked.connect(self.on_language_clicked)
-        layout = QHBoxLayout(self)
+        narrator, text_size = ctx.narrator, ctx.text_size
+        self.speak_button = control("toggle", checkable=True)
+        self.speak_button.setObjectName("speak-to-me")
+        self.speak_button.clicked.connect(lambda on: narrator.set_enabled(on))
+        self.large_button = control("toggle", checkable=True)
+        self.large_button.setObjectName("large-text")
+        self.large_button.clicked.connect(lambda on: text_size.set_large(on))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(14)
+        row.addWidget(self.back_button)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.speak_button)
+        row.addWidget(self.large_button)
+        row.addWidget(self.language_button)
+        row.addWidget(self.home_button)
+
+        self.speech_bar = QFrame()
+        self.speech_bar.setProperty("role", "speech-bar")
+        self.repeat_button = control()
+        self.repeat_button.clicked.connect(narrator.repeat)
+        self.stop_button = control()
+        self.stop_button.clicked.connect(narrator.stop)
+        self.slower_button = control()
+        self.slower_button.clicked.connect(narrator.slower)
+        self.louder_button = control()
+        self.louder_button.clicked.connect(narrator.louder)
+        bar = QHBoxLayout(self.speech_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(14)
+        for control_button in (
+            self.repeat_button,
+            self.stop_button,
+            self.slower_button,
+            self.louder_button,
+        ):
+            bar.addWidget(control_button, 1)
+
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
-        layout.setSpacing(14)
-        layout.addWidget(self.back_button)
-        layout.addWidget(self.title, 1)
-        layout.addWidget(self.language_button)
-        layout.addWidget(self.home_button)
+        layout.setSpacing(6)
+        layout.addLayout(row)
+        layout.addWidget(self.speech_bar)
+        narrator.enabled_changed.connect(self.on_speech_changed)
+        text_size.changed.connect(self.large_button.setChecked)
         ctx.tr.language_changed.connect(self.retranslate)
+        self.on_speech_changed(narrator.enabled)
+        self.large_button.setChecked(text_size.large)
         self.retranslate()
+
+    def on_speech_changed(self, enabled: bool) -> None:
+        self.speak_button.setChecked(enabled)
+        self.speech_bar.setVisible(enabled)
 
     def retranslate(self, _language: str = "") -> None:
         tr = self._ctx.tr
         self.back_button.setText(tr.t("nav.back"))
         self.home_button.setText(tr.t("nav.home"))
         self.language_button.setText(tr.t("nav.other_language"))
+        self.speak_button.setText(tr.t("speech.toggle"))
+        self.large_button.setText(tr.t("text.large"))
+        self.large_button.setAccessibleName(tr.t("text.large_name"))
+        self.repeat_button.setText(tr.t("speech.repeat"))
+        self.stop_button.setText(tr.t("speech.stop"))
+        self.slower_button.setText(tr.t("speech.slower"))
+        self.louder_button.setText(tr.t("speech.louder"))
 
     def on_language_clicked(self) -> None:
         tr = self._ctx.tr

@@ -25,8 +25,8 @@ from .screens.staff_confirm import StaffConfirmScreen
 from .screens.staff_panel import StaffPanelScreen
 from .screens.status import StatusScreen
 from .screens.welcome import WelcomeScreen
-from .theme import STYLE_SHEET
-from .widgets import button, label
+from .theme import LARGE_TEXT_SCALE, style_sheet
+from .widgets import ACTS_AT_ONCE, button, label
 
 SCREENS = (
     WelcomeScreen,
@@ -60,6 +60,7 @@ class IdleOverlay(QFrame):
         self.countdown = label("huge")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.continue_button = button("primary", min_height=90)
+        self.continue_button.setProperty(ACTS_AT_ONCE, True)  # one touch extends (WCAG 2.2.1)
         inner = QVBoxLayout(box)
         inner.setContentsMargins(40, 30, 40, 30)
         inner.setSpacing(20)
@@ -142,7 +143,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.ctx = ctx
         self.setObjectName("kiosk-window")
-        self.setStyleSheet(STYLE_SHEET)
+        self.setStyleSheet(style_sheet())
         self.setWindowTitle("Kiosk")
         self.stack = QStackedWidget()
         self.screens = {}
@@ -153,6 +154,9 @@ class KioskWindow(QWidget):
             screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self.screens[screen.name] = screen
             self.stack.addWidget(screen)
+            # A screen of several stages (PIN, then details): each stage is read as it opens.
+            for stages in screen.findChildren(QStackedWidget):
+                stages.currentChanged.connect(self._stage_reader(screen))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -166,11 +170,21 @@ class KioskWindow(QWidget):
         self.idle.warning.connect(self.on_idle_warning)
         self.idle.timed_out.connect(self.on_idle_timed_out)
         self.idle.resumed.connect(self.on_idle_resumed)
+        ctx.narrator.watch(self)
+        ctx.narrator.touched.connect(self.idle.touch)  # a first touch kept back still counts
+        ctx.text_size.changed.connect(self.on_text_size_changed)
         self.show_screen("welcome")
 
     @property
     def current(self):
         return self.stack.currentWidget()
+
+    def _stage_reader(self, screen):
+        def read_stage(_index: int) -> None:
+            if self.current is screen:
+                self.ctx.narrator.screen_opened(screen)
+
+        return read_stage
 
     def start_idle_watch(self, app) -> None:
         app.installEventFilter(self.idle)
@@ -180,6 +194,7 @@ class KioskWindow(QWidget):
         screen = self.screens[name]
         screen.enter()
         self.stack.setCurrentWidget(screen)
+        self.ctx.narrator.screen_opened(screen)
         self.screen_changed.emit(name)
 
     def wipe_session(self, *, reset_language: bool = True) -> None:
@@ -189,6 +204,8 @@ class KioskWindow(QWidget):
             screen.wipe()
         self.overlay.hide()
         self.leave_overlay.hide()
+        self.ctx.narrator.reset()  # speech and large text are the villager's choice, not the next's
+        self.ctx.text_size.reset()
         if reset_language:
             self.ctx.tr.set_language("bg")
         self.session_wiped.emit()
@@ -219,6 +236,8 @@ class KioskWindow(QWidget):
     def on_idle_warning(self, seconds: int) -> None:
         if self.current.name == "welcome" and self.ctx.session.is_empty:
             return  # nothing to protect; the welcome screen may wait for ever
+        if self.overlay.isHidden():
+            self.ctx.narrator.say(self.ctx.tr.t("speech.idle", seconds=seconds))
         self.overlay.show_seconds(seconds)
 
     def on_idle_resumed(self) -> None:
@@ -227,6 +246,9 @@ class KioskWindow(QWidget):
     def on_idle_timed_out(self) -> None:
         self.wipe_session()
         self.show_screen("welcome")
+
+    def on_text_size_changed(self, large: bool) -> None:
+        self.setStyleSheet(style_sheet(LARGE_TEXT_SCALE if large else 1.0))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

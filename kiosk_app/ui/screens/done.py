@@ -75,10 +75,12 @@ class DoneScreen(Screen):
         self._expected_date = (result or {}).get("expected_date")
         self.ctx.session.expected_date = self._expected_date
         self.retranslate()
+        self.ctx.narrator.screen_opened(self)  # what the slip says, now with its date
 
     def on_receipt_failed(self, _error: Exception) -> None:
         self.ctx.session.printed = False
         self.retranslate()
+        self.ctx.narrator.screen_opened(self)  # "write the number down", and the number
 
     def on_finish_clicked(self) -> None:
         self._return_timer.stop()

@@ -242,6 +242,7 @@ class FormScreen(Screen):
         if first_text is not None:
             self._activate(first_text)
         self.scroll.verticalScrollBar().setValue(0)
+        self.ctx.narrator.screen_opened(self)  # a new page is read like a new screen
 
     def _build_tier_page(self) -> None:
         self._tier_group = QButtonGroup(self.page_holder)

@@ -241,6 +241,7 @@ class StatusScreen(Screen):
         self.look_button.setEnabled(True)
         self._status = status
         self._show_status()
+        self.ctx.narrator.read(self.result)  # the answer is read aloud in full
 
     def on_status_failed(self, error: Exception) -> None:
         self.look_button.setEnabled(True)
