@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 
@@ -339,6 +340,7 @@ def _store_document(conn, request, number, now, seq, issued, user_name, kind="ce
             issued_by=user_name,
             kind=kind,
             content=canonical_json(issued.content).decode() if issued.content else None,
+            verification_code=issued.verification_code or None,
         )
     )
     if request["kiosk_id"]:
@@ -404,10 +406,17 @@ def revoke_document(engine: Engine, number: str, reason: str, user_name: str) ->
         return get_document(conn, number)
 
 
-def public_status(engine: Engine, number: str) -> dict:
-    """What anyone may learn about a document number: valid or revoked (and the day), when it
-    was issued and for which service, and its content hash. Nothing personal: not the holder,
-    not the statement's initials, not the clerk's free-text reason for a revocation."""
+def public_status(engine: Engine, number: str, code: str | None = None) -> dict:
+    """What anyone may learn about a document number.
+
+    Without the document's verification code (printed on it, carried by its QR statement),
+    or with a wrong one: only that such a document exists and whether it is valid, and that
+    the code is needed for more — guessing numbers reveals no dates, services or hashes. With
+    the right code: when it was issued, for which service, the day it was revoked (never the
+    clerk's reason) and its SHA-256. Never the holder, nor the statement's initials. A document
+    issued before codes existed shows its details as before (its paper carries no code)."""
+    from .documents import normalise_code
+
     with read(engine) as conn:
         document = get_document(conn, number)
         service = (
@@ -417,14 +426,25 @@ def public_status(engine: Engine, number: str) -> dict:
             if document is not None
             else None
         )
+        issuer = current_municipality(conn).official_name.to_json()
+        entry = find_service(conn, service) if service else None
     if document is None:
         raise NotFoundError(f"No document Изх. № {number} was issued by the municipality.")
     revoked_on = (document["revoked_at"] or "")[:10] or None
-    return {
+    status = {
         "number": document["number"],
         "status": "revoked" if revoked_on else "valid",
+        "issuer": issuer,
+    }
+    expected = document["verification_code"]
+    if expected and not hmac.compare_digest(normalise_code(code), expected):
+        return {**status, "code": "wrong" if code else "required"}
+    return {
+        **status,
+        "code": "right" if expected else "none",
         "issued_on": document["issued_at"][:10],
         "service": service,
+        "service_name": (entry or {}).get("name") or {"bg": service, "en": service},
         "revoked_on": revoked_on,
         "sha256": document["sha256"],
     }

@@ -52,21 +52,53 @@ def test_an_issued_pdf_verifies_offline_with_the_published_certificate(
     assert tampered.exit_code == 1 and len(tampered.stderr.strip().splitlines()) == 1
 
 
-def test_public_verify_says_valid_then_revoked(
+def test_public_verify_shows_details_only_with_the_code_and_never_the_reason(
     central, central_cli, central_client, sim_kiosk, central_clerk
 ):
     issue_one(central_cli, central_client, sim_kiosk, central_clerk)
     with read(central.engine) as conn:
-        number = conn.execute(select(documents.c.number)).scalar_one()
-    valid = central_client.get(f"/verify/{number}").get_json()
-    assert valid["status"] == "valid" and "fields" not in valid
+        number, code, statement = conn.execute(
+            select(documents.c.number, documents.c.verification_code, documents.c.statement)
+        ).one()
+    assert len(code) == 10
+    assert json.loads(central_cli("verify", "--qr", statement).stdout)["code"] == code
+
+    # Without the code, or with a wrong one: that it exists and is valid, nothing more.
+    bare = central_client.get(f"/verify/{number}").get_json()
+    assert bare == {
+        "number": number,
+        "status": "valid",
+        "issuer": {"bg": "Община Лясковец", "en": "Lyaskovets Municipality"},
+        "code": "required",
+    }
+    wrong = central_client.get(f"/verify/{number}?c=0000000000").get_json()
+    assert wrong["code"] == "wrong" and "issued_on" not in wrong and "service" not in wrong
+    valid = central_client.get(f"/verify/{number}?c={code.lower()}").get_json()
+    assert valid["status"] == "valid" and valid["code"] == "right" and "fields" not in valid
+    assert valid["service"] and valid["service_name"]["bg"]
+
+    # A browser (the footer's address) gets a page: the prompt, then the details.
+    page = central_client.get(f"/verify/{number}", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert "въведете кода за проверка" in html and valid["issued_on"] not in html
+    page = central_client.get(f"/verify/{number}?c={code}", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert "е валиден" in html and valid["issued_on"] in html
+    assert valid["service_name"]["bg"] in html
+
     central_cli("documents", "revoke", number, "--reason", "грешен ЕГН", "--as", central_clerk)
-    revoked = central_client.get(f"/verify/{number}").get_json()
+    revoked = central_client.get(f"/verify/{number}?c={code}").get_json()
     assert revoked["status"] == "revoked" and revoked["revoked_on"] == revoked["issued_on"]
-    assert set(revoked) == {"number", "status", "issued_on", "service", "revoked_on", "sha256"}
+    assert set(revoked) == {
+        "number", "status", "issuer", "code", "issued_on", "service", "service_name",
+        "revoked_on", "sha256",
+    }  # fmt: skip
     assert "грешен" not in json.dumps(revoked, ensure_ascii=False)
+    assert central_client.get(f"/verify/{number}").get_json()["status"] == "revoked"
     missing = central_client.get("/verify/1999-000001")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    page = central_client.get("/verify/1999-000001", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "не е издавала документ" in page.get_data(as_text=True)
 
 
 def test_keys_rotate_announces_a_new_bundle_key_that_keys_show_then_prints(central_cli):

@@ -89,8 +89,12 @@ def test_issued_document_text_comes_back_in_bulgarian(issued, tmp_path):
         "Мария Георгиева Петрова",
         "Длъжностно лице по гражданско състояние",
         "Упълномощен(а) със Заповед № РД-09-112/05.01.2026 г.",
-        "Проверка: сканирайте QR кода или въведете номера на "
-        f"{MUNICIPALITY.verification_url}/verify/2026-000017",
+        "Предал(а) документа на заявителя:",
+        "(име, длъжност и подпис на длъжностното лице)",
+        "М.П.",
+        "Проверка на документа: сканирайте QR кода или отворете адреса "
+        f"(код за проверка {issued.verification_code}): "
+        f"{MUNICIPALITY.verification_url}/verify/2026-000017?c={issued.verification_code}",
     ):
         assert expected in text, expected
     assert "ПРОЕКТ" not in text

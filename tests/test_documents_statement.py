@@ -53,6 +53,7 @@ def statement(signer):
         service_id="permanent-address-certificate",
         initials="И. К.",
         content_sha256=content_sha256(CONTENT),
+        code="K7QF3M9XPA",
     )
 
 
@@ -76,8 +77,19 @@ def test_statement_round_trips(signer, statement):
         "service": "permanent-address-certificate",
         "initials": "И. К.",
         "content_sha256": content_sha256(CONTENT),
+        "code": "K7QF3M9XPA",
         "key_id": signer.key_id.hex(),
     }
+
+
+def test_verification_codes_are_random_and_read_back_as_typed():
+    from central_api.documents import new_verification_code, normalise_code
+
+    codes = {new_verification_code() for _ in range(200)}
+    assert len(codes) == 200 and all(len(code) == 10 for code in codes)
+    assert all(set(code) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for code in codes)
+    assert normalise_code(" k7qf-3m9x pa ") == "K7QF3M9XPA"
+    assert normalise_code("O1IL") == "0111"  # letters read off paper for digits
 
 
 def test_statement_is_a_standard_cose_sign1_with_es256(signer, statement):

@@ -6,7 +6,7 @@ answers. Every error has one JSON shape: ``{"error": {"code", "message", "status
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +27,7 @@ from .openapi import OPENAPI
 from .ratelimit import RateLimiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-verify_bp = Blueprint("verify", __name__)
+verify_bp = Blueprint("verify", __name__, template_folder="templates")
 OCTET = "application/octet-stream"
 
 
@@ -131,10 +131,18 @@ def _no_nul(name: str, message: str) -> None:
 
 @verify_bp.get("/verify/<number>")
 def verify_document(number: str):
-    """Public: is Изх. № <number> a valid document of the municipality? No personal data."""
+    """Public: is Изх. № <number> a valid document of the municipality? No personal data; the
+    details only with the verification code printed on it (``?c=``). JSON, or a page for a
+    browser (the address printed in the document's footer)."""
     _limit(f"verify:{request.remote_addr}")
     _no_nul(number, f"No document Изх. № {number!r} was issued by the municipality.")
-    return jsonify(decisions.public_status(_central().engine, number))
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return jsonify(decisions.public_status(_central().engine, number, request.args.get("c")))
+    try:
+        status = decisions.public_status(_central().engine, number, request.args.get("c"))
+    except NotFoundError:
+        return render_template("verify.html", number=number, status=None), 404
+    return render_template("verify.html", number=number, status=status)
 
 
 @bp.get("/openapi.json")

@@ -153,12 +153,27 @@ OPENAPI = {
             "get": {
                 "summary": "Public: is Изх. № {number} a valid document of the municipality?",
                 "parameters": [
-                    {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "number",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "c",
+                        "in": "query",
+                        "required": False,
+                        "description": "the verification code printed on the document and "
+                        "carried by its QR statement",
+                        "schema": {"type": "string"},
+                    },
                 ],
                 "responses": {
                     "200": {
-                        "description": "number, status (valid | revoked), issued_on, service, "
-                        "revoked_on and the content's sha256; nothing personal, not the reason",
+                        "description": "number, status (valid | revoked), issuer and code "
+                        "(required | wrong | right | none); with the right code also issued_on, "
+                        "service, service_name, revoked_on and the PDF's sha256; nothing "
+                        "personal, never the reason of a revocation",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     **_errors(404, 429),

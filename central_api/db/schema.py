@@ -138,6 +138,10 @@ requests = Table(
     Column("question", Text),
     Column("answer", Text),
     Column("document_number", String(16)),
+    # The villager's signed request form (printed at submission) is on file at the mayoralty:
+    # when, and the member of staff who filed it (the kiosk's request.form_filed).
+    Column("form_filed_at", String(32)),
+    Column("form_filed_by", String(100)),
     Index("ix_requests_status_due", "status", "due_date"),
 )
 
@@ -205,6 +209,9 @@ documents = Table(
     Column("kind", String(16), nullable=False, server_default="certificate"),
     # the canonical content (JSON) whose hash the QR statement signs: what the document states
     Column("content", Text),
+    # Random, printed on the document and carried by its QR statement: /verify/<number> shows
+    # the document's details only to whoever holds it (guessing numbers reveals nothing).
+    Column("verification_code", String(16)),
     UniqueConstraint("year", "seq", name="uq_documents_year_seq"),
 )
 

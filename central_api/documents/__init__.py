@@ -67,7 +67,7 @@ from .refusal import default_legal_basis, refusal_text
 from .render import register_fonts, render_pdf
 from .signing import SigningSettings, TokenSigner, open_signer, token_certificate_pem
 from .statement import PREFIX as STATEMENT_PREFIX
-from .statement import make_statement, verify_statement
+from .statement import make_statement, new_verification_code, normalise_code, verify_statement
 from .texts import certificate_text, covering_sheet_text
 
 __all__ = [
@@ -100,6 +100,8 @@ __all__ = [
     "issue_attached_pdf",
     "issue_pdf",
     "make_statement",
+    "new_verification_code",
+    "normalise_code",
     "open_signer",
     "register_fonts",
     "token_certificate_pem",
@@ -120,6 +122,7 @@ class IssuedDocument:
     content_sha256: str
     draft: bool = False
     content: dict | None = None  # what the statement's hash is of (document_content)
+    verification_code: str = ""  # printed on it and in its statement; "" for drafts
 
 
 def holder_names(facts: dict) -> str:
@@ -165,6 +168,7 @@ def issue_pdf(
         official_order=official_order,
     )
     digest = content_sha256(content)
+    code = "" if draft else new_verification_code()
     if draft:
         statement, keywords = "", f"{DRAFT_KEYWORD} {number}"
     else:
@@ -180,6 +184,7 @@ def issue_pdf(
             service_id=str(service["id"]),
             initials=holder_initials(holder_names(facts)),
             content_sha256=digest,
+            code=code,
         )
         keywords = statement
     pdf = render_pdf(
@@ -196,6 +201,7 @@ def issue_pdf(
         statement=statement or None,
         draft=draft,
         keywords=keywords,
+        verification_code=code,
     )
     if not draft:
         pdf = sign_pdf(signer, pdf, **_signed_by(municipality))
@@ -207,6 +213,7 @@ def issue_pdf(
         content_sha256=digest,
         draft=draft,
         content=content,
+        verification_code=code,
     )
 
 
@@ -240,6 +247,7 @@ def issue_attached_pdf(
         official_order=official_order,
     )
     digest = content_sha256(content)
+    code = new_verification_code()
     statement = make_statement(
         signer,
         number=number,
@@ -247,6 +255,7 @@ def issue_attached_pdf(
         service_id=str(service["id"]),
         initials="",
         content_sha256=digest,
+        code=code,
     )
     sheet = render_pdf(
         number=number,
@@ -260,6 +269,7 @@ def issue_attached_pdf(
         statement=statement,
         draft=False,
         keywords=statement,
+        verification_code=code,
     )
     pdf = sign_pdf(
         signer, append_covering_sheet(attachment, sheet, statement), **_signed_by(municipality)
@@ -271,6 +281,7 @@ def issue_attached_pdf(
         statement=statement,
         content_sha256=digest,
         content=content,
+        verification_code=code,
     )
 
 

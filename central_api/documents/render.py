@@ -80,9 +80,11 @@ def render_pdf(
     draft: bool,
     municipality: Municipality,
     keywords: str = "",
+    verification_code: str = "",
 ) -> bytes:
     """One A4 page as PDF bytes. ``statement`` becomes the QR code; ``None`` for drafts. The
-    header, the signature line and the verification address come from ``municipality``."""
+    header, the signature line and the verification address come from ``municipality``; the
+    address carries ``verification_code``, without which a public look-up shows no details."""
     register_fonts()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -146,6 +148,7 @@ def render_pdf(
     page.setFillColor(colors.black)
 
     qr_x, qr_y = right - QR_SIZE, 24 * mm
+    _draw_handover(page, left, qr_x - 6 * mm, min(y - 20 * mm, 56 * mm))
     if statement:
         draw_qr(page, statement, qr_x, qr_y, QR_SIZE)
     else:
@@ -160,12 +163,10 @@ def render_pdf(
     page.setLineWidth(0.4)
     page.line(left, 18 * mm, right, 18 * mm)
     page.setFont(FONT, 8.5)
-    page.drawString(
-        left,
-        13 * mm,
-        f"Проверка: сканирайте QR кода или въведете номера на "
-        f"{municipality.verification_base}/verify/{number}",
-    )
+    for line_y, line in zip(
+        (13 * mm, 9 * mm), _verification_lines(municipality, number, verification_code), strict=True
+    ):
+        page.drawString(left, line_y, line)
     if draft:
         _draw_watermark(page, width, height)
         # The same words level at the top: the diagonal ones come out of text extraction in
@@ -176,6 +177,45 @@ def render_pdf(
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def verification_address(municipality: Municipality, number: str, code: str = "") -> str:
+    """The full public address where the document is checked (the profile's public URL)."""
+    address = f"{municipality.verification_base}/verify/{number}"
+    return f"{address}?c={code}" if code else address
+
+
+def _verification_lines(municipality: Municipality, number: str, code: str) -> tuple[str, str]:
+    """The footer, in Bulgarian: how anyone holding the paper checks it."""
+    if not code:  # a draft: nothing to check
+        return ("Проект: документът не е издаден и не може да бъде проверен.", "")
+    return (
+        f"Проверка на документа: сканирайте QR кода или отворете адреса (код за проверка {code}):",
+        verification_address(municipality, number, code),
+    )
+
+
+def _draw_handover(page, left: float, right: float, top: float) -> None:
+    """The place for the handwritten signature and the stamp of the official who hands the
+    printout over at the mayoralty."""
+    page.setFont(FONT, 9)
+    page.drawString(left, top, "Предал(а) документа на заявителя:")
+    page.setDash(1, 2)
+    page.setLineWidth(0.5)
+    page.line(left, top - 9 * mm, left + 78 * mm, top - 9 * mm)
+    page.line(left, top - 19 * mm, left + 40 * mm, top - 19 * mm)
+    page.setDash()
+    page.setFont(FONT, 7.5)
+    page.setFillColor(colors.grey)
+    page.drawString(left, top - 12 * mm, "(име, длъжност и подпис на длъжностното лице)")
+    page.drawString(left, top - 22 * mm, "(дата)")
+    centre_x, centre_y, radius = min(right, left + 118 * mm) - 15 * mm, top - 13 * mm, 14 * mm
+    page.setDash(2, 2)
+    page.circle(centre_x, centre_y, radius)
+    page.setDash()
+    page.setFont(FONT, 8)
+    page.drawCentredString(centre_x, centre_y - 1 * mm, "М.П.")
+    page.setFillColor(colors.black)
 
 
 def _draw_paragraph(page, plain_text, style, x, top, width) -> float:

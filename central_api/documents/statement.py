@@ -7,7 +7,8 @@ Form (modelled on the EU digital COVID certificate's ``HC1:``)::
 - protected header: ``{1: -7, 4: kid}`` (alg ES256, kid = first 8 bytes of SHA-256 of the
   signing certificate's DER);
 - payload: a CBOR map ``{"v": 1, "n": number, "d": "YYYY-MM-DD", "s": service id,
-  "i": holder's initials, "h": SHA-256 of the document content (32 bytes)}``;
+  "i": holder's initials, "h": SHA-256 of the document content (32 bytes), "c": the
+  document's random verification code}`` (``c`` is absent from statements made before it);
 - signature: ES256 (ECDSA P-256, SHA-256) as raw ``r || s`` over the RFC 9052 Sig_structure
   ``["Signature1", protected, b"", payload]``.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import binascii
 import datetime
+import secrets
 import zlib
 from collections.abc import Mapping
 
@@ -40,6 +42,20 @@ COSE_HEADER_ALG = 1
 COSE_HEADER_KID = 4
 COSE_ALG_ES256 = -7
 MAX_STATEMENT_CHARS = 4000  # a QR code holds at most 4,296 alphanumeric characters
+# Crockford's base32: no I, L, O or U, so a code read off paper is typed without confusion.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 random bits: guessing one for a known number is hopeless at any rate
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+
+
+def new_verification_code() -> str:
+    """A document's random verification code (printed on it and carried by its statement)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str | None) -> str:
+    """A code as typed (lower case, spaces, dashes, O for 0, I or L for 1) as it was issued."""
+    return (text or "").strip().upper().translate(_READ_AS)[:32]
 
 
 def make_statement(
@@ -50,8 +66,10 @@ def make_statement(
     service_id: str,
     initials: str,
     content_sha256: str,
+    code: str = "",
 ) -> str:
-    """The QR text for a document, signed with the municipality's key."""
+    """The QR text for a document, signed with the municipality's key; ``code`` is its
+    verification code (:func:`new_verification_code`)."""
     protected = cbor2.dumps({COSE_HEADER_ALG: COSE_ALG_ES256, COSE_HEADER_KID: signer.key_id})
     payload = cbor2.dumps(
         {
@@ -62,6 +80,7 @@ def make_statement(
             "i": initials,
             "h": bytes.fromhex(content_sha256),
         }
+        | ({"c": code} if code else {})
     )
     signature = signer.sign_es256(_sig_structure(protected, payload))
     sign1 = cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature])
@@ -73,7 +92,7 @@ def verify_statement(text: str, certificate_pem: bytes) -> dict:
     """Check a scanned QR text against the published certificate; return what it states.
 
     Returns ``{"version", "number", "issued_on" (date), "service", "initials", "content_sha256"
-    (hex), "key_id" (hex)}``. Raises :class:`StatementFormatError` when the text is not a statement
+    (hex), "code" (the verification code, "" in older statements), "key_id" (hex)}``. Raises :class:`StatementFormatError` when the text is not a statement
     and :class:`StatementSignatureError` when it was not signed by this certificate or was altered.
     """
     certificate = _load_certificate(certificate_pem)
@@ -188,6 +207,7 @@ def _claims(payload: dict, key_id) -> dict:
             "service": str(payload["s"]),
             "initials": str(payload.get("i", "")),
             "content_sha256": digest.hex(),
+            "code": str(payload.get("c", "")),
             "key_id": key_id.hex() if isinstance(key_id, bytes) else None,
         }
     except (KeyError, TypeError, ValueError) as exc:
