@@ -25,6 +25,7 @@ from sync import (
     LedgerEntry,
     OpenedBundle,
     Received,
+    RecordNotUnderstood,
     RecordRefused,
     SyncError,
     bundle_id,
@@ -168,7 +169,7 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
         ):
             prepared = None
 
-    def quarantine_record(opened, record, reason: str) -> None:
+    def quarantine_record(opened, record, reason: str, waiting: bool = False) -> None:
         conn.execute(
             insert(quarantine).values(
                 record_id=record["id"],
@@ -178,6 +179,7 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
                 reason=reason,
                 record=_kept(record),
                 at=utc_now(),
+                waiting=waiting,
             )
         )
 
@@ -187,7 +189,9 @@ def _receive_in(conn: Connection, identity: Identity, data: bytes, prepared=None
             status = apply_record(conn, kiosk_of(opened), opened.bundle_id, record)
         except RecordRefused as refusal:
             savepoint.rollback()
-            quarantine_record(opened, record, str(refusal))
+            quarantine_record(
+                opened, record, str(refusal), waiting=isinstance(refusal, RecordNotUnderstood)
+            )
             raise
         except BaseException:
             savepoint.rollback()

@@ -22,12 +22,14 @@ from . import (
     cli_more,
     cli_officials,
     cli_profile,
+    cli_quarantine,
     cli_registers,
     cli_staff,
     decisions,
     kiosks,
     review,
     users,
+    waiting_room,
     workflow,
 )
 from .cli_common import check_ready_to_serve, emit, friendly, pass_central
@@ -70,6 +72,15 @@ def init(central: Central, municipality_file: Path | None) -> None:
     click.echo(f"Central bundle key fingerprint: {result['fingerprint']}")
     if result["document_key"]:
         click.echo(f"Document-signing certificate: {result['document_key']}")
+    _say_released(result["released"]["applied"])
+
+
+def _say_released(applied: list[str]) -> None:
+    if applied:
+        click.echo(
+            f"Applied {len(applied)} quarantined record(s) this software now understands "
+            "(`central-api quarantine list --all`)."
+        )
 
 
 @cli.command()
@@ -89,6 +100,7 @@ def serve(central: Central, host: str, port: int, workers: int, threads: int) ->
 
     check_ready_to_serve(central)
     central.publish_municipality()  # an edited municipality.toml reaches the kiosks
+    _say_released(waiting_room.release_waiting(central.engine).applied)  # after an upgrade
     central.dispose()  # no connections cross the fork into the workers
     run(central.config, host, port, workers, threads)
 
@@ -417,6 +429,7 @@ for command in (
     cli_more.verify,
     cli_officials.officials_group,
     cli_staff.staff,
+    cli_quarantine.quarantine_group,
     cli_profile.municipality_group,
     cli_profile.catalogue_group,
     cli_registers.registers_group,

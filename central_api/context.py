@@ -123,6 +123,7 @@ class Central:
         from .db import write
         from .db.migrate import current_revision, upgrade
         from .municipality import install_profile, load_installed, publish_if_changed
+        from .waiting_room import release_waiting
 
         private_folder(self.home)
         database = Path(self.database_url.removeprefix("sqlite:///"))
@@ -142,8 +143,11 @@ class Central:
             version, changed = publish_if_changed(conn, municipality)
             if changed and version > 1:  # the settlements may have changed
                 refill_settlements(conn)
+        # Records an older software kept aside for want of knowing their type apply now.
+        released = release_waiting(self.engine)
         make_tree_private(self.home)  # keys, the document key, the database: 0600 / 0700
         return {
+            "released": released.to_json(),
             "municipality": municipality.official_name.bg,
             "municipality_version": version,
             "home": str(self.home),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -111,6 +112,11 @@ quarantined_records = Table(
     Column("reason", Text, nullable=False),
     Column("record", Text, nullable=False),  # the record's JSON, for a person to look at
     Column("at", String(32), nullable=False),
+    # A record of a type this software did not know waits to be applied after an upgrade
+    # (central_api.waiting_room); released_at/outcome: when it left the quarantine and how.
+    Column("waiting", Boolean, nullable=False, server_default=false()),
+    Column("released_at", String(32)),
+    Column("outcome", Text),
 )
 
 requests = Table(

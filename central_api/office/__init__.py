@@ -7,6 +7,7 @@ missing from it is refused to everyone)::
     work queue, request page and its actions    clerk, admin
     notices                                     clerk, admin (publishing: admin)
     fleet: map, enrolment, revocation, staff    admin
+    quarantine: refused records, retry          admin
     office users: disable, enable, password     admin
     service catalogue: see, check, publish      admin
     reports                                     clerk, admin, auditor
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
         i18n,
         notices,
         officials_view,
+        quarantine_view,
         queue,
         register_view,
         reports,

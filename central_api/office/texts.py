@@ -16,6 +16,7 @@ TEXTS = _texts(
     nav_notices=("Обявления", "Notices"),
     nav_fleet=("Киоски", "Kiosks"),
     nav_staff=("Служители", "Staff"),
+    nav_quarantine=("Карантина", "Quarantine"),
     nav_users=("Потребители", "Users"),
     nav_officials=("Длъжностни лица", "Officials"),
     nav_reports=("Справки", "Reports"),
@@ -512,6 +513,40 @@ TEXTS = _texts(
     printer_error=("грешка", "error"),
     printer_paused=("на пауза", "paused"),
     done_kiosk_revoked=("Киоск {kiosk} е анулиран.", "Kiosk {kiosk} is revoked."),
+    quarantine_title=(
+        "Карантина: отказани записи от киоските",
+        "Quarantine: records refused from kiosks",
+    ),
+    quarantine_hint=(
+        "Записите, които централата не е приела, чакат тук с причината. Запис от вид, който "
+        "програмата още не познава, се прилага сам след обновяване. За останалите отстранете "
+        "причината (например добавете услугата в каталога) и натиснете „Опитай отново“.",
+        "Records central did not accept wait here with the reason. A record of a type this "
+        "software does not know yet applies by itself after an update. For the others, fix the "
+        "reason (add the service to the catalogue, say) and press Retry.",
+    ),
+    quarantine_records=("Записи", "Records"),
+    quarantine_show_all=("Покажи и приложените по-късно", "Also show those applied later"),
+    quarantine_show_open=("Покажи само чакащите", "Show only those still waiting"),
+    quarantine_when=("Получен", "Received"),
+    quarantine_type=("Вид запис", "Record type"),
+    quarantine_reason=("Причина", "Reason"),
+    quarantine_state=("Състояние", "State"),
+    quarantine_waiting=("Чака обновяване на програмата", "Waits for a software update"),
+    quarantine_refused=("Отказан", "Refused"),
+    quarantine_released=("Приложен", "Applied"),
+    quarantine_retry=("Опитай отново", "Retry"),
+    quarantine_retry_named=("Опитай отново запис № {number}", "Retry record {number}"),
+    quarantine_empty=("Няма отказани записи.", "Nothing is quarantined."),
+    done_quarantine_applied=("Записът {record} е приложен.", "Record {record} is applied."),
+    quarantine_still_waiting=(
+        "Записът още чака: тази програма не познава вида му. Обновете програмата.",
+        "The record still waits: this software does not know its type. Update the software.",
+    ),
+    quarantine_refused_again=(
+        "Записът отново е отказан: {reason}",
+        "The record was refused again: {reason}",
+    ),
     enroll_title=("Регистриране на киоск", "Enroll a kiosk"),
     invite_days=("Валидна (дни)", "Valid for (days)"),
     make_invite=("Създай покана", "Make an invite"),
