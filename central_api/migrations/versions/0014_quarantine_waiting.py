@@ -1,16 +1,16 @@
 """Central's quarantine as a waiting room: records of a type this software did not know wait,
 and are applied once an upgrade teaches it the type; a person may retry any other.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 00:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
