@@ -313,6 +313,26 @@ def check_command(config: KioskConfig, as_json: bool, no_repair: bool, store_onl
         click.echo(text)
 
 
+@cli.command("recover")
+@click.option("--central", "central_url", default=None, help="Central's address, if the store "
+              "that knew it is lost and keys/central.json too.")  # fmt: skip
+@click.option("--fingerprint", default=None, help="Central's fingerprint (`central-api keys "
+              "show`), when its key is not the one this kiosk pinned.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_config
+@_fail_cleanly
+def recover_command(config: KioskConfig, central_url, fingerprint, as_json: bool) -> None:
+    """Rebuild kiosk.db from central's copy (stop kiosk-sync and the app first).
+
+    The old file is kept aside; the report tells how many unsent requests were lost."""
+    report = services.recover_store(config, central_url=central_url, fingerprint=fingerprint)
+    if as_json:
+        _echo_json(report.to_json())
+        return
+    for text in report.summary():
+        click.echo(text)
+
+
 @cli.command()
 @click.argument("reference", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")

@@ -18,6 +18,7 @@ from .config import KioskConfig
 from .errors import AlreadyEnrolledError, EnrollmentError
 from .municipality import SETTING as MUNICIPALITY_SETTING
 from .municipality import from_enrollment
+from .pinned import save_pinned
 from .store import store_for, utc_now
 
 _KIOSK_ID = re.compile(r"^(?P<village>[a-z-]+)-(?P<number>\d+)$")
@@ -111,6 +112,7 @@ def enroll(
                 store.set_catalogue(catalogue)
             for key, value in (answer.get("settings") or {}).items():
                 store.set_setting(f"central.{key}", value)
+        save_pinned(config, store.get_setting("enrollment"))
         return EnrollmentResult(
             kiosk_id=kiosk_id,
             kiosk_no=kiosk_no,

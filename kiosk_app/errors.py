@@ -13,7 +13,8 @@
     ├── DocumentError             an issued document is damaged or missing
     ├── StoreError                the local database failed (locked, or another failure)
     │   ├── StoreMissingError     kiosk.db is gone while the kiosk's keys are there: recover
-    │   └── StoreDamagedError     kiosk.db is not a sound database: check --store, recover
+    │   ├── StoreDamagedError     kiosk.db is not a sound database: check --store, recover
+    │   └── StoreBehindError      kiosk.db is an older copy put back: recover
     └── DiskFullError             the kiosk's disk is full (a write of the store or of a file)
 
 Protocol and transport failures stay :class:`sync.errors.SyncError`; callers catch both.
@@ -82,6 +83,10 @@ class StoreMissingError(StoreError):
 
 class StoreDamagedError(StoreError):
     code = "store_damaged"
+
+
+class StoreBehindError(StoreError):
+    code = "store_behind"
 
 
 DISK_FULL_MESSAGE = (

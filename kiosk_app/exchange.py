@@ -69,7 +69,9 @@ from .catalogue import check_catalogue
 from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
 from .errors import EnrollmentError, KioskError
+from .pinned import save_pinned
 from .store import KioskStore, enrollment_of, store_for, utc_now
+from .store.db import store_behind_error
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +308,9 @@ def _refuse_older_settings(store: KioskStore, body: dict) -> None:
         )
 
 
-def _follow_key_rotation(store: KioskStore, opened: OpenedBundle | None, body: dict) -> None:
+def _follow_key_rotation(
+    config: KioskConfig, store: KioskStore, opened: OpenedBundle | None, body: dict
+) -> None:
     """Pin central's new key, announced in a bundle signed by the key pinned now."""
     try:
         new_key = PublicIdentity.from_json(body["new"])
@@ -329,6 +333,7 @@ def _follow_key_rotation(store: KioskStore, opened: OpenedBundle | None, body: d
     enrollment["central"] = new_key.to_json()
     enrollment["central_fingerprint"] = new_key.display_fingerprint
     store.set_setting("enrollment", enrollment)
+    save_pinned(config, enrollment)  # beside the keys too, for `kiosk-app recover`
     log.warning("central rotated its key; now pinned: %s", new_key.display_fingerprint)
 
 
@@ -382,7 +387,7 @@ HANDLERS = Handlers(
         "catalogue.updated": lambda a, body: _apply_catalogue(a.store, body),
         "settings.updated": lambda a, body: _apply_settings(a.store, body),
         "municipality.updated": lambda a, body: municipality_profile.apply_update(a.store, body),
-        "key.rotated": lambda a, body: _follow_key_rotation(a.store, a.opened, body),
+        "key.rotated": lambda a, body: _follow_key_rotation(a.config, a.store, a.opened, body),
         "notice.published": lambda a, body: bulletins.apply_notice(a.config, a.store, body),
         "staff.updated": lambda a, body: bulletins.apply_staff_list(a.store, body),
     },
@@ -504,9 +509,18 @@ def exchange_with(
     report.released = release_waiting(config, store).applied
     try:
         check_not_revoked(store)
+        store.check_not_behind()  # an older kiosk.db put back: nothing is sent from it
         report.sealed += seal_pending(store, party, max_records=max_records)
         try:
             upload_pending(store, party, transport, report, progress)
+        except RemoteRejectedError as exc:
+            if exc.remote_code != "sequence_conflict":
+                raise
+            # Central holds another bundle under this number from this kiosk: the store is
+            # older than what the kiosk sent (a copy put back). Only a rebuild repairs that.
+            raise store_behind_error(
+                "central already holds other bundles under these numbers from this kiosk"
+            ) from exc
         except ReceiptError as exc:
             if not isinstance(exc.__cause__, UnknownSenderError):
                 raise

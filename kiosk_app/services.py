@@ -34,6 +34,8 @@ Public API (stable; the GUI builds on it):
   repair (kiosk_app.divergence via kiosk_app.exchange).
 - ``check_store(config, repair=True) -> StoreCheck`` — SQLite's integrity check of kiosk.db,
   indexes rebuilt when it finds problems (kiosk_app.store.soundness); local, no network.
+- ``recover_store(config, central_url=None, fingerprint=None) -> RecoveryReport`` — rebuild a
+  lost, damaged or outdated kiosk.db from central's copy (kiosk_app.recovery).
 - ``export_bundles(config, out_dir, progress=None) -> list[Path]``;
   ``import_bundles(config, path, progress=None) -> ImportReport``.
 - ``list_notices(config) -> list[dict]`` — the notice board (announcements, the council's
@@ -510,6 +512,16 @@ def check_store(config: KioskConfig, repair: bool = True):
 
     require_store_file(config)
     return check(config.db_path, repair=repair)
+
+
+def recover_store(
+    config: KioskConfig, central_url: str | None = None, fingerprint: str | None = None,
+    transport=None,
+):  # fmt: skip
+    """Rebuild kiosk.db from central's copy; see :mod:`kiosk_app.recovery`."""
+    from .recovery import recover
+
+    return recover(config, transport=transport, central_url=central_url, fingerprint=fingerprint)
 
 
 def export_bundles(config: KioskConfig, out_dir: Path, progress=None) -> list[Path]:

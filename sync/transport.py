@@ -123,6 +123,16 @@ class HttpTransport:
     def send_receipt(self, data: bytes) -> None:
         self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
 
+    def fetch_recovery(self, kiosk_id: str) -> dict:
+        """What central holds from and for this kiosk (`kiosk-app recover`)."""
+        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/recovery")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CentralUnreachableError(
+                "Central's answer to the recovery is not JSON: a proxy may be in the way."
+            ) from exc
+
     def post_digest(self, kiosk_id: str, body: dict, repair: bool = True) -> dict:
         """The divergence check: post the kiosk's signed digest; central's comparison."""
         response = self._call(

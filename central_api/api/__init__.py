@@ -12,7 +12,17 @@ from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
 
-from .. import bundles, catalogues, decisions, divergence, kiosk_auth, kiosks, longpoll, onboarding
+from .. import (
+    bundles,
+    catalogues,
+    decisions,
+    divergence,
+    kiosk_auth,
+    kiosk_recovery,
+    kiosks,
+    longpoll,
+    onboarding,
+)
 from ..context import Central
 from ..db import read, write
 from ..errors import (
@@ -208,6 +218,16 @@ def digest(kiosk_id: str):
     repair = request.args.get("repair", "1") not in ("0", "false", "no")
     return jsonify(
         divergence.compare_digest(central.engine, central.identity, kiosk_id, body, repair)
+    )
+
+
+@bp.get("/kiosks/<kiosk_id>/recovery")
+def recovery(kiosk_id: str):
+    """What central holds from and for this kiosk, to rebuild its store (`kiosk-app recover`)."""
+    central = _central()
+    settings = {"retention_days": current_app.config.get("RETENTION_DAYS", 30)}
+    return jsonify(
+        kiosk_recovery.recovery_view(central.engine, central.identity, kiosk_id, settings)
     )
 
 

@@ -136,6 +136,29 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/kiosks/{kiosk_id}/recovery": {
+            "get": {
+                "summary": "What central holds from and for the calling kiosk, to rebuild a lost "
+                "or damaged store: its stream positions (with central's signed receipt for the "
+                "last uplink bundle), its highest reference number and its requests' states",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Positions, reference counter, requests, catalogue, "
+                        "municipality profile and settings",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(401, 403, 404, 429),
+                },
+            }
+        },
         "/api/v1/receipts": {
             "post": {
                 "summary": "A kiosk's signed receipt for a downlink bundle",

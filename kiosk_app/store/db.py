@@ -21,9 +21,16 @@ from sqlite_utils import Database
 from sync.files import private_file, private_folder
 from sync.records import UP, make_record
 
-from ..errors import DiskFullError, StoreDamagedError, StoreError, StoreMissingError
+from ..errors import (
+    DiskFullError,
+    StoreBehindError,
+    StoreDamagedError,
+    StoreError,
+    StoreMissingError,
+)
 from .clock import utc_now
 from .migrations import migrations
+from .references import ReferenceJournal
 from .streams import StreamsMixin
 
 BUSY_TIMEOUT_MS = 10_000
@@ -76,6 +83,15 @@ def translate_error(exc: sqlite3.Error, path) -> StoreError | DiskFullError:
     return StoreError(
         f"The kiosk database ({path}) failed: {exc}. Check that the file is readable by the "
         "kiosk's user (`kiosk-app check --store`); call support if it stays so."
+    )
+
+
+def store_behind_error(why: str) -> StoreBehindError:
+    return StoreBehindError(
+        "Базата данни на киоска е по-стара от онова, което киоскът вече е направил (върнато "
+        "старо копие): изпълнете `kiosk-app recover`. / The kiosk database is older than what "
+        f"this kiosk already did ({why}): an older copy was put back. Nothing is numbered or "
+        "sent until `kiosk-app recover` rebuilds it from central's copy."
     )
 
 
@@ -166,11 +182,30 @@ class KioskStore(StreamsMixin):
     def set_setting(self, key: str, value) -> None:
         self.db["settings"].upsert({"key": key, "value": _dump(value)}, pk="key")
 
+    def check_not_behind(self) -> int:
+        """The reference counter; StoreBehindError when the journal beside the store holds a
+        higher number (an older copy of kiosk.db was put back)."""
+        counter = int(self.get_setting("reference_counter", 0))
+        highest = ReferenceJournal.beside(self.path).highest()
+        if highest > counter:
+            raise store_behind_error(
+                f"this kiosk gave out reference number {highest}, its database only knows up "
+                f"to {counter}"
+            )
+        return counter
+
     def allocate_reference(self, prefix: str) -> str:
-        """The next reference ``<prefix>-<counter:05d>`` (call inside the submitting transaction)."""
-        counter = int(self.get_setting("reference_counter", 0)) + 1
-        self.set_setting("reference_counter", counter)
-        return f"{prefix}-{counter:05d}"
+        """The next reference ``<prefix>-<counter:05d>`` (call inside the submitting transaction).
+
+        Journaled beside the store before the commit (:mod:`kiosk_app.store.references`); a
+        store whose counter is behind the journal is an older copy put back, and gives nothing
+        out (:class:`StoreBehindError`) until `kiosk-app recover` has repaired it."""
+        counter = self.check_not_behind()
+        journal = ReferenceJournal.beside(self.path)
+        reference = f"{prefix}-{counter + 1:05d}"
+        journal.append(counter + 1, reference)
+        self.set_setting("reference_counter", counter + 1)
+        return reference
 
     # -- events --------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ from sync import GENESIS, LedgerEntry
 
 from .clock import utc_now
 
+# A rebuilt store continues its outbound stream after central's last bundle from it: the
+# {"seq", "bundle_id"} that central's signed receipt named (kiosk_app.recovery).
+OUTBOUND_FLOOR = "outbound_floor"
+
 
 @dataclass(frozen=True)
 class OutboundBundle:
@@ -33,11 +37,15 @@ class StreamsMixin:
     # -- outbox --------------------------------------------------------------------------
 
     def last_outbound(self) -> tuple[int, str]:
-        """(seq, bundle id) of the newest sealed bundle, or (0, GENESIS) before the first."""
+        """(seq, bundle id) of the newest sealed bundle, or (0, GENESIS) before the first (or,
+        in a rebuilt store, central's last bundle from this kiosk)."""
         row = self.db.execute(
             "select seq, bundle_id from outbound_bundles order by seq desc limit 1"
         ).fetchone()
-        return (row[0], row[1]) if row else (0, GENESIS)
+        if row:
+            return row[0], row[1]
+        floor = self.get_setting(OUTBOUND_FLOOR)  # a store rebuilt by `kiosk-app recover`
+        return (int(floor["seq"]), str(floor["bundle_id"])) if floor else (0, GENESIS)
 
     def add_outbound_bundle(
         self, seq: int, bundle_id: str, data: bytes, event_ids: list[str]

@@ -1,0 +1,113 @@
+"""What central holds from and for one kiosk, for `kiosk-app recover` (issue 18, finding 4).
+
+``GET /api/v1/kiosks/<id>/recovery`` (a signed kiosk call, only for the calling kiosk) answers
+with what a kiosk needs to rebuild a lost or damaged store from central's copy:
+
+- ``uplink``: the last bundle central holds from the kiosk (seq, id) and central's signed
+  receipt for it, so that the kiosk continues its stream after it and can check the position
+  with central's key;
+- ``reference_counter``: the highest reference number central holds from the kiosk (its
+  requests, and request records it quarantined), so that no reference is given twice;
+- ``downlink``: the last bundle central sealed for the kiosk (the kiosk fetches them all again
+  from the first: central keeps them);
+- ``requests``: each of the kiosk's requests as central holds it now, without the applicant's
+  fields (the kiosk does not need them again: central has them);
+- the current catalogue, municipality profile and settings, as at enrollment.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+from sqlalchemy import Engine, func, select
+
+from .catalogues import current_catalogue
+from .db import read
+from .db.schema import inbound_bundles, outbound_bundles, quarantined_records, requests
+from .municipality import current_municipality
+
+_COUNTER = re.compile(r"-(\d+)$")
+
+
+def _counter(reference) -> int:
+    match = _COUNTER.search(str(reference or ""))
+    return int(match.group(1)) if match else 0
+
+
+def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dict) -> dict:
+    """Everything :mod:`kiosk_app.recovery` needs, for the (authenticated) kiosk ``kiosk_id``."""
+    with read(engine) as conn:
+        last_up = conn.execute(
+            select(inbound_bundles.c.seq, inbound_bundles.c.bundle_id, inbound_bundles.c.receipt)
+            .where(inbound_bundles.c.sender == kiosk_id)
+            .order_by(inbound_bundles.c.seq.desc())
+            .limit(1)
+        ).first()
+        last_down = conn.execute(
+            select(func.max(outbound_bundles.c.seq)).where(outbound_bundles.c.kiosk_id == kiosk_id)
+        ).scalar()
+        rows = conn.execute(
+            select(
+                requests.c.reference,
+                requests.c.service,
+                requests.c.status,
+                requests.c.submitted_at,
+                requests.c.updated_at,
+                requests.c.fee_status,
+                requests.c.fee_method,
+                requests.c.fee_receipt_number,
+                requests.c.fee_amount_cents,
+                requests.c.question,
+                requests.c.document_number,
+            )
+            .where(requests.c.kiosk_id == kiosk_id)
+            .order_by(requests.c.id)
+        ).mappings()
+        held = [dict(row) for row in rows]
+        refused = conn.execute(
+            select(quarantined_records.c.record).where(
+                quarantined_records.c.sender == kiosk_id,
+                quarantined_records.c.type == "request.submitted",
+            )
+        ).scalars()
+        refused_references = [
+            (json.loads(text).get("body") or {}).get("reference") for text in refused
+        ]
+        catalogue = current_catalogue(conn)
+        municipality = current_municipality(conn)
+    counters = [_counter(row["reference"]) for row in held]
+    counters += [_counter(reference) for reference in refused_references]
+    return {
+        "kiosk_id": kiosk_id,
+        "central": central_identity.public.to_json(),
+        "uplink": {
+            "seq": last_up.seq if last_up else 0,
+            "bundle_id": last_up.bundle_id if last_up else None,
+            "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
+        },
+        "downlink": {"seq": last_down or 0},
+        "reference_counter": max(counters, default=0),
+        "requests": [
+            {
+                "reference": row["reference"],
+                "service": row["service"],
+                "status": row["status"],
+                "submitted_at": row["submitted_at"] or row["updated_at"],
+                "updated_at": row["updated_at"],
+                "question": row["question"],
+                "document_number": row["document_number"],
+                "fee": {
+                    "status": row["fee_status"],
+                    "method": row["fee_method"],
+                    "receipt_number": row["fee_receipt_number"],
+                    "amount_cents": row["fee_amount_cents"],
+                },
+            }
+            for row in held
+        ],
+        "catalogue": catalogue,
+        "municipality": municipality.to_json(),
+        "settings": settings,
+    }
