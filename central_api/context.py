@@ -105,13 +105,14 @@ class Central:
             raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
 
     def document_certificate_pem(self) -> bytes:
-        """The certificate documents are signed with (read from the token when on one)."""
-        from .documents import SigningDeviceError, token_certificate_pem
+        """The certificate documents are signed with (read from the token or the remote signing
+        service when the key is there)."""
+        from .documents import SigningDeviceError, signing_certificate_pem
 
         if self.document_signer is not None:
             return self.document_signer.certificate_pem()
         try:
-            return token_certificate_pem(self.signing_settings)
+            return signing_certificate_pem(self.signing_settings)
         except SigningDeviceError as exc:
             raise SigningTokenError(exc.message, exc.code, exc.http_status) from exc
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,3 +255,113 @@ def token_settings(token: Token, tsa_url: str, token_label: str | None = None) -
 def token_environment(settings: dict) -> dict:
     """The same, as the environment variables a ``central-api`` process reads."""
     return {f"CENTRAL_{name}": str(value) for name, value in settings.items()}
+
+
+CSC_CONFIG = """
+external-url-prefix: "http://127.0.0.1"
+keysets:
+  csc:
+    keys:
+      root: {path: root.key.pem}
+      signer: {path: signer.key.pem}
+pki-architectures:
+  csc:
+    keyset: csc
+    entity-defaults:
+      country-name: BG
+      organization-name: Test qualified trust service provider
+    entities:
+      root: {common-name: Test QTSP Root}
+      signer: {common-name: Община (тест) — печат}
+    certs:
+      root:
+        subject: root
+        subject-key: root
+        issuer: root
+        authority-key: root
+        validity: {valid-from: "2020-01-01T00:00:00+0000", valid-to: "2060-01-01T00:00:00+0000"}
+        extensions:
+          - {id: basic_constraints, critical: true, value: {ca: true}}
+          - id: key_usage
+            critical: true
+            smart-value: {schema: key-usage, params: [digital_signature, key_cert_sign, crl_sign]}
+      signer:
+        issuer: root
+        validity: {valid-from: "2020-01-01T00:00:00+0000", valid-to: "2060-01-01T00:00:00+0000"}
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value: {schema: key-usage, params: [digital_signature, non_repudiation]}
+"""
+
+
+@dataclass(frozen=True)
+class RemoteSigningService:
+    url: str
+    credential_id: str
+    certificate_pem: bytes  # the credential's certificate
+    root_pem: bytes  # the provider's root, the trust anchor of the signature
+
+
+@pytest.fixture(scope="session")
+def remote_signing_service(tmp_path_factory) -> RemoteSigningService:
+    service, stop = start_remote_signing_service(tmp_path_factory.mktemp("csc"))
+    yield service
+    stop()
+
+
+def start_remote_signing_service(folder: Path):
+    """(the service, a function that stops it): certomancer-csc-dummy's Cloud Signature
+    Consortium API server (SCAL 2: every authorisation bound to its hashes) on a free loopback
+    port, in its own thread and event loop, with an ECDSA P-256 credential ``csc/signer``."""
+    import asyncio
+
+    from aiohttp import web
+    from certomancer.registry import CertomancerConfig
+    from csc_dummy.csc_dummy_server import CSCWithCertomancer, DummyServiceParams
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("root", "signer"):
+        _write_key(folder / f"{name}.key.pem")
+    config = CertomancerConfig.from_yaml(CSC_CONFIG, key_search_dir=str(folder))
+    with warnings.catch_warnings():  # the dummy keys its aiohttp app with strings
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        csc = CSCWithCertomancer(
+            config, service_params=DummyServiceParams(hash_pinning_required=True)
+        )
+    csc.register_routes()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(csc.app, access_log=None)
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0).start())
+    port = runner.addresses[0][1]
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def pem(label: str) -> bytes:
+        der = config.pki_archs["csc"].get_cert(label).dump()
+        return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+
+    service = RemoteSigningService(
+        f"http://127.0.0.1:{port}", "csc/signer", pem("signer"), pem("root")
+    )
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+
+    return service, stop
+
+
+def remote_settings(service: RemoteSigningService, tsa_url: str, url: str | None = None) -> dict:
+    """Central configuration for documents signed at the remote ``service`` (CSC API)."""
+    return {
+        "DOCUMENT_SIGNER": "csc",
+        "CSC_URL": url or service.url,
+        "CSC_CREDENTIAL_ID": service.credential_id,
+        "CSC_TIMEOUT": 5,
+        "TSA_URL": tsa_url,
+        "TSA_TIMEOUT": 5,
+    }

@@ -11,10 +11,13 @@ Errors, one tree::
 
     DocumentError                   base of everything raised here
     ├── SigningKeyError             the document-signing key/certificate cannot be made or read
-    │   └── SigningDeviceError      the PKCS#11 token cannot be used (nothing was signed)
+    │   └── SigningDeviceError      the PKCS#11 token or the remote signing service cannot be
+    │       │                       used (nothing was signed)
     │       ├── TokenPinError       wrong or missing PIN
     │       ├── TokenLockedError    the token is locked (too many wrong PINs)
-    │       └── TokenMissingError   no such token / card not inserted
+    │       ├── TokenMissingError   no such token / card not inserted
+    │       ├── RemoteSigningError  the remote signing service (CSC API) did not answer
+    │       └── RemoteAuthorisationError  it refused to authorise the signature (PIN, OTP)
     ├── TimestampUnavailableError   the time-stamping authority did not answer (nothing signed)
     ├── DocumentFormatError         the bytes are not a readable PDF / the certificate is not PEM
     ├── SignatureInvalidError       the PDF's signature is missing, broken, not ours, or the file
@@ -50,6 +53,8 @@ from .errors import (
     DocumentMismatchError,
     DocumentRevokedError,
     DraftDocumentError,
+    RemoteAuthorisationError,
+    RemoteSigningError,
     SignatureInvalidError,
     SigningDeviceError,
     SigningKeyError,
@@ -65,7 +70,13 @@ from .keys import DocumentSigner
 from .pades import DRAFT_KEYWORD, VerificationResult, sign_pdf, verify_pdf
 from .refusal import default_legal_basis, refusal_text
 from .render import register_fonts, render_pdf
-from .signing import SigningSettings, TokenSigner, open_signer, token_certificate_pem
+from .signing import (
+    SigningSettings,
+    TokenSigner,
+    open_signer,
+    signing_certificate_pem,
+    token_certificate_pem,
+)
 from .statement import PREFIX as STATEMENT_PREFIX
 from .statement import make_statement, new_verification_code, normalise_code, verify_statement
 from .texts import certificate_text, covering_sheet_text
@@ -88,6 +99,8 @@ __all__ = [
     "StatementSignatureError",
     "TimestampUnavailableError",
     "TokenLockedError",
+    "RemoteAuthorisationError",
+    "RemoteSigningError",
     "TokenMissingError",
     "TokenPinError",
     "TokenSigner",
@@ -104,6 +117,7 @@ __all__ = [
     "normalise_code",
     "open_signer",
     "register_fonts",
+    "signing_certificate_pem",
     "token_certificate_pem",
     "verify_pdf",
     "verify_statement",

@@ -42,6 +42,19 @@ class TokenMissingError(SigningDeviceError):
     code = "token_missing"
 
 
+class RemoteSigningError(SigningDeviceError):
+    """The remote signing service (CSC API) could not be reached or failed."""
+
+    code = "remote_signing"
+
+
+class RemoteAuthorisationError(SigningDeviceError):
+    """The remote signing service refused to authorise the signature (PIN, one-time code)."""
+
+    code = "remote_authorisation"
+    http_status = 403
+
+
 class TimestampUnavailableError(DocumentError):
     """The time-stamping authority did not answer: the document is not signed."""
 

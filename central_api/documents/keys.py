@@ -8,6 +8,7 @@ and parsing a key per document was most of the signing time measured on this mac
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import fcntl
@@ -157,6 +158,11 @@ class DocumentSigner:
 
         r, s = decode_dss_signature(self.private_key.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    @staticmethod
+    def run(coroutine):
+        """Where pyHanko's asynchronous signing runs: a fresh event loop per document."""
+        return asyncio.run(coroutine)
 
     def pdf_signer(self) -> signers.SimpleSigner:
         """pyHanko's signer over the in-memory key, built once."""

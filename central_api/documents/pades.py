@@ -98,19 +98,23 @@ def _sign(signer, pdf: bytes, location: str, reason: str) -> bytes:
     try:
         # Reserving the space up front saves pyHanko a dry-run signature to measure it: half
         # the signing time. Our CMS blob is ~2 KB (4 KB as hex); should it outgrow the room, we sign again the slow way.
-        signers.sign_pdf(
-            writer,
-            metadata,
-            signer=signer.pdf_signer(),
-            timestamper=timestamper,
-            output=output,
-            bytes_reserved=reserved,
+        signer.run(
+            signers.async_sign_pdf(
+                writer,
+                metadata,
+                signer=signer.pdf_signer(),
+                timestamper=timestamper,
+                output=output,
+                bytes_reserved=reserved,
+            )
         )
     except SigningError:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         output = io.BytesIO()
-        signers.sign_pdf(
-            writer, metadata, signer=signer.pdf_signer(), timestamper=timestamper, output=output
+        signer.run(
+            signers.async_sign_pdf(
+                writer, metadata, signer=signer.pdf_signer(), timestamper=timestamper, output=output
+            )
         )
     return output.getvalue()
 

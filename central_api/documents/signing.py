@@ -5,6 +5,11 @@ Three places a key can live (``CENTRAL_DOCUMENT_SIGNER`` in central's configurat
 ``pem``
     A key file central made for itself (:mod:`.keys`): for development and the demo only. It
     carries no legal effect.
+``csc``
+    A credential at a remote qualified signing service, through the Cloud Signature Consortium
+    API (:mod:`.remote`, pyHanko's CSC signer): the service URL, the credential id and, when the
+    provider issues one, an OAuth2 token come from the configuration; the clerk authorises each
+    batch with the credential's PIN.
 ``pkcs11``
     A key on a PKCS#11 token — a qualified signature card or an HSM — used through pyHanko's
     :class:`~pyhanko.sign.pkcs11.PKCS11Signer`. The key never leaves the token; the clerk types
@@ -19,12 +24,14 @@ issued.
 
 A signer, whatever its kind, offers: ``certificate`` / ``certificate_der()`` /
 ``certificate_pem()`` / ``fingerprint()``, ``key_id`` (the QR statement's ``kid``),
-``sign_es256(data)`` (the QR statement's COSE signature), ``pdf_signer()`` (pyHanko's signer)
-and ``timestamper`` (pyHanko's, or ``None``).
+``sign_es256(data)`` (the QR statement's COSE signature), ``pdf_signer()`` (pyHanko's signer),
+``timestamper`` (pyHanko's, or ``None``) and ``run(coroutine)`` (where pyHanko's asynchronous
+signing runs: a fresh event loop, or the remote signer's own).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 from collections.abc import Iterator
@@ -48,8 +55,9 @@ from .errors import (
 )
 from .keys import DocumentSigner, key_id_of
 
-KINDS = ("pem", "pkcs11")
+KINDS = ("pem", "pkcs11", "csc")
 TSA_TIMEOUT_SECONDS = 10
+CSC_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class SigningSettings:
     key_label: str | None = None
     tsa_url: str | None = None
     tsa_timeout: float = TSA_TIMEOUT_SECONDS
+    csc_url: str | None = None
+    csc_credential_id: str | None = None
+    csc_token: str | None = None
+    csc_timeout: float = CSC_TIMEOUT_SECONDS
 
     @classmethod
     def from_config(cls, config: dict, pem_folder: Path) -> SigningSettings:
@@ -82,11 +94,28 @@ class SigningSettings:
             key_label=config.get("PKCS11_KEY_LABEL") or None,
             tsa_url=config.get("TSA_URL") or None,
             tsa_timeout=float(config.get("TSA_TIMEOUT") or TSA_TIMEOUT_SECONDS),
+            csc_url=config.get("CSC_URL") or None,
+            csc_credential_id=config.get("CSC_CREDENTIAL_ID") or None,
+            csc_token=config.get("CSC_TOKEN") or None,
+            csc_timeout=float(config.get("CSC_TIMEOUT") or CSC_TIMEOUT_SECONDS),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
+        if self.kind == "csc":
+            self._require(
+                "a remote signing service (CSC)",
+                [
+                    name
+                    for name, value in (
+                        ("CENTRAL_CSC_URL", self.csc_url),
+                        ("CENTRAL_CSC_CREDENTIAL_ID", self.csc_credential_id),
+                        ("CENTRAL_TSA_URL", self.tsa_url),
+                    )
+                    if not value
+                ],
+            )
         if self.kind != "pkcs11":
             return
         missing = [
@@ -100,14 +129,19 @@ class SigningSettings:
         ]
         if self.token_label is None and self.slot is None:
             missing.append("CENTRAL_PKCS11_TOKEN_LABEL (or CENTRAL_PKCS11_SLOT)")
+        self._require("a PKCS#11 token", missing)
+
+    @staticmethod
+    def _require(what: str, missing: list[str]) -> None:
         if missing:
             raise SigningKeyError(
-                "Signing with a PKCS#11 token needs these settings: " + ", ".join(missing) + "."
+                f"Signing with {what} needs these settings: {', '.join(missing)}."
             )
 
     @property
     def needs_pin(self) -> bool:
-        return self.kind == "pkcs11"
+        """The clerk types a PIN per batch: the token's, or the remote credential's."""
+        return self.kind in ("pkcs11", "csc")
 
     def timestamper(self) -> HTTPTimeStamper | None:
         if not self.tsa_url:
@@ -170,18 +204,32 @@ class TokenSigner:
     def pdf_signer(self) -> PKCS11Signer:
         return self._pdf_signer
 
+    @staticmethod
+    def run(coroutine):
+        return asyncio.run(coroutine)
+
 
 @contextlib.contextmanager
 def open_signer(
     settings: SigningSettings, pin: str | None = None, pem_signer: DocumentSigner | None = None
 ) -> Iterator[DocumentSigner | TokenSigner]:
     """The document signer for one approval or batch: for ``pkcs11`` a session on the token
-    logged in with ``pin`` (closed afterwards); for ``pem`` the key file (``pem_signer`` if
-    the caller already loaded it)."""
+    logged in with ``pin`` (closed afterwards); for ``csc`` the remote credential, each
+    signature authorised with ``pin``; for ``pem`` the key file (``pem_signer`` if the caller
+    already loaded it)."""
     if settings.kind == "pem":
         signer = pem_signer or DocumentSigner.load_or_create(settings.pem_folder)
         signer.timestamper = settings.timestamper()
         yield signer
+        return
+    if settings.kind == "csc":
+        from .remote import RemoteSigner  # aiohttp and pyHanko's CSC client, only when used
+
+        remote = RemoteSigner(settings, pin)
+        try:
+            yield remote
+        finally:
+            remote.close()
         return
     if not pin:
         raise TokenPinError(
@@ -269,10 +317,25 @@ def token_certificate_pem(settings: SigningSettings) -> bytes:
     return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
 
 
+def signing_certificate_pem(settings: SigningSettings) -> bytes:
+    """The certificate documents are signed with, read without a PIN: from the token, or from
+    the remote signing service's ``credentials/info``."""
+    if settings.kind == "csc":
+        from .remote import RemoteSigner
+
+        remote = RemoteSigner(settings, None)
+        try:
+            return remote.certificate_pem()
+        finally:
+            remote.close()
+    return token_certificate_pem(settings)
+
+
 __all__ = [
     "KINDS",
     "SigningSettings",
     "TokenSigner",
     "open_signer",
+    "signing_certificate_pem",
     "token_certificate_pem",
 ]
