@@ -4,10 +4,11 @@ Every setting can be changed without editing this file through the unit's enviro
 ``GUNICORN_BIND``, ``GUNICORN_WORKERS``, ``GUNICORN_THREADS``, ``GUNICORN_TIMEOUT``,
 ``GUNICORN_ACCESSLOG`` (``-`` is standard output, i.e. the journal).
 
-Threaded workers (gthread): a kiosk's downlink long-poll holds a thread, not a whole process, so
-a handful of waiting kiosks cannot starve the clerks' web office. Only signed calls of enrolled
-kiosks get that far (central_api.kiosk_auth); nginx buffers uploads, so slow senders never
-reach a worker (deploy/nginx/central.conf).
+Threaded workers (gthread). No kiosk waits here: nginx sends the downlink long-poll to the
+event-loop service (`central-api longpoll`, deploy/systemd/central-longpoll.service), where a
+waiting kiosk holds a connection, not a thread. Only signed calls of enrolled kiosks get past
+central_api.kiosk_auth; nginx buffers uploads, so slow senders never reach a worker
+(deploy/nginx/central.conf).
 """
 
 import multiprocessing

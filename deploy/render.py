@@ -31,6 +31,18 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "gunicorn_conf": "/opt/village-info-centres/deploy/gunicorn.conf.py",
         "environment_file": "/etc/village-info-centres/central.env",
     },
+    "systemd/central-longpoll.service": {
+        "venv": "/opt/village-info-centres/venv",
+        "user": "central",
+        "group": "central",
+        "state_directory": "central",
+        "central_home": "/var/lib/central",
+        "environment_file": "/etc/village-info-centres/central.env",
+        # Loopback when nginx runs on this host; a private address when it runs elsewhere.
+        "host": "127.0.0.1",
+        "port": "8100",
+        "threads": "8",
+    },
     "systemd/central-backup.service": {
         "venv": "/opt/village-info-centres/venv",
         "source": "/opt/village-info-centres",
@@ -68,6 +80,8 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "ssl_certificate": "/etc/ssl/certs/central.lyaskovets.bg.pem",
         "ssl_certificate_key": "/etc/ssl/private/central.lyaskovets.bg.key",
         "upstreams": ["127.0.0.1:8000"],
+        # The long-poll services (`central-api longpoll`, deploy/systemd/central-longpoll.service).
+        "longpoll_upstreams": ["127.0.0.1:8100"],
         # nginx keeps copies of /static/ here (must be writable by nginx's worker user).
         "cache_dir": "/var/cache/nginx/central",
         # 32 MiB bundle limit (docs/protocol.md) plus HTTP framing.

@@ -1,5 +1,5 @@
-"""Central as shipped: gunicorn with deploy/gunicorn.conf.py behind the rendered nginx site (TLS),
-on loopback. The client's real address comes from nginx's header only: audited sign-in failures
+"""Central as shipped: gunicorn with deploy/gunicorn.conf.py and `central-api longpoll` behind the
+rendered nginx site (TLS), on loopback. The client's real address comes from nginx's header only: audited sign-in failures
 name it, and one client's rate limit is not another's.
 
 Loopback has a whole /8: clients connect from 127.0.0.2, 127.0.0.3, ... so that nginx sees
@@ -9,6 +9,7 @@ different addresses, as it would for villages on the internet.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +30,8 @@ from deploy.render import render_named
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE_LIMIT = 30  # per client and minute, low so that a test can reach it
+LONGPOLL_THREADS = 4
+WAITING_KIOSKS = 200
 
 pytestmark = pytest.mark.skipif(
     shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
@@ -37,7 +41,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    """gunicorn (deploy/gunicorn.conf.py, SQLite) behind nginx with TLS; its URL and home."""
+    """gunicorn (deploy/gunicorn.conf.py, SQLite) and the long-poll service behind nginx with
+    TLS; its URL and home."""
     tmp_path = tmp_path_factory.mktemp("shipped")
     home = tmp_path / "central"
     env = {
@@ -73,9 +78,21 @@ def shipped(tmp_path_factory):
             cwd=ROOT,
         )  # fmt: skip
     ]
+    longpoll_port = free_port()
+    processes.append(
+        subprocess.Popen(
+            [*run, "longpoll", "--port", str(longpoll_port), "--threads", str(LONGPOLL_THREADS)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )  # fmt: skip
+    )
     log.close()
     try:
         wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=60, process=processes[0])
+        wait_for_http(f"http://127.0.0.1:{longpoll_port}/healthz", timeout=60, process=processes[1])
         cert, key = self_signed_certificate(tmp_path / "tls")
         https_port = free_port()
         site = tmp_path / "central.conf"
@@ -84,6 +101,7 @@ def shipped(tmp_path_factory):
                 "nginx/central.conf",
                 {
                     "upstreams": [f"127.0.0.1:{port}"],
+                    "longpoll_upstreams": [f"127.0.0.1:{longpoll_port}"],
                     "ssl_certificate": cert,
                     "ssl_certificate_key": key,
                     "cache_dir": tmp_path / "nginx-cache",
@@ -105,8 +123,9 @@ def shipped(tmp_path_factory):
             )  # fmt: skip
         )
         tls = ssl.create_default_context(cafile=str(cert))
-        wait_for_http(f"https://127.0.0.1:{https_port}/healthz", 30, processes[1], tls)
-        yield {"port": https_port, "tls": tls, "home": home, "env": env, "backend": port}
+        wait_for_http(f"https://127.0.0.1:{https_port}/healthz", 30, processes[-1], tls)
+        yield {"port": https_port, "tls": tls, "home": home, "env": env, "backend": port,
+               "longpoll": longpoll_port, "longpoll_pid": processes[1].pid}  # fmt: skip
     finally:
         for process in reversed(processes):
             stop_process(process, timeout=20)
@@ -254,3 +273,77 @@ def test_anonymous_long_polls_and_slow_uploads_do_not_stop_the_office(shipped):
     finally:
         for connection in slow:
             connection.close()
+
+
+def _threads_of(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def _waiting(shipped: dict) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", shipped["longpoll"], timeout=10)
+    try:
+        connection.request("GET", "/healthz")
+        return json.loads(connection.getresponse().read())["waiting"]
+    finally:
+        connection.close()
+
+
+def test_kiosks_waiting_in_long_polls_hold_no_thread_while_the_office_answers(shipped):
+    """200 enrolled kiosks hold signed long-polls through nginx at once (issue 17, "waiting costs
+    no thread"): they wait in the event-loop service, whose threads do not grow with them; the
+    office's /healthz and sign-in answer meanwhile (gunicorn has 2 x 8 threads: 200 waits there
+    would leave it none); a record queued for one kiosk ends that kiosk's wait only."""
+    import asyncio
+    import threading
+
+    import aiohttp
+
+    from central_api.db import make_engine, write
+    from central_api.workflow import queue_record
+    from tests.fleet import enroll_fleet, long_poll
+
+    engine = make_engine(f"sqlite:///{shipped['home'] / 'central.db'}")
+    try:
+        fleet = enroll_fleet(engine, WAITING_KIOSKS)
+        base = f"https://127.0.0.1:{shipped['port']}"
+        outcome: dict = {}
+        loop = asyncio.new_event_loop()
+
+        async def hold_all():
+            connector = aiohttp.TCPConnector(ssl=shipped["tls"], limit=0)
+            async with aiohttp.ClientSession(connector=connector) as session:
+                tasks = [asyncio.create_task(long_poll(session, base, k, 0, 20)) for k in fleet]
+                outcome["tasks"] = tasks
+                done, _ = await asyncio.wait(tasks, timeout=45)
+                outcome["answers"] = {task: task.result() for task in done}
+
+        runner = threading.Thread(target=lambda: loop.run_until_complete(hold_all()), daemon=True)
+        runner.start()
+        try:
+            wait_until = time.monotonic() + 60
+            while _waiting(shipped) < WAITING_KIOSKS:
+                assert time.monotonic() < wait_until, f"only {_waiting(shipped)} waiting"
+                time.sleep(0.2)
+            assert _threads_of(shipped["longpoll_pid"]) < LONGPOLL_THREADS + 10
+            office = Client(shipped, "127.0.4.1")
+            status, _, _ = office.call("GET", "/healthz")
+            assert status == 200
+            assert office.sign_in("maria", "maria-pass-1") == 302
+            with write(engine) as conn:
+                queue_record(conn, fleet[0].party_id, "settings.updated", {"retention_days": 20})
+            woken = outcome["tasks"][0]
+            wait_until = time.monotonic() + 20
+            while not woken.done():
+                assert time.monotonic() < wait_until, "the queued record did not end the wait"
+                time.sleep(0.05)
+            status, body = woken.result()
+            assert status == 200 and body
+            assert _waiting(shipped) == WAITING_KIOSKS - 1
+        finally:
+            runner.join(timeout=60)
+            loop.close()
+        assert len(outcome["answers"]) == WAITING_KIOSKS
+        statuses = [status for status, _ in outcome["answers"].values()]
+        assert statuses.count(204) == WAITING_KIOSKS - 1  # the others waited their 20 s out
+    finally:
+        engine.dispose()

@@ -55,6 +55,9 @@ def test_site_fits_the_protocol_limits_and_long_polls():
     downlink = downlink[: downlink.index("}")]
     assert "proxy_read_timeout 330s;" in downlink
     assert "proxy_buffering off;" in downlink
+    # ... on the event-loop long-poll service, not on gunicorn's threads.
+    assert "proxy_pass http://central_longpoll;" in downlink
+    assert "server 127.0.0.1:8100 max_fails=3" in text
     # Uploads are buffered by nginx: a slow sender never holds a central worker.
     api = text[text.index("location /api/ {") :]
     api = api[: api.index("}")]

@@ -101,6 +101,8 @@ def cluster(tmp_path, postgres_database):
                 "nginx/central.conf",
                 {
                     "upstreams": [f"127.0.0.1:{port}" for port in ports],
+                    # `serve` answers the long-poll too (on its threads): enough for one kiosk.
+                    "longpoll_upstreams": [f"127.0.0.1:{port}" for port in ports],
                     "ssl_certificate": cert,
                     "ssl_certificate_key": key,
                     "cache_dir": tmp_path / "nginx-cache",

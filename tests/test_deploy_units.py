@@ -17,6 +17,7 @@ UNITS = [
     "kiosk-sync.service",
     "central-backup.service",
     "central-backup.timer",
+    "central-longpoll.service",
 ]
 SERVICES = [unit for unit in UNITS if unit.endswith(".service")]
 VENV_BIN = Path(sys.executable).parent
