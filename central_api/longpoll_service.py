@@ -4,7 +4,8 @@
 shipped nginx site sends ``GET /api/v1/kiosks/<id>/downlink`` here and everything else to
 gunicorn (docs/operations.md, "The long-poll service"). It answers exactly as the WSGI route
 does (:func:`central_api.api.downlink`): 200 with a bundle, 204 when the wait ended empty, the
-one error shape otherwise.
+one error shape otherwise; only an empty wait may end a little early (up to
+:data:`WAIT_SPREAD` of it), so that kiosks that reconnected together drift apart.
 
 Each call is first authenticated (:func:`central_api.kiosk_auth.authenticate`: signature,
 freshness, nonce spent in the database) and counted against its kiosk's rate limit, before any
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
@@ -36,6 +38,7 @@ from .errors import CentralError, RateLimitedError, WrongKioskError
 OCTET = "application/octet-stream"
 MAX_QUERY_BODY = 4096  # a GET carries no body; anything bigger is not a kiosk's call
 DEFAULT_THREADS = 8
+WAIT_SPREAD = 0.2
 
 log = logging.getLogger(__name__)
 CENTRAL = web.AppKey("central", Central)
@@ -105,7 +108,9 @@ async def wait_for_downlink(app: web.Application, kiosk_id: str, after: int, wai
     without a thread: woken only when the database says this kiosk has news."""
     central = app[CENTRAL]
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
+    # Kiosks that came back together (after an outage) would otherwise keep asking again in
+    # step, every ``wait`` seconds, all at once: an empty wait ends somewhere in its last fifth.
+    deadline = loop.time() + wait * random.uniform(1 - WAIT_SPREAD, 1)
     # Listed before the first look, so that news committed in between still wakes it.
     event = app[WAITERS].add(kiosk_id)
     try:

@@ -7,6 +7,7 @@ database gets a fresh one from ``postgres_database``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,6 +41,14 @@ def postgres_url():
         pytest.skip(
             f"PostgreSQL 15 is not installed ({PG_BIN}/initdb missing; `make test` installs it)"
         )
+    with throwaway_cluster() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def throwaway_cluster(max_connections: int = 100):
+    """A PostgreSQL cluster in a temporary folder on loopback, removed afterwards; the URL of
+    its database ``central`` (also used by bench/bench_longpoll.py)."""
     folder = Path(tempfile.mkdtemp(prefix="central-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -72,7 +81,7 @@ def postgres_url():
             "-t",
             "30",
             "-o",
-            f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=100",
+            f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections={max_connections}",
             "start",
         ]
     )
@@ -87,7 +96,7 @@ def postgres_url():
             if ready.returncode == 0:
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"PostgreSQL did not start: {log.read_text(errors='replace')}")
+                raise RuntimeError(f"PostgreSQL did not start: {log.read_text(errors='replace')}")
             time.sleep(0.1)
         _as_postgres(
             [
