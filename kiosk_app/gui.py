@@ -147,8 +147,11 @@ def _store(config):
     return store_for(config)
 
 
-def tour(config_or_home, outdir) -> list[Path]:
-    """Render every screen, both languages, both sizes; return the PNG paths written."""
+def tour(config_or_home, outdir, lost=None) -> list[Path]:
+    """Render every screen, both languages, both sizes (and 1280x800 in large text); return the
+    PNG paths written. Beside each PNG a .txt says what the screen speaks; ``lost`` (a dict)
+    gets the buttons that did not fit."""
+    from .speech import RecordingVoice
     from .ui.tour import run_tour, tour_settings
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -165,6 +168,6 @@ def tour(config_or_home, outdir) -> list[Path]:
         written = []
         for width, height in SIZES:
             settings = tour_settings(height, village_name(services))
-            window, bridge = build_window(services, settings)
-            written += run_tour(app, window, bridge, outdir, width, height, pin=TOUR_PIN)
+            window, bridge = build_window(services, settings, voice=RecordingVoice())
+            written += run_tour(app, window, bridge, outdir, width, height, pin=TOUR_PIN, lost=lost)
         return written

@@ -165,7 +165,7 @@ def test_large_text_makes_every_text_half_as_large_again(qtbot, enrolled_kiosk, 
 
 
 def test_idle_warning_is_spoken_then_the_wipe_silences_the_kiosk(qtbot, enrolled_kiosk, open_kiosk):
-    quick = UiSettings(idle_warn_s=0.4, idle_timeout_s=1.2)
+    quick = UiSettings(idle_warn_s=1.0, idle_timeout_s=4.0)
     window, _bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk, settings=quick)
     window.start_idle_watch(qtbot_app())
     window.ctx.session.fields["first_name"] = "Мария"
@@ -175,7 +175,7 @@ def test_idle_warning_is_spoken_then_the_wipe_silences_the_kiosk(qtbot, enrolled
         pass
     said = heard(qtbot, window)
     assert any(text.startswith("Още ли сте тук?") for text in said)
-    with qtbot.wait_signal(window.session_wiped, timeout=3000):
+    with qtbot.wait_signal(window.session_wiped, timeout=6000):
         pass
     assert not window.ctx.narrator.enabled  # the next villager starts with a silent kiosk
     assert not window.screens["welcome"].header.speak_button.isChecked()

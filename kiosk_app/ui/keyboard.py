@@ -129,6 +129,12 @@ class OnScreenKeyboard(QWidget):
         if mode not in MODES:
             raise ValueError(f"unknown keyboard mode {mode!r}")
         self._pages.setCurrentIndex(MODES.index(mode))
+        # The keyboard is as tall as the page shown, not as the tallest page (the number pad):
+        # a stack leaves out of its size the pages whose size policy is Ignored.
+        for index in range(self._pages.count()):
+            shown = index == MODES.index(mode)
+            policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+            self._pages.widget(index).setSizePolicy(policy, policy)
         for button in self._bottom_row:
             button.setVisible(mode != "digits")
         for button, its_mode in (
@@ -137,6 +143,9 @@ class OnScreenKeyboard(QWidget):
             (self.digits_button, "digits"),
         ):
             button.setEnabled(mode != its_mode)
+            # The key of the layout shown does nothing: it leaves its room to the others (in
+            # large text "⇧ Главна" and "⌫ Изтрий" need it).
+            button.setVisible(mode != "digits" and mode != its_mode)
         if mode != self._mode:
             self._mode = mode
             self.mode_changed.emit(mode)

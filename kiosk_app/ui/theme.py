@@ -97,7 +97,9 @@ QPushButton[role="tile"] {{
     font-size: {pt(TITLE_PT - 4)}pt; padding: 20px; text-align: center;
 }}
 QPushButton[role="choice"]:checked {{ background: {PRIMARY}; color: white; }}
-QPushButton[role="key"] {{ min-width: 60px; padding: 0px; font-size: {pt(BODY_PT + 2)}pt; }}
+/* No fixed min-width on keys: a key never gets narrower than its label ("⌫ Изтрий" in large
+   text); letter keys share the rest of the row. */
+QPushButton[role="key"] {{ padding: 0px; font-size: {pt(BODY_PT + 2)}pt; }}
 QPushButton[role="lang"]:checked {{ background: white; color: {PRIMARY}; border: 4px solid {FOCUS}; }}
 QPushButton[role="lang"] {{ background: {PRIMARY}; color: white; border: 2px solid white; }}
 QLineEdit, QPlainTextEdit {{ placeholder-text-color: {PLACEHOLDER}; }}
@@ -125,6 +127,8 @@ QScrollBar:vertical {{
 QScrollBar::handle:vertical {{ background: {PRIMARY}; min-height: 80px; border-radius: 6px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QScrollBar#screen-body-bar:vertical {{ width: 14px; border: none; border-radius: 4px; }}
+QScrollBar#screen-body-bar::handle:vertical {{ min-height: 40px; border-radius: 4px; }}
 QListWidget {{ border: 2px solid #b8c4d2; border-radius: 10px; }}
 QListWidget::item {{ min-height: {TOUCH_PX}px; padding: 8px; border-bottom: 1px solid #d0d7df; }}
 QListWidget::item:selected {{ background: {PRIMARY}; color: white; }}

@@ -11,9 +11,12 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QPoint, QRect, QThread
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea
 
+from ..speech import speakable
 from .context import UiSettings
+from .narrator import reading
 from .session import StaffConfirmation
 
 SAMPLE_VALUES = {
@@ -70,24 +73,90 @@ def tour_settings(height: int, village_name: dict) -> UiSettings:
     )
 
 
-def run_tour(app, window, bridge, outdir: Path, width: int, height: int, *, pin: str) -> list[Path]:
-    """Drive ``window`` (built by :func:`kiosk_app.gui.build_window` over the worker ``bridge``)
-    through every screen; closes it and stops the bridge at the end."""
+def lost_buttons(window) -> list[str]:
+    """The buttons of the screen shown (and of the idle warning) that do not fit: outside the
+    window's width (or its height, unless the screen's body scrolls), or squeezed narrower or
+    lower than their text. A button in a list that scrolls is not lost when scrolled away."""
+    roots = [window.current] + ([window.overlay] if window.overlay.isVisible() else [])
+    lost = []
+    for root in roots:
+        for button in root.findChildren(QAbstractButton):
+            if not button.isVisible() or _in_a_list(button, root):
+                continue
+            rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+            area = window.rect()
+            if _in_body(button, root):  # the body scrolls up and down, never sideways
+                area = QRect(area.left(), rect.top(), area.width(), rect.height())
+            metrics = button.fontMetrics()
+            if (
+                not area.contains(rect)
+                or metrics.horizontalAdvance(button.text()) > button.width()
+                or metrics.height() > button.height()
+            ):
+                lost.append(button.text() or button.objectName())
+    return lost
+
+
+def _scroll_areas(widget, root) -> list:
+    areas, parent = [], widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QAbstractScrollArea):
+            areas.append(parent)
+        parent = parent.parentWidget()
+    return areas
+
+
+def _in_a_list(widget, root) -> bool:
+    return any(area.objectName() != "screen-body" for area in _scroll_areas(widget, root))
+
+
+def _in_body(widget, root) -> bool:
+    return any(area.objectName() == "screen-body" for area in _scroll_areas(widget, root))
+
+
+def tour_passes(height: int) -> list[tuple[str, bool, bool]]:
+    """(language, speech on, large text) of each pass: Bulgarian with speech on (the speech
+    controls are in the shots), English as it first looks, and at 1280x800 Bulgarian in large
+    text with speech on, the tightest fit."""
+    passes = [("bg", True, False), ("en", False, False)]
+    return passes + ([("bg", True, True)] if height < 1000 else [])
+
+
+def run_tour(
+    app, window, bridge, outdir: Path, width: int, height: int, *, pin: str, lost=None
+) -> list[Path]:
+    """Drive ``window`` (built by :func:`kiosk_app.gui.build_window` over the worker ``bridge``,
+    with a recording voice) through every screen; closes it and stops the bridge at the end.
+    Beside each PNG a .txt holds what that screen says with speech on; ``lost`` (a dict) gets
+    the buttons that did not fit, by shot."""
     window.resize(width, height)
     window.show()
     written: list[Path] = []
     ctx = window.ctx
+    speech, large = False, False
 
     def shot(number: int, name: str) -> None:
         settle(app, bridge)
-        path = outdir / f"{width}x{height}" / f"{number:02d}-{name}-{ctx.tr.language}.png"
+        suffix = "-large" if large else ""
+        path = outdir / f"{width}x{height}" / f"{number:02d}-{name}-{ctx.tr.language}{suffix}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(path))
+        root = window.overlay if window.overlay.isVisible() else window.current
+        said = speakable(reading(root, ctx.tr), ctx.tr.language)
+        path.with_suffix(".txt").write_text(said + "\n", encoding="utf-8")
         written.append(path)
+        if lost is not None and (cut := lost_buttons(window)):
+            lost[path.name] = cut
+
+    def fresh(**options) -> None:
+        """A new visit, with this pass's speech and text size chosen again."""
+        window.wipe_session(**options)
+        ctx.narrator.set_enabled(speech)
+        ctx.text_size.set_large(large)
 
     try:
-        for language in ("bg", "en"):
-            window.wipe_session()
+        for language, speech, large in tour_passes(height):  # noqa: B007 - fresh() reads them
+            fresh()
             ctx.tr.set_language(language)
             window.show_screen("welcome")
             shot(1, "welcome")
@@ -175,10 +244,10 @@ def run_tour(app, window, bridge, outdir: Path, width: int, height: int, *, pin:
                 )
             )
             shot(19, "status-answer-sent")
-            window.wipe_session(reset_language=False)
+            fresh(reset_language=False)
             window.show_screen("notices")
             shot(12, "notices")
-            window.wipe_session(reset_language=False)
+            fresh(reset_language=False)
             window.show_screen("staff_panel")
             shot(13, "staff-panel-pin")
             panel = window.screens["staff_panel"]

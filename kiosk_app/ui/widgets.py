@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QScroller,
     QSizePolicy,
     QVBoxLayout,
@@ -66,6 +67,9 @@ def touch_scrolling(area: QAbstractScrollArea) -> None:
     """Let a finger drag ``area`` up and down (kinetic, as on a phone). Only touch: a mouse
     press still goes to the button under it."""
     area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    # On a short screen (large text, the speech controls) the list gives up height first, down
+    # to one row: it scrolls, where a squeezed keyboard or button would be lost.
+    area.setMinimumHeight(theme.TOUCH_PX)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
 
@@ -147,6 +151,7 @@ class Header(QFrame):
         super().__init__()
         self.setProperty("role", "header")
         self._ctx = ctx
+        self._crowded = back or home  # in large text, the title then needs a line of its own
         # A long service name wraps onto a second line rather than being cut.
         self.title = label("header-title")
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -197,13 +202,16 @@ class Header(QFrame):
         ):
             bar.addWidget(control_button, 1)
 
+        self._row = row
+        self._title_row = QHBoxLayout()  # the title on a line of its own in large text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
         layout.setSpacing(6)
+        layout.addLayout(self._title_row)
         layout.addLayout(row)
         layout.addWidget(self.speech_bar)
         narrator.enabled_changed.connect(self.on_speech_changed)
-        text_size.changed.connect(self.large_button.setChecked)
+        text_size.changed.connect(self.on_text_size_changed)
         ctx.tr.language_changed.connect(self.retranslate)
         self.on_speech_changed(narrator.enabled)
         self.large_button.setChecked(text_size.large)
@@ -212,6 +220,19 @@ class Header(QFrame):
     def on_speech_changed(self, enabled: bool) -> None:
         self.speak_button.setChecked(enabled)
         self.speech_bar.setVisible(enabled)
+
+    def on_text_size_changed(self, large: bool) -> None:
+        """In large text the buttons need the whole width: the title goes on a line above."""
+        self.large_button.setChecked(large)
+        self._row.setSpacing(8 if large else 14)
+        if large and self._crowded and self._title_row.count() == 0:
+            self._row.removeWidget(self.title)
+            self._title_row.addWidget(self.title)
+            self._row.insertStretch(1, 1)
+        elif not large and self._title_row.count():
+            self._title_row.removeWidget(self.title)
+            self._row.takeAt(1)  # the stretch that stood in the title's place
+            self._row.insertWidget(1, self.title, 1)
 
     def retranslate(self, _language: str = "") -> None:
         tr = self._ctx.tr
@@ -245,11 +266,26 @@ class Screen(QWidget):
         self.header.home_clicked.connect(self.on_home_clicked)
         self.header.back_clicked.connect(self.on_back_clicked)
         self.body = QWidget()
+        # The body never gets less than the room its layout needs: when the screen is too short
+        # for it (large text with the speech controls at 1280x800) it scrolls under the header
+        # instead of squeezing buttons and keys on top of each other.
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("screen-body")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(self.body)
+        self.body.setMinimumWidth(1)  # as wide as the glass: its layout squeezes sideways
+        # A touch on a key (which takes no focus) must leave the focus in the text box typed
+        # into, not hand it to the nearest parent that takes focus on a click.
+        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        touch_scrolling(self.body_scroll)
+        self.body_scroll.setMinimumHeight(0)
+        self.body_scroll.verticalScrollBar().setObjectName("screen-body-bar")  # a thin one
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.header)
-        outer.addWidget(self.body, 1)
+        outer.addWidget(self.body_scroll, 1)
         ctx.tr.language_changed.connect(self.retranslate)
 
     back_target = "welcome"

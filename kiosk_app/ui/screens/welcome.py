@@ -34,9 +34,9 @@ class WelcomeScreen(Screen):
         self.notices_tile = self._tile("notices")
         tiles = QGridLayout()
         tiles.setSpacing(24)
-        tiles.addWidget(self.services_tile, 0, 0, 1, 2)
-        tiles.addWidget(self.status_tile, 1, 0)
-        tiles.addWidget(self.notices_tile, 1, 1)
+        self._tiles = tiles
+        self.on_text_size_changed(ctx.text_size.large)
+        ctx.text_size.changed.connect(self.on_text_size_changed)
 
         self.staff_button = button()
         self.staff_button.clicked.connect(lambda: self.navigate_requested.emit("staff_panel"))
@@ -53,6 +53,15 @@ class WelcomeScreen(Screen):
         layout.addLayout(tiles, 1)
         layout.addLayout(staff_row)
         self.retranslate()
+
+    def on_text_size_changed(self, large: bool) -> None:
+        """Large text: the tiles one under the other, each as wide as the screen."""
+        tiles = self._tiles
+        for tile in (self.services_tile, self.status_tile, self.notices_tile):
+            tiles.removeWidget(tile)
+        tiles.addWidget(self.services_tile, 0, 0, 1, 1 if large else 2)
+        tiles.addWidget(self.status_tile, 1, 0)
+        tiles.addWidget(self.notices_tile, 2 if large else 1, 0 if large else 1)
 
     def _tile(self, target: str):
         tile = button("tile", min_height=120)
