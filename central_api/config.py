@@ -31,7 +31,10 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
         "CENTRAL_HOME": str(home),
         "DATABASE_URL": environ.get("DATABASE_URL") or sqlite_url(home),
         "INVITE_VALID_DAYS": INVITE_VALID_DAYS,
-        "RETENTION_DAYS": RETENTION_DAYS,
+        "RETENTION_DAYS": RETENTION_DAYS,  # a kiosk's, unless the records schedule says
+        # The municipality's records schedule (central_api.retention); default
+        # $CENTRAL_HOME/records-schedule.toml.
+        "RECORDS_SCHEDULE": environ.get("CENTRAL_RECORDS_SCHEDULE", ""),
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         # Per-kiosk limit on API calls, per minute (0 switches the limit off).
         "KIOSK_RATE_LIMIT": int(environ.get("CENTRAL_KIOSK_RATE_LIMIT", "600")),

@@ -103,11 +103,13 @@ class KioskApp:
         return pins.check_staff_pin(self.config, pin, self._clock())
 
     def staff_overview(self) -> dict:
-        """What the staff panel shows: the queue, documents to hand over, the printer."""
+        """What the staff panel shows: the queue, documents to hand over, the printer, and what
+        the kiosk holds about villagers."""
         return {
             "queue": services.queue_state(self.config).to_json(),
             "ready": [document.to_json() for document in services.ready_documents(self.config)],
             "printer": printer.panel_state(self.config),
+            "personal_data": services.personal_data(self.config),
         }
 
     def ready_documents(self) -> list[services.ReadyDocument]:

@@ -548,7 +548,7 @@ def exchange_with(
         log.info("exchange failed: %s", exc.message)
         raise
     store.set_setting("last_exchange", {"at": utc_now(), "ok": True, "message": ""})
-    purge_expired(store)
+    purge_expired(store, home=config.home)
     return report
 
 
@@ -570,11 +570,16 @@ def print_pending(config: KioskConfig, store: KioskStore) -> tuple[list[str], li
         return print_pending_documents(config, store)
 
 
-def purge_expired(store: KioskStore, now: datetime | None = None) -> list[str]:
-    """Drop personal data of requests delivered longer ago than central's retention period."""
-    days = int(store.get_setting("central.retention_days", DEFAULT_RETENTION_DAYS))
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    return store.purge_personal_data(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+def retention_days(store: KioskStore) -> int:
+    """Central's retention period for a villager's data here (the records schedule's), or 30."""
+    return int(store.get_setting("central.retention_days", DEFAULT_RETENTION_DAYS))
+
+
+def purge_expired(store: KioskStore, now: datetime | None = None, home=None) -> list[str]:
+    """Drop the personal data of requests that ended (delivered, rejected, cancelled) longer
+    ago than the retention period (kiosk_app.store.retention); files too under ``home``."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days(store))
+    return store.purge_personal_data(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), home=home)
 
 
 def run_exchange(config: KioskConfig, transport=None, **options) -> ExchangeReport:

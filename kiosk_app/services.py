@@ -26,6 +26,10 @@ Public API (stable; the GUI builds on it):
 - ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
 - ``queue_state(config) -> QueueState`` — also: records quarantined, revoked or not, the sync
   loop's state and progress, downlink refused (rollbacks, unknown keys).
+- ``personal_data(config) -> dict`` — what the kiosk holds about villagers and for how long
+  (the staff panel's line; kiosk_app.store.retention).
+- ``personal_data(config) -> dict`` — what the kiosk holds about villagers and for how long
+  (the staff panel's line; kiosk_app.store.retention).
 - ``quarantined(config) -> list[dict]`` — refused records and bundles, both directions, with
   the reason, newest last (the staff panel's list).
 - ``sync_now(config, transport=None, **options) -> ExchangeReport`` — one exchange
@@ -454,6 +458,16 @@ def queue_state(config: KioskConfig) -> QueueState:
             revoked=store.get_setting("revoked"),
             sync=store.get_setting("sync_daemon"),
         )
+
+
+def personal_data(config: KioskConfig) -> dict:
+    """What the kiosk holds about villagers (the staff panel's line): requests with personal
+    data (open, and ended ones waiting for the retention period), purged ones, the oldest, and
+    the retention period in days (kiosk_app.store.retention)."""
+    from .exchange import retention_days
+
+    with store_for(config) as store:
+        return {**store.personal_data_held(), "retention_days": retention_days(store)}
 
 
 def quarantined(config: KioskConfig, include_released: bool = False) -> list[dict]:

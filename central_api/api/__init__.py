@@ -22,6 +22,7 @@ from .. import (
     kiosks,
     longpoll,
     onboarding,
+    retention,
 )
 from ..context import Central
 from ..db import read, write
@@ -183,7 +184,7 @@ def enroll():
         "central": central.identity.public.to_json(),
         "catalogue": catalogue,
         "municipality": municipality.to_json(),
-        "settings": {"retention_days": current_app.config.get("RETENTION_DAYS", 30)},
+        "settings": {"retention_days": retention.kiosk_retention_days(current_app.config)},
     }
     return jsonify(body), 201
 
@@ -225,7 +226,7 @@ def digest(kiosk_id: str):
 def recovery(kiosk_id: str):
     """What central holds from and for this kiosk, to rebuild its store (`kiosk-app recover`)."""
     central = _central()
-    settings = {"retention_days": current_app.config.get("RETENTION_DAYS", 30)}
+    settings = {"retention_days": retention.kiosk_retention_days(current_app.config)}
     return jsonify(
         kiosk_recovery.recovery_view(central.engine, central.identity, kiosk_id, settings)
     )

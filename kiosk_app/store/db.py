@@ -31,6 +31,7 @@ from ..errors import (
 from .clock import utc_now
 from .migrations import migrations
 from .references import ReferenceJournal
+from .retention import RetentionMixin
 from .streams import StreamsMixin
 
 BUSY_TIMEOUT_MS = 10_000
@@ -105,7 +106,7 @@ def store_missing_error(path) -> StoreMissingError:
     )
 
 
-class KioskStore(StreamsMixin):
+class KioskStore(StreamsMixin, RetentionMixin):
     def __init__(self, db: Database, path: str = ":memory:"):
         self.db = db
         self.path = path
@@ -314,35 +315,6 @@ class KioskStore(StreamsMixin):
                 changes[key] = _dump(changes[key])
         changes["updated_at"] = utc_now()
         self.db["requests"].update(reference, changes)
-
-    def purge_personal_data(self, before: str) -> list[str]:
-        """Drop the fields, staff data and PDFs of requests delivered before ``before``."""
-        references = [
-            row[0]
-            for row in self.db.execute(
-                "select reference from requests where status = 'delivered' and purged_at is null "
-                "and updated_at < ? and not exists (select 1 from events where direction = 'up' "
-                "and delivered_at is null and events.reference = requests.reference)",
-                [before],
-            ).fetchall()
-        ]
-        now = utc_now()
-        with self.db.atomic():
-            for reference in references:
-                self.db["requests"].update(
-                    reference, {"fields": None, "staff": None, "purged_at": now}
-                )
-                for event in self.events_of(reference):
-                    body = dict(event["body"])
-                    if "fields" in body or "staff" in body:
-                        body.update({"fields": {}, "staff": None})
-                        self.db["events"].update(event["id"], {"body": _dump(body)})
-        for reference in references:
-            for document in self.documents(reference):
-                Path(document["path"]).unlink(missing_ok=True)
-        if references and self.path != ":memory:":
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return references
 
     # -- documents -----------------------------------------------------------------------
 

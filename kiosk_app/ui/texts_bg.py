@@ -200,6 +200,8 @@ TEXTS = {
     "staff.fact_queue_depth": "Чакащи за изпращане",
     "staff.fact_oldest_unsent": "Най-старата неизпратена",
     "staff.fact_printer": "Принтер",
+    "staff.fact_personal_data": "Лични данни в киоска",
+    "staff.personal_data_value": "заявки: {count}; изтриват се {days} дни след приключването им",
     "staff.online": "има",
     "staff.offline": "няма (последният опит не успя)",
     "staff.never_connected": "още не е имало",

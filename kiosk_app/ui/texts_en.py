@@ -200,6 +200,8 @@ TEXTS = {
     "staff.fact_queue_depth": "Waiting to be sent",
     "staff.fact_oldest_unsent": "Oldest unsent",
     "staff.fact_printer": "Printer",
+    "staff.fact_personal_data": "Personal data held",
+    "staff.personal_data_value": "requests: {count}; removed {days} days after they end",
     "staff.online": "yes",
     "staff.offline": "no (the last attempt failed)",
     "staff.never_connected": "not yet",

@@ -269,6 +269,7 @@ def run_tour(
                         },
                     ],
                     "printer": {"state": "ready"},
+                    "personal_data": {"with_personal_data": 7, "retention_days": 30},
                 }
             )
             panel.progress.setValue(40)

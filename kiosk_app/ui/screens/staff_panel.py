@@ -23,7 +23,14 @@ from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
 from ..widgets import Screen, button, card, clear_layout, label, touch_scrolling
 
-FACTS = ("connection", "last_exchange", "queue_depth", "oldest_unsent", "printer")
+FACTS = (
+    "connection",
+    "last_exchange",
+    "queue_depth",
+    "oldest_unsent",
+    "printer",
+    "personal_data",
+)
 
 
 class StaffPanelScreen(Screen):
@@ -265,6 +272,7 @@ class StaffPanelScreen(Screen):
         if not overview:
             return
         queue = overview.get("queue") or {}
+        held = overview.get("personal_data") or {}  # what the kiosk keeps about villagers
         last = queue.get("last_exchange") or {}
         connection = "staff.online" if last.get("ok") else "staff.offline"
         values = {
@@ -275,6 +283,11 @@ class StaffPanelScreen(Screen):
             if queue.get("oldest_unsent_at")
             else t("staff.nothing_waiting"),
             "printer": t(f"printer.{overview.get('printer', {}).get('state', 'unknown')}"),
+            "personal_data": t(
+                "staff.personal_data_value",
+                count=held.get("with_personal_data", 0),
+                days=held.get("retention_days", 30),
+            ),
         }
         for fact, value in values.items():
             self.fact_values[fact].setText(value)
