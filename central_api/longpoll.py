@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine, exists, select
+from sqlalchemy import Connection, Engine, exists, select
 
 from sync import Identity
 from sync.bundle import MAX_SEQ
 
 from . import bundles
-from .db import read
+from . import kiosks as kiosk_registry
+from .db import read, write
 from .db.schema import outbound_bundles, outbound_records
 from .errors import InvalidInputError
 
@@ -34,25 +35,38 @@ POLL_SECONDS = 0.15
 def has_downlink(engine: Engine, kiosk_id: str, after: int) -> bool:
     """Is there a bundle after ``after``, or a record still to seal, for this kiosk?"""
     with read(engine) as conn:
-        bundle = conn.execute(
+        return _has_downlink(conn, kiosk_id, after)
+
+
+def _has_downlink(conn: Connection, kiosk_id: str, after: int) -> bool:
+    bundle = conn.execute(
+        select(
+            exists().where(outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after)
+        )
+    ).scalar()
+    if bundle:
+        return True
+    return bool(
+        conn.execute(
             select(
                 exists().where(
-                    outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after
+                    outbound_records.c.kiosk_id == kiosk_id,
+                    outbound_records.c.bundle_seq.is_(None),
                 )
             )
         ).scalar()
-        if bundle:
-            return True
-        return bool(
-            conn.execute(
-                select(
-                    exists().where(
-                        outbound_records.c.kiosk_id == kiosk_id,
-                        outbound_records.c.bundle_seq.is_(None),
-                    )
-                )
-            ).scalar()
-        )
+    )
+
+
+def first_look(engine: Engine, identity: Identity, kiosk_id: str, after: int) -> bytes | None:
+    """:func:`central_api.bundles.next_downlink` for an authenticated kiosk, cheaper when there
+    is nothing for it (most long-polls): the kiosk's contact noted and two indexed reads, in
+    one transaction; the full look (row lock, sealing) only when something is there."""
+    with write(engine) as conn:
+        kiosk_registry.touch(conn, kiosk_id)
+        if not _has_downlink(conn, kiosk_id, after):
+            return None
+    return bundles.next_downlink(engine, identity, kiosk_id, after)
 
 
 def wait_for_downlink(

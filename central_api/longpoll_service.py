@@ -115,7 +115,7 @@ async def wait_for_downlink(app: web.Application, kiosk_id: str, after: int, wai
     event = app[WAITERS].add(kiosk_id)
     try:
         data = await _blocking(
-            app, bundles.next_downlink, central.engine, central.identity, kiosk_id, after
+            app, longpoll.first_look, central.engine, central.identity, kiosk_id, after
         )
         while data is None:
             remaining = deadline - loop.time()
