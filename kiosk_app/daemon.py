@@ -32,7 +32,7 @@ from sync import SyncError
 from sync.engine import Backoff
 
 from .config import KioskConfig
-from .errors import KioskError, StoreError
+from .errors import DiskFullError, KioskError, StoreError
 from .exchange import (
     MAX_RECORDS_PER_BUNDLE,
     ExchangeReport,
@@ -173,7 +173,7 @@ class SyncDaemon:
             self.on_progress(f"Stopped: {' '.join(exc.message.split())}")
             return False
         except (SyncError, KioskError) as exc:
-            if isinstance(exc, StoreError):
+            if isinstance(exc, StoreError | DiskFullError):
                 log.error("the kiosk database failed: %s", exc.message)
             report.failures += 1
             report.last_error = exc.message

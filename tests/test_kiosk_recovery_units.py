@@ -1,0 +1,82 @@
+"""Narrow tests of the pieces `kiosk-app recover` stands on: the journal of references beside
+the store, the outbound stream's floor, and the checks of central's recovery answer (the
+end-to-end runs against a real central are in tests/test_kiosk_recover.py)."""
+
+import pytest
+
+from kiosk_app import services
+from kiosk_app.errors import KioskError, StoreBehindError
+from kiosk_app.exchange import load_party, seal_pending
+from kiosk_app.recovery import recover
+from kiosk_app.store import store_for
+from kiosk_app.store.references import ReferenceJournal
+from kiosk_app.store.streams import OUTBOUND_FLOOR
+from sync import Identity
+from tests.fixtures_kiosk import VALID_FIELDS
+
+SERVICE = "permanent-address-certificate"
+
+
+def test_every_reference_is_journaled_beside_the_store(enrolled_kiosk):
+    first = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    second = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    journal = ReferenceJournal.beside(str(enrolled_kiosk.db_path))
+    assert journal.entries() == [(1, first), (2, second)]
+    assert journal.path.parent == enrolled_kiosk.home and journal.path.stat().st_mode & 0o077 == 0
+
+
+def test_a_store_behind_its_journal_numbers_nothing(enrolled_kiosk):
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    with store_for(enrolled_kiosk) as store:  # as if an older copy had been put back
+        store.set_setting("reference_counter", 0)
+    with pytest.raises(StoreBehindError, match="kiosk-app recover"):
+        services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+
+
+def test_a_half_written_journal_line_is_not_a_number(tmp_path):
+    journal = ReferenceJournal(tmp_path / "references.log")
+    journal.path.write_text("1 DZH1-00001\n2 DZH1-00002\n3", encoding="utf-8")
+    assert journal.highest() == 3  # "3" alone: the number was given, its name cut short
+    journal.path.write_text("1 DZH1-00001\nx\n", encoding="utf-8")
+    assert journal.highest() == 1
+
+
+def test_a_rebuilt_outbox_continues_after_centrals_last_bundle(enrolled_kiosk):
+    with store_for(enrolled_kiosk) as store:
+        store.set_setting(OUTBOUND_FLOOR, {"seq": 7, "bundle_id": "ab" * 32})
+        assert store.last_outbound() == (7, "ab" * 32)
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    with store_for(enrolled_kiosk) as store:
+        assert seal_pending(store, load_party(enrolled_kiosk, store)) == [8]
+
+
+class AnsweringCentral:
+    def __init__(self, answer):
+        self.answer = answer
+
+    def fetch_recovery(self, kiosk_id):
+        return self.answer
+
+
+def test_recovery_refuses_a_central_key_the_kiosk_never_pinned(enrolled_kiosk):
+    enrolled_kiosk.db_path.unlink()
+    impostor = Identity.generate("central")
+    answer = {"central": impostor.public.to_json(), "uplink": {"seq": 0}, "requests": []}
+    with pytest.raises(KioskError, match="not the one this kiosk pinned"):
+        recover(enrolled_kiosk, transport=AnsweringCentral(answer))
+    assert not enrolled_kiosk.db_path.exists()  # nothing was made from an untrusted answer
+
+
+def test_central_holding_other_bundles_under_our_numbers_means_the_store_is_behind(
+    enrolled_kiosk, fake_central
+):
+    from sync.errors import RemoteRejectedError
+
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+
+    def conflict(data):
+        raise RemoteRejectedError("bundle 1 differs", remote_code="sequence_conflict", status=409)
+
+    fake_central.upload_bundle = conflict
+    with pytest.raises(StoreBehindError, match="older copy"):
+        services.sync_now(enrolled_kiosk, transport=fake_central)
