@@ -41,36 +41,11 @@ def kiosk_with_history(central_server, central_cli, central_clerk, tmp_path):
     return home, sent
 
 
-def test_a_deleted_store_is_rebuilt_from_central_and_reuses_no_reference(
+def test_an_older_copy_then_a_deleted_store_are_rebuilt_and_no_reference_is_reused(
     central_server, central_cli, central_clerk, tmp_path
 ):
-    home, sent = kiosk_with_history(central_server, central_cli, central_clerk, tmp_path)
-    unsent = submit(home)  # queued, never sent: lost with the store
-    (home / "kiosk.db").unlink()
-    refused = kiosk_app(home, "status", ok=False)
-    assert refused.returncode != 0 and "kiosk-app recover" in refused.stderr
-
-    report = json.loads(kiosk_app(home, "recover", "--json").stdout)
-    assert report["requests"] == 3 and report["documents"] == 1
-    assert report["lost_unsent"] == [unsent] and report["reference_counter"] == 4
-    assert report["to_print"] == []
-    assert [status(home, r) for r in sent] == ["printed", "received", "received"]
-
-    kiosk_app(home, "sync")
-    assert len(list((home / "printed").glob("*.pdf"))) == 1  # nothing printed a second time
-    after = submit(home)
-    assert after == "DZH1-00005"  # never DZH1-00004 again, which a villager holds on a slip
-    kiosk_app(home, "sync")
-    assert status(home, after) == "received" and after in central_references(central_cli)
-    central_cli("requests", "approve", sent[1], "--as", central_clerk)
-    kiosk_app(home, "sync")
-    assert status(home, sent[1]) == "printed"
-    assert len(list((home / "printed").glob("*.pdf"))) == 2
-
-
-def test_an_older_copy_put_back_is_detected_and_repaired_the_same_way(
-    central_server, central_cli, central_clerk, tmp_path
-):
+    """One kiosk's life (one central, to keep it cheap): an older copy of kiosk.db is put back
+    and refused until recovered; later kiosk.db is deleted with a request still unsent."""
     home, sent = kiosk_with_history(central_server, central_cli, central_clerk, tmp_path)
     shutil.copy(home / "kiosk.db", tmp_path / "old-kiosk.db")
     later = submit(home)
@@ -86,9 +61,27 @@ def test_an_older_copy_put_back_is_detected_and_repaired_the_same_way(
     report = json.loads(kiosk_app(home, "recover", "--json").stdout)
     assert report["lost_unsent"] == [] and report["requests"] == 4
     assert report["kept_aside"] and report["reference_counter"] == 4
+    assert report["documents"] == 1 and report["to_print"] == []
     assert status(home, later) == "received"
+    assert [status(home, r) for r in sent] == ["printed", "received", "received"]
     after = submit(home)
     assert after == "DZH1-00005"
     kiosk_app(home, "sync")
     assert status(home, after) == "received"
     assert central_references(central_cli).count(after) == 1
+    assert len(list((home / "printed").glob("*.pdf"))) == 1  # nothing printed a second time
+
+    unsent = submit(home)  # queued, never sent: lost with the store
+    (home / "kiosk.db").unlink()
+    refused = kiosk_app(home, "status", ok=False)
+    assert refused.returncode != 0 and "kiosk-app recover" in refused.stderr
+    report = json.loads(kiosk_app(home, "recover", "--json").stdout)
+    assert report["requests"] == 5 and report["lost_unsent"] == [unsent]
+    assert report["reference_counter"] == 6
+    newest = submit(home)
+    assert newest == "DZH1-00007"  # never DZH1-00006 again, which a villager holds on a slip
+    central_cli("requests", "approve", sent[1], "--as", central_clerk)
+    kiosk_app(home, "sync")
+    assert status(home, newest) == "received" and newest in central_references(central_cli)
+    assert status(home, sent[1]) == "printed"
+    assert len(list((home / "printed").glob("*.pdf"))) == 2
