@@ -279,7 +279,7 @@ def run_tour(
             window.show_screen("welcome")
             window.show_screen("services")
             settle(app, bridge)
-            window.overlay.show_seconds(12)
+            window.overlay.show_seconds(30)
             shot(15, "idle-warning")
             window.overlay.hide()
     finally:
