@@ -76,8 +76,8 @@ def _fields(n: int) -> dict:
         "first_name": FIRST_NAMES[n % len(FIRST_NAMES)],
         "middle_name": MIDDLE_NAMES[(n // 8) % len(MIDDLE_NAMES)],
         "last_name": LAST_NAMES[n % len(LAST_NAMES)],
-        "egn": _egn(n),
-        "id_document_number": f"{645000000 + n:09d}",
+        "personal_number_kind": "egn",
+        "personal_number": _egn(n),
         "phone": f"+35988{n % 10_000_000:07d}",
     }
 

@@ -70,7 +70,7 @@ def submit_backlog(kiosk, count: int, rng: random.Random) -> list[str]:
             fields["email"] = f"villager{n}@abv.bg"
         paid = rng.random() < 0.6
         fee = {"status": "paid", "method": "cash", "receipt_number": f"К-{n:05d}"} if paid else None
-        staff = {"staff_id": "staff-1", "id_document_number": fields["id_document_number"]}
+        staff = {"staff_id": "staff-1", "id_document_number": f"64{rng.randrange(10**7):07d}"}
         references.append(
             services.submit_request(
                 kiosk.config, service, fields, staff=staff, fee=fee, tier=rng.choice(tiers)

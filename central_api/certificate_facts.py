@@ -87,6 +87,24 @@ def marital_facts(record: registers.PersonRecord, with_family: bool, place_of) -
     return facts
 
 
+def children_facts(record: registers.PersonRecord, place_of) -> dict:
+    """The children the register links to ``record``'s person as their mother, oldest first."""
+    mother = record.person
+    children = [child for child in record.children if child.mother_id == mother.id]
+    facts = {
+        "kind": "children_of_mother",
+        "on": record.on,
+        "person": person_facts(mother),
+        "children": [
+            {**person_facts(child), "alive": child.alive_on(record.on), "died_on": child.death_date}
+            for child in children
+        ],
+    }
+    if record.permanent_address is not None:
+        facts["address"] = _address(record.permanent_address, place_of)
+    return facts
+
+
 def heirs_facts(
     result: registers.HeirsResult,
     deceased: registers.PersonRecord,

@@ -225,7 +225,7 @@ def approve(
 
     How depends on the service's ``issuance`` (docs/catalogue.md): ``generated`` and
     ``attached`` issue a signed, numbered PDF that travels to the kiosk (the request becomes
-    issued); ``in_person`` issues nothing here: the request stays approved, the kiosk is told,
+    issued); ``in_person`` and ``filed`` (a declaration) issue nothing here: the request stays approved, the kiosk is told,
     and the villager collects the document where the catalogue's ``collect`` says (the document
     is then ``None``).
 
@@ -281,9 +281,17 @@ def _approve(
     request = _reviewing(conn, reference, user_name, expected_version)
     official = signing_official(conn, user_name, request["service"])
     service = find_service(conn, request["service"]) or {"id": request["service"]}
-    if service.get("issuance") == "in_person":
+    if service.get("issuance") in ("in_person", "filed"):
+        # Nothing is issued here: the document is collected in person, or the declaration is
+        # filed with the office that registers it (catalogue ``collect``).
         request = transition(conn, request, "approved", user_name, "clerk")
-        audit_record(conn, f"clerk:{user_name}", "request.approved", reference, {"in_person": True})
+        audit_record(
+            conn,
+            f"clerk:{user_name}",
+            "request.approved",
+            reference,
+            {service["issuance"]: True},
+        )
         return request, None
     attachment = None
     if service.get("issuance") == "attached":

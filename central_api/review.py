@@ -49,6 +49,7 @@ POPULATION_SERVICES = (
     "permanent-address-certificate",
     "current-address-certificate",
     "marital-status-certificate",
+    "children-born-to-mother-certificate",
 )
 
 
@@ -99,7 +100,7 @@ def review_request(conn: Connection, request: dict, on: str | None = None) -> Re
     fields = json.loads(request["fields"] or "{}")
     authorisation = recorded_authorisation(conn, request["reference"])
     work = _Review(conn, on, fields, authorisation)
-    applicant = work.match("applicant", _identifier(fields), fields, "")
+    applicant = work.match("applicant", fields, "")
     if issuance != "generated":
         # Attached and in-person documents are made elsewhere: the register entry is shown to
         # help the clerk, but it decides nothing here.
@@ -228,8 +229,16 @@ def recorded_authorisation(conn: Connection, reference: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _identifier(fields: dict, prefix: str = "") -> str:
-    return str(fields.get(f"{prefix}egn") or fields.get(f"{prefix}personal_number") or "")
+def _identifier(fields: dict, prefix: str = "") -> tuple[str, str | None]:
+    """The ЕГН or ЛНЧ the form gives for the person of ``prefix``, with its kind ("egn",
+    "lnch", or None when the form does not say)."""
+    if fields.get(f"{prefix}egn"):
+        return str(fields[f"{prefix}egn"]), "egn"
+    kind = fields.get(f"{prefix}personal_number_kind")
+    number = str(fields.get(f"{prefix}personal_number") or "")
+    if kind == "birth_date":  # names and birth date instead of a number
+        return "", None
+    return number, kind if kind in ("egn", "lnch") else None
 
 
 def _same(typed: str, registered: str) -> bool:
@@ -249,9 +258,11 @@ class _Review:
     def place(self, settlement: str) -> dict:
         return facts_of.place(settlement, current_municipality(self.conn))
 
-    def match(self, who: str, identifier: str, fields: dict, prefix: str):
-        """The register's record of the person the form describes with ``prefix`` fields."""
-        person = registers.find_person(self.conn, identifier) if identifier else None
+    def match(self, who: str, fields: dict, prefix: str):
+        """The register's record of the person the form describes with ``prefix`` fields: by
+        ЕГН or ЛНЧ, else (no number given) by names and birth date when they tell one person."""
+        identifier, kind = _identifier(fields, prefix)
+        person = registers.find_person(self.conn, identifier, kind) if identifier else None
         if person is None and not identifier and fields.get(f"{prefix}birth_date"):
             found = registers.find_by_names(
                 self.conn,
@@ -280,7 +291,7 @@ class _Review:
     def other_person(self, applicant):
         if self.fields.get("for_whom") != "other":
             return None
-        subject = self.match("subject", _identifier(self.fields, "other_"), self.fields, "other_")
+        subject = self.match("subject", self.fields, "other_")
         if subject is None:
             self.block(
                 "subject_not_found",
@@ -306,6 +317,17 @@ class _Review:
         if service_id == "marital-status-certificate":
             with_family = self.fields.get("certificate_variant") == "spouse_and_children"
             return facts_of.marital_facts(about, with_family, self.place)
+        if service_id == "children-born-to-mother-certificate":
+            if about.person.sex != "F":
+                self.block(
+                    "not_a_mother",
+                    f"Регистърът води {about.person.full_name} като мъж: удостоверението за "
+                    "родените от майката деца се издава за жена.",
+                    f"The register holds {about.person.full_name} as a man: the certificate of "
+                    "the children born to a mother is about a woman.",
+                )
+                return None
+            return facts_of.children_facts(about, self.place)
         kind = "permanent" if service_id == "permanent-address-certificate" else "current"
         address = about.permanent_address if kind == "permanent" else about.current_address
         if address is None:
@@ -320,7 +342,7 @@ class _Review:
 
     def deceased(self, applicant):
         identifier = str(self.fields.get("deceased_egn") or "")
-        person = registers.find_person(self.conn, identifier) if identifier else None
+        person = registers.find_person(self.conn, identifier, "egn") if identifier else None
         if person is None:
             self.block(
                 "deceased_not_found",

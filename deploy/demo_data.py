@@ -76,6 +76,7 @@ CHOICES = {
     "debts_for": "all",
     "act_kind": "birth",
     "relation_to_deceased": "child",
+    "animal_kind": "sheep",
 }
 
 

@@ -76,8 +76,8 @@ def person_fields(rng: random.Random, female: bool | None = None) -> dict:
         "first_name": first,
         "middle_name": middle,
         "last_name": last,
-        "egn": make_egn(born, serial),
-        "id_document_number": f"64{rng.randint(1000000, 9999999)}",
+        "personal_number_kind": "egn",
+        "personal_number": make_egn(born, serial),
         "phone": f"088{rng.randint(1000000, 9999999)}",
     }
 
@@ -100,7 +100,8 @@ def submit(conn, kiosk: dict, counter: int, service: str, fields: dict, staff_id
         "kiosk_id": kiosk["id"],
         "fields": fields,
         "submitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "staff": {"staff_id": staff_id, "id_document_number": fields["id_document_number"]}
+        # staff check the identity card: its number is theirs to record, not the form's
+        "staff": {"staff_id": staff_id, "id_document_number": f"64{counter:07d}"}
         if staff_id
         else None,
         "fee": {"status": "paid", "method": "cash", "receipt_number": f"R-{counter:05d}"},

@@ -8,7 +8,9 @@ bilingual message says how to put it right.
 Field values are always strings on the form and on the wire. An empty or blank string means
 "not given". A ``personal_number`` field (ЕГН or ЛНЧ) has a companion choice field named
 ``<name>_kind`` with the options ``egn`` and ``lnch``: some numbers pass both checksums, so the
-person says which kind it is, as the paper forms ask.
+person says which kind it is, as the paper forms ask. The kind may also be ``birth_date``: the
+person has no number to hand and gives names and a birth date instead (fields required by
+``required_if`` on that kind); the number is then not required.
 
 :class:`FormChecker` is the one whole-form check: each service's field checks are prepared once
 and kept by a caller that checks many forms of the same service (central, applying a bundle of
@@ -250,9 +252,18 @@ def _check_text(name: str, field: Mapping, value: str) -> FieldProblem | None:
     return None
 
 
+def _by_birth_date(field: Mapping, others: Mapping | None) -> bool:
+    """A ``personal_number`` whose ``<name>_kind`` says "birth_date": the person gives names and
+    a birth date instead, so the number is not asked."""
+    if field.get("type") != "personal_number" or not others:
+        return False
+    kind = others.get(f"{field['name']}_kind")
+    return isinstance(kind, str) and kind.strip() == "birth_date"
+
+
 def _required_now(field: Mapping, others: Mapping | None) -> bool:
     if field.get("required"):
-        return True
+        return not _by_birth_date(field, others)
     condition = field.get("required_if")
     if not condition or others is None:
         return False
@@ -552,7 +563,7 @@ class FormChecker:
             if problem is not None:
                 found.append((index, problem))
         for index, name, missing in self._required:
-            if name not in fields:
+            if name not in fields and not _by_birth_date(self._by_name[name][1], fields):
                 found.append((index, missing))
         for condition, entries in self._required_if.values():
             if _required_now(condition, fields):

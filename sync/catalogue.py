@@ -38,8 +38,12 @@ __all__ = [
     "UnknownServiceError",
     "FieldProblem",
     "FormChecker",
+    "AUTHORITY_LEVELS",
+    "UNCONFIRMABLE",
     "validate_catalogue",
     "find_service",
+    "find_guide",
+    "guides_of",
     "validate_field",
     "validate_fields",
     "normalize_field",
@@ -48,7 +52,7 @@ __all__ = [
     "describe_service",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FIELD_TYPES = frozenset(
     {
         "text",
@@ -68,9 +72,29 @@ TIER_IDS = ("ordinary", "fast", "express")
 # How the municipality issues a service's document: ``generated`` by central from its registers,
 # ``attached`` (made in another of the municipality's systems, uploaded by the clerk, then signed
 # and numbered by central), ``in_person`` (printed on an official form and collected at the
-# office named in ``collect``). A document is never written from the villager's own answers.
-ISSUANCE_KINDS = ("generated", "attached", "in_person")
+# office named in ``collect``), ``filed`` (a declaration the villager files: nothing is issued,
+# ``collect`` says what happens to it). A document is never written from the villager's answers.
+ISSUANCE_KINDS = ("generated", "attached", "in_person", "filed")
 PERSONAL_NUMBER_KINDS = ("egn", "lnch")
+# A person's ``<name>_kind`` may also offer "birth_date": no number, the names and the birth date
+# instead (the register finds the person by them); the number is then not asked.
+BY_BIRTH_DATE = "birth_date"
+# Who issues the document: the mayoralty where the kiosk stands, or the municipal centre (the
+# request travels there and the document comes back, or is collected there).
+AUTHORITY_LEVELS = ("mayoralty", "municipal_centre")
+# The facts of a service an administrator may mark as not confirmed (``unconfirmed``).
+UNCONFIRMABLE = (
+    "register_code",
+    "official_name",
+    "legal_basis",
+    "authority",
+    "fee",
+    "deadline",
+    "steps",
+)
+# The earliest deadline a kiosk can keep: its request and the document travel by
+# synchronisation, so "immediately" or within hours of the same day cannot be promised.
+MIN_HOURS = 24
 
 _SERVICE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -81,6 +105,9 @@ _SERVICE_KEYS = {
     "register_code",
     "unconfirmed",
     "name",
+    "official_name",
+    "legal_basis",
+    "authority",
     "summary",
     "bring",
     "tiers",
@@ -90,6 +117,7 @@ _SERVICE_KEYS = {
     "collect",
     "source",
 }
+_GUIDE_KEYS = {"id", "name", "summary", "steps", "services", "unconfirmed", "source"}
 _FIELD_KEYS = {
     "name",
     "type",
@@ -109,6 +137,7 @@ _FIELD_KEYS = {
 # "settlements"); central fills its options from the municipality profile before it checks or
 # sends the catalogue, so kiosks always receive the options themselves.
 OPTION_SOURCES = ("settlements",)
+_TIER_KEYS = {"id", "name", "fee_eur", "fee_source", "deadline"}
 _TYPE_OPTIONS = {
     "text": {"max_length"},
     "textarea": {"max_length"},
@@ -169,16 +198,21 @@ def _check_bilingual(value: Any, what: str, service_id, field_name=None) -> None
 def _check_deadline(deadline: Any, what: str, service_id) -> None:
     if not isinstance(deadline, Mapping) or len(deadline) != 1:
         _fail(
-            f'{what} must be one of {{"working_days": n}}, {{"hours": n}}, {{"immediate": true}}.',
+            f'{what} must be one of {{"working_days": n}}, {{"calendar_days": n}}, {{"hours": n}}.',
             service_id,
         )
     ((kind, amount),) = deadline.items()
-    if kind == "immediate":
-        if amount is not True:
-            _fail(f'{what}: "immediate" must be true.', service_id)
-    elif kind in ("working_days", "hours"):
-        if not _is_int(amount) or amount < 0 or (kind == "hours" and amount == 0):
-            _fail(f"{what}: {kind!r} must be a whole number of at least 0 (hours: 1).", service_id)
+    if kind == "immediate" or (kind == "hours" and _is_int(amount) and 0 < amount < MIN_HOURS):
+        _fail(
+            f"{what}: a kiosk's request and its document travel by synchronisation, so it "
+            f"cannot promise {'immediately' if kind == 'immediate' else f'{amount} hours'}; "
+            f'the earliest is the next working day ({{"working_days": 1}} or '
+            f'{{"hours": {MIN_HOURS}}}).',
+            service_id,
+        )
+    elif kind in ("working_days", "calendar_days", "hours"):
+        if not _is_int(amount) or amount < 1:
+            _fail(f"{what}: {kind!r} must be a whole number of at least 1.", service_id)
     else:
         _fail(f"{what}: unknown deadline kind {kind!r}.", service_id)
 
@@ -188,8 +222,11 @@ def _check_tiers(tiers: Any, service_id) -> None:
         _fail("'tiers' must be a non-empty list.", service_id)
     seen = set()
     for tier in tiers:
-        if not isinstance(tier, Mapping) or set(tier) != {"id", "name", "fee_eur", "deadline"}:
-            _fail("each tier needs exactly 'id', 'name', 'fee_eur' and 'deadline'.", service_id)
+        if not isinstance(tier, Mapping) or set(tier) != _TIER_KEYS:
+            _fail(
+                "each tier needs exactly 'id', 'name', 'fee_eur', 'fee_source' and 'deadline'.",
+                service_id,
+            )
         tier_id = tier["id"]
         if tier_id not in TIER_IDS:
             _fail(f"tier id {tier_id!r} is not one of {', '.join(TIER_IDS)}.", service_id)
@@ -206,6 +243,13 @@ def _check_tiers(tiers: Any, service_id) -> None:
             or round(fee, 2) != fee
         ):
             _fail(f"tier {tier_id!r}: fee_eur must be a number of euro with cents.", service_id)
+        source = tier["fee_source"]
+        if not isinstance(source, str) or not source.strip():
+            _fail(
+                f"tier {tier_id!r}: 'fee_source' must say where the fee comes from (the "
+                "council's ordinance and its article, or that it is an example).",
+                service_id,
+            )
         _check_deadline(tier["deadline"], f"tier {tier_id!r} deadline", service_id)
 
 
@@ -213,15 +257,37 @@ def _check_issuance(service: Mapping, service_id: str) -> None:
     issuance = service["issuance"]
     if issuance not in ISSUANCE_KINDS:
         _fail(f"'issuance' must be one of {', '.join(ISSUANCE_KINDS)}.", service_id)
-    if issuance == "in_person":
+    if issuance in ("in_person", "filed"):
         if "collect" not in service:
             _fail(
-                "an in_person service needs 'collect': where and when the document is collected.",
+                f"a service with issuance {issuance!r} needs 'collect': where and when the document is "
+                "collected, or what happens to a filed declaration.",
                 service_id,
             )
         _check_bilingual(service["collect"], "collect", service_id)
     elif "collect" in service:
-        _fail("'collect' applies only to an in_person service.", service_id)
+        _fail("'collect' applies only to an in_person or filed service.", service_id)
+
+
+def _check_authority(service: Mapping, service_id: str) -> None:
+    authority = service["authority"]
+    if not isinstance(authority, Mapping) or set(authority) != {"level", "name"}:
+        _fail('\'authority\' must be {"level", "name": {"bg", "en"}}.', service_id)
+    if authority["level"] not in AUTHORITY_LEVELS:
+        _fail(f"authority level must be one of {', '.join(AUTHORITY_LEVELS)}.", service_id)
+    _check_bilingual(authority["name"], "authority name", service_id)
+
+
+def _check_unconfirmed(entry: Mapping, entry_id: str) -> list:
+    marks = entry.get("unconfirmed", [])
+    if not isinstance(marks, list) or not all(mark in UNCONFIRMABLE for mark in marks):
+        _fail(
+            f"'unconfirmed' must list what is not confirmed, from {', '.join(UNCONFIRMABLE)}.",
+            entry_id,
+        )
+    if len(set(marks)) != len(marks):
+        _fail("'unconfirmed' names a fact twice.", entry_id)
+    return marks
 
 
 def _check_field(field: Any, service_id: str, names: list[str]) -> None:
@@ -298,8 +364,23 @@ def _check_field_relations(fields: list, service_id: str) -> None:
                 _fail(
                     f"a personal_number needs a choice field {name + '_kind'!r}.", service_id, name
                 )
-            if _choice_values(kind) != set(PERSONAL_NUMBER_KINDS):
-                _fail(f"{name + '_kind'!r} must offer exactly 'egn' and 'lnch'.", service_id, name)
+            offered = _choice_values(kind)
+            if offered not in (set(PERSONAL_NUMBER_KINDS), {*PERSONAL_NUMBER_KINDS, BY_BIRTH_DATE}):
+                _fail(
+                    f"{name + '_kind'!r} must offer 'egn' and 'lnch' (and may offer "
+                    f"{BY_BIRTH_DATE!r}).",
+                    service_id,
+                    name,
+                )
+            if BY_BIRTH_DATE in offered and not {"first_name", "last_name", "birth_date"} <= set(
+                by_name
+            ):
+                _fail(
+                    f"{name + '_kind'!r} offers {BY_BIRTH_DATE!r}, so the form needs first_name, "
+                    "last_name and birth_date.",
+                    service_id,
+                    name,
+                )
         condition = field.get("required_if")
         if condition is None:
             continue
@@ -328,17 +409,19 @@ def _check_service(service: Any, index: int) -> str:
     missing = _SERVICE_KEYS - {"unconfirmed", "source", "collect"} - set(service)
     if missing:
         _fail(f"missing keys {sorted(missing)}.", service_id)
+    marks = _check_unconfirmed(service, service_id)
     code = service["register_code"]
     if code is None:
-        if service.get("unconfirmed") is not True:
-            _fail("register_code is null, so 'unconfirmed' must be true.", service_id)
+        if "register_code" not in marks:
+            _fail("register_code is null, so 'unconfirmed' must list 'register_code'.", service_id)
     elif not isinstance(code, str) or not _REGISTER_CODE.match(code):
         _fail("register_code must be the register's number as a string, or null.", service_id)
-    if "unconfirmed" in service and not isinstance(service["unconfirmed"], bool):
-        _fail("'unconfirmed' must be true or false.", service_id)
     if "source" in service and not isinstance(service["source"], str):
         _fail("'source' must be a string.", service_id)
     _check_bilingual(service["name"], "name", service_id)
+    _check_bilingual(service["official_name"], "official_name", service_id)
+    _check_bilingual(service["legal_basis"], "legal_basis", service_id)
+    _check_authority(service, service_id)
     _check_bilingual(service["summary"], "summary", service_id)
     bring = service["bring"]
     if not isinstance(bring, Mapping) or set(bring) != {"bg", "en"}:
@@ -371,7 +454,7 @@ def validate_catalogue(catalogue: dict) -> None:
     """Raise ``CatalogueError`` naming the first wrong service and field; return if all is well."""
     if not isinstance(catalogue, Mapping):
         _fail("the catalogue must be a JSON object.")
-    unknown = set(catalogue) - {"format", "version", "services"}
+    unknown = set(catalogue) - {"format", "version", "services", "guides"}
     if unknown:
         _fail(f"unknown top-level keys {sorted(unknown)}.")
     if catalogue.get("format") != FORMAT_VERSION:
@@ -388,6 +471,46 @@ def validate_catalogue(catalogue: dict) -> None:
         if service_id in seen:
             _fail("the service id appears twice.", service_id)
         seen.add(service_id)
+    guides = catalogue.get("guides", [])
+    if not isinstance(guides, list):
+        _fail("'guides' must be a list.")
+    for index, guide in enumerate(guides):
+        guide_id = _check_guide(guide, index, seen)
+        seen.add(guide_id)
+
+
+def _check_guide(guide: Any, index: int, known: set[str]) -> str:
+    """A guide is text the kiosk shows (what to do when…), with the services it points to; it
+    takes no request."""
+    if not isinstance(guide, Mapping):
+        _fail(f"guide number {index + 1} must be an object.")
+    guide_id = guide.get("id")
+    if not isinstance(guide_id, str) or not _SERVICE_ID.match(guide_id):
+        _fail(f"guide number {index + 1} has id {guide_id!r}; use lower-case words with -.")
+    if guide_id in known:
+        _fail("the id is already a service's or another guide's.", guide_id)
+    unknown = set(guide) - _GUIDE_KEYS
+    missing = _GUIDE_KEYS - {"unconfirmed", "source"} - set(guide)
+    if unknown or missing:
+        _fail(f"unknown keys {sorted(unknown)}, missing keys {sorted(missing)}.", guide_id)
+    _check_unconfirmed(guide, guide_id)
+    _check_bilingual(guide["name"], "name", guide_id)
+    _check_bilingual(guide["summary"], "summary", guide_id)
+    steps = guide["steps"]
+    if (
+        not isinstance(steps, Mapping)
+        or set(steps) != {"bg", "en"}
+        or not all(isinstance(steps[lang], list) and steps[lang] for lang in ("bg", "en"))
+        or len(steps["bg"]) != len(steps["en"])
+        or not all(isinstance(step, str) and step.strip() for step in steps["bg"] + steps["en"])
+    ):
+        _fail("'steps' needs two non-empty lists of texts of the same length.", guide_id)
+    services = guide["services"]
+    if not isinstance(services, list) or not all(sid in known for sid in services):
+        _fail("'services' must list ids of services of this catalogue.", guide_id)
+    if "source" in guide and not isinstance(guide["source"], str):
+        _fail("'source' must be a string.", guide_id)
+    return guide_id
 
 
 def find_service(catalogue: dict, service_id: str) -> dict:
@@ -399,6 +522,22 @@ def find_service(catalogue: dict, service_id: str) -> dict:
         f"There is no service {service_id!r} in catalogue version {catalogue.get('version')}. "
         "Choose a service from the current list; if the kiosk's list is old, let it synchronise.",
         service_id,
+    )
+
+
+def guides_of(catalogue: Mapping | None) -> list[dict]:
+    """The catalogue's guides (text the kiosk shows; no request), in their order."""
+    return [g for g in (catalogue or {}).get("guides") or [] if isinstance(g, Mapping)]
+
+
+def find_guide(catalogue: Mapping, guide_id: str) -> dict:
+    """The guide with this id; ``UnknownServiceError`` when the catalogue has none."""
+    for guide in guides_of(catalogue):
+        if guide.get("id") == guide_id:
+            return guide
+    raise UnknownServiceError(
+        f"There is no guide {guide_id!r} in catalogue version {catalogue.get('version')}.",
+        guide_id,
     )
 
 
@@ -417,6 +556,7 @@ def describe_service(service: Mapping) -> dict:
     options and its length limit. A ``personal_number`` field comes with its ``<name>_kind``
     companion (``egn`` or ``lnch``), as the screens ask it."""
     fields = []
+    names = {field["name"] for field in service.get("fields") or []}
     for field in service.get("fields") or []:
         described = {
             "name": field["name"],
@@ -428,7 +568,7 @@ def describe_service(service: Mapping) -> dict:
             "max_length": field.get("max_length"),
         }
         fields.append(described)
-        if field["type"] == "personal_number":
+        if field["type"] == "personal_number" and f"{field['name']}_kind" not in names:
             fields.append(
                 {
                     "name": f"{field['name']}_kind",

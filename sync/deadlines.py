@@ -16,10 +16,16 @@ Counting rules (also in ``docs/catalogue.md``):
 - ``{"working_days": n}``: the day of submission is not counted (as in administrative law); the
   due date is the n-th working day after it. A request made on a weekend or a holiday counts as
   made on the next working day.
+- ``{"calendar_days": n}``: the n-th calendar day after the day of receipt (that day not
+  counted), as the tax code counts its 7 days for a tax certificate (ДОПК чл. 87(6)); a term
+  that ends on a non-working day ends on the next working day (the general rule for terms; for
+  ДОПК not confirmed, and it can only make the date later).
 - ``{"hours": n}``: whole days of 24 hours, rounded up, counted as working days: 6 h and 24 h both
   give the next working day, 72 h the third. A village kiosk cannot promise a document within
-  the same day, because the request and the document travel by synchronisation.
-- ``{"immediate": true}``: the working day the request is made on (or the next working day).
+  the same day, because the request and the document travel by synchronisation (the catalogue
+  refuses fewer than 24 hours).
+- ``{"immediate": true}``: the working day the request is made on (or the next working day);
+  the catalogue no longer offers it (a kiosk cannot keep it), but old requests may name it.
 
 Which deadline: the chosen tier's; a request without a tier (or with one the service does not
 offer) has the service's legal deadline (``legal_deadline_working_days``), else no due date.
@@ -98,13 +104,19 @@ def due_date(submitted: dt.date | dt.datetime, deadline: dict) -> dt.date:
         return received
     if "working_days" in deadline:
         return add_working_days(received, deadline["working_days"])
+    if "calendar_days" in deadline:
+        days = deadline["calendar_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise ValueError(f"calendar_days must be a whole number of at least 0, not {days!r}")
+        return next_working_day(received + dt.timedelta(days=days))
     if "hours" in deadline:
         hours = deadline["hours"]
         if isinstance(hours, bool) or not isinstance(hours, int) or hours < 1:
             raise ValueError(f"hours must be a whole number of at least 1, not {hours!r}")
         return add_working_days(received, math.ceil(hours / 24))
     raise ValueError(
-        f"unknown deadline {deadline!r}: use working_days, hours or immediate (docs/catalogue.md)"
+        f"unknown deadline {deadline!r}: use working_days, calendar_days or hours "
+        "(docs/catalogue.md)"
     )
 
 

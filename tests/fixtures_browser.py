@@ -136,7 +136,8 @@ REGISTERED = {
     "first_name": "Иван",
     "middle_name": "Петров",
     "last_name": "Димитров",
-    "egn": "7523169263",
+    "personal_number_kind": "egn",
+    "personal_number": "7523169263",
 }
 
 

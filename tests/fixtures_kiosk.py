@@ -50,7 +50,7 @@ def _field(name, field_type="text", required=True, **extra):
 
 # A small catalogue in the shared format (sync/catalogue.py), stable for the kiosk's tests.
 TEST_CATALOGUE = {
-    "format": 1,
+    "format": 2,
     "version": 1,
     "services": [
         {
@@ -60,6 +60,15 @@ TEST_CATALOGUE = {
                 "bg": "Удостоверение за постоянен адрес",
                 "en": "Permanent-address certificate",
             },
+            "official_name": {
+                "bg": "Издаване на удостоверение за постоянен адрес",
+                "en": "Issuing a certificate of permanent address",
+            },
+            "legal_basis": {"bg": "чл. 106, ал. 1, т. 1 ЗГР", "en": "ЗГР art. 106(1) item 1"},
+            "authority": {
+                "level": "mayoralty",
+                "name": {"bg": "Кметът на кметството", "en": "The mayor of the mayoralty"},
+            },
             "summary": {"bg": "Удостоверение.", "en": "A certificate."},
             "bring": {"bg": ["Лична карта"], "en": ["Identity card"]},
             "tiers": [
@@ -67,6 +76,7 @@ TEST_CATALOGUE = {
                     "id": "ordinary",
                     "name": {"bg": "Обикновена", "en": "Ordinary"},
                     "fee_eur": 2.56,
+                    "fee_source": "An example fee (tests).",
                     "deadline": {"hours": 72},
                 }
             ],

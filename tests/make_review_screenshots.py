@@ -24,7 +24,7 @@ from tests.fixtures_central import VALID_EGN
 from tests.fixtures_registers import import_register
 
 CLERK, PASSWORD = "maria", "maria-pass-1"
-BASE = {"id_document_number": "645123456", "phone": "+359888123456"}
+BASE = {"phone": "+359888123456"}
 
 
 def prepare(home: Path) -> dict:
@@ -44,24 +44,24 @@ def prepare(home: Path) -> dict:
             kiosk = enroll_kiosk(conn, "dzhulyunitsa")
             applicant = {"first_name": "Иван", "middle_name": "Петров", "last_name": "Димитров"}
             georgi = {"first_name": "Георги", "middle_name": "Петров", "last_name": "Колев"}
-            heirs = {**georgi, "egn": villagers.son, "deceased_egn": villagers.deceased,
+            heirs = {**georgi, "personal_number_kind": "egn", "personal_number": villagers.son, "deceased_egn": villagers.deceased,
                      "relation_to_deceased": "child"}  # fmt: skip
             made = {
                 "address": submit(conn, kiosk, 1, "permanent-address-certificate",
-                                  {**BASE, **applicant, "egn": VALID_EGN}),
+                                  {**BASE, **applicant, "personal_number_kind": "egn", "personal_number": VALID_EGN}),
                 "heirs": submit(conn, kiosk, 2, "heirs-certificate", {**BASE, **heirs}),
                 "tax": submit(conn, kiosk, 3, "local-tax-debts-certificate",
                               {**BASE, **applicant, "personal_number_kind": "egn",
                                "personal_number": VALID_EGN, "debts_for": "all"}),
                 "refusal": submit(conn, kiosk, 4, "permanent-address-certificate",
-                                  {**BASE, **applicant, "egn": VALID_EGN}),
+                                  {**BASE, **applicant, "personal_number_kind": "egn", "personal_number": VALID_EGN}),
                 # left for review: a typed name that differs, and an heirs tree to confirm
                 "review": submit(conn, kiosk, 5, "permanent-address-certificate",
-                                 {**BASE, **applicant, "first_name": "Иванчо", "egn": VALID_EGN}),
+                                 {**BASE, **applicant, "first_name": "Иванчо", "personal_number_kind": "egn", "personal_number": VALID_EGN}),
                 "review-heirs": submit(conn, kiosk, 6, "heirs-certificate", {**BASE, **heirs}),
                 "blocked": submit(conn, kiosk, 7, "permanent-address-certificate",
                                   {**BASE, "first_name": "Стоян", "middle_name": "Минчев",
-                                   "last_name": "Стоянов", "egn": villagers.dead_applicant}),
+                                   "last_name": "Стоянов", "personal_number_kind": "egn", "personal_number": villagers.dead_applicant}),
             }  # fmt: skip
         numbers = {}
         with central.open_signer() as signer:

@@ -53,8 +53,8 @@ def villager_fields(rng: random.Random) -> dict:
         "first_name": rng.choice(FIRST_NAMES),
         "middle_name": rng.choice(FIRST_NAMES) + "ов",
         "last_name": rng.choice(LAST_NAMES),
-        "egn": rng.choice(VALID_EGNS),
-        "id_document_number": f"64{rng.randrange(10**7):07d}",
+        "personal_number_kind": "egn",
+        "personal_number": rng.choice(VALID_EGNS),
         "phone": f"088{rng.randrange(10**7):07d}",
     }
 

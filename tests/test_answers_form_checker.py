@@ -99,23 +99,29 @@ def test_a_form_has_exactly_the_problems_of_its_fields_in_order_then_the_unknown
 
 def test_a_complete_form_has_no_problems_and_a_wrong_one_names_its_fields_in_form_order():
     checker = CHECKERS["permanent-address-certificate"]
-    good = {
-        "first_name": "Иван",
-        "middle_name": "Петров",
-        "last_name": "Иванов",
-        "egn": "7523169263",
-        "id_document_number": "645123456",
-        "phone": "0888 123 456",
-    }
+    good = {"for_whom": "self", "personal_number_kind": "egn", "personal_number": "7523169263"}
     assert checker.check(good, today=TODAY) == []
-    bad = {"phone": "12", "extra": "x", "egn": "7523169264", "first_name": " "}
+    assert checker.check({**good, "phone": "0888 123 456"}, today=TODAY) == []
+    bad = {"phone": "12", "extra": "x", "personal_number": "7523169264", "for_whom": "x"}
     problems = checker.check(bad, today=TODAY)
     order = [field["name"] for field in checker.service["fields"]]
     named = [problem.field for problem in problems[:-1]]
     assert named == sorted(named, key=order.index)
-    assert named[0] == "first_name"
+    assert named[0] == "for_whom"
     assert problems[-1].code == "unknown_field"
     assert {problem.code for problem in problems} >= {"egn_checksum", "phone_invalid", "required"}
+
+
+def test_by_names_and_birth_date_the_number_is_not_required():
+    checker = CHECKERS["current-address-certificate"]
+    by_names = {"for_whom": "self", "personal_number_kind": "birth_date"}
+    assert [p.field for p in checker.check(by_names, today=TODAY)] == [
+        "first_name",
+        "last_name",
+        "birth_date",
+    ]
+    by_names.update(first_name="Иван", last_name="Иванов", birth_date="1975-03-16")
+    assert checker.check(by_names, today=TODAY) == []
 
 
 @pytest.mark.parametrize("not_a_form", [None, "text", ["a"], 3])

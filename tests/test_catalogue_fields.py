@@ -33,14 +33,17 @@ def field_def(name, service_id="permanent-address-certificate"):
     return next(field for field in service(service_id)["fields"] if field["name"] == name)
 
 
+def egn_field():
+    """A field of type ``egn`` of the shipped catalogue: the deceased's, of a certificate of heirs."""
+    return field_def("deceased_egn", "heirs-certificate")
+
+
 def complete_answers(**changes):
+    """One's own permanent-address certificate: who it is for and the ЕГН, nothing else."""
     answers = {
-        "first_name": "Иван",
-        "middle_name": "Петров",
-        "last_name": "Иванов",
-        "egn": "7523169263",
-        "id_document_number": "645123456",
-        "phone": "0888 123 456",
+        "for_whom": "self",
+        "personal_number_kind": "egn",
+        "personal_number": "7523169263",
     }
     answers.update(changes)
     return {name: value for name, value in answers.items() if value is not None}
@@ -58,7 +61,7 @@ def test_a_complete_permanent_address_request_has_no_problems():
 
 @pytest.mark.parametrize("number", VALID_EGNS)
 def test_the_known_valid_egns_pass(number):
-    assert validate_field(field_def("egn"), number, today=TODAY) is None
+    assert validate_field(egn_field(), number, today=TODAY) is None
 
 
 @pytest.mark.parametrize(
@@ -78,9 +81,9 @@ def test_the_known_valid_egns_pass(number):
     ],
 )
 def test_each_egn_mistake_has_its_own_code_and_says_how_to_fix_it(number, code, bg_words, en_words):
-    problem = validate_field(field_def("egn"), number, today=TODAY)
+    problem = validate_field(egn_field(), number, today=TODAY)
     assert problem is not None
-    assert problem.field == "egn"
+    assert problem.field == "deceased_egn"
     assert problem.code == code
     assert bg_words in problem.message["bg"]
     assert en_words in problem.message["en"]
@@ -91,14 +94,14 @@ def test_an_egn_born_in_the_future_is_refused():
     # 1 February 2075: a real date and a right check digit (stdnum's own example), not yet born.
     number = "7542011030"
     assert stdnum_egn.is_valid(number)
-    problem = validate_field(field_def("egn"), number, today=TODAY)
+    problem = validate_field(egn_field(), number, today=TODAY)
     assert problem.code == "egn_future"
     assert "01.02.2075" in problem.message["bg"]
     assert "01.02.2075" in problem.message["en"]
 
 
 def test_the_domain_notes_third_example_is_an_lnch_not_an_egn():
-    assert validate_field(field_def("egn"), "7111042925", today=TODAY).code == "egn_checksum"
+    assert validate_field(egn_field(), "7111042925", today=TODAY).code == "egn_checksum"
     number_field = field_def("personal_number", "plot-sketch")
     assert (
         validate_field(number_field, "7111042925", others={"personal_number_kind": "lnch"}) is None
@@ -106,13 +109,13 @@ def test_the_domain_notes_third_example_is_an_lnch_not_an_egn():
 
 
 def test_one_digit_is_singular():
-    problem = validate_field(field_def("egn"), "7", today=TODAY)
+    problem = validate_field(egn_field(), "7", today=TODAY)
     assert problem.message["bg"].endswith("въведохте 1 цифра.")
     assert problem.message["en"].endswith("you entered 1 digit.")
 
 
 def test_an_egn_may_be_typed_with_spaces():
-    assert validate_field(field_def("egn"), " 752316 9263 ", today=TODAY) is None
+    assert validate_field(egn_field(), " 752316 9263 ", today=TODAY) is None
 
 
 # ------------------------------------------------------------------ ЛНЧ and personal numbers
@@ -151,12 +154,9 @@ def test_a_personal_number_before_the_kind_is_chosen_accepts_either():
 
 def test_a_foreigner_can_ask_for_a_plot_sketch():
     answers = {
-        "first_name": "John",
-        "middle_name": "Michael",
-        "last_name": "Smith",
+        "for_whom": "self",
         "personal_number_kind": "lnch",
         "personal_number": "1000000001",
-        "id_document_number": "X1234567",
         "phone": "+359 88 765 4321",
         "property_settlement": "merdanya",
         "property_identifier": "УПИ V-123, кв. 15",
@@ -180,7 +180,7 @@ def test_a_foreigner_can_ask_for_a_plot_sketch():
     ],
 )
 def test_dates_say_what_is_wrong(value, code, words):
-    problem = validate_field(field_def("id_document_date"), value, today=TODAY)
+    problem = validate_field(field_def("birth_date"), value, today=TODAY)
     assert problem.code == code
     assert words in problem.message["bg"]
     assert_bilingual(problem)
@@ -188,7 +188,7 @@ def test_dates_say_what_is_wrong(value, code, words):
 
 @pytest.mark.parametrize("value", ["2020-02-29", "29.02.2020", "5.3.1948"])
 def test_real_dates_pass_in_iso_or_bulgarian_writing(value):
-    assert validate_field(field_def("id_document_date"), value, today=TODAY) is None
+    assert validate_field(field_def("birth_date"), value, today=TODAY) is None
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,8 @@ def test_email_choice_and_text_limits():
     assert problem.code == "too_long"
     assert "41" in problem.message["bg"] and "40" in problem.message["en"]
     assert validate_field(field_def("first_name"), "Иван\nПетров").code == "bad_characters"
-    assert validate_field(field_def("correspondence_address"), "ул. Вежен 3\nДжулюница") is None
+    ear_tags = field_def("ear_tags", "animal-ownership-certificate")
+    assert validate_field(ear_tags, "BG 12345678\nBG 12345679") is None
 
 
 def test_booleans_and_integers():
@@ -250,27 +251,36 @@ def test_booleans_and_integers():
 
 
 def test_missing_required_fields_are_named_in_both_languages():
-    problems = validate_fields(service(), complete_answers(egn=None, phone="  "), today=TODAY)
-    assert [(p.field, p.code) for p in problems] == [("egn", "required"), ("phone", "required")]
-    assert "„ЕГН“" in problems[0].message["bg"]
-
-
-def test_asking_for_another_person_makes_their_names_and_egn_required():
-    problems = validate_fields(service(), complete_answers(for_whom="other"), today=TODAY)
-    assert [p.field for p in problems] == [
-        "other_first_name",
-        "other_middle_name",
-        "other_last_name",
-        "other_egn",
+    problems = validate_fields(
+        service(), complete_answers(personal_number=None, personal_number_kind="  "), today=TODAY
+    )
+    assert [(p.field, p.code) for p in problems] == [
+        ("personal_number_kind", "required"),
+        ("personal_number", "required"),
     ]
+    assert "„Вашето ЕГН или ЛНЧ“" in problems[1].message["bg"]
+
+
+def test_phone_and_e_mail_are_optional():
+    assert validate_fields(service(), complete_answers(phone="", email=""), today=TODAY) == []
+    assert validate_field(field_def("phone"), "") is None
+
+
+def test_asking_for_another_person_makes_their_number_required_and_not_their_names():
+    problems = validate_fields(service(), complete_answers(for_whom="other"), today=TODAY)
+    assert [p.field for p in problems] == ["other_personal_number_kind", "other_personal_number"]
     done = complete_answers(
-        for_whom="other",
-        other_first_name="Мария",
-        other_middle_name="Иванова",
-        other_last_name="Петрова",
-        other_egn="0550290476",
+        for_whom="other", other_personal_number_kind="egn", other_personal_number="0550290476"
     )
     assert validate_fields(service(), done, today=TODAY) == []
+
+
+def test_without_a_number_the_names_and_the_birth_date_are_asked_instead():
+    by_names = complete_answers(personal_number_kind="birth_date", personal_number=None)
+    problems = validate_fields(service(), by_names, today=TODAY)
+    assert [p.field for p in problems] == ["first_name", "last_name", "birth_date"]
+    by_names.update(first_name="Иван", last_name="Иванов", birth_date="16.03.1975")
+    assert validate_fields(service(), by_names, today=TODAY) == []
 
 
 def test_an_answer_to_a_question_the_form_does_not_ask_is_a_problem():
@@ -282,37 +292,45 @@ def test_an_answer_to_a_question_the_form_does_not_ask_is_a_problem():
 
 def test_odd_input_becomes_problems_not_exceptions():
     assert validate_fields(service(), None)[0].code == "not_a_form"
-    assert validate_fields(service(), complete_answers(egn=7523169263))[0].code == "not_text"
+    assert validate_fields(service(), complete_answers(personal_number=7523169263))[0].code == (
+        "not_text"
+    )
     problems = validate_fields(service(), {**complete_answers(), 5: "x"}, today=TODAY)
     assert [p.code for p in problems] == ["unknown_field"]
 
 
 def test_problems_turn_into_json():
-    problem = validate_field(field_def("egn"), "1", today=TODAY)
-    assert problem.to_dict() == {"field": "egn", "code": "egn_length", "message": problem.message}
+    problem = validate_field(egn_field(), "1", today=TODAY)
+    assert problem.to_dict() == {
+        "field": "deceased_egn",
+        "code": "egn_length",
+        "message": problem.message,
+    }
 
 
 def test_normalize_fields_makes_the_wire_form():
     normal = normalize_fields(
         service(),
         complete_answers(
-            egn="752316 9263", id_document_date="5.3.2020", email="", purpose=" банка "
+            personal_number="752316 9263",
+            phone="0888 123 456",
+            birth_date="5.3.1975",
+            email="",
+            purpose=" банка ",
         ),
     )
-    assert normal["egn"] == "7523169263"
+    assert normal["personal_number"] == "7523169263"
     assert normal["phone"] == "+359888123456"
-    assert normal["id_document_date"] == "2020-03-05"
+    assert normal["birth_date"] == "1975-03-05"
     assert normal["purpose"] == "банка"
     assert "email" not in normal
     assert validate_fields(service(), normal, today=TODAY) == []
 
 
 def test_normalize_leaves_what_it_cannot_read_for_validation_to_report():
-    normal = normalize_fields(
-        service(), complete_answers(phone="123", id_document_date="31.02.2020")
-    )
+    normal = normalize_fields(service(), complete_answers(phone="123", birth_date="31.02.2020"))
     assert normal["phone"] == "123"
-    assert normal["id_document_date"] == "31.02.2020"
+    assert normal["birth_date"] == "31.02.2020"
 
 
 # ------------------------------------------------------------------ properties
@@ -330,7 +348,7 @@ def egns(draw):
 
 @given(number=egns())
 def test_any_well_made_egn_passes(number):
-    assert validate_field(field_def("egn"), number, today=TODAY) is None
+    assert validate_field(egn_field(), number, today=TODAY) is None
 
 
 ANY_SERVICE = st.sampled_from(CATALOGUE["services"])
@@ -366,7 +384,7 @@ def test_validate_field_never_raises_on_any_text_for_any_field(value):
 
 @given(value=st.text(alphabet="0123456789 -.", max_size=14))
 def test_normalising_a_number_never_changes_whether_it_is_valid(value):
-    egn_field = field_def("egn")
-    before = validate_field(egn_field, value, today=TODAY)
-    after = validate_field(egn_field, normalize_field(egn_field, value), today=TODAY)
+    number = egn_field()
+    before = validate_field(number, value, today=TODAY)
+    after = validate_field(number, normalize_field(number, value), today=TODAY)
     assert (before is None) == (after is None)

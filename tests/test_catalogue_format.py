@@ -1,6 +1,7 @@
 """The catalogue as data: the shipped services, and what validate_catalogue refuses."""
 
 import copy
+import datetime as dt
 import json
 
 import pytest
@@ -9,9 +10,13 @@ from central_api.catalogue import catalogue_summary, default_catalogue
 from sync.catalogue import (
     CatalogueError,
     UnknownServiceError,
+    find_guide,
     find_service,
+    guides_of,
     validate_catalogue,
+    validate_fields,
 )
+from sync.deadlines import service_due_date
 from sync.errors import SyncError
 from tests.fixtures_central import LYASKOVETS
 
@@ -21,7 +26,7 @@ DOMAIN_SERVICES = {
     "marital-status-certificate": None,
     "heirs-certificate": "2016",
     "birth-certificate-duplicate": "2076",
-    "death-certificate-extract": "2019",
+    "death-certificate-extract-repeat": "2034",
     "identity-different-names": None,
     "local-tax-debts-certificate": "1998",
     "property-tax-valuation": None,
@@ -29,6 +34,11 @@ DOMAIN_SERVICES = {
     "administrative-address": "2018",
     "marriage-certificate-duplicate": "2037",
     "multilingual-extract": "2000",
+    # added from issue 15: what villagers most often need
+    "children-born-to-mother-certificate": None,
+    "property-declaration": None,
+    "inheritance-declaration": None,
+    "animal-ownership-certificate": None,
 }
 
 
@@ -41,50 +51,153 @@ def service_of(catalogue, service_id):
     return find_service(catalogue, service_id)
 
 
+def fields_of(catalogue, service_id):
+    return {field["name"]: field for field in service_of(catalogue, service_id)["fields"]}
+
+
 def test_default_catalogue_is_valid_and_versioned(catalogue):
     validate_catalogue(catalogue)
-    assert catalogue["format"] == 1
+    assert catalogue["format"] == 2
     assert catalogue["version"] == 1
 
 
-NOT_FROM_THE_REGISTERS = {
-    # made in the cadastre or the tax software: the clerk uploads the PDF
+HOW_ISSUED = {
+    # written by central from the population and tax registers
+    "permanent-address-certificate": "generated",
+    "current-address-certificate": "generated",
+    "marital-status-certificate": "generated",
+    "heirs-certificate": "generated",
+    "children-born-to-mother-certificate": "generated",
+    "local-tax-debts-certificate": "generated",
+    # made in the cadastre, the tax software or the civil-status files: the clerk uploads it
     "plot-sketch": "attached",
     "property-tax-valuation": "attached",
     "administrative-address": "attached",
-    # printed on the official forms of civil registration: collected at the office
+    "identity-different-names": "attached",
+    # printed on the official forms of civil registration, or by the mayor from the animals
     "birth-certificate-duplicate": "in_person",
     "marriage-certificate-duplicate": "in_person",
-    "death-certificate-extract": "in_person",
+    "death-certificate-extract-repeat": "in_person",
     "multilingual-extract": "in_person",
+    "animal-ownership-certificate": "in_person",
+    # the villager's own declarations: filed, nothing issued
+    "property-declaration": "filed",
+    "inheritance-declaration": "filed",
 }
-
-
-@pytest.mark.parametrize("service_id", sorted(NOT_FROM_THE_REGISTERS))
-def test_services_the_registers_cannot_answer_are_not_generated(catalogue, service_id):
-    service = service_of(catalogue, service_id)
-    assert service["issuance"] == NOT_FROM_THE_REGISTERS[service_id]
-    if service["issuance"] == "in_person":
-        assert "сградата на общината" in service["collect"]["bg"] and service["collect"]["en"]
-
-
-def test_the_certificates_of_the_population_and_tax_registers_are_generated(catalogue):
-    generated = {s["id"] for s in catalogue["services"] if s["issuance"] == "generated"}
-    assert generated == {
+# Who issues: a village mayoralty only what a mayoralty may issue (population-register
+# certificates, the animals of its settlement); property, tax, planning and the civil-status
+# desk are the municipal centre's.
+ISSUED_BY = {
+    "mayoralty": {
         "permanent-address-certificate",
         "current-address-certificate",
         "marital-status-certificate",
         "heirs-certificate",
+        "children-born-to-mother-certificate",
+        "identity-different-names",
+        "animal-ownership-certificate",
+    },
+    "municipal_centre": {
         "local-tax-debts-certificate",
-    }
+        "property-tax-valuation",
+        "plot-sketch",
+        "administrative-address",
+        "birth-certificate-duplicate",
+        "marriage-certificate-duplicate",
+        "death-certificate-extract-repeat",
+        "multilingual-extract",
+        "property-declaration",
+        "inheritance-declaration",
+    },
+}
 
 
-def test_the_heirs_request_asks_only_the_applicant_the_deceaseds_egn_and_the_relation(catalogue):
-    fields = {f["name"]: f for f in service_of(catalogue, "heirs-certificate")["fields"]}
+def test_every_service_says_how_it_is_issued(catalogue):
+    assert {s["id"]: s["issuance"] for s in catalogue["services"]} == HOW_ISSUED
+
+
+def test_every_service_names_its_authority_its_official_name_and_its_legal_basis(catalogue):
+    by_level = {}
+    for service in catalogue["services"]:
+        by_level.setdefault(service["authority"]["level"], set()).add(service["id"])
+        assert service["authority"]["name"]["bg"] and service["authority"]["name"]["en"]
+        assert service["official_name"]["bg"].startswith(("Издаване", "Приемане", "Удостоверение"))
+        # an article and an act, or the act with the article marked as not confirmed
+        basis = service["legal_basis"]["bg"]
+        assert "чл." in basis or "legal_basis" in service.get("unconfirmed", []), service["id"]
+        assert "Закон" in basis or "кодекс" in basis.lower() or "ДОПК" in basis, service["id"]
+    assert by_level == ISSUED_BY
+
+
+def test_the_municipal_centre_services_travel_there_or_are_collected_there(catalogue):
+    for service in catalogue["services"]:
+        if service["authority"]["level"] == "municipal_centre" and service["issuance"] in (
+            "in_person",
+            "filed",
+        ):
+            assert service["collect"]["bg"] and service["collect"]["en"]
+
+
+@pytest.mark.parametrize(
+    "service_id", sorted(s for s, how in HOW_ISSUED.items() if how == "in_person")
+)
+def test_in_person_services_say_where_to_collect(catalogue, service_id):
+    collect = service_of(catalogue, service_id)["collect"]
+    assert ("сградата на общината" in collect["bg"] or "кметството" in collect["bg"]) and collect[
+        "en"
+    ]
+
+
+def test_the_first_death_extract_is_no_request_but_a_guide_for_relatives(catalogue):
+    with pytest.raises(UnknownServiceError):
+        find_service(catalogue, "death-certificate-extract")
+    guide = find_guide(catalogue, "relative-died")
+    assert guide["name"]["bg"].startswith("Почина близък човек")
+    assert any("първото препис-извлечение безплатно" in step for step in guide["steps"]["bg"])
+    assert len(guide["steps"]["bg"]) == len(guide["steps"]["en"])
+    assert guide["services"] == [
+        "heirs-certificate",
+        "inheritance-declaration",
+        "death-certificate-extract-repeat",
+    ]
+    assert guide["unconfirmed"] == ["steps"]
+    with pytest.raises(UnknownServiceError):
+        find_service(catalogue, "relative-died")  # a guide takes no request
+    assert [g["id"] for g in guides_of(catalogue)] == ["relative-died"]
+
+
+def test_the_heirs_request_asks_the_deceaseds_egn_the_relation_and_who_asks(catalogue):
+    fields = fields_of(catalogue, "heirs-certificate")
+    assert list(fields)[:2] == ["deceased_egn", "relation_to_deceased"]
     assert fields["deceased_egn"]["required"] and fields["deceased_egn"]["type"] == "egn"
     assert fields["relation_to_deceased"]["required"]
     about_the_deceased = {name for name in fields if name.startswith(("deceased", "death", "heir"))}
     assert about_the_deceased == {"deceased_egn"}
+    assert "for_whom" not in fields
+
+
+def test_the_inheritance_declaration_is_filed_within_six_months_of_a_death(catalogue):
+    service = service_of(catalogue, "inheritance-declaration")
+    assert "чл. 32" in service["legal_basis"]["bg"] and "ЗМДТ" in service["legal_basis"]["en"]
+    assert "6 месеца" in service["summary"]["bg"]
+    assert {"deceased_egn", "relation_to_deceased"} <= set(fields_of(catalogue, service["id"]))
+    assert service["tiers"][0]["fee_eur"] == 0
+    declaration = service_of(catalogue, "property-declaration")
+    assert "чл. 14" in declaration["legal_basis"]["bg"]
+    assert fields_of(catalogue, "property-declaration")["acquired_on"]["not_future"] is True
+
+
+def test_the_animals_certificate_asks_which_animals_and_how_many(catalogue):
+    fields = fields_of(catalogue, "animal-ownership-certificate")
+    assert fields["animal_kind"]["required"] and fields["animal_count"]["min"] == 1
+    assert fields["ear_tags"]["required"] is False
+
+
+def test_the_children_certificate_is_written_from_the_register(catalogue):
+    service = service_of(catalogue, "children-born-to-mother-certificate")
+    assert service["issuance"] == "generated"
+    assert "пенсия" in service["summary"]["bg"]
+    assert "register_code" in service["unconfirmed"]
 
 
 def test_default_catalogue_is_a_fresh_copy_each_time(catalogue):
@@ -97,56 +210,108 @@ def test_every_service_of_the_domain_notes_is_in_the_catalogue(catalogue, servic
     service = service_of(catalogue, service_id)
     assert service["register_code"] == DOMAIN_SERVICES[service_id]
     if service["register_code"] is None:
-        assert service["unconfirmed"] is True
+        assert "register_code" in service["unconfirmed"]
 
 
 @pytest.mark.parametrize("service_id", sorted(DOMAIN_SERVICES))
 def test_every_service_validates_on_its_own(catalogue, service_id):
-    validate_catalogue({"format": 1, "version": 1, "services": [service_of(catalogue, service_id)]})
+    validate_catalogue({"format": 2, "version": 1, "services": [service_of(catalogue, service_id)]})
 
 
-def test_permanent_address_certificate_asks_the_official_form_fields_required_first(catalogue):
+def test_ones_own_address_certificate_asks_who_it_is_for_and_the_number_only(catalogue):
     fields = service_of(catalogue, "permanent-address-certificate")["fields"]
     required = [field["name"] for field in fields if field["required"]]
-    assert required == [
-        "first_name",
-        "middle_name",
-        "last_name",
-        "egn",
-        "id_document_number",
-        "phone",
-    ]
+    assert required == ["personal_number_kind", "personal_number"]
+    # asked first; not answered means "for me"
+    assert fields[0]["name"] == "for_whom" and not fields[0]["required"]
     by_name = {field["name"]: field for field in fields}
-    assert by_name["egn"]["type"] == "egn"
-    assert by_name["phone"]["type"] == "phone"
-    for optional in (
-        "id_document_date",
-        "id_document_issuer",
-        "correspondence_address",
-        "email",
-        "for_whom",
-        "other_first_name",
-        "other_egn",
-        "power_of_attorney",
-        "purpose",
-    ):
-        assert by_name[optional]["required"] is False
-    assert [option["value"] for option in by_name["for_whom"]["options"]] == ["self", "other"]
+    assert by_name["personal_number"]["type"] == "personal_number"
+    assert [o["value"] for o in by_name["personal_number_kind"]["options"]] == [
+        "egn",
+        "lnch",
+        "birth_date",
+    ]
+    for by_names in ("first_name", "last_name", "birth_date"):
+        assert by_name[by_names]["required_if"] == {
+            "field": "personal_number_kind",
+            "value": "birth_date",
+        }
+    # the other person: their number only, the register has the rest
+    assert {n for n in by_name if n.startswith("other_")} == {
+        "other_personal_number_kind",
+        "other_personal_number",
+    }
+    assert [o["value"] for o in by_name["for_whom"]["options"]] == ["self", "other"]
 
 
-def test_permanent_address_certificate_has_three_tiers_in_euro(catalogue):
+def test_no_service_asks_the_identity_card_or_a_required_contact(catalogue):
+    for service in catalogue["services"]:
+        names = [field["name"] for field in service["fields"]]
+        assert not any(name.startswith("id_document") for name in names), service["id"]
+        assert not {"correspondence_address", "power_of_attorney", "co_owners"} & set(names)
+        # phone and e-mail: optional, asked once, at the end, saying what for
+        contact = [field for field in service["fields"] if field["group"] == "contact"]
+        assert [field["name"] for field in contact] == ["phone", "email"], service["id"]
+        assert service["fields"][-2:] == contact
+        assert all(not field["required"] and "Само" in field["help"]["bg"] for field in contact)
+
+
+def test_no_third_persons_names_or_egn_typed_where_the_register_holds_them(catalogue):
+    for service in catalogue["services"]:
+        names = {field["name"] for field in service["fields"]}
+        assert not {
+            n for n in names if n.startswith(("spouse_", "heir", "other_first", "other_egn"))
+        }
+        assert not {"deceased_first_name", "deceased_death_date", "act_number"} & names
+
+
+def test_ones_own_certificate_accepts_an_lnch(catalogue):
+    for service_id in ("permanent-address-certificate", "current-address-certificate"):
+        fields = service_of(catalogue, service_id)["fields"]
+        answers = {
+            "for_whom": "self",
+            "personal_number_kind": "lnch",
+            "personal_number": "1000000001",
+        }
+        assert validate_fields(service_of(catalogue, service_id), answers) == [], fields
+
+
+def test_no_tier_promises_what_synchronisation_cannot_keep(catalogue):
+    for service in catalogue["services"]:
+        for tier in service["tiers"]:
+            ((kind, amount),) = tier["deadline"].items()
+            assert kind in ("working_days", "calendar_days", "hours"), service["id"]
+            assert amount >= (24 if kind == "hours" else 1), service["id"]
+
+
+def test_permanent_address_certificate_has_two_tiers_in_euro(catalogue):
     tiers = service_of(catalogue, "permanent-address-certificate")["tiers"]
     assert [(tier["id"], tier["fee_eur"], tier["deadline"]) for tier in tiers] == [
         ("ordinary", 2.56, {"hours": 72}),
         ("fast", 5.11, {"hours": 24}),
-        ("express", 7.67, {"hours": 6}),
     ]
 
 
-def test_fees_are_bgn_converted_at_the_fixed_rate(catalogue):
+def test_the_tax_certificate_is_due_in_seven_calendar_days(catalogue):
+    (tier,) = service_of(catalogue, "local-tax-debts-certificate")["tiers"]
+    assert tier["deadline"] == {"calendar_days": 7}
+    # made on Monday 1 June 2026: due Monday 8 June (7 days on; working days would be 10 June)
+    assert service_due_date(
+        service_of(catalogue, "local-tax-debts-certificate"),
+        "ordinary",
+        dt.datetime(2026, 6, 1, 10),
+    ) == dt.date(2026, 6, 8)
+
+
+def test_fees_are_bgn_converted_at_the_fixed_rate_and_each_says_where_it_comes_from(catalogue):
     # 20 BGN plot sketch: 20 / 1.95583 = 10.2258… → 10.23
     assert service_of(catalogue, "plot-sketch")["tiers"][0]["fee_eur"] == 10.23
-    assert service_of(catalogue, "death-certificate-extract")["tiers"][0]["fee_eur"] == 0
+    assert service_of(catalogue, "inheritance-declaration")["tiers"][0]["fee_eur"] == 0
+    for service in catalogue["services"]:
+        for tier in service["tiers"]:
+            assert len(tier["fee_source"]) > 20, service["id"]
+            if "fee" in service.get("unconfirmed", []):
+                assert "ordinance" in tier["fee_source"] or "Unconfirmed" in tier["fee_source"]
 
 
 def test_every_service_speaks_both_languages_and_says_what_to_bring(catalogue):
@@ -168,7 +333,11 @@ def test_summary_lists_each_service_fields_name_type_and_required(catalogue):
     assert [entry["id"] for entry in summary] == [s["id"] for s in catalogue["services"]]
     first = summary[0]
     assert first["id"] == "permanent-address-certificate"
-    assert first["fields"][3] == {"name": "egn", "type": "egn", "required": True}
+    assert first["fields"][2] == {
+        "name": "personal_number",
+        "type": "personal_number",
+        "required": True,
+    }
     json.dumps(summary)
 
 
@@ -198,14 +367,14 @@ def field_named(catalogue, service_id, name):
 
 BREAKAGES = {
     "unknown field type": (
-        lambda c: field_named(c, "plot-sketch", "purpose").update(type="colour"),
+        lambda c: field_named(c, "plot-sketch", "property_address").update(type="colour"),
         "plot-sketch",
-        "purpose",
+        "property_address",
     ),
     "typo in a field key": (
-        lambda c: field_named(c, "plot-sketch", "purpose").update(requird=True),
+        lambda c: field_named(c, "plot-sketch", "property_address").update(requird=True),
         "plot-sketch",
-        "purpose",
+        "property_address",
     ),
     "missing english label": (
         lambda c: field_named(c, "heirs-certificate", "deceased_egn")["label"].pop("en"),
@@ -218,18 +387,23 @@ BREAKAGES = {
         "for_whom",
     ),
     "max_length on a date": (
-        lambda c: field_named(c, "marriage-certificate-duplicate", "marriage_date").update(
-            max_length=3
-        ),
-        "marriage-certificate-duplicate",
-        "marriage_date",
+        lambda c: field_named(c, "property-declaration", "acquired_on").update(max_length=3),
+        "property-declaration",
+        "acquired_on",
     ),
     "required_if naming no field": (
-        lambda c: field_named(c, "permanent-address-certificate", "other_egn").update(
+        lambda c: field_named(c, "permanent-address-certificate", "other_personal_number").update(
             required_if={"field": "nobody", "value": "other"}
         ),
         "permanent-address-certificate",
-        "other_egn",
+        "other_personal_number",
+    ),
+    "by birth date without the names": (
+        lambda c: find_service(c, "current-address-certificate")["fields"].remove(
+            field_named(c, "current-address-certificate", "birth_date")
+        ),
+        "current-address-certificate",
+        "personal_number",
     ),
     "personal number without its kind": (
         lambda c: find_service(c, "plot-sketch")["fields"].remove(
@@ -260,6 +434,51 @@ BREAKAGES = {
         "plot-sketch",
         None,
     ),
+    "a tier of six hours": (
+        lambda c: find_service(c, "plot-sketch")["tiers"][0].update(deadline={"hours": 6}),
+        "plot-sketch",
+        None,
+    ),
+    "a tier of immediately": (
+        lambda c: find_service(c, "plot-sketch")["tiers"][0].update(deadline={"immediate": True}),
+        "plot-sketch",
+        None,
+    ),
+    "a fee without its source": (
+        lambda c: find_service(c, "plot-sketch")["tiers"][0].update(fee_source=" "),
+        "plot-sketch",
+        None,
+    ),
+    "no legal basis": (
+        lambda c: find_service(c, "plot-sketch").pop("legal_basis"),
+        "plot-sketch",
+        None,
+    ),
+    "an authority of no known level": (
+        lambda c: find_service(c, "plot-sketch")["authority"].update(level="province"),
+        "plot-sketch",
+        None,
+    ),
+    "an unconfirmed fact of no known kind": (
+        lambda c: find_service(c, "plot-sketch").update(unconfirmed=["colour"]),
+        "plot-sketch",
+        None,
+    ),
+    "a declaration without what happens to it": (
+        lambda c: find_service(c, "property-declaration").pop("collect"),
+        "property-declaration",
+        None,
+    ),
+    "a guide pointing to no service": (
+        lambda c: c["guides"][0]["services"].append("fishing-licence"),
+        "relative-died",
+        None,
+    ),
+    "a guide named like a service": (
+        lambda c: c["guides"][0].update(id="heirs-certificate"),
+        "heirs-certificate",
+        None,
+    ),
     "deadline of two kinds": (
         lambda c: find_service(c, "plot-sketch")["tiers"][0].update(
             deadline={"hours": 1, "working_days": 2}
@@ -268,7 +487,7 @@ BREAKAGES = {
         None,
     ),
     "null code not marked unconfirmed": (
-        lambda c: find_service(c, "plot-sketch").update(register_code=None),
+        lambda c: find_service(c, "plot-sketch").update(register_code=None, unconfirmed=[]),
         "plot-sketch",
         None,
     ),
@@ -321,10 +540,11 @@ def test_a_broken_catalogue_is_refused_naming_service_and_field(catalogue, break
     [
         None,
         [],
-        {"format": 2, "version": 1, "services": []},
-        {"format": 1, "version": 0, "services": [{}]},
         {"format": 1, "version": 1, "services": []},
-        {"format": 1, "version": 1, "services": [{}], "extra": 1},
+        {"format": 2, "version": 0, "services": [{}]},
+        {"format": 2, "version": 1, "services": []},
+        {"format": 2, "version": 1, "services": [{}], "extra": 1},
+        {"format": 2, "version": 1, "services": [{}], "guides": {}},
     ],
 )
 def test_a_catalogue_of_the_wrong_shape_is_refused(top):
@@ -340,12 +560,16 @@ def test_catalogue_module_is_exported_as_documented():
         "FIELD_TYPES",
         "TIER_IDS",
         "ISSUANCE_KINDS",
+        "AUTHORITY_LEVELS",
+        "UNCONFIRMABLE",
         "CatalogueError",
         "UnknownServiceError",
         "FieldProblem",
         "FormChecker",
         "validate_catalogue",
         "find_service",
+        "find_guide",
+        "guides_of",
         "validate_field",
         "validate_fields",
         "normalize_field",

@@ -91,7 +91,7 @@ def test_the_office_page_checks_then_publishes_for_the_administrator_only(centra
     page = admin.get("/office/catalogue")
     assert page.status_code == 200 and "Каталог в сила: версия 1" in page.get_data(as_text=True)
     good = json.dumps(edited_catalogue(central)).encode()
-    bad = json.dumps({"format": 1, "version": 9, "services": [{"id": "x"}]}).encode()
+    bad = json.dumps({"format": 2, "version": 9, "services": [{"id": "x"}]}).encode()
 
     def upload(client, data: bytes, action: str):
         return client.post(
@@ -134,6 +134,7 @@ def test_a_published_catalogue_reaches_a_real_kiosk_at_its_next_exchange(
     kiosk_app(home, "enroll", "--central", base_url, "--token", token)
     catalogue = edited_catalogue(central)
     catalogue["services"] = catalogue["services"][:3]
+    catalogue["guides"] = []  # its guide points to services no longer offered
     central_cli("catalogue", "publish", str(write_json(tmp_path / "new.json", catalogue)))
     before = json.loads(kiosk_app(home, "services", "--json").stdout)
     assert len(before) > 3

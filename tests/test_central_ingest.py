@@ -28,8 +28,8 @@ def test_a_mixed_bundle_gets_one_honest_result_per_record(central_client, centra
             "first_name": "Иван",
             "middle_name": "Петров",
             "last_name": "Димитров",
-            "egn": "7523169264",
-            "id_document_number": "645123456",
+            "personal_number_kind": "egn",
+            "personal_number": "7523169264",
             "phone": "0888123456",
         }
     )
@@ -50,7 +50,7 @@ def test_a_mixed_bundle_gets_one_honest_result_per_record(central_client, centra
         "quarantined",
         "applied",
     ]
-    assert "ЕГН" in results[1]["reason"] or "egn" in results[1]["reason"]
+    assert "personal_number" in results[1]["reason"]
     assert "already taken" in results[3]["reason"]
     references = [row["reference"] for row in listed(central_cli)]
     assert sorted(references) == sorted([good["body"]["reference"], after["body"]["reference"]])
@@ -114,7 +114,7 @@ def test_a_record_applied_before_stays_a_duplicate_even_if_it_would_be_refused_n
     record = sim_kiosk.submitted()
     post(central_client, sim_kiosk, [record])
     resent = json.loads(json.dumps(record))
-    resent["body"]["fields"]["egn"] = "7523169264"  # what a stricter catalogue would refuse
+    resent["body"]["fields"]["personal_number"] = "7523169264"  # refused now
     results = post(central_client, sim_kiosk, [resent, sim_kiosk.submitted()])
     assert [r["status"] for r in results] == ["duplicate", "applied"]
     assert len(listed(central_cli)) == 2

@@ -213,7 +213,13 @@ def test_delivery_is_refused_while_the_fee_is_due(
 
 
 def test_a_bad_record_is_quarantined_and_the_rest_flow(central, central_client, sim_kiosk):
-    bad = sim_kiosk.submitted(fields={"first_name": "Иван", "egn": "1234567890"})
+    bad = sim_kiosk.submitted(
+        fields={
+            "first_name": "Иван",
+            "personal_number_kind": "egn",
+            "personal_number": "1234567890",
+        }
+    )
     good = sim_kiosk.submitted()
     foreign = sim_kiosk.submitted(reference="MER1-00001")
     unknown = sim_kiosk.record("request.teleported", {})
@@ -224,7 +230,7 @@ def test_a_bad_record_is_quarantined_and_the_rest_flow(central, central_client, 
         "quarantined",
         "quarantined",
     ]
-    assert "egn" in results[0]["reason"]
+    assert "personal_number" in results[0]["reason"]
     with read(central.engine) as conn:
         assert conn.execute(select(func.count()).select_from(quarantined_records)).scalar() == 3
         assert get_request(conn, good["body"]["reference"])["status"] == "received"

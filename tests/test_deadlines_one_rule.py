@@ -47,8 +47,8 @@ def test_a_request_late_on_saturday_utc_is_sunday_in_sofia_and_counts_from_monda
     moment = dt.datetime(2026, 6, 6, 23, 30, tzinfo=dt.UTC)
     assert service_due_date(service, "ordinary", moment) == dt.date(2026, 6, 11)
     assert _due_date(service, "ordinary", now=moment) == "2026-06-11"
-    # 6 hours: the next working day, never the same day.
-    assert service_due_date(service, "express", moment) == dt.date(2026, 6, 9)
+    # 24 hours: the next working day, never the same day.
+    assert service_due_date(service, "fast", moment) == dt.date(2026, 6, 9)
 
 
 def test_the_printed_slip_carries_centrals_due_date(enrolled_kiosk):

@@ -134,3 +134,14 @@ def test_adding_working_days_lands_on_a_working_day_n_working_days_later(start, 
     between = [start + dt.timedelta(days=i) for i in range(1, (end - start).days + 1)]
     assert sum(is_working_day(day) for day in between) == n
     assert (end - start).days <= n * 3 + 10
+
+
+def test_calendar_days_count_every_day_and_end_on_a_working_day():
+    # ДОПК чл. 87(6): 7 days for a tax certificate are calendar days.
+    assert due_date(D(2026, 6, 1), {"calendar_days": 7}) == D(2026, 6, 8)  # Monday → Monday
+    assert due_date(D(2026, 6, 3), {"calendar_days": 7}) == D(2026, 6, 10)  # not 12 June
+    # 7 days from Friday 18 December 2026 end on Christmas Day; the 26th is a Saturday, so
+    # Monday 28th is its day off: the next working day is the 29th.
+    assert due_date(D(2026, 12, 18), {"calendar_days": 7}) == D(2026, 12, 29)
+    # made on a Saturday: received on Monday, counted from then
+    assert due_date(D(2026, 6, 6), {"calendar_days": 7}) == D(2026, 6, 15)

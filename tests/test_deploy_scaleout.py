@@ -33,8 +33,8 @@ PERSON = {
     "first_name": "Мария",
     "middle_name": "Иванова",
     "last_name": "Петрова",
-    "egn": "0550290476",
-    "id_document_number": "645123456",
+    "personal_number_kind": "egn",
+    "personal_number": "0550290476",
     "phone": "0888123456",
 }
 

@@ -24,8 +24,8 @@ REQUIRED_FIELDS = {
     "first_name": "Иванка",
     "middle_name": "Петрова",
     "last_name": "Колева",
-    "egn": "7523169263",
-    "id_document_number": "645123456",
+    "personal_number_kind": "egn",
+    "personal_number": "7523169263",
     "phone": "0888123456",
 }
 
@@ -283,7 +283,8 @@ def test_a_certificate_of_heirs_printed_at_the_kiosk_lists_the_heirs_of_the_regi
             "first_name": "Георги",
             "middle_name": "Петров",
             "last_name": "Колев",
-            "egn": villagers.son,
+            "personal_number_kind": "egn",
+            "personal_number": villagers.son,
             "relation_to_deceased": "child",
             "deceased_egn": villagers.deceased,
         },
@@ -308,7 +309,6 @@ def test_a_local_tax_certificate_printed_at_the_kiosk_lists_the_debts(network):
         network,
         "local-tax-debts-certificate",
         {
-            "egn": None,
             "personal_number_kind": "egn",
             "personal_number": "7523169263",
             "debts_for": "all",
@@ -354,7 +354,6 @@ def test_a_document_from_another_system_is_signed_and_printed_at_the_kiosk(netwo
         network,
         "plot-sketch",
         {
-            "egn": None,
             "personal_number_kind": "egn",
             "personal_number": "7523169263",
             "property_settlement": "dzhulyunitsa",

@@ -24,7 +24,6 @@ APPLICANT = {
     "first_name": "Иван",
     "middle_name": "Петров",
     "last_name": "Димитров",
-    "id_document_number": "645123456",
     "phone": "0888123456",
 }
 
@@ -71,7 +70,12 @@ def plot_sketch_request(central_client, sim_kiosk) -> str:
 
 @pytest.fixture
 def in_person_request(central_client, sim_kiosk) -> str:
-    return submit(central_client, sim_kiosk, "birth-certificate-duplicate", {"egn": VALID_EGN})
+    return submit(
+        central_client,
+        sim_kiosk,
+        "birth-certificate-duplicate",
+        {"personal_number_kind": "egn", "personal_number": VALID_EGN},
+    )
 
 
 def test_an_attached_service_cannot_be_approved_before_its_pdf_is_uploaded(

@@ -22,8 +22,8 @@ FIELDS = {
     "first_name": "Иванка",
     "middle_name": "Петрова",
     "last_name": "Колева",
-    "egn": "7523169263",
-    "id_document_number": "645123456",
+    "personal_number_kind": "egn",
+    "personal_number": "7523169263",
     "phone": "0888123456",
 }
 

@@ -31,8 +31,8 @@ FIELDS = [
     "first_name=Иван",
     "middle_name=Петров",
     "last_name=Иванов",
-    "egn=7523169263",
-    "id_document_number=645123456",
+    "personal_number_kind=egn",
+    "personal_number=7523169263",
     "phone=0888123456",
 ]
 

@@ -13,13 +13,14 @@ from kiosk_app.enrollment import enroll
 from kiosk_app.health import REPORT_EVERY, queue_health_report
 from kiosk_app.speech import audio_output_state
 from kiosk_app.store import store_for
+from tests.fixtures_kiosk import VALID_FIELDS
 
 FIELDS = {
     "first_name": "Иванка",
     "middle_name": "Петрова",
     "last_name": "Колева",
-    "egn": "7523169263",
-    "id_document_number": "645123456",
+    "personal_number_kind": "egn",
+    "personal_number": "7523169263",
     "phone": "0888123456",
 }
 
@@ -29,7 +30,7 @@ def test_a_report_is_queued_when_something_changed_or_the_last_one_is_old(enroll
     with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None
         assert queue_health_report(enrolled_kiosk, store, now) is None  # nothing new
-    services.submit_request(enrolled_kiosk, "permanent-address-certificate", FIELDS)
+    services.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
     with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None  # the queue grew
         later = now + REPORT_EVERY + timedelta(seconds=1)

@@ -172,7 +172,7 @@ def test_every_text_exists_in_both_languages_with_the_same_places():
         "register_sex_": ("M", "F"),
         "register_kind_": ("permanent", "current"),
         "register_how_": ("divorce", "death"),
-        "issuance_": ("generated", "attached"),  # in_person has a text of its own
+        "issuance_": ("generated", "attached"),  # in_person and filed have texts of their own
         "sex_": ("M", "F"),
         "who_": ("applicant", "subject"),
         "field_": (*PERSON_FIELDS, "birth_date"),

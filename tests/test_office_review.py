@@ -10,7 +10,7 @@ from central_api.db.schema import documents, requests
 from deploy.office_demo import enroll_kiosk, submit
 from tests.fixtures_central import VALID_EGN
 
-BASE = {"id_document_number": "645123456", "phone": "+359888123456"}
+BASE = {"phone": "+359888123456"}
 
 
 def file_request(central, service: str, fields: dict, n: int = 1) -> str:
@@ -34,7 +34,8 @@ def test_the_page_shows_the_register_entry_and_the_differences(central, office_c
             "first_name": "Иванчо",
             "middle_name": "Петров",
             "last_name": "Димитров",
-            "egn": VALID_EGN,
+            "personal_number_kind": "egn",
+            "personal_number": VALID_EGN,
         },
     )
     page = office_client("clerk").get(f"/office/requests/{reference}").get_data(as_text=True)
@@ -50,7 +51,7 @@ def test_a_blocked_request_cannot_be_approved_from_the_page(central, office_clie
         central,
         "permanent-address-certificate",
         {"first_name": "Стоян", "middle_name": "Минчев", "last_name": "Стоянов",
-         "egn": villagers.dead_applicant},
+         "personal_number_kind": "egn", "personal_number": villagers.dead_applicant},
     )  # fmt: skip
     clerk = office_client("clerk")
     page = clerk.get(f"/office/requests/{reference}").get_data(as_text=True)
@@ -69,7 +70,7 @@ def test_the_heirs_are_shown_as_a_tree_and_must_be_confirmed(central, office_cli
         central,
         "heirs-certificate",
         {"first_name": "Георги", "middle_name": "Петров", "last_name": "Колев",
-         "egn": villagers.son, "deceased_egn": villagers.deceased,
+         "personal_number_kind": "egn", "personal_number": villagers.son, "deceased_egn": villagers.deceased,
          "relation_to_deceased": "child"},
     )  # fmt: skip
     clerk = office_client("clerk")
@@ -90,9 +91,10 @@ def test_staff_record_an_authorisation_and_the_block_goes(central, office_client
     reference = file_request(
         central,
         "permanent-address-certificate",
-        {"first_name": "Иван", "middle_name": "Петров", "last_name": "Димитров", "egn": VALID_EGN,
-         "for_whom": "other", "other_first_name": "Росица", "other_middle_name": "Ганчева",
-         "other_last_name": "Тодорова", "other_egn": villagers.stranger},
+        {"first_name": "Иван", "middle_name": "Петров", "last_name": "Димитров",
+         "personal_number_kind": "egn", "personal_number": VALID_EGN,
+         "for_whom": "other", "other_personal_number_kind": "egn",
+         "other_personal_number": villagers.stranger},
     )  # fmt: skip
     clerk = office_client("clerk")
     page = clerk.get(f"/office/requests/{reference}").get_data(as_text=True)

@@ -35,7 +35,11 @@ from sync.errors import (
 def make_record(n=0, **body):
     body = body or {
         "reference": f"DZH1-{n:05d}",
-        "fields": {"first_name": "Иванка", "egn": "7523169263"},
+        "fields": {
+            "first_name": "Иванка",
+            "personal_number_kind": "egn",
+            "personal_number": "7523169263",
+        },
     }
     return {
         "id": str(uuid.uuid4()),

@@ -17,7 +17,6 @@ APPLICANT = {
     "first_name": "Иван",
     "middle_name": "Петров",
     "last_name": "Димитров",
-    "id_document_number": "645123456",
     "phone": "0888123456",
 }
 
@@ -53,7 +52,11 @@ def approve(central, reference, clerk, confirmed_heirs=None):
 def test_the_applicant_is_found_by_egn_and_the_address_comes_from_the_register(
     central, villagers, central_clerk, central_client, sim_kiosk
 ):
-    reference = submit(central_client, sim_kiosk, {"egn": villagers.applicant})
+    reference = submit(
+        central_client,
+        sim_kiosk,
+        {"personal_number_kind": "egn", "personal_number": villagers.applicant},
+    )
     found = reviewed(central, reference)
     assert found.approvable and found.applicant.person.full_name == "Иван Петров Димитров"
     assert found.facts["address"]["settlement"] == "с. Джулюница"
@@ -64,7 +67,13 @@ def test_typed_names_that_differ_from_the_register_are_shown_but_do_not_block(
     central, villagers, central_client, sim_kiosk
 ):
     reference = submit(
-        central_client, sim_kiosk, {"egn": villagers.applicant, "first_name": "Иванчо"}
+        central_client,
+        sim_kiosk,
+        {
+            "personal_number_kind": "egn",
+            "personal_number": villagers.applicant,
+            "first_name": "Иванчо",
+        },
     )
     found = reviewed(central, reference)
     assert [(d.field, d.typed, d.registered) for d in found.differences] == [
@@ -79,7 +88,9 @@ def test_an_applicant_not_in_the_register_blocks_approval(
     from central_api.registers.writers import make_egn
 
     nobody = make_egn(datetime.date(1990, 1, 1), True, 0)
-    reference = submit(central_client, sim_kiosk, {"egn": nobody})
+    reference = submit(
+        central_client, sim_kiosk, {"personal_number_kind": "egn", "personal_number": nobody}
+    )
     assert codes(reviewed(central, reference)) == ["applicant_not_found"]
     with pytest.raises(ApprovalBlockedError) as caught:
         approve(central, reference, central_clerk)
@@ -92,7 +103,11 @@ def test_an_applicant_not_in_the_register_blocks_approval(
 def test_a_deceased_applicant_blocks_approval(
     central, villagers, central_clerk, central_client, sim_kiosk
 ):
-    reference = submit(central_client, sim_kiosk, {"egn": villagers.dead_applicant})
+    reference = submit(
+        central_client,
+        sim_kiosk,
+        {"personal_number_kind": "egn", "personal_number": villagers.dead_applicant},
+    )
     assert codes(reviewed(central, reference)) == ["applicant_deceased"]
     with pytest.raises(ApprovalBlockedError):
         approve(central, reference, central_clerk)
@@ -102,12 +117,11 @@ def test_a_certificate_about_another_person_needs_an_authorisation_recorded_by_s
     central, villagers, central_clerk, central_client, sim_kiosk
 ):
     other = {
-        "egn": villagers.applicant,
+        "personal_number_kind": "egn",
+        "personal_number": villagers.applicant,
         "for_whom": "other",
-        "other_first_name": "Росица",
-        "other_middle_name": "Ганчева",
-        "other_last_name": "Тодорова",
-        "other_egn": villagers.stranger,
+        "other_personal_number_kind": "egn",
+        "other_personal_number": villagers.stranger,
     }
     reference = submit(central_client, sim_kiosk, other)
     assert codes(reviewed(central, reference)) == ["authorisation_missing"]
@@ -138,7 +152,11 @@ def pdf_text(central, number: str, tmp_path) -> str:
 
 
 def heirs_request(client, kiosk, villagers, applicant: str, relation: str = "child") -> str:
-    fields = {"egn": applicant, "deceased_egn": villagers.deceased}
+    fields = {
+        "personal_number_kind": "egn",
+        "personal_number": applicant,
+        "deceased_egn": villagers.deceased,
+    }
     fields["relation_to_deceased"] = relation
     if applicant == villagers.son:
         fields.update(first_name="Георги", middle_name="Петров", last_name="Колев")
@@ -180,7 +198,11 @@ def test_an_applicant_who_is_no_heir_needs_an_authorisation(
 def test_heirs_of_a_living_person_are_refused_by_the_register(
     central, villagers, central_client, sim_kiosk
 ):
-    fields = {"egn": villagers.son, "deceased_egn": villagers.widow}
+    fields = {
+        "personal_number_kind": "egn",
+        "personal_number": villagers.son,
+        "deceased_egn": villagers.widow,
+    }
     fields["relation_to_deceased"] = "child"
     reference = submit(central_client, sim_kiosk, fields, service="heirs-certificate")
     assert codes(reviewed(central, reference)) == ["not_deceased"]
@@ -222,7 +244,13 @@ def test_the_address_certificate_reads_the_register_and_its_gendered_words(
     central, villagers, central_clerk, central_client, sim_kiosk, tmp_path
 ):
     reference = submit(
-        central_client, sim_kiosk, {"egn": villagers.applicant, "first_name": "Иванчо"}
+        central_client,
+        sim_kiosk,
+        {
+            "personal_number_kind": "egn",
+            "personal_number": villagers.applicant,
+            "first_name": "Иванчо",
+        },
     )
     _, document = approve(central, reference, central_clerk)
     text = pdf_text(central, document["number"], tmp_path)
@@ -237,7 +265,11 @@ def test_the_address_certificate_reads_the_register_and_its_gendered_words(
 def test_the_marital_status_certificate_names_the_spouse_from_the_register(
     central, villagers, central_clerk, central_client, sim_kiosk, tmp_path
 ):
-    fields = {"egn": villagers.wife, "certificate_variant": "status"}
+    fields = {
+        "personal_number_kind": "egn",
+        "personal_number": villagers.wife,
+        "certificate_variant": "status",
+    }
     fields.update(first_name="Иванка", middle_name="Петрова", last_name="Димитрова")
     reference = submit(central_client, sim_kiosk, fields, service="marital-status-certificate")
     _, document = approve(central, reference, central_clerk)

@@ -110,6 +110,25 @@ def marital_status(service: dict, facts: dict, municipality: Municipality) -> Ce
     return CertificateText("УДОСТОВЕРЕНИЕ", "за семейно положение", paragraphs, listing, [basis])
 
 
+def children_of_mother(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
+    who = facts["person"]
+    listing = []
+    for child in facts["children"]:
+        line = f"{person(child, born=False)}, {by_sex(child['sex'], 'роден', 'родена')} на "
+        line += format_date(child["birth_date"])
+        if child.get("died_on"):
+            line += f", {by_sex(child['sex'], 'починал', 'починала')} на "
+            line += format_date(child["died_on"])
+        listing.append(line)
+    finding = "е родила следните деца:" if listing else "няма вписани в регистъра родени деца."
+    paragraphs = [
+        f"Удостоверява се, че {person(who)}, родена на {format_date(who['birth_date'])}, " + finding
+    ]
+    basis = LEGAL_BASIS_POPULATION.format(on=format_date(facts["on"]))
+    return CertificateText("УДОСТОВЕРЕНИЕ", "за родените от майката деца", paragraphs, listing,
+                           [basis])  # fmt: skip
+
+
 def heirs(service: dict, facts: dict, municipality: Municipality) -> CertificateText:
     deceased = facts["deceased"]
     sex = deceased["sex"]
@@ -194,6 +213,7 @@ BUILDERS = {
     "permanent-address-certificate": address_certificate,
     "current-address-certificate": address_certificate,
     "marital-status-certificate": marital_status,
+    "children-born-to-mother-certificate": children_of_mother,
     "heirs-certificate": heirs,
     "local-tax-debts-certificate": tax_debts,
 }

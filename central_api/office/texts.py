@@ -361,6 +361,10 @@ TEXTS = _texts(
         "Документът се печата на официален бланк и се получава лично: {collect}",
         "The document is printed on an official form and collected in person: {collect}",
     ),
+    issuance_filed=(
+        "Декларация на заявителя: не се издава документ; одобряването я завежда. {collect}",
+        "A declaration of the applicant: no document is issued; approving files it. {collect}",
+    ),
     review_register_title=("Регистър на населението", "Population register"),
     register_applicant=("Заявителят в регистъра", "The applicant in the register"),
     register_subject=("Лицето, за което е удостоверението", "The person the certificate is about"),

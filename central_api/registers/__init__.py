@@ -5,7 +5,8 @@ frozen values; only the imports and the registrar's corrections write. docs/regi
 the file formats and the legal rules.
 
 Population register (:mod:`.population`)
-    ``find_person(conn, identifier) -> Person | None``   by ЕГН or ЛНЧ
+    ``find_person(conn, identifier, kind=None) -> Person | None``   by ЕГН or ЛНЧ (``kind``
+        "egn"/"lnch": that one only)
     ``find_by_names(conn, first_name, last_name, birth_date, middle_name=None) -> [Person]``
     ``search_persons(conn, text, limit=50) -> [Person]``   the office's search box
     ``get_person(conn, person_id) -> Person``              (:class:`PersonNotFoundError`)

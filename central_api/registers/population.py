@@ -180,16 +180,19 @@ def get_person(conn: Connection, person_id: int) -> Person:
     return _person(row)
 
 
-def find_person(conn: Connection, identifier: str) -> Person | None:
-    """The person with this ЕГН or ЛНЧ, or None."""
+def find_person(conn: Connection, identifier: str, kind: str | None = None) -> Person | None:
+    """The person with this ЕГН or ЛНЧ, or None. ``kind`` ("egn" or "lnch", as the form says)
+    looks in that column only: some ten-digit numbers pass both checks, so a foreign resident's
+    ЛНЧ may be someone else's ЕГН."""
     identifier = (identifier or "").strip()
     if not identifier:
         return None
-    row = conn.execute(
-        select(register_persons).where(
-            or_(register_persons.c.egn == identifier, register_persons.c.lnch == identifier)
-        )
-    ).first()
+    columns = {"egn": register_persons.c.egn, "lnch": register_persons.c.lnch}
+    if kind in columns:
+        where = columns[kind] == identifier
+    else:
+        where = or_(register_persons.c.egn == identifier, register_persons.c.lnch == identifier)
+    row = conn.execute(select(register_persons).where(where)).first()
     return _person(row) if row else None
 
 
