@@ -57,7 +57,7 @@ def check_catalogue_file(data: bytes | str, municipality: Municipality) -> dict:
         raise InvalidInputError(f"The catalogue is not valid JSON ({exc}).") from exc
     if not isinstance(catalogue, dict) or not isinstance(catalogue.get("services"), list):
         raise InvalidInputError(
-            'A catalogue is {"format": 1, "version": n, "services": [...]} (docs/catalogue.md).'
+            'A catalogue is {"format": 2, "version": n, "services": [...]} (docs/catalogue.md).'
         )
     filled = with_settlements(catalogue, municipality)
     try:

@@ -52,6 +52,9 @@ class KioskApp:
     def list_services(self) -> list[dict]:
         return services.list_services(self.config)
 
+    def list_guides(self) -> list[dict]:
+        return services.list_guides(self.config)
+
     def get_service(self, service_id: str) -> dict:
         return services.get_service(self.config, service_id)
 

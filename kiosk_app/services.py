@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sync.answers import normalize_fields, validate_fields
-from sync.catalogue import describe_service, tier_fee_cents
+from sync.catalogue import describe_service, guides_of, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
@@ -179,6 +179,12 @@ def kiosk_info(config: KioskConfig) -> KioskInfo:
 def list_services(config: KioskConfig) -> list[dict]:
     with store_for(config) as store:
         return services_of(store.catalogue())
+
+
+def list_guides(config: KioskConfig) -> list[dict]:
+    """The catalogue's guides (what to do when a relative has died…): text only, no request."""
+    with store_for(config) as store:
+        return guides_of(store.catalogue())
 
 
 def service_summaries(config: KioskConfig) -> list[dict]:

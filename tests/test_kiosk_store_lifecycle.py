@@ -24,6 +24,7 @@ def test_an_old_database_is_upgraded_by_the_missing_migrations_only(tmp_path):
             "0003_document_revocation",
             "0004_quarantine_waiting",
             "0005_print_attempt",
+            "0006_catalogue_guides",
         ]
         assert "print_state" in store.db["documents"].columns_dict
         assert store.get_setting("kept") == "yes"

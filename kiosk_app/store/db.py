@@ -415,16 +415,23 @@ class KioskStore(StreamsMixin, RetentionMixin):
             {
                 "version": str(catalogue.get("version", "")),
                 "services": _dump(catalogue.get("services", [])),
+                "guides": _dump(catalogue.get("guides", [])),
                 "received_at": utc_now(),
             }
         )
 
     def catalogue(self) -> dict | None:
-        """The newest catalogue received: ``{"version", "services"}``, or None."""
+        """The newest catalogue received: ``{"version", "services", "guides"}``, or None."""
         row = self.db.execute(
-            "select version, services from catalogue order by id desc limit 1"
+            "select version, services, guides from catalogue order by id desc limit 1"
         ).fetchone()
-        return {"version": row[0], "services": json.loads(row[1])} if row else None
+        if row is None:
+            return None
+        return {
+            "version": row[0],
+            "services": json.loads(row[1]),
+            "guides": json.loads(row[2] or "[]"),
+        }
 
 
 def _without_pdf(body):

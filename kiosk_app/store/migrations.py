@@ -148,3 +148,10 @@ def print_attempt(db: Database) -> None:
     # instead of sent again.
     db["documents"].add_column("print_token", str)
     db["documents"].add_column("print_job_id", int)
+
+
+@migrations(name="0006_catalogue_guides")
+def catalogue_guides(db: Database) -> None:
+    # Catalogue format 2 has guides beside the services (text the kiosk shows, no request):
+    # kept with the catalogue they came in; NULL for a catalogue received before.
+    db["catalogue"].add_column("guides", str)

@@ -18,6 +18,8 @@ def deadline_text(tr: Translator, deadline: dict | None) -> str:
         return tr.t("deadline.immediate")
     if kind == "hours":
         return tr.t("deadline.hours", hours=tr.count(amount, "hour"))
+    if kind == "calendar_days":
+        return tr.t("deadline.calendar_days", days=tr.count(amount, "day"))
     return tr.t("deadline.working_days", days=tr.count(amount, "working_day"))
 
 
@@ -39,6 +41,18 @@ def slowest_deadline(tr: Translator, service: dict) -> str:
 def bring_text(tr: Translator, service: dict) -> str:
     items = (service.get("bring") or {}).get(tr.language) or []
     return "; ".join(items) if items else tr.t("services.bring_nothing")
+
+
+def authority_lines(tr: Translator, service: dict) -> list[str]:
+    """Who issues the document, and for the municipal centre's services that the request
+    travels there (catalogue ``authority``); nothing for a catalogue that does not say."""
+    authority = service.get("authority") or {}
+    if not authority.get("name"):
+        return []
+    lines = [tr.t("services.issued_by", who=tr.pick(authority["name"]))]
+    if authority.get("level") == "municipal_centre":
+        lines.append(tr.t("services.routed_to_centre"))
+    return lines
 
 
 def group_title(tr: Translator, group: str) -> str:

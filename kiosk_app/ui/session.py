@@ -22,6 +22,7 @@ class StaffConfirmation:
 @dataclass
 class Session:
     service: dict[str, Any] | None = None
+    guide: dict[str, Any] | None = None  # a catalogue guide being read (no request)
     tier: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     staff: StaffConfirmation | None = None
@@ -34,6 +35,7 @@ class Session:
 
     def wipe(self) -> None:
         self.service = None
+        self.guide = None
         self.tier = None
         self.fields = {}
         self.staff = None

@@ -18,6 +18,7 @@ from .context import KioskContext
 from .idle import IdleWatcher
 from .screens.done import DoneScreen
 from .screens.form import FormScreen
+from .screens.guide import GuideScreen
 from .screens.notices import NoticesScreen
 from .screens.review import ReviewScreen
 from .screens.services import ServicesScreen
@@ -31,6 +32,7 @@ from .widgets import ACTS_AT_ONCE, button, label
 SCREENS = (
     WelcomeScreen,
     ServicesScreen,
+    GuideScreen,
     FormScreen,
     StaffConfirmScreen,
     ReviewScreen,

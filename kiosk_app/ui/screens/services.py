@@ -15,6 +15,7 @@ class ServicesScreen(Screen):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._services: list[dict] = []
+        self._guides: list[dict] = []
         self.search = QLineEdit()
         self.search.textChanged.connect(self.on_search_changed)
         self.search_button = button()
@@ -72,6 +73,11 @@ class ServicesScreen(Screen):
         self.message.setVisible(not self._services)
         self.message.setText(self.tr.t("services.empty"))
         self._rebuild()
+        self.ctx.bridge.call(self.ctx.app.list_guides, on_done=self.on_guides_loaded)
+
+    def on_guides_loaded(self, guides: list[dict]) -> None:
+        self._guides = list(guides)
+        self._rebuild()
 
     def on_services_failed(self, error: Exception) -> None:
         self._services = []
@@ -87,6 +93,10 @@ class ServicesScreen(Screen):
         self.keyboard.setVisible(shown)
         if shown:
             self.search.setFocus()
+
+    def on_guide_chosen(self, guide: dict) -> None:
+        self.ctx.session.guide = guide
+        self.navigate_requested.emit("guide")
 
     def on_service_chosen(self, service: dict) -> None:
         self.ctx.session.service = service
@@ -106,11 +116,36 @@ class ServicesScreen(Screen):
             widget.setParent(None)
             widget.deleteLater()
         self._cards = []
+        for guide in self._guides:
+            widget = self._guide_card(guide)
+            self.list_layout.insertWidget(self.list_layout.count() - 1, widget)
+            self._cards.append((guide, widget))
         for service in self._services:
             widget = self._service_card(service)
             self.list_layout.insertWidget(self.list_layout.count() - 1, widget)
             self._cards.append((service, widget))
         self.on_search_changed("")
+
+    def _guide_card(self, guide: dict) -> QWidget:
+        """A guide: what to do, with no request of its own (catalogue ``guides``)."""
+        frame = card()
+        frame.setObjectName(f"guide-{guide.get('id')}")
+        name = label("title")
+        name.setText(self.tr.pick(guide.get("name")))
+        summary = label()
+        summary.setText(self.tr.pick(guide.get("summary")))
+        read = button("primary")
+        read.setText(self.tr.t("services.read_guide"))
+        read.clicked.connect(lambda: self.on_guide_chosen(guide))
+        text = QVBoxLayout()
+        text.addWidget(name)
+        text.addWidget(summary)
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(20, 14, 20, 14)
+        row.addLayout(text, 1)
+        row.addWidget(read)
+        frame.choose_button = read
+        return frame
 
     def _service_card(self, service: dict) -> QWidget:
         t, tr = self.tr.t, self.tr
@@ -127,6 +162,7 @@ class ServicesScreen(Screen):
                     t("services.fee", fee=view.fee_text(tr, service)),
                     t("services.deadline", deadline=view.slowest_deadline(tr, service)),
                     t("services.bring", items=view.bring_text(tr, service)),
+                    *view.authority_lines(tr, service),
                 )
             )
         )
