@@ -216,6 +216,9 @@ def record_authorisation(engine: Engine, reference: str, document: str, user_nam
 
 
 def recorded_authorisation(conn: Connection, reference: str) -> dict | None:
+    """What lets a request about another person go ahead: the latest one a clerk recorded in
+    the office, else the one the kiosk's staff checked at submission (``staff.authorisation``
+    of ``request.submitted``); None when nobody recorded one."""
     row = (
         conn.execute(
             select(authorisations)
@@ -226,7 +229,19 @@ def recorded_authorisation(conn: Connection, reference: str) -> dict | None:
         .mappings()
         .first()
     )
-    return dict(row) if row else None
+    if row:
+        return dict(row)
+    request = get_request(conn, reference)
+    staff = json.loads(request.get("staff") or "null") or {}
+    document = " ".join(str(staff.get("authorisation") or "").split())
+    if not document:
+        return None
+    return {
+        "reference": reference,
+        "document": document,
+        "recorded_by": f"staff:{staff.get('staff_id')}",
+        "recorded_at": request.get("submitted_at") or request.get("created_at"),
+    }
 
 
 def _identifier(fields: dict, prefix: str = "") -> tuple[str, str | None]:

@@ -106,20 +106,27 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict:
 @click.option("--tier", default=None, help="ordinary, fast or express.")
 @click.option("--staff-id", default=None, help="Staff member who checked the identity card.")
 @click.option("--id-document-number", default=None, help="Number of the identity card seen.")
+@click.option(
+    "--authorisation",
+    default=None,
+    help="For another person: the power of attorney staff checked (number, date, notary).",
+)
 @click.option("--fee", "fee_status", type=click.Choice(["due", "paid", "exempt"]), default="due")
 @click.option("--fee-receipt", default=None, help="Cash-receipt number when the fee is paid.")
 @click.option("--json", "as_json", is_flag=True, help="Print {reference, status} as JSON.")
 @pass_config
 @_fail_cleanly
 def submit(
-    config, service_id, field_pairs, tier, staff_id, id_document_number, fee_status, fee_receipt,
-    as_json,
+    config, service_id, field_pairs, tier, staff_id, id_document_number, authorisation,
+    fee_status, fee_receipt, as_json,
 ):  # fmt: skip
     """Queue a request (works offline); prints its reference number as the last line."""
     fields = _parse_fields(field_pairs)
     staff = None
     if staff_id:
         staff = {"staff_id": staff_id, "id_document_number": id_document_number}
+        if authorisation:
+            staff["authorisation"] = authorisation
     fee = {"status": fee_status}
     if fee_status == "paid":
         fee["method"] = "cash"

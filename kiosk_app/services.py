@@ -219,7 +219,8 @@ def submit_request(
 ) -> str:
     """Queue a request and return its reference. Purely local: central may be down.
 
-    ``staff`` is ``{"staff_id", "id_document_number"}`` when staff checked the identity card;
+    ``staff`` is ``{"staff_id", "id_document_number"}`` when staff checked the identity card,
+    with ``"authorisation"`` (the power of attorney they saw) for a request about another person;
     ``fee`` is ``{"status": "due"|"paid"|"exempt", "method"?, "receipt_number"?}``.
     The request row and its ``request.submitted`` event commit together before this returns.
     """

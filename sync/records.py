@@ -258,6 +258,9 @@ RECORD_TYPES: dict[str, RecordType] = {
                             {
                                 "staff_id": _STAFF_ID,
                                 "id_document_number": optional(nullable(text(40))),
+                                # what staff saw that lets a request about another person
+                                # go ahead (a power of attorney: its number, date, notary)
+                                "authorisation": optional(nullable(text(500))),
                             }
                         )
                     )

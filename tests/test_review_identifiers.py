@@ -112,3 +112,28 @@ def test_the_children_born_to_a_mother_come_from_the_register(
     assert codes(reviewed(central, submit(central_client, sim_kiosk, father, service))) == [
         "not_a_mother"
     ]
+
+
+def test_the_authorisation_staff_checked_at_the_kiosk_lets_the_request_go_ahead(
+    central, villagers, central_client, sim_kiosk
+):
+    from tests.test_central_workflow import upload
+
+    record = sim_kiosk.submitted()
+    record["body"]["fields"] = {
+        "personal_number_kind": "egn",
+        "personal_number": villagers.son,
+        "for_whom": "other",
+        "other_personal_number_kind": "egn",
+        "other_personal_number": villagers.widow,
+    }
+    record["body"]["staff"] = {
+        "staff_id": "staff-7",
+        "id_document_number": "645123456",
+        "authorisation": "пълномощно рег. № 1234/2026 г., нотариус Д. Петков",
+    }
+    assert upload(central_client, sim_kiosk, [record])[0]["status"] == "applied"
+    found = reviewed(central, record["body"]["reference"])
+    assert found.approvable, codes(found)
+    assert found.authorisation["recorded_by"] == "staff:staff-7"
+    assert found.authorisation["document"].startswith("пълномощно рег. № 1234/2026")
