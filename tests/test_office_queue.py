@@ -134,3 +134,21 @@ def test_a_deep_page_of_100000_requests_is_fast(central, central_database_url):
     assert first.total == 100_000 and len(deep.rows) == PAGE_SIZE
     assert "ix_office_requests_queue" in plan
     assert elapsed < 1.0, f"a deep page took {elapsed:.3f}s"
+
+
+def test_an_applicant_who_gave_only_a_number_is_named_as_the_register_names_them(
+    central, villagers
+):
+    fill(central.engine, 2)
+    with write(central.engine) as conn:
+        conn.execute(
+            text("update requests set fields = :fields where id = (select min(id) from requests)"),
+            {
+                "fields": json.dumps(
+                    {"personal_number_kind": "egn", "personal_number": villagers.son}
+                )
+            },
+        )
+    with read(central.engine) as conn:
+        names = [row["applicant"] for row in find_requests(conn, QueueFilter(state="all")).rows]
+    assert "Георги Петров Колев" in names and "Мария Колева" in names

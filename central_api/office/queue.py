@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, or_, select, tuple_
 
 from ..catalogues import current_catalogue
 from ..db import read
-from ..db.schema import requests
+from ..db.schema import register_persons, requests
 from ..workflow import STATES
 from .auth import engine
 from .blueprint import bp
@@ -157,16 +157,53 @@ def find_requests(conn: Connection, chosen: QueueFilter, limit: int = PAGE_SIZE)
     if len(found) > limit:
         last = found[limit - 1]
         page.next_after = f"{last['due_date'] or UNDATED}|{last['id']}"
+    registered = register_names(conn, [_fields(row["fields"]) for row in page.rows])
     for row in page.rows:
-        row["applicant"] = applicant_name(row["fields"])
+        fields = _fields(row["fields"])
+        row["applicant"] = registered.get(_number(fields)) or applicant_name(fields)
     return page
 
 
-def applicant_name(fields_json: str | dict | None) -> str:
+def _fields(fields_json: str | dict | None) -> dict:
     try:
         fields = json.loads(fields_json) if isinstance(fields_json, str) else fields_json or {}
     except ValueError:
-        return ""
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
+def _number(fields: dict) -> str:
+    return str(fields.get("personal_number") or fields.get("egn") or "")
+
+
+def register_names(conn: Connection, forms: list[dict]) -> dict[str, str]:
+    """The register's names of the applicants of ``forms`` by their ЕГН or ЛНЧ: the forms ask
+    for the number only, so the queue names people as the register does (one query a page)."""
+    numbers = sorted({_number(fields) for fields in forms} - {""})
+    if not numbers:
+        return {}
+    rows = conn.execute(
+        select(
+            register_persons.c.egn,
+            register_persons.c.lnch,
+            register_persons.c.first_name,
+            register_persons.c.middle_name,
+            register_persons.c.last_name,
+        ).where(or_(register_persons.c.egn.in_(numbers), register_persons.c.lnch.in_(numbers)))
+    )
+    names = {}
+    for row in rows:
+        full = " ".join(part for part in (row.first_name, row.middle_name, row.last_name) if part)
+        for number in (row.egn, row.lnch):
+            if number:
+                names[number] = full
+    return names
+
+
+def applicant_name(fields_json: str | dict | None) -> str:
+    """The names typed on the form (a person who gave names and birth date, or is not in the
+    register)."""
+    fields = _fields(fields_json)
     parts = (fields.get(name) for name in ("first_name", "middle_name", "last_name"))
     return " ".join(str(part) for part in parts if part)
 
