@@ -187,7 +187,15 @@ def refusal_facts(
         names = " ".join(
             str(typed.get(key) or "").strip() for key in ("first_name", "middle_name", "last_name")
         )
-        addressee = {"names": " ".join(names.split()), "egn": None, "as_typed": True}
+        # the form may give only the number (the register would have named the person)
+        kind = typed.get("personal_number_kind")
+        number = str(typed.get("personal_number") or typed.get("egn") or "").strip() or None
+        addressee = {
+            "names": " ".join(names.split()),
+            "egn": number if kind in ("egn", None) else None,
+            "lnch": number if kind == "lnch" else None,
+            "as_typed": True,
+        }
     return {
         "kind": "refusal",
         "service_id": service["id"],

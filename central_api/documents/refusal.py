@@ -30,6 +30,9 @@ def refusal_text(facts: dict) -> CertificateText:
     who = applicant["names"]
     if applicant.get("egn"):
         who += f", ЕГН {applicant['egn']}"
+    elif applicant.get("lnch"):
+        who += f", ЛНЧ {applicant['lnch']}"
+    who = who.lstrip(", ")
     if applicant.get("as_typed"):
         who += " (както е посочено в заявлението)"
     appeal = facts["appeal"]
