@@ -22,6 +22,7 @@ from . import kiosks as kiosk_registry
 from .db import write
 from .db.schema import documents, inbound_bundles, outbound_bundles, outbound_records, requests
 from .errors import InvalidInputError, KioskRevokedError
+from .signed_time import check_challenge
 from .workflow import queue_record
 
 DIGEST_MAX_AGE_SECONDS = 600  # a signed digest older than this is refused (replay)
@@ -35,7 +36,7 @@ def sign_digest(identity: Identity, digest: dict) -> dict:
     }
 
 
-def _verified_digest(conn, kiosk_id: str, body) -> dict:
+def _verified_digest(conn, kiosk_id: str, body, identity: Identity) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("digest"), dict):
         raise InvalidInputError("Send {digest, signature} as JSON.")
     digest = body["digest"]
@@ -51,6 +52,10 @@ def _verified_digest(conn, kiosk_id: str, body) -> dict:
         ) from exc
     if digest.get("kiosk_id") != kiosk_id:
         raise InvalidInputError("The digest speaks for another kiosk.")
+    if "challenge" in digest:  # central's own nonce: its clock judges, not the kiosk's
+        check_challenge(identity, digest["challenge"], kiosk_id)
+        return digest
+    # A kiosk older than challenges: its own time, which must be within 10 minutes of central's.
     try:
         at = datetime.strptime(str(digest.get("at")), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError as exc:
@@ -74,7 +79,7 @@ def _pairs(value, width: int) -> list[list]:
 def compare_digest(engine: Engine, identity: Identity, kiosk_id: str, body, repair=True) -> dict:
     """Compare a kiosk's signed digest with what central holds; repair what central can."""
     with write(engine) as conn:
-        digest = _verified_digest(conn, kiosk_id, body)
+        digest = _verified_digest(conn, kiosk_id, body, identity)
         kiosk_outbound = _pairs(digest.get("outbound", []), 3)
         kiosk_inbound = _pairs(digest.get("inbound", []), 2)
         kiosk_documents = digest.get("documents") or {}

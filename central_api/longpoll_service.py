@@ -34,6 +34,7 @@ from .context import Central
 from .db import is_sqlite
 from .downlink_wakeup import Waiters, listen_postgres, watch_sqlite
 from .errors import CentralError, RateLimitedError, WrongKioskError
+from .signed_time import TIME_HEADER, signed_time_for
 
 OCTET = "application/octet-stream"
 MAX_QUERY_BODY = 4096  # a GET carries no body; anything bigger is not a kiosk's call
@@ -65,6 +66,14 @@ def _signed_target(request: web.Request) -> str:
 
 
 async def downlink(request: web.Request) -> web.StreamResponse:
+    response = await _downlink(request)
+    value = signed_time_for(request.app[CENTRAL].identity, request.headers.get("Authorization"))
+    if value is not None:  # central's signed time, as on every answer to a kiosk (sync.clock)
+        response.headers[TIME_HEADER] = value
+    return response
+
+
+async def _downlink(request: web.Request) -> web.StreamResponse:
     app = request.app
     central = app[CENTRAL]
     try:

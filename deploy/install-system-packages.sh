@@ -12,6 +12,7 @@ packages=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0   # Qt offscreen
   espeak-ng                                               # the kiosk's offline voice (Bulgarian 'bg')
   softhsm2                                                # a PKCS#11 token: signing tests and bench
+  faketime                                                # libfaketime: a kiosk clock a year off (tests)
   nginx systemd shellcheck                                # deploy checks (nginx -t, systemd-analyze, shellcheck)
   make git
 )

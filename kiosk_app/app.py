@@ -25,7 +25,8 @@ class KioskApp:
     """The kiosk's use cases over one configuration.
 
     ``usb_dir``: where the staff's USB stick is mounted; ``clock``: now, for the PIN lockout and
-    the slip (tests pass their own); ``transport``: how to reach central (None: HTTP to the
+    the slip (tests pass their own; by default central's time as last measured,
+    :mod:`kiosk_app.clock`); ``transport``: how to reach central (None: HTTP to the
     address learnt at enrollment).
     """
 
@@ -39,7 +40,7 @@ class KioskApp:
         self.config = config
         self.usb_dir = Path(usb_dir) if usb_dir else DEFAULT_USB_DIR
         self.transport = transport
-        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._clock = clock or (lambda: services.central_now(config))
 
     # -- the kiosk and its catalogue -------------------------------------------------------
 
@@ -113,6 +114,7 @@ class KioskApp:
             "ready": [document.to_json() for document in services.ready_documents(self.config)],
             "printer": printer.panel_state(self.config),
             "personal_data": services.personal_data(self.config),
+            "clock": services.clock_state(self.config),
         }
 
     def ready_documents(self) -> list[services.ReadyDocument]:

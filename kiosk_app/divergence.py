@@ -20,6 +20,7 @@ import base64
 
 from sync import SyncError, canonical_json
 
+from .clock import central_utc_now
 from .config import KioskConfig
 from .exchange import accept_receipt, central_transport, exchange_with, load_party
 from .store import KioskStore, store_for, utc_now
@@ -42,6 +43,10 @@ def check_with_central(config: KioskConfig, transport=None, repair: bool = True)
         if transport is None:
             transport = central_transport(config, store, party)
         digest = build_digest(store, party.kiosk_id, party.central.party_id)
+        # Central's nonce, not the kiosk's clock, makes the digest fresh: `check` runs
+        # whatever the clock says (asking for it also measures the clock's offset).
+        digest["challenge"] = transport.challenge(party.kiosk_id)
+        digest["at"] = central_utc_now(store)[:19] + "Z"
         signed = {
             "digest": digest,
             "signature": base64.b64encode(party.identity.sign(canonical_json(digest))).decode(),

@@ -66,6 +66,7 @@ from sync.transport import HttpTransport
 from . import bulletins, waiting_room
 from . import municipality as municipality_profile
 from .catalogue import check_catalogue
+from .clock import kiosk_clock
 from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
 from .errors import EnrollmentError, KioskError
@@ -595,8 +596,13 @@ def run_exchange(config: KioskConfig, transport=None, **options) -> ExchangeRepo
 
 def central_transport(config: KioskConfig, store: KioskStore, party: Party | None = None):
     """The HTTP transport to the central this kiosk enrolled with, signing every call with the
-    kiosk's key (sync.request_auth)."""
-    identity = party.identity if party is not None else Identity.load(config.keys_dir)
+    kiosk's key (sync.request_auth) at central's time as measured from its signed answers
+    (sync.clock, kiosk_app.clock)."""
+    party = party if party is not None else load_party(config, store)
     return HttpTransport(
-        enrollment_of(store)["central_url"], config.http_timeout, identity=identity
+        enrollment_of(store)["central_url"],
+        config.http_timeout,
+        identity=party.identity,
+        central=party.central,
+        clock=kiosk_clock(config, store),
     )

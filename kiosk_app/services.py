@@ -59,9 +59,11 @@ from sync.catalogue import describe_service, guides_of, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
+from . import clock
 from . import municipality as municipality_profile
 from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
+from .clock import central_today, central_utc_now
 from .config import KioskConfig
 from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
 from .store import (
@@ -199,8 +201,25 @@ def get_service(config: KioskConfig, service_id: str) -> dict:
 
 
 def validate_request(config: KioskConfig, service_id: str, fields: dict) -> list:
-    service = get_service(config, service_id)
-    return validate_fields(service, normalize_fields(service, fields))
+    """The problems with a form's answers; dates are judged against today by central's clock
+    (an identity card valid until tomorrow is valid even if this kiosk's clock is a year off)."""
+    with store_for(config) as store:
+        service = find_service(store.catalogue(), service_id)
+        today = central_today(store)
+    return validate_fields(service, normalize_fields(service, fields), today=today)
+
+
+def clock_state(config: KioskConfig) -> dict:
+    """The kiosk's clock against central's, for the staff panel: ``{offset_seconds,
+    measured_at, round_trip_seconds, off}`` (``off``: more than five minutes)."""
+    with store_for(config) as store:
+        return clock.clock_state(store)
+
+
+def central_now(config: KioskConfig):
+    """Now by central's clock, as last measured (kiosk_app.clock): for the slip and the PINs."""
+    with store_for(config) as store:
+        return clock.central_now(store)
 
 
 def reference_prefix(enrollment: dict, municipality: Municipality) -> str:
@@ -230,13 +249,13 @@ def submit_request(
         catalogue = store.catalogue()
         service = find_service(catalogue, service_id)
         fields = normalize_fields(service, fields)
-        problems = validate_fields(service, fields)
+        problems = validate_fields(service, fields, today=central_today(store))
         if problems:
             details = "; ".join(f"{p.field}: {p.message.get('en', p.code)}" for p in problems)
             raise InvalidRequestError(f"The request is not complete: {details}", problems)
         tier = chosen_tier(service, tier)  # the one the screens showed when nobody chose
         fee = {"amount_cents": tier_fee_cents(service, tier), **(fee or {"status": "due"})}
-        at = utc_now()
+        at = central_utc_now(store)  # central's clock: what the slip and central show
         with store.transaction():
             prefix = reference_prefix(enrollment, municipality_profile.required(store))
             reference = store.allocate_reference(prefix)

@@ -37,6 +37,7 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from .clock import Clock
 from .errors import StaleRequestError, UnauthenticatedRequestError
 from .identity import Identity
 
@@ -147,7 +148,8 @@ def verify_request(
     if abs(moment - signed.timestamp) > MAX_SKEW_SECONDS:
         raise StaleRequestError(
             f"The call was signed at a time more than {MAX_SKEW_SECONDS // 60} minutes from "
-            "central's clock: check the kiosk's clock (timedatectl) and try again."
+            "central's clock; central's signed time is in this answer (VIC-Time): sign again "
+            "with it."
         )
     message = signed_message(signed.kiosk_id, signed.timestamp, signed.nonce, method, target, body)
     try:
@@ -160,16 +162,22 @@ def verify_request(
 
 class KioskRequestAuth(requests.auth.AuthBase):
     """``requests`` auth that signs every call with the kiosk's key (fresh time and nonce each,
-    so a retried call is a new call, never a replay)."""
+    so a retried call is a new call, never a replay); the time is ``clock``'s (central's time
+    as the kiosk measured it, :mod:`sync.clock`), else the kiosk's own."""
 
-    def __init__(self, identity: Identity):
+    def __init__(self, identity: Identity, clock: Clock | None = None):
         self.identity = identity
+        self.clock = clock
 
     def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
         body = prepared.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
         prepared.headers["Authorization"] = authorization_header(
-            self.identity, prepared.method or "GET", prepared.path_url, body
+            self.identity,
+            prepared.method or "GET",
+            prepared.path_url,
+            body,
+            now=self.clock.now() if self.clock is not None else None,
         )
         return prepared

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import requests
 
+from .clock import TIME_HEADER, Clock, central_time
 from .errors import CentralUnreachableError, RemoteRejectedError, SyncError
-from .identity import Identity
-from .request_auth import KioskRequestAuth
+from .identity import Identity, PublicIdentity
+from .request_auth import KioskRequestAuth, parse_authorization
 
 BUNDLE_SUFFIX = ".vcb"
 RECEIPT_SUFFIX = ".vcr"
@@ -58,6 +60,9 @@ class HttpTransport:
 
     ``identity``: the enrolled kiosk's keys; every call is then signed with them
     (:mod:`sync.request_auth`), as central requires of everything but enrollment.
+    ``central``: central's pinned identity; its signed time on each answer (:mod:`sync.clock`)
+    is measured into ``clock``, which the calls are signed with. A call central refuses as
+    signed at a stale time is made once more with the time its refusal carried.
     """
 
     def __init__(
@@ -66,26 +71,61 @@ class HttpTransport:
         timeout: float = 30.0,
         session: requests.Session | None = None,
         identity: Identity | None = None,
+        central: PublicIdentity | None = None,
+        clock: Clock | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()
-        self.auth = KioskRequestAuth(identity) if identity is not None else None
+        self.central = central
+        self.clock = clock if clock is not None else Clock()
+        self.auth = KioskRequestAuth(identity, self.clock) if identity is not None else None
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
         url = f"{self.base_url}{path}"
-        try:
-            response = self.session.request(
-                method, url, timeout=kwargs.pop("timeout", self.timeout), auth=self.auth, **kwargs
+        timeout = kwargs.pop("timeout", self.timeout)
+        # A long-poll's answer may come seconds after it was asked: its time is no measure of
+        # the offset, unless it is an immediate refusal.
+        long_poll = kwargs.pop("long_poll", False)
+        for attempt in (1, 2):
+            sent = time.time()
+            try:
+                response = self.session.request(
+                    method, url, timeout=timeout, auth=self.auth, **kwargs
+                )
+            except requests.RequestException as exc:
+                raise CentralUnreachableError(
+                    f"Central ({self.base_url}) cannot be reached: {type(exc).__name__}. Nothing "
+                    "is lost: requests stay queued and go at the next exchange, or carry them on "
+                    "a USB stick."
+                ) from exc
+            measured = (not long_poll or response.status_code >= 400) and self._measure(
+                response, sent, time.time()
             )
-        except requests.RequestException as exc:
-            raise CentralUnreachableError(
-                f"Central ({self.base_url}) cannot be reached: {type(exc).__name__}. Nothing is "
-                "lost: requests stay queued and go at the next exchange, or carry them on a USB stick."
-            ) from exc
-        if response.status_code >= 400:
-            raise _rejection(response)
-        return response
+            if response.status_code < 400:
+                return response
+            rejection = _rejection(response)
+            stale = (
+                isinstance(rejection, RemoteRejectedError)
+                and rejection.remote_code == "stale_request"
+            )
+            if not (attempt == 1 and stale and measured):
+                raise rejection
+        raise AssertionError("unreachable")
+
+    def _measure(self, response: requests.Response, sent: float, received: float) -> bool:
+        """Take central's signed time from the answer into the clock; whether there was one."""
+        if self.central is None or self.auth is None:
+            return False
+        try:
+            nonce = parse_authorization(response.request.headers.get("Authorization")).nonce
+        except SyncError:
+            return False
+        central = central_time(response.headers.get(TIME_HEADER), self.central, nonce)
+        if central is None:
+            return False
+        self.clock.observe(central, sent, received)
+        return True
 
     def enroll(self, token: str, public_identity: dict, village: str | None = None) -> dict:
         payload = {"token": token, "identity": public_identity}
@@ -115,6 +155,7 @@ class HttpTransport:
             f"/api/v1/kiosks/{kiosk_id}/downlink",
             params=params,
             timeout=self.timeout + wait,
+            long_poll=bool(wait),
         )
         if response.status_code == 204:
             return None
@@ -131,6 +172,16 @@ class HttpTransport:
         except ValueError as exc:
             raise CentralUnreachableError(
                 "Central's answer to the recovery is not JSON: a proxy may be in the way."
+            ) from exc
+
+    def challenge(self, kiosk_id: str) -> str:
+        """A nonce from central for the next digest (its clock judges the digest, not ours)."""
+        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/challenge")
+        try:
+            return str(response.json()["challenge"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CentralUnreachableError(
+                "Central's answer to the check is not JSON: a proxy may be in the way."
             ) from exc
 
     def post_digest(self, kiosk_id: str, body: dict, repair: bool = True) -> dict:

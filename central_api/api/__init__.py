@@ -34,6 +34,7 @@ from ..errors import (
 )
 from ..municipality import current_municipality
 from ..request_json import json_object
+from ..signed_time import TIME_HEADER, issue_challenge, signed_time_for
 from .openapi import OPENAPI
 from .ratelimit import RateLimiter
 
@@ -95,6 +96,15 @@ def register_errors(app: Flask) -> None:
 
 # Everything else on /api/v1 is a kiosk's call and must be signed by it (central_api.kiosk_auth).
 ANONYMOUS_ENDPOINTS = {"api.enroll", "api.openapi"}
+
+
+@bp.after_request
+def sign_the_time(response: Response) -> Response:
+    """Every answer to a kiosk's signed call carries central's signed time (sync.clock)."""
+    value = signed_time_for(_central().identity, request.headers.get("Authorization"))
+    if value is not None:
+        response.headers[TIME_HEADER] = value
+    return response
 
 
 @bp.before_request
@@ -209,6 +219,12 @@ def downlink(kiosk_id: str):
     if data is None:
         return Response(status=204)
     return Response(data, status=200, mimetype=OCTET)
+
+
+@bp.get("/kiosks/<kiosk_id>/challenge")
+def challenge(kiosk_id: str):
+    """A nonce from central for the kiosk's next signed digest (central_api.signed_time)."""
+    return jsonify({"challenge": issue_challenge(_central().identity, kiosk_id)})
 
 
 @bp.post("/kiosks/<kiosk_id>/digest")

@@ -105,6 +105,27 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/kiosks/{kiosk_id}/challenge": {
+            "get": {
+                "summary": "A nonce from central, signed with its time, for the kiosk's next "
+                "divergence digest (so that central's clock alone judges its freshness)",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "{challenge}",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(401, 403, 429),
+                },
+            }
+        },
         "/api/v1/kiosks/{kiosk_id}/digest": {
             "post": {
                 "summary": "Divergence check: compare the kiosk's signed digest of sequence "

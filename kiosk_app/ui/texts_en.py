@@ -217,6 +217,8 @@ TEXTS = {
     "staff.offline": "no (the last attempt failed)",
     "staff.never_connected": "not yet",
     "staff.nothing_waiting": "none",
+    "staff.clock_behind": "The kiosk's clock is {difference} behind the municipality's. The kiosk uses the municipality's time; call support to set it.",
+    "staff.clock_ahead": "The kiosk's clock is {difference} ahead of the municipality's. The kiosk uses the municipality's time; call support to set it.",
     "staff.sync": "Exchange now",
     "staff.syncing": "Exchanging with central… The screen stays usable.",
     "staff.synced": "The exchange is finished.",

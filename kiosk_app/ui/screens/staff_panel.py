@@ -90,6 +90,9 @@ class StaffPanelScreen(Screen):
         self.message = label("notice")
         self.message.setObjectName("staff-message")
         self.message.hide()
+        self.clock_warning = label("notice")  # the kiosk's clock is off from central's
+        self.clock_warning.setObjectName("staff-clock-warning")
+        self.clock_warning.hide()
         actions = QHBoxLayout()
         for widget in (
             self.sync_button,
@@ -101,6 +104,7 @@ class StaffPanelScreen(Screen):
         layout = QVBoxLayout(page)
         layout.setSpacing(10)
         layout.addWidget(facts)
+        layout.addWidget(self.clock_warning)
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -291,6 +295,7 @@ class StaffPanelScreen(Screen):
         }
         for fact, value in values.items():
             self.fact_values[fact].setText(value)
+        self._show_clock(overview.get("clock") or {})
         clear_layout(self.ready_layout)
         ready = overview.get("ready") or []
         to_hand_over = [document for document in ready if not document.get("revoked_at")]
@@ -298,6 +303,22 @@ class StaffPanelScreen(Screen):
         for document in ready:
             self.ready_layout.addWidget(self._ready_row(document))
         self.ready_layout.addStretch(1)
+
+    def _show_clock(self, clock: dict) -> None:
+        """Warn when the kiosk's clock is more than five minutes from central's."""
+        if not clock.get("off"):
+            self.clock_warning.hide()
+            return
+        seconds = abs(float(clock.get("offset_seconds") or 0))
+        if seconds >= 2 * 86400:
+            difference = self.tr.count(round(seconds / 86400), "day")
+        elif seconds >= 2 * 3600:
+            difference = self.tr.count(round(seconds / 3600), "hour")
+        else:
+            difference = self.tr.count(round(seconds / 60), "minute")
+        key = "staff.clock_behind" if float(clock["offset_seconds"]) > 0 else "staff.clock_ahead"
+        self.clock_warning.setText(self.tr.t(key, difference=difference))
+        self.clock_warning.show()
 
     def _ready_row(self, document: dict) -> QWidget:
         t = self.tr.t
