@@ -184,7 +184,14 @@ def recover(
             "(and central's fingerprint with --fingerprint, from `central-api keys show`)."
         )
     if transport is None:
-        transport = HttpTransport(url, config.http_timeout, identity=identity)
+        # Central's key, when it is still known, lets the call follow central's clock
+        # (sync.clock): a recovery works whatever the kiosk's clock says.
+        pinned_central = (
+            PublicIdentity.from_json(pinned["central"]) if pinned.get("central") else None
+        )
+        transport = HttpTransport(
+            url, config.http_timeout, identity=identity, central=pinned_central
+        )
     answer = transport.fetch_recovery(identity.party_id)
     keyring = _trusted_central(pinned, answer, fingerprint)
     central = PublicIdentity.from_json(answer["central"])
