@@ -218,6 +218,19 @@ def _fee_paid(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     set_fee(conn, request, "paid", body["method"], body["receipt_number"], str(body["staff_id"]))
 
 
+def _form_filed(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
+    """The villager's signed request form is on file at the mayoralty (the kiosk hands the
+    document over only after this)."""
+    request = _own_request(conn, kiosk, body)
+    if request["form_filed_at"]:
+        return  # filed once; a record sent again changes nothing
+    conn.execute(
+        update(requests)
+        .where(requests.c.id == request["id"])
+        .values(form_filed_at=body["at"], form_filed_by=str(body["staff_id"]))
+    )
+
+
 def _health(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
     conn.execute(
         update(kiosks)
@@ -236,6 +249,7 @@ HANDLERS = Handlers(
         "request.submitted": _submitted,
         "request.printed": _printed,
         "request.fee_paid": _fee_paid,
+        "request.form_filed": _form_filed,
         "request.delivered": _delivered,
         "request.info_answered": _info_answered,
         "kiosk.health": _health,

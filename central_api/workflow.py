@@ -199,6 +199,10 @@ def describe(request: dict) -> dict:
         "question": request["question"],
         "answer": request["answer"],
         "document_number": request["document_number"],
+        # the villager's signed request form, on file at the mayoralty (or None)
+        "signed_form": {"filed_at": request["form_filed_at"], "filed_by": request["form_filed_by"]}
+        if request["form_filed_at"]
+        else None,
     }
 
 

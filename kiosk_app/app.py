@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import pins, printer, services, slips
+from . import pins, printer, request_form, services, slips
 from .config import KioskConfig
 
 DEFAULT_USB_DIR = Path("/media/usb")
@@ -85,11 +85,16 @@ class KioskApp:
     def print_receipt(
         self, reference: str, service_id: str | None = None, tier: str | None = None
     ) -> dict:
-        """Print the villager's slip; ``{"expected_date", "status"}``."""
+        """Print the villager's slip and the filled-in request form for them to sign;
+        ``{"expected_date", "status", "form_status"}``."""
         status = services.request_status(self.config, reference)
         service = services.get_service(self.config, service_id or status.service)
         info = services.kiosk_info(self.config)
-        return slips.print_slip(self.config, status.reference, service, info, self._clock(), tier)
+        slip = slips.print_slip(self.config, status.reference, service, info, self._clock(), tier)
+        return {
+            **slip,
+            "form_status": request_form.print_form(self.config, status.reference)["status"],
+        }
 
     def request_status(self, reference: str) -> services.RequestStatus:
         return services.request_status(self.config, reference)
@@ -127,6 +132,10 @@ class KioskApp:
         self, reference: str, method: str, receipt_number: str | None, staff_id: str
     ) -> dict:
         return services.record_fee_payment(self.config, reference, method, receipt_number, staff_id)
+
+    def record_form_filed(self, reference: str, staff_id: str) -> dict:
+        """Staff filed the villager's signed request form (one tap on the staff panel)."""
+        return services.record_form_filed(self.config, reference, staff_id)
 
     def mark_delivered(self, reference: str, staff_id: str) -> None:
         services.mark_delivered(self.config, reference, staff_id)

@@ -417,6 +417,22 @@ def staff_fee(config, reference, method, receipt_number, staff_id, as_json) -> N
     )
 
 
+@staff.command("form-filed")
+@click.argument("reference")
+@click.option("--staff", "staff_id", required=True, help="The member of staff who filed it.")
+@click.option("--json", "as_json", is_flag=True, help="Print {reference, staff_id, at} as JSON.")
+@pass_config
+@_fail_cleanly
+def staff_form_filed(config, reference, staff_id, as_json) -> None:
+    """The villager's signed request form of REFERENCE is filed at the mayoralty (the document
+    is handed over only after this); central hears of it at the next exchange."""
+    filed = services.record_form_filed(config, reference, staff_id)
+    if as_json:
+        _echo_json({"reference": reference.strip().upper(), **filed})
+        return
+    click.echo(f"Signed request form of {reference.strip().upper()} recorded as filed.")
+
+
 @staff.command("deliver")
 @click.argument("reference")
 @click.option("--staff", "staff_id", required=True, help="The member of staff handing it over.")

@@ -23,7 +23,10 @@ Public API (stable; the GUI builds on it):
 - ``reprint_document(config, reference) -> ReadyDocument``
 - ``record_fee_payment(config, reference, method, receipt_number, staff_id) -> dict`` — the fee
   paid here (a ``request.fee_paid`` record for central); an empty cash-receipt number is refused.
-- ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due.
+- ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due or
+  while the villager's signed request form is not on file.
+- ``record_form_filed(config, reference, staff_id) -> dict`` — staff filed the signed request
+  form (a ``request.form_filed`` record for central); ``{"staff_id", "at"}``.
 - ``queue_state(config) -> QueueState`` — also: records quarantined, revoked or not, the sync
   loop's state and progress, downlink refused (rollbacks, unknown keys).
 - ``personal_data(config) -> dict`` — what the kiosk holds about villagers and for how long
@@ -61,6 +64,7 @@ from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
 from . import clock
 from . import municipality as municipality_profile
+from . import request_form
 from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
 from .clock import central_today, central_utc_now
@@ -128,6 +132,7 @@ class ReadyDocument:
     fee_status: str | None
     revoked_at: str | None = None  # central revoked it: never printed nor handed over
     fee_amount_cents: int | None = None  # what the villager pays (the tier's fee), when known
+    form_filed_at: str | None = None  # the villager's signed request form was filed (or None)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -324,11 +329,11 @@ def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
             if row["status"] not in HANDOVER_STATES:
                 continue
             for document in store.documents(row["reference"]):
-                ready.append(_ready(document, row))
+                ready.append(_ready(document, row, request_form.filed(store, row["reference"])))
         return ready
 
 
-def _ready(document: dict, request: dict) -> ReadyDocument:
+def _ready(document: dict, request: dict, form_filed: dict | None = None) -> ReadyDocument:
     return ReadyDocument(
         reference=document["reference"],
         number=document["number"],
@@ -341,6 +346,7 @@ def _ready(document: dict, request: dict) -> ReadyDocument:
         fee_status=(request.get("fee") or {}).get("status"),
         revoked_at=document.get("revoked_at") or None,
         fee_amount_cents=(request.get("fee") or {}).get("amount_cents"),
+        form_filed_at=(form_filed or {}).get("at"),
     )
 
 
@@ -374,7 +380,11 @@ def reprint_document(config: KioskConfig, reference: str) -> ReadyDocument:
             raise NotAllowedError(f"No document has arrived for {row['reference']} yet.")
         _refuse_revoked(documents[-1])
         print_stored_document(config, store, documents[-1], reprint=True)
-        return _ready(store.document(documents[-1]["number"]), store.request(row["reference"]))
+        return _ready(
+            store.document(documents[-1]["number"]),
+            store.request(row["reference"]),
+            request_form.filed(store, row["reference"]),
+        )
 
 
 def record_fee_payment(
@@ -447,8 +457,14 @@ def _refuse_revoked(document: dict) -> None:
         )
 
 
+def record_form_filed(config: KioskConfig, reference: str, staff_id: str) -> dict:
+    """Staff filed the villager's signed request form (kiosk_app.request_form)."""
+    return request_form.record_filed(config, reference, staff_id, _known_staff)
+
+
 def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
-    """Staff hand the document over; refused while the fee is still due."""
+    """Staff hand the document over; refused while the fee is still due or while the signed
+    request form is not on file."""
     with store_for(config) as store:
         row = _request_or_fail(store, reference)
         if row["status"] not in HANDOVER_STATES:
@@ -462,6 +478,7 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
             )
         for document in store.documents(row["reference"]):
             _refuse_revoked(document)
+        request_form.require_filed(store, row["reference"])
         _known_staff(store, staff_id)
         with store.transaction():
             store.add_event(

@@ -309,6 +309,13 @@ RECORD_TYPES: dict[str, RecordType] = {
             "the fee was paid at the mayoralty: way, cash-receipt number, member of staff",
         ),
         RecordType(
+            "request.form_filed",
+            UP,
+            1,
+            {"reference": _REFERENCE, "staff_id": _STAFF_ID, "at": timestamp()},
+            "the villager's signed request form (printed at submission) is filed at the mayoralty",
+        ),
+        RecordType(
             "request.delivered",
             UP,
             1,

@@ -1,4 +1,5 @@
-"""The fee travels both ways, with real processes: `central-api serve` and the `kiosk-app` CLI.
+"""The fee travels both ways, with real processes: `central-api serve` and the `kiosk-app` CLI;
+and the villager's signed request form is filed before the hand-over (request.form_filed).
 
 Paid at the kiosk: central hears of it (request.fee_paid) and accepts the hand-over. Paid or
 exempted at central: the kiosk hears of it (request.fee_changed) and lets staff hand over.
@@ -72,12 +73,23 @@ def test_paid_at_the_kiosk_then_delivered_central_holds_both(issued, central_cli
     )  # fmt: skip
     fee = json.loads(paid.stdout)["fee"]
     assert (fee["status"], fee["receipt_number"], fee["staff_id"]) == ("paid", "0004512", staff_id)
+    # Paid, but the villager's signed request form is not filed: not handed over, central knows.
+    unsigned = kiosk_app(home, "staff", "deliver", reference, "--staff", staff_id, ok=False)
+    assert unsigned.returncode != 0 and "Подписаното искане" in unsigned.stderr
+    kiosk_app(home, "sync")
+    assert _at_central(central_cli, reference)["signed_form"] is None
+    filed = kiosk_app(home, "staff", "form-filed", reference, "--staff", staff_id, "--json")
+    assert json.loads(filed.stdout)["staff_id"] == staff_id
     delivered = kiosk_app(home, "staff", "deliver", reference, "--staff", staff_id, "--json")
     assert json.loads(delivered.stdout)["status"] == "delivered"
     kiosk_app(home, "sync")
 
     at_central = _at_central(central_cli, reference)
     assert at_central["status"] == "delivered"
+    assert at_central["signed_form"] == {
+        "filed_at": json.loads(filed.stdout)["at"],
+        "filed_by": staff_id,
+    }
     assert at_central["fee"] == {
         "status": "paid",
         "method": "cash",
@@ -101,6 +113,7 @@ def test_paid_or_exempt_at_central_reaches_the_kiosk_and_allows_delivery(
     ready = _ready(home, reference)
     assert (ready["fee_status"], ready["fee_amount_cents"]) == (status, 256)
 
+    kiosk_app(home, "staff", "form-filed", reference, "--staff", staff_id)
     delivered = kiosk_app(home, "staff", "deliver", reference, "--staff", staff_id, "--json")
     assert json.loads(delivered.stdout)["status"] == "delivered"
     kiosk_app(home, "sync")

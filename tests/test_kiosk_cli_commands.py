@@ -22,6 +22,7 @@ COMMANDS = [
     ["speak"],
     ["staff"],
     ["staff", "fee"],
+    ["staff", "form-filed"],
     ["staff", "deliver"],
 ]
 

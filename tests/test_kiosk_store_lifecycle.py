@@ -44,6 +44,7 @@ def test_personal_data_of_a_delivered_request_is_purged_after_retention(
             "staff", [{"staff_id": "staff-1", "name": "Донка", "pin_hash": "$argon2"}]
         )
     services.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234", "staff-1")
+    services.record_form_filed(enrolled_kiosk, reference, "staff-1")
     services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
     services.sync_now(enrolled_kiosk, transport=fake_central)
 

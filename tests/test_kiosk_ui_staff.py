@@ -95,6 +95,16 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     wait_idle(qtbot, bridge)
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     tap(qtbot, row.findChild(type(panel.sync_button), "deliver"))
+    wait_idle(qtbot, bridge)  # paid, but the villager's signed request form is not filed yet
+    assert f"Подписаното искане {reference} не е заведено" in panel.message.text()
+    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+    row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
+    tap(qtbot, row.findChild(type(panel.sync_button), "form-filed"))  # one tap, signed in
+    wait_idle(qtbot, bridge)
+    assert "отбелязано като заведено" in panel.message.text()
+    row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
+    assert row.findChild(type(panel.sync_button), "form-filed") is None
+    tap(qtbot, row.findChild(type(panel.sync_button), "deliver"))
     wait_idle(qtbot, bridge)
     assert services.request_status(enrolled_kiosk, reference).status == "delivered"
     assert "предаден" in panel.message.text()

@@ -227,6 +227,15 @@ TEXTS = _texts(
     tier=("Вид услуга", "Tier"),
     submitted_at=("Подадено", "Submitted"),
     fee=("Такса", "Fee"),
+    signed_form=("Подписано искане", "Signed request form"),
+    signed_form_filed=(
+        "заведено в кметството на {at} (служител {by})",
+        "filed at the mayoralty on {at} (staff {by})",
+    ),
+    signed_form_missing=(
+        "още не е заведено: документът не се предава без него",
+        "not filed yet: the document is not handed over without it",
+    ),
     fee_due=("дължима", "due"),
     fee_paid=("платена", "paid"),
     fee_exempt=("освободено", "exempt"),

@@ -237,6 +237,8 @@ TEXTS = {
     "staff.fee_exempt": "освободен",
     "staff.record_payment": "Платено",
     "staff.reprint": "Печат отново",
+    "staff.form_filed": "Подписаното искане е заведено",
+    "staff.form_filed_done": "Подписаното искане {reference} е отбелязано като заведено.",
     "staff.deliver": "Предаден",
     "staff.delivered": "{reference} е отбелязан като предаден.",
     "staff.reprinted": "{reference} е отпечатан отново (записано като повторен печат).",

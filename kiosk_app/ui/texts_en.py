@@ -237,6 +237,8 @@ TEXTS = {
     "staff.fee_exempt": "exempt",
     "staff.record_payment": "Paid",
     "staff.reprint": "Reprint",
+    "staff.form_filed": "Signed request filed",
+    "staff.form_filed_done": "The signed request form of {reference} is marked as filed.",
     "staff.deliver": "Handed over",
     "staff.delivered": "{reference} is marked as handed over.",
     "staff.reprinted": "{reference} was printed again (recorded as a reprint).",

@@ -214,6 +214,15 @@ class StaffPanelScreen(Screen):
             on_error=self.on_action_failed,
         )
 
+    def on_form_filed_clicked(self, reference: str) -> None:
+        self.ctx.bridge.call(
+            self.ctx.app.record_form_filed,
+            reference,
+            self.staff["staff_id"],
+            on_done=lambda _r: self._after(self.tr.t("staff.form_filed_done", reference=reference)),
+            on_error=self.on_action_failed,
+        )
+
     def on_reprint_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
             self.ctx.app.reprint_document,
@@ -352,6 +361,12 @@ class StaffPanelScreen(Screen):
             pay.setText(t("staff.record_payment"))
             pay.clicked.connect(lambda: self.on_pay_clicked(reference))
             row.addWidget(pay)
+        if not document.get("form_filed_at"):  # the signed request form first, then hand over
+            form = button()
+            form.setObjectName("form-filed")
+            form.setText(t("staff.form_filed"))
+            form.clicked.connect(lambda: self.on_form_filed_clicked(reference))
+            row.addWidget(form)
         reprint = button()
         reprint.setObjectName("reprint")
         reprint.setText(t("staff.reprint"))
