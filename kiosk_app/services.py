@@ -62,9 +62,8 @@ from sync.catalogue import describe_service, guides_of, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
-from . import clock
+from . import clock, request_form
 from . import municipality as municipality_profile
-from . import request_form
 from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
 from .clock import central_today, central_utc_now
