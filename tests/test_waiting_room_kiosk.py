@@ -94,3 +94,35 @@ def test_records_an_older_software_kept_aside_are_recognised_as_waiting_by_their
     migrations.apply(db)
     waiting = {row["record_id"]: row["waiting"] for row in db["quarantine"].rows}
     assert waiting == {"r1": 1, "r2": 1, "r3": 0}
+
+
+def test_records_kept_aside_apply_in_their_order_at_start_up(
+    enrolled_kiosk, fake_central, monkeypatch
+):
+    from kiosk_app import services
+    from sync import records
+    from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
+
+    reference = services.submit_request(
+        enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
+    )
+    services.sync_now(enrolled_kiosk, transport=fake_central)
+    revoked = {
+        "type": "document.revoked",
+        "body": {"reference": reference, "number": "94-00-1/2026", "reason": "грешка"},
+    }
+    with monkeypatch.context() as older:  # the software before document.revoked existed
+        older.delitem(records.RECORD_TYPES, "document.revoked")
+        fake_central.queue_downlink([issued_document_record(reference), revoked])
+        services.sync_now(enrolled_kiosk, transport=fake_central)
+        assert services.release_waiting(enrolled_kiosk)["still_waiting"] == 1
+    assert services.queue_state(enrolled_kiosk).waiting == 1
+    (ready,) = services.ready_documents(enrolled_kiosk)
+    assert ready.revoked_at is None  # the older software would hand it over
+
+    released = services.release_waiting(enrolled_kiosk)  # what the app does at start-up
+    assert [label.split()[0] for label in released["applied"]] == ["document.revoked"]
+    (ready,) = services.ready_documents(enrolled_kiosk)
+    assert ready.revoked_at is not None
+    assert services.queue_state(enrolled_kiosk).waiting == 0
+    assert services.release_waiting(enrolled_kiosk)["applied"] == []  # once
