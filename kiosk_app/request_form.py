@@ -29,7 +29,8 @@ LEGAL_BASIS = "чл. 29 от Административнопроцесуалн�
 
 
 def request_form(store: KioskStore, reference: str) -> RequestForm:
-    """What the form of ``reference`` says: the request's answers, the catalogue's words."""
+    """What the form of ``reference`` says: the request's answers; the service's official name,
+    legal basis and authority (the addressee) from the catalogue."""
     row = _request(store, reference)
     if row["fields"] is None:
         raise NotAllowedError(
@@ -49,15 +50,21 @@ def request_form(store: KioskStore, reference: str) -> RequestForm:
     tier_id = chosen_tier(service, submitted.get("tier"))
     tier = next((t for t in service.get("tiers") or [] if t.get("id") == tier_id), None)
     amount = (row.get("fee") or {}).get("amount_cents")
-    name = service["name"]["bg"]
+    official = service["official_name"]["bg"]  # "Издаване на удостоверение за …"
+    if service["authority"]["level"] == "mayoralty":
+        addressee = (
+            f"КМЕТА НА КМЕТСТВО {village.name.bg.upper()}\n{municipality.official_name.bg.upper()}"
+        )
+    else:
+        addressee = f"КМЕТА НА {municipality.official_name.bg.upper()}"
     return RequestForm(
         reference=row["reference"],
         submitted_at=_local(row["submitted_at"]),
         municipality=municipality.official_name.bg,
-        village=village.name.bg,
+        addressee=addressee,
         title="ИСКАНЕ",
-        subject=f"за издаване на {name[0].lower()}{name[1:]}",
-        legal_basis=LEGAL_BASIS,
+        subject=f"за {official[0].lower()}{official[1:]}",
+        legal_basis=f"{service['legal_basis']['bg']}; {LEGAL_BASIS}",
         answers=answers,
         tier=tier["name"]["bg"] if tier else "",
         fee=money(amount / 100) if isinstance(amount, int) else "",

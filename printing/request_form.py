@@ -32,10 +32,10 @@ class RequestForm:
     reference: str  # the incoming number
     submitted_at: datetime
     municipality: str  # "Община Лясковец"
-    village: str  # "Джулюница"
+    addressee: str  # "КМЕТА НА КМЕТСТВО ДЖУЛЮНИЦА\nОБЩИНА ЛЯСКОВЕЦ" (the issuing authority)
     title: str  # "ИСКАНЕ"
     subject: str  # "за издаване на удостоверение за постоянен адрес"
-    legal_basis: str  # what the request is made under
+    legal_basis: str  # what the request is made under (the service's law, АПК чл. 29)
     # (label, value) of the applicant's answers, in the catalogue's order
     answers: list[tuple[str, str]] = field(default_factory=list)
     tier: str = ""  # "Обикновена услуга, срок 3 работни дни"
@@ -61,7 +61,7 @@ def render_request_form(form: RequestForm, output_path: os.PathLike | str) -> Pa
     body, small = _style("body", 11), _style("small", 8.5)
     story = [
         Paragraph(
-            _text(f"ДО\nКМЕТА НА КМЕТСТВО {form.village.upper()}\n{form.municipality.upper()}"),
+            _text(f"ДО\n{form.addressee}"),
             _style("to", 11, bold=True, leftIndent=95 * mm),
         ),
         Spacer(1, 6 * mm),

@@ -34,7 +34,7 @@ def test_the_printed_request_form_holds_the_answers_and_the_reference(enrolled_k
         f"Вх. № {reference} /",
         "ИСКАНЕ",
         "за издаване на удостоверение за постоянен адрес",
-        "(чл. 29 от Административнопроцесуалния кодекс)",
+        "(чл. 106, ал. 1, т. 1 ЗГР; чл. 29 от Административнопроцесуалния кодекс)",
         # each answer under the catalogue's label (the test catalogue labels fields by name)
         "first_name Иван",
         "middle_name Петров",
