@@ -298,6 +298,10 @@ def next_downlink(engine: Engine, identity: Identity, kiosk_id: str, after: int)
         if row:
             return bytes(row.data)
         newest = _newest_bundle(conn, kiosk_id)
+        if after > (newest.seq if newest else 0):
+            # The kiosk applied bundles central forgot (a restore): sealing now would collide
+            # with them. Its stream positions (central_api.streams) say where to continue.
+            return None
         if newest is None or newest.acknowledged_at or after >= newest.seq:
             seq = seal_pending(conn, identity, kiosk)
             if seq is not None:
@@ -324,6 +328,12 @@ def export_downlink(engine: Engine, identity: Identity, kiosk_id: str) -> dict:
     return {"bundles": bundles, "receipts": receipts}
 
 
+def _stream_continued_past(conn: Connection, kiosk_id: str, seq: int) -> bool:
+    """Does central's stream to the kiosk go on after ``seq`` (a stand-in row or later)?"""
+    newest = _newest_bundle(conn, kiosk_id)
+    return newest is not None and newest.seq > seq
+
+
 def acknowledge(engine: Engine, identity: Identity, data: bytes) -> dict:
     """A kiosk's signed receipt for a downlink bundle: mark that bundle delivered."""
     with write(engine) as conn:
@@ -335,6 +345,17 @@ def acknowledge(engine: Engine, identity: Identity, data: bytes) -> dict:
                 outbound_bundles.c.seq == receipt.seq,
             )
         ).first()
+        if row is None and _stream_continued_past(conn, kiosk_id, receipt.seq):
+            # A bundle central forgot in a restore and replaced by the kiosk's own position
+            # (central_api.streams): the kiosk's receipt for it has nothing left to mark.
+            kiosk_registry.touch(conn, kiosk_id)
+            return {
+                "kiosk_id": kiosk_id,
+                "seq": receipt.seq,
+                "bundle": receipt.bundle_id,
+                "acknowledged": False,
+                "quarantined": [],
+            }
         if row is None:
             raise NotFoundError(f"Central never sent bundle {receipt.seq} to {kiosk_id}.")
         check_receipt_for(receipt, row.bundle_id, identity.party_id, kiosk_id)

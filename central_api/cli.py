@@ -24,6 +24,7 @@ from . import (
     cli_profile,
     cli_quarantine,
     cli_registers,
+    cli_restore,
     cli_retention,
     cli_staff,
     decisions,
@@ -73,6 +74,12 @@ def init(central: Central, municipality_file: Path | None) -> None:
     click.echo(f"Central bundle key fingerprint: {result['fingerprint']}")
     if result["document_key"]:
         click.echo(f"Document-signing certificate: {result['document_key']}")
+    if result["numbering_epoch_started"]:
+        click.echo(
+            f"Restored from a backup: numbering epoch {result['numbering_epoch_started']} "
+            "started. No outgoing number is given until every kiosk has reported what it holds "
+            "(`central-api restore status`)."
+        )
     _say_released(result["released"]["applied"])
 
 
@@ -100,6 +107,7 @@ def serve(central: Central, host: str, port: int, workers: int, threads: int) ->
     from .serve import run
 
     check_ready_to_serve(central)
+    central.start_epoch_after_restore()  # a restore without `init` still pauses numbering
     central.publish_municipality()  # an edited municipality.toml reaches the kiosks
     _say_released(waiting_room.release_waiting(central.engine).applied)  # after an upgrade
     central.dispose()  # no connections cross the fork into the workers
@@ -432,6 +440,7 @@ for command in (
     cli_staff.staff,
     cli_quarantine.quarantine_group,
     cli_retention.purge,
+    cli_restore.restore_group,
     cli_profile.municipality_group,
     cli_profile.catalogue_group,
     cli_registers.registers_group,

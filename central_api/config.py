@@ -55,6 +55,9 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
         # The RFC 3161 time-stamping authority every signature's time-stamp comes from.
         "TSA_URL": environ.get("CENTRAL_TSA_URL", ""),
         "TSA_TIMEOUT": float(environ.get("CENTRAL_TSA_TIMEOUT", "10")),
+        # The TSA's root certificate(s), PEM: what a time-stamped document a kiosk gives back
+        # after a restore is checked with (central_api.streams).
+        "TSA_ROOTS": environ.get("CENTRAL_TSA_ROOTS", ""),
     }
     config.update(overrides)
     if config["PUBLIC_HTTPS"] is None:

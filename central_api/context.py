@@ -146,9 +146,11 @@ class Central:
                 refill_settlements(conn)
         # Records an older software kept aside for want of knowing their type apply now.
         released = release_waiting(self.engine)
+        epoch = self.start_epoch_after_restore()
         make_tree_private(self.home)  # keys, the document key, the database: 0600 / 0700
         return {
             "released": released.to_json(),
+            "numbering_epoch_started": epoch,
             "municipality": municipality.official_name.bg,
             "municipality_version": version,
             "home": str(self.home),
@@ -158,6 +160,14 @@ class Central:
             "schema_before": before,
             "schema": current_revision(self.engine),
         }
+
+    def start_epoch_after_restore(self) -> int | None:
+        """After ``python -m deploy.backup restore``: open a new numbering epoch, in which no
+        number is given until the kiosks have reported (central_api.restore); its number, or
+        None when nothing was restored."""
+        from .restore import start_after_backup_restore
+
+        return start_after_backup_restore(self.engine, self.home)
 
     def publish_municipality(self) -> int:
         """Publish central's ``municipality.toml`` if it changed since the last time; the

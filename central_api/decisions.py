@@ -1,8 +1,9 @@
 """Clerks' decisions on requests: review, approve (which issues the document), reject, ask.
 
 Approving runs in one transaction: the request moves in_review → approved, takes the next
-outgoing number of the year (a counter row updated in place, so numbers are gap-free: a failed
-issue rolls the number back with everything else), the signed PDF is rendered and stored, the
+outgoing number of the year in the numbering epoch (a counter row updated in place, so numbers are
+gap-free: a failed issue rolls the number back with everything else; after a restore, no number
+until the kiosks have reported, central_api.restore), the signed PDF is rendered and stored, the
 request becomes issued, and ``request.status_changed`` + ``document.issued`` are queued for the
 kiosk. Of two clerks approving at once, the second finds the version changed and gets a conflict.
 """
@@ -16,15 +17,15 @@ import json
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import canonical_json
 
+from . import restore
 from .attachments import latest_attachment
 from .audit import record as audit_record
 from .certificate_facts import refusal_facts
 from .db import read, utc_now, write
-from .db.schema import documents, outgoing_counters, requests
+from .db.schema import documents, requests
 from .errors import (
     ApprovalBlockedError,
     DocumentIssueError,
@@ -196,21 +197,10 @@ def record_fee(
 
 
 def next_outgoing_number(conn: Connection, year: int) -> tuple[int, str]:
-    """Take the next outgoing number of ``year``; the UPDATE holds the counter's row lock until
-    the transaction ends, so concurrent issuers queue and a rollback leaves no gap."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(
-        dialect.insert(outgoing_counters)
-        .values(year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    seq = conn.execute(
-        update(outgoing_counters)
-        .where(outgoing_counters.c.year == year)
-        .values(last=outgoing_counters.c.last + 1)
-        .returning(outgoing_counters.c.last)
-    ).scalar_one()
-    return seq, f"{year}-{seq:06d}"
+    """Take the next outgoing number of ``year`` in the numbering epoch in force (refused while
+    central reconciles after a restore: :mod:`central_api.restore`); (seq, number)."""
+    _, seq, number = restore.next_number(conn, year)
+    return seq, number
 
 
 def approve(
@@ -339,6 +329,7 @@ def _store_document(conn, request, number, now, seq, issued, user_name, kind="ce
         insert(documents).values(
             number=number,
             year=now.year,
+            epoch=restore.parse_number(number)[1],
             seq=seq,
             reference=reference,
             pdf=pdf,

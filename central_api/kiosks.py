@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from sync import Keyring, PublicIdentity, SyncError, display_fingerprint, fingerprint_of
 
+from . import restore
 from .audit import record as audit_record
 from .db import lock, utc_now
 from .db.schema import invites, kiosks
@@ -187,6 +188,7 @@ def revoke(conn: Connection, kiosk_id: str, reason: str = "", actor: str = "admi
             .values(revoked_at=utc_now(), revoke_reason=reason or None)
         )
         audit_record(conn, actor, "kiosk.revoked", kiosk_id, {"reason": reason})
+        restore.forget_kiosk_rows(conn, kiosk_id)  # a restored central does not wait for it
     return describe(get_kiosk(conn, kiosk_id), current_municipality(conn))
 
 

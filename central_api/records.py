@@ -21,6 +21,7 @@ from sync.catalogue import tier_fee_cents
 from sync.deadlines import deadline_of, due_date
 from sync.records import UP, Handlers
 
+from . import restore
 from .catalogues import current_catalogue
 from .council.consultation import comment_from_kiosk
 from .db import utc_now
@@ -170,7 +171,8 @@ def _submitted(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
 
 
 def _printed(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
-    request = _own_request(conn, kiosk, body)
+    # After a restore the request may be remembered as open while its document was given back.
+    request = restore.catch_up_request(conn, _own_request(conn, kiosk, body), kiosk["id"])
     if request["status"] in ("printed", "delivered") and body.get("reprint", True):
         return  # a reprint: the state does not change
     if request["status"] == "rejected":
@@ -179,7 +181,7 @@ def _printed(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
 
 
 def _delivered(conn: Connection, kiosk: dict, record: dict, body: dict) -> None:
-    request = _own_request(conn, kiosk, body)
+    request = restore.catch_up_request(conn, _own_request(conn, kiosk, body), kiosk["id"])
     fee = body.get("fee")
     if isinstance(fee, dict) and fee.get("status") in ("paid", "exempt"):
         request = set_fee(

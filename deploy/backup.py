@@ -37,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from central_api.restore import RESTORE_MARKER
+
 FORMAT = 1
 SQLITE_FILES = ("central.db", "central.db-wal", "central.db-shm", "central.db-journal")
 
@@ -127,7 +129,8 @@ def create_backup(home: Path, database: Database, out_dir: Path) -> Path:
         home_files = [
             path
             for path in sorted(home.rglob("*"))
-            if path.is_file() and not (path.parent == home and path.name in SQLITE_FILES)
+            if path.is_file()
+            and not (path.parent == home and path.name in (*SQLITE_FILES, RESTORE_MARKER))
         ]
         manifest = {
             "format": FORMAT,
@@ -215,6 +218,19 @@ def restore_backup(archive: Path, home: Path, database: Database, force: bool = 
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                     shutil.copy2(path, target)
+    # Central has forgotten whatever happened after the backup: `central-api init` opens a new
+    # numbering epoch from this marker (central_api.restore), so no number is given twice.
+    marker = home / RESTORE_MARKER
+    marker.write_text(
+        json.dumps(
+            {
+                "backup_created": manifest["created"],
+                "restored_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        ),
+        encoding="utf-8",
+    )
+    marker.chmod(0o600)
     return manifest
 
 

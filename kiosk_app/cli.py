@@ -189,6 +189,12 @@ def sync_command(
     )
     for error in report.print_errors:
         click.echo(f"Printing problem: {error}", err=True)
+    if report.resent:
+        click.echo(f"Central had lost bundle(s) {report.resent} (a restore): sent again.")
+    if report.given_back:
+        click.echo(f"Central had lost document(s) {report.given_back}: given back.")
+    if report.stream_conflict:
+        click.echo(f"Needs a person: {report.stream_conflict}.", err=True)
     _warn_about_quarantine(config)
 
 

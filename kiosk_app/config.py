@@ -1,7 +1,8 @@
 """The kiosk's configuration: the one place where the environment is read.
 
 ``KioskConfig.from_env()`` reads ``KIOSK_HOME`` (default ``./var/kiosk``) and ``KIOSK_PRINTER``
-(a CUPS queue name; unset means "print into ``$KIOSK_HOME/printed/``"). Everything else the
+(a CUPS queue name; unset means "print into ``$KIOSK_HOME/printed/``") and
+``KIOSK_SENT_BUNDLE_DAYS`` (how long sent bundles are kept after central's receipt, 90). Everything else the
 kiosk needs (its id, central's address and pinned key, the catalogue) is learnt at enrollment and
 kept in the store, not in the environment.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from sync.files import private_folder
 
 DEFAULT_HOME = "./var/kiosk"
+SENT_BUNDLE_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,25 @@ class KioskConfig:
     home: Path
     printer: str | None = None
     http_timeout: float = 30.0
+    # How long a bundle's bytes stay after central's receipt, for a central restored from a
+    # backup to have them again (kiosk_app.positions).
+    sent_bundle_days: int = SENT_BUNDLE_DAYS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> KioskConfig:
         env = os.environ if environ is None else environ
         home = Path(env.get("KIOSK_HOME") or DEFAULT_HOME).expanduser()
         printer = (env.get("KIOSK_PRINTER") or "").strip() or None
-        return cls(home=home.absolute(), printer=printer)
+        days = (env.get("KIOSK_SENT_BUNDLE_DAYS") or "").strip()
+        if days and not (days.isdigit() and int(days) >= 1):
+            raise ValueError(
+                f"KIOSK_SENT_BUNDLE_DAYS={days!r}: give a whole number of days, 1 or more"
+            )
+        return cls(
+            home=home.absolute(),
+            printer=printer,
+            sent_bundle_days=int(days) if days else SENT_BUNDLE_DAYS,
+        )
 
     @property
     def db_path(self) -> Path:

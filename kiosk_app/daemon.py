@@ -80,8 +80,12 @@ class DaemonReport:
     stopped_because: str = ""
     last_error: str = ""
     pauses: list[float] = field(default_factory=list)
+    resent: list[int] = field(default_factory=list)  # bundles a restored central lacked
+    given_back: list[str] = field(default_factory=list)  # documents a restored central lacked
 
     def add(self, report: ExchangeReport) -> None:
+        self.resent += report.resent
+        self.given_back += report.given_back
         self.uploaded_bundles += len(report.uploaded)
         self.delivered_events += report.delivered_events
         self.downlink_bundles += report.downlink_bundles
@@ -91,7 +95,11 @@ class DaemonReport:
 
 def _moved_anything(report: ExchangeReport) -> bool:
     return bool(
-        report.uploaded or report.downlink_bundles or report.receipts_sent or report.printed
+        report.uploaded
+        or report.downlink_bundles
+        or report.receipts_sent
+        or report.printed
+        or report.given_back
     )
 
 
@@ -280,6 +288,12 @@ class _Interruptible:
 
     def send_receipt(self, data: bytes) -> None:
         self._transport.send_receipt(data)
+
+    def post_streams(self, kiosk_id: str, positions: dict) -> dict:
+        return self._transport.post_streams(kiosk_id, positions)
+
+    def post_held_document(self, kiosk_id: str, held: dict) -> dict:
+        return self._transport.post_held_document(kiosk_id, held)
 
     def fetch_downlink(self, kiosk_id: str, after: int, wait: float = 0):
         if not wait:

@@ -3,7 +3,9 @@
 The order of an exchange (docs/protocol.md, "Senders"):
 
 1. pending uplink events are sealed into bounded bundles, each sealed ONCE and stored with its
-   bytes before any attempt to send it;
+   bytes before any attempt to send it; then the kiosk tells central where its streams stand
+   (:mod:`kiosk_app.positions`): bundles a restored central lost are reopened, documents it
+   lacks are given back;
 2. every undelivered bundle is uploaded, oldest first; the answer must open as a receipt signed by
    the central key pinned at enrollment and name that very bundle, and only then are its events
    marked delivered (a captive portal's 200 page proves nothing);
@@ -71,6 +73,7 @@ from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
 from .errors import EnrollmentError, KioskError
 from .pinned import save_pinned
+from .positions import report_positions
 from .store import KioskStore, enrollment_of, store_for, utc_now
 from .store.db import store_behind_error
 
@@ -123,6 +126,10 @@ class ExchangeReport:
     printed: list[str] = field(default_factory=list)
     print_errors: list[str] = field(default_factory=list)
     released: list[str] = field(default_factory=list)  # waiting records applied at last
+    resent: list[int] = field(default_factory=list)  # bundles central lost, sent again
+    given_back: list[str] = field(default_factory=list)  # documents a restored central lacked
+    refused_back: list[dict] = field(default_factory=list)
+    stream_conflict: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -512,6 +519,10 @@ def exchange_with(
         check_not_revoked(store)
         store.check_not_behind()  # an older kiosk.db put back: nothing is sent from it
         report.sealed += seal_pending(store, party, max_records=max_records)
+        # Where the streams stand: what a restored central lost goes again, documents first.
+        healed = report_positions(store, party.kiosk_id, party.central.party_id, transport)
+        report.resent, report.given_back = healed["resent"], healed["given_back"]
+        report.refused_back, report.stream_conflict = healed["refused"], healed["conflict"]
         try:
             upload_pending(store, party, transport, report, progress)
         except RemoteRejectedError as exc:
@@ -550,6 +561,7 @@ def exchange_with(
         raise
     store.set_setting("last_exchange", {"at": utc_now(), "ok": True, "message": ""})
     purge_expired(store, home=config.home)
+    drop_old_sent_bytes(config, store)
     return report
 
 
@@ -581,6 +593,12 @@ def purge_expired(store: KioskStore, now: datetime | None = None, home=None) -> 
     ago than the retention period (kiosk_app.store.retention); files too under ``home``."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days(store))
     return store.purge_personal_data(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), home=home)
+
+
+def drop_old_sent_bytes(config: KioskConfig, store: KioskStore, now: datetime | None = None) -> int:
+    """Forget the bytes of bundles central took more than ``sent_bundle_days`` ago."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=config.sent_bundle_days)
+    return store.drop_sent_bytes(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
 def run_exchange(config: KioskConfig, transport=None, **options) -> ExchangeReport:

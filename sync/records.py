@@ -504,6 +504,82 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 
 
+# -- exchange messages --------------------------------------------------------------------------
+# JSON that travels beside the bundles, over HTTP (docs/protocol.md, "Stream positions"): the
+# kiosk says where its streams stand at the start of every exchange, and gives back the documents
+# a restored central forgot. Checked by the same means as the records' bodies.
+
+_BUNDLE_ID = _field({"type": "string", "pattern": "^[0-9a-f]{64}$"}, "hex bundle id")
+_POSITION = obj({"seq": integer(0), "id": _BUNDLE_ID})
+_NUMBER = text(60, 1)
+
+EXCHANGE_MESSAGES: dict[str, RecordType] = {
+    spec.name: spec
+    for spec in (
+        RecordType(
+            "streams.positions",
+            UP,
+            1,
+            {
+                "uplink": obj({"sealed": _POSITION, "delivered": _POSITION}),
+                "downlink": obj({"applied": _POSITION}),
+                "epoch_seen": integer(0, 9999),
+                "documents": optional(mapping(_SHA256, 100_000, key_length=60)),
+            },
+            "where the kiosk's streams stand (newest bundle sealed, newest with central's "
+            "receipt, newest of central's applied) and, when central asks, the documents held",
+            max_bytes=16 * 1024 * 1024,
+        ),
+        RecordType(
+            "streams.answer",
+            DOWN,
+            1,
+            {
+                "uplink": obj({"central_has": _POSITION}),
+                "downlink": obj({"continues_after": _POSITION}),
+                "epoch": integer(1, 9999),
+                "numbering": choice("open", "paused"),
+                "report_documents": boolean(),
+                "documents_lacking": optional(array(_NUMBER, 100_000)),
+            },
+            "central's newest bundle of the kiosk's, the bundle its downlink continues after, "
+            "the numbering epoch, and whether (which) documents it wants back",
+            max_bytes=16 * 1024 * 1024,
+        ),
+        RecordType(
+            "document.held",
+            UP,
+            1,
+            {
+                "number": _NUMBER,
+                "reference": _REFERENCE,
+                "request_status": optional(choice(*STATES)),
+                "pdf_b64": _PDF,
+            },
+            "a document the kiosk holds, given back to a restored central (its signature "
+            "proves it)",
+            max_bytes=25 * 1024 * 1024,
+        ),
+        RecordType(
+            "document.held_answer",
+            DOWN,
+            1,
+            {
+                "number": _NUMBER,
+                "status": choice("restored", "known", "refused"),
+                "reason": optional(text(2000)),
+            },
+            "what central did with a document given back",
+        ),
+    )
+}
+
+
+def message_problem(name: str, body: object) -> str | None:
+    """What is wrong with an exchange message ``body`` of kind ``name``; None when it is right."""
+    return EXCHANGE_MESSAGES[name].problem(body)
+
+
 def record_type(name: object) -> RecordType | None:
     return RECORD_TYPES.get(name) if isinstance(name, str) else None
 
@@ -617,6 +693,21 @@ def markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for spec in RECORD_TYPES.values():
+        fields = ", ".join(
+            f"`{name}`" + ("" if item.required else "?") for name, item in spec.fields.items()
+        )
+        lines.append(
+            f"| `{spec.name}` | {spec.direction.value} | {spec.version} | {fields} | "
+            f"{spec.summary} |"
+        )
+    lines += [
+        "",
+        "Exchange messages (JSON over HTTP beside the bundles, checked the same way):",
+        "",
+        "| message | direction | version | body (`?`: optional) | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in EXCHANGE_MESSAGES.values():
         fields = ", ".join(
             f"`{name}`" + ("" if item.required else "?") for name, item in spec.fields.items()
         )

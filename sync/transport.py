@@ -199,6 +199,32 @@ class HttpTransport:
                 "Central's answer to the check is not JSON: a proxy may be in the way."
             ) from exc
 
+    def post_streams(self, kiosk_id: str, positions: dict) -> dict:
+        """Where the kiosk's streams stand (``streams.positions``); central's ``streams.answer``."""
+        return self._json_answer(
+            self._call("POST", f"/api/v1/kiosks/{kiosk_id}/streams", json=positions),
+            "stream positions",
+        )
+
+    def post_held_document(self, kiosk_id: str, held: dict) -> dict:
+        """A document given back to a restored central (``document.held``); its answer."""
+        return self._json_answer(
+            self._call("POST", f"/api/v1/kiosks/{kiosk_id}/documents", json=held),
+            "document given back",
+        )
+
+    @staticmethod
+    def _json_answer(response: requests.Response, what: str) -> dict:
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise CentralUnreachableError(
+                f"Central's answer to the {what} is not JSON: a proxy may be in the way."
+            ) from exc
+        if not isinstance(answer, dict):
+            raise CentralUnreachableError(f"Central's answer to the {what} is not a JSON object.")
+        return answer
+
 
 def _rejection(response: requests.Response) -> SyncError:
     try:

@@ -173,6 +173,22 @@ class FakeCentral:
         self._check_up()
         self.kiosk_receipts.append(data)
 
+    def post_streams(self, kiosk_id, positions):
+        """This fake never forgets: it holds what the kiosk sent and continues its downlink."""
+        self._check_up()
+        seq = self.ledger.last_seq(kiosk_id)
+        held = self.ledger.entry(kiosk_id, seq)
+        return {
+            "uplink": {"central_has": {"seq": seq, "id": held.bundle_id if held else GENESIS}},
+            "downlink": {"continues_after": positions["downlink"]["applied"]},
+            "epoch": 1,
+            "numbering": "open",
+            "report_documents": False,
+        }
+
+    def post_held_document(self, kiosk_id, held):
+        raise AssertionError("this fake central never asks for documents back")
+
     # -- test helpers --------------------------------------------------------------------
 
     def _check_up(self):

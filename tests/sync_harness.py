@@ -391,6 +391,12 @@ class CrashingTransport:
     def send_receipt(self, data):
         return self._call("send_receipt", data)
 
+    def post_streams(self, kiosk_id, positions):
+        return self._call("post_streams", kiosk_id, positions)
+
+    def post_held_document(self, kiosk_id, held):
+        return self._call("post_held_document", kiosk_id, held)
+
 
 def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Tally) -> list[str]:
     """One seeded trial on one of ``kiosks``; the invariant violations (empty: passed).

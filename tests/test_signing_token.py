@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from central_api import decisions
 from central_api.db import read
-from central_api.db.schema import documents, outbound_records, outgoing_counters
+from central_api.db.schema import documents, outbound_records, outgoing_series
 from central_api.documents import verify_pdf
 from central_api.errors import DocumentIssueError, SigningTokenError
 from central_api.workflow import get_request
@@ -56,7 +56,7 @@ def waiting(central_client, sim_kiosk) -> list[str]:
 def nothing_issued(central, references) -> None:
     with read(central.engine) as conn:
         assert conn.execute(select(func.count()).select_from(documents)).scalar() == 0
-        assert conn.execute(select(outgoing_counters.c.last)).scalar() in (None, 0)
+        assert conn.execute(select(outgoing_series.c.last)).scalar() in (None, 0)
         queued = conn.execute(select(outbound_records.c.type)).scalars().all()
         assert "document.issued" not in queued
         assert {get_request(conn, ref)["status"] for ref in references} == {"received"}

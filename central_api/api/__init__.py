@@ -6,6 +6,8 @@ answers. Every error has one JSON shape: ``{"error": {"code", "message", "status
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -23,6 +25,7 @@ from .. import (
     longpoll,
     onboarding,
     retention,
+    streams,
 )
 from ..context import Central
 from ..db import read, write
@@ -245,6 +248,30 @@ def recovery(kiosk_id: str):
     settings = {"retention_days": retention.kiosk_retention_days(current_app.config)}
     return jsonify(
         kiosk_recovery.recovery_view(central.engine, central.identity, kiosk_id, settings)
+    )
+
+
+@bp.post("/kiosks/<kiosk_id>/streams")
+def stream_positions(kiosk_id: str):
+    """Where the kiosk's streams stand; central's answer heals them (central_api.streams)."""
+    body = json_object(request.get_data(cache=False), "the kiosk's stream positions")
+    return jsonify(streams.report_positions(_central().engine, kiosk_id, body))
+
+
+@bp.post("/kiosks/<kiosk_id>/documents")
+def held_document(kiosk_id: str):
+    """A document the kiosk holds, given back to a central that was restored."""
+    central = _central()
+    body = json_object(request.get_data(cache=False), "a document held (document.held)")
+    roots = central.config.get("TSA_ROOTS")
+    return jsonify(
+        streams.take_held_document(
+            central.engine,
+            kiosk_id,
+            body,
+            central.document_certificate_pem(),
+            Path(roots).read_bytes() if roots else None,
+        )
     )
 
 

@@ -126,6 +126,57 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/kiosks/{kiosk_id}/streams": {
+            "post": {
+                "summary": "Stream positions (streams.positions, docs/protocol.md): where the "
+                "kiosk's streams stand; the answer says what central holds, where its downlink "
+                "continues, and which documents a restored central wants back",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "streams.answer",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(400, 401, 403, 404, 413, 429),
+                },
+            }
+        },
+        "/api/v1/kiosks/{kiosk_id}/documents": {
+            "post": {
+                "summary": "A document the kiosk holds, given back to a restored central "
+                "(document.held); taken only when central's own signature verifies",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "document.held_answer: restored, known or refused",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(400, 401, 403, 404, 413, 429),
+                },
+            }
+        },
         "/api/v1/kiosks/{kiosk_id}/digest": {
             "post": {
                 "summary": "Divergence check: compare the kiosk's signed digest of sequence "

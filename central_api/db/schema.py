@@ -218,7 +218,9 @@ documents = Table(
     # Random, printed on the document and carried by its QR statement: /verify/<number> shows
     # the document's details only to whoever holds it (guessing numbers reveals nothing).
     Column("verification_code", String(16)),
-    UniqueConstraint("year", "seq", name="uq_documents_year_seq"),
+    # the numbering epoch (central_api.restore): 1 until central is first restored from a backup
+    Column("epoch", Integer, nullable=False, server_default="1"),
+    UniqueConstraint("year", "epoch", "seq", name="uq_documents_year_epoch_seq"),
 )
 
 # What staff saw that lets a request about another person go ahead: a power of attorney, a
@@ -265,11 +267,37 @@ officials = Table(
     Column("removed_by", String(100)),
 )
 
-outgoing_counters = Table(
-    "outgoing_counters",
+# The last outgoing number of each year in each numbering epoch (migration 0013).
+outgoing_series = Table(
+    "outgoing_series",
     metadata,
     Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", Integer, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
+)
+
+# Numbering epochs (central_api.restore): a new one starts whenever central finds it was
+# restored; no number is given in it until every kiosk active then has reported (or was forgone).
+number_epochs = Table(
+    "number_epochs",
+    metadata,
+    Column("epoch", Integer, primary_key=True, autoincrement=False),
+    Column("started_at", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("backup_created", String(40)),
+    Column("reconciled_at", String(32)),
+)
+
+epoch_kiosks = Table(
+    "epoch_kiosks",
+    metadata,
+    Column("epoch", Integer, primary_key=True, autoincrement=False),
+    Column("kiosk_id", String(64), primary_key=True),
+    Column("reported_at", String(32)),
+    Column("documents", Integer, nullable=False, server_default="0"),
+    Column("refused", Text),  # JSON list of {number, reason}: documents whose proof failed
+    Column("forgone_at", String(32)),
+    Column("forgone_reason", Text),
 )
 
 audit_log = Table(

@@ -1,7 +1,9 @@
 """The two bundle streams as the kiosk keeps them: its outbox to central, and central's inbox.
 
 The outbox holds every bundle the kiosk ever sealed, with its exact bytes: a bundle is sealed
-once, stored, and resent byte for byte until a verified receipt arrives. The inbox ledger
+once, stored, and resent byte for byte until a verified receipt arrives; after the receipt the
+bytes are kept for a while (90 days by default) so that a central restored from a backup can
+have them again. The inbox ledger
 implements :class:`sync.InboundLedger` for central's stream, and remembers whether central has
 acknowledged the kiosk's receipt, so unsent receipts go again at the next exchange.
 """
@@ -65,6 +67,37 @@ class StreamsMixin:
                 "update events set bundle_seq = ? where id = ? and direction = 'up'",
                 [seq, event_id],
             )
+
+    def last_delivered(self) -> tuple[int, str]:
+        """(seq, bundle id) of the newest bundle central gave a receipt for, or (0, GENESIS)."""
+        row = self.db.execute(
+            "select seq, bundle_id from outbound_bundles where delivered_at is not null "
+            "order by seq desc limit 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def delivered_after(self, seq: int) -> list[OutboundBundle]:
+        """Bundles with a receipt and a number above ``seq``, oldest first (central lost them)."""
+        return [
+            OutboundBundle(**row)
+            for row in self.db.query(
+                "select * from outbound_bundles where delivered_at is not null and seq > ? "
+                "order by seq",
+                [seq],
+            )
+        ]
+
+    def drop_sent_bytes(self, delivered_before: str) -> int:
+        """Forget the bytes of bundles delivered before ``delivered_before`` (the number and id
+        stay, for the chain and the check); how many. Until then they can go again to a
+        central that was restored (kiosk_app.positions)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "update outbound_bundles set data = x'' where delivered_at is not null "
+                "and delivered_at < ? and length(data) > 0",
+                [delivered_before],
+            )
+        return cursor.rowcount
 
     def outbound_bundle(self, seq: int) -> OutboundBundle | None:
         rows = list(self.db.query("select * from outbound_bundles where seq = ?", [seq]))
@@ -135,6 +168,14 @@ class StreamsMixin:
             "select max(seq) from inbound_ledger where sender = ?", [sender]
         ).fetchone()
         return row[0] or 0
+
+    def last_applied(self, sender: str) -> tuple[int, str]:
+        """(seq, bundle id) of the newest bundle applied from ``sender``, or (0, GENESIS)."""
+        row = self.db.execute(
+            "select seq, bundle_id from inbound_ledger where sender = ? order by seq desc limit 1",
+            [sender],
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
 
     def store(self, sender: str, entry: LedgerEntry) -> None:
         self.db["inbound_ledger"].insert(

@@ -1,0 +1,180 @@
+"""Issue 18, findings 1 and 2, with the real processes: central restored from a backup gives no
+number twice, every paper still verifies, and the streams heal without a person.
+
+A real ``central-api serve`` on loopback, real ``python -m deploy.backup create`` and
+``restore``, the real ``central-api init`` and ``central-api restore`` commands, and the real
+``kiosk-app sync`` command at the kiosk: back up, issue and print two documents, lose central,
+restore, reconcile from the kiosk, issue again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import requests as http
+from sqlalchemy import func, select
+
+from central_api import decisions, restore
+from central_api.db import read
+from central_api.db.schema import inbound_bundles, quarantined_records
+from kiosk_app.store import store_for
+from tests.sync_harness import BIN, CLERK, ROOT, CentralProcess, Kiosk, converge
+
+FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+
+
+def run(command: list[str], env: dict) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+    return result
+
+
+def kiosk_sync(kiosk: Kiosk) -> dict:
+    """The kiosk's own sync command, until an exchange moves nothing (bounded)."""
+    result = run([str(BIN / "kiosk-app"), "sync", "--until-idle", "--json"], kiosk.env())
+    return json.loads(result.stdout)
+
+
+def verify(central: CentralProcess, number: str, code: str | None = None) -> dict:
+    """/verify/<number>, with the verification code printed on the paper."""
+    answer = http.get(
+        f"{central.url}/verify/{number}", params={"c": code} if code else None, timeout=10
+    )
+    return {"http": answer.status_code, **(answer.json() if answer.ok else {})}
+
+
+def code_on(path: Path, central: CentralProcess) -> str:
+    """The verification code the paper carries (in its signed QR statement)."""
+    from central_api.documents import verify_pdf, verify_statement
+
+    certificate = central.central.document_certificate_pem()
+    return verify_statement(verify_pdf(path.read_bytes(), certificate).statement, certificate)[
+        "code"
+    ]
+
+
+def papers(kiosk: Kiosk) -> dict[str, Path]:
+    """What the villagers hold: every document the kiosk printed, number -> its PDF."""
+    return {row["number"]: Path(row["path"]) for row in kiosk.documents() if row["printed_at"]}
+
+
+def verified(central: CentralProcess, number: str, pdf: Path) -> tuple[str, str]:
+    """(status, whether /verify's SHA-256 is the paper's) for a paper, with its code."""
+    answer = verify(central, number, code_on(pdf, central))
+    return answer.get("status"), answer.get("sha256") == hashlib.sha256(
+        pdf.read_bytes()
+    ).hexdigest()
+
+
+def requests_by_status(central: CentralProcess, kiosk: Kiosk) -> dict[str, str]:
+    return {row["reference"]: row["status"] for row in central.requests_of(kiosk.kiosk_id)}
+
+
+@pytest.fixture
+def site():
+    with tempfile.TemporaryDirectory(prefix="restore-", dir=FAST_DISK) as folder:
+        root = Path(folder)
+        central = CentralProcess(root / "central")
+        central.start()
+        try:
+            yield root, central
+        finally:
+            central.stop()
+
+
+def test_a_restored_central_gives_no_number_twice_and_the_streams_heal_by_themselves(site):
+    root, central = site
+    env = {**central.env(), "PYTHONPATH": str(ROOT)}
+    kiosk = Kiosk(root / "merdanya", central, "merdanya", central.url)
+    # A second kiosk, enrolled and then lost for good (stolen): nobody will hear from it again.
+    Kiosk(root / "kozarevets", central, "kozarevets", central.url)
+    rng = random.Random(18)
+    first, second, third = (kiosk.submit(rng) for _ in range(3))
+    converge(kiosk, central.url)
+
+    # The nightly backup, while central runs.
+    archive = Path(
+        run(
+            [sys.executable, "-m", "deploy.backup", "create", "--out", str(root / "backups")], env
+        ).stdout.strip()
+    )
+
+    # After it: two documents issued and printed at the kiosk, their printing reported.
+    for reference in (first, second):
+        decisions.approve(central.engine, reference, CLERK, signer=central.central.document_signer)
+    kiosk_sync(kiosk)
+    held = papers(kiosk)
+    assert len(held) == 2
+    assert all(verified(central, number, pdf) == ("valid", True) for number, pdf in held.items())
+    assert requests_by_status(central, kiosk)[first] == "printed"
+
+    # Central is lost and restored from the backup, as docs/operations.md says.
+    central.stop()
+    shutil.rmtree(central.home)
+    run([sys.executable, "-m", "deploy.backup", "restore", str(archive)], env)
+    initialised = run([str(BIN / "central-api"), "init"], env)
+    assert "numbering epoch 2 started" in initialised.stdout
+    central.start()
+
+    # Central knows it may have forgotten documents: it gives no number until reconciled.
+    assert all(verify(central, number)["http"] == 404 for number in held)
+    with pytest.raises(restore.NumberingPausedError, match="merdanya-1"):
+        decisions.approve(central.engine, third, CLERK, signer=central.central.document_signer)
+    assert restore.status(central.engine)["numbering"] == "paused"
+
+    # The kiosk's ordinary sync heals everything: no person at the kiosk.
+    report = kiosk_sync(kiosk)
+    assert report["failures"] == 0, report["last_error"]
+    assert sorted(report["given_back"]) == sorted(held)
+    assert report["resent"], "the uplink bundles central lost went again"
+    for number, pdf in held.items():
+        assert verified(central, number, pdf) == ("valid", True), number
+    statuses = requests_by_status(central, kiosk)
+    assert statuses[first] == statuses[second] == "printed"  # not "received" any more
+
+    # Still paused: the lost kiosk never reported. The operator forgoes it (a person decides
+    # that one, with a reason for the audit log), and numbering resumes in the new epoch.
+    assert restore.status(central.engine)["numbering"] == "paused"
+    run([str(BIN / "central-api"), "restore", "forgo", "kozarevets-1", "--reason", "stolen"], env)
+    assert restore.status(central.engine)["numbering"] == "open"
+
+    _, document = decisions.approve(
+        central.engine, third, CLERK, signer=central.central.document_signer
+    )
+    assert document["number"].split("-")[1] == "2"  # the epoch inside the number
+    assert document["number"] not in held
+    report = kiosk_sync(kiosk)  # the downlink continues after the kiosk's last applied bundle
+    assert report["failures"] == 0 and report["downlink_bundles"] >= 1, report["last_error"]
+
+    now_held = papers(kiosk)
+    assert set(now_held) == {*held, document["number"]}  # three papers, three numbers
+    for number, pdf in now_held.items():
+        assert verified(central, number, pdf) == ("valid", True), number
+    assert requests_by_status(central, kiosk)[third] == "printed"
+
+    with store_for(kiosk.config) as store:
+        refused = [row for row in store.quarantined() if row["direction"] == "down"]
+        assert store.undelivered_bundles() == []
+        sealed = store.last_outbound()[0]
+    assert refused == []  # no sequence_conflict, no chain_broken
+    with read(central.engine) as conn:
+        assert (
+            conn.execute(
+                select(func.count()).where(quarantined_records.c.sender == kiosk.kiosk_id)
+            ).scalar()
+            == 0
+        )
+        received = conn.execute(
+            select(func.max(inbound_bundles.c.seq)).where(
+                inbound_bundles.c.sender == kiosk.kiosk_id
+            )
+        ).scalar()
+    assert received == sealed  # every uplink bundle at central again
