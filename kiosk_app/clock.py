@@ -2,7 +2,7 @@
 exchange from central's signed time (:mod:`sync.clock`).
 
 What villagers see and what is checked against today uses :func:`central_now`: a request's
-submission time, the slip's expected date, an identity card's "not in the future". The kiosk's
+submission time, the slip's expected date, a birth date's "not in the future". The kiosk's
 calls to central are signed with it too, so a clock a year off still exchanges and `check`
 still runs. The offset is kept in the store (setting ``clock``), so it holds while the line is
 down; staff are warned on the staff panel when it is more than five minutes

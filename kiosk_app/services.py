@@ -206,7 +206,8 @@ def get_service(config: KioskConfig, service_id: str) -> dict:
 
 def validate_request(config: KioskConfig, service_id: str, fields: dict) -> list:
     """The problems with a form's answers; dates are judged against today by central's clock
-    (an identity card valid until tomorrow is valid even if this kiosk's clock is a year off)."""
+    (a birth date of last month is not in the future even if this kiosk's clock is a year
+    behind)."""
     with store_for(config) as store:
         service = find_service(store.catalogue(), service_id)
         today = central_today(store)

@@ -1,6 +1,6 @@
 """Central's clock is the one that counts (issue 18, finding 7): a kiosk whose clock is a year
 behind (libfaketime, the Debian package ``faketime``) against a real ``central-api serve``
-still exchanges and runs ``check``, accepts an identity card issued last month, stores and sends
+still exchanges and runs ``check``, accepts a birth date of last month, stores and sends
 the true submission time, promises the true date on the slip, and tells staff its clock is off.
 """
 
@@ -21,7 +21,6 @@ from central_api.workflow import get_request
 from kiosk_app.config import KioskConfig
 from kiosk_app.store import store_for
 from sync.deadlines import SOFIA
-from tests.test_kiosk_cli_real_central import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 A_YEAR_BEHIND = "-365d"
@@ -73,10 +72,12 @@ def test_a_kiosk_a_year_behind_works_by_centrals_clock(
     checked = kiosk_behind(home, "check")
     assert "Needs a person" not in checked.stdout, checked.stdout
 
-    issued_last_month = (dt.datetime.now(SOFIA).date() - dt.timedelta(days=30)).strftime("%d.%m.%Y")
+    # A baby born last month, named by birth date: "not in the future" by central's clock.
+    born = (dt.datetime.now(SOFIA).date() - dt.timedelta(days=30)).strftime("%d.%m.%Y")
+    baby = ["first_name=Мария", "last_name=Иванова", "personal_number_kind=birth_date",
+            f"birth_date={born}", "phone=0888123456"]  # fmt: skip
     submitted = kiosk_behind(home, "submit", "permanent-address-certificate", *[
-        arg for field in [*FIELDS, f"id_document_date={issued_last_month}"]
-        for arg in ("--field", field)
+        arg for field in baby for arg in ("--field", field)
     ])  # fmt: skip
     reference = submitted.stdout.strip().splitlines()[-1]
     status = json.loads(kiosk_behind(home, "status", reference, "--json").stdout)
