@@ -47,9 +47,11 @@ STREETS = ["Васил Левски", "Христо Ботев", "Георги �
 
 # The demo's officials: who signs which services is data (central-api officials add), as a real
 # municipality would enter it. (user, names, title as printed, authorising order, services)
+# What a mayoralty may issue (the catalogue's authority "mayoralty").
 POPULATION_REGISTER_SERVICES = (
     "permanent-address-certificate,current-address-certificate,marital-status-certificate,"
-    "heirs-certificate,identity-different-names"
+    "heirs-certificate,children-born-to-mother-certificate,identity-different-names,"
+    "animal-ownership-certificate"
 )
 OFFICIALS = [
     ("clerk", "Иван Петров Иванов", "Кмет на Община Лясковец", None, "all"),
@@ -65,7 +67,8 @@ OFFICIALS = [
         )
     ),
     ("revenue", "Росица Николова Атанасова", "Старши инспектор „Местни приходи“",
-     "РД-09-112/05.01.2026", "local-tax-debts-certificate"),
+     "РД-09-112/05.01.2026",
+     "local-tax-debts-certificate,property-declaration,inheritance-declaration"),
 ]  # fmt: skip
 
 # Answers for the catalogue's choice fields (`services --json` names the fields, not the options).

@@ -591,3 +591,12 @@ def test_the_docs_describe_every_field_type_and_every_service(catalogue):
         assert f"| `{field_type}` |" in docs, field_type
     for service in catalogue["services"]:
         assert f"| {service['id']} |" in docs, service["id"]
+
+
+def test_the_demos_mayors_sign_only_what_a_mayoralty_may_issue(catalogue):
+    from deploy.demo_data import OFFICIALS
+
+    mayoralty = {s["id"] for s in catalogue["services"] if s["authority"]["level"] == "mayoralty"}
+    for user, _names, title, _order, services in OFFICIALS:
+        if user.startswith("mayor-"):
+            assert set(services.split(",")) == mayoralty, title
