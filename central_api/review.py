@@ -25,6 +25,7 @@ question to the villager or a written refusal.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
@@ -102,10 +103,12 @@ def review_request(conn: Connection, request: dict, on: str | None = None) -> Re
     work = _Review(conn, on, fields, authorisation)
     applicant = work.match("applicant", fields, "")
     if issuance != "generated":
-        # Attached and in-person documents are made elsewhere: the register entry is shown to
-        # help the clerk, but it decides nothing here.
-        return Review(issuance, on, applicant, None, tuple(work.differences), (), None, None,
-                      authorisation)  # fmt: skip
+        # Attached, in-person and filed requests are made elsewhere: the register entries are
+        # shown to help the clerk (the deceased of a declaration or an extract, with the
+        # declaration's term), but they decide nothing here.
+        deceased = work.deceased_only()
+        return Review(issuance, on, applicant, deceased, tuple(work.differences), (), None, None,
+                      authorisation, None, tuple(work.notes))  # fmt: skip
     if applicant is None:
         work.block(
             "applicant_not_found",
@@ -151,6 +154,13 @@ def review_request(conn: Connection, request: dict, on: str | None = None) -> Re
         issuance, on, applicant, subject, tuple(work.differences), blocks, heirs, debts,
         authorisation, None if blocks else content, tuple(work.notes),
     )  # fmt: skip
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def heirs_digest(review: Review) -> str | None:
@@ -354,6 +364,26 @@ class _Review:
             )
             return None
         return facts_of.address_facts(about, address, self.place)
+
+    def deceased_only(self):
+        """The deceased the form names by ЕГН, as the register held them at the death, and for
+        an inheritance declaration the six months of ЗМДТ чл. 32 counted from the death."""
+        identifier = str(self.fields.get("deceased_egn") or "")
+        person = registers.find_person(self.conn, identifier, "egn") if identifier else None
+        if person is None or person.death_date is None:
+            return None
+        if "relation_to_deceased" in self.fields:
+            due = months_after(dt.date.fromisoformat(person.death_date), 6).isoformat()
+            late = due < self.on
+            self.notes.append(
+                (
+                    f"Шест месеца от смъртта ({person.death_date}) изтичат на {due}"
+                    + (": декларацията е подадена след срока." if late else "."),
+                    f"Six months from the death ({person.death_date}) end on {due}"
+                    + (": the declaration comes after that." if late else "."),
+                )
+            )
+        return registers.person_record(self.conn, person.id, person.death_date)
 
     def deceased(self, applicant):
         identifier = str(self.fields.get("deceased_egn") or "")

@@ -137,3 +137,37 @@ def test_the_authorisation_staff_checked_at_the_kiosk_lets_the_request_go_ahead(
     assert found.approvable, codes(found)
     assert found.authorisation["recorded_by"] == "staff:staff-7"
     assert found.authorisation["document"].startswith("пълномощно рег. № 1234/2026")
+
+
+def test_an_inheritance_declaration_shows_the_deceased_and_the_six_months(
+    central, villagers, central_client, sim_kiosk
+):
+    fields = {
+        "deceased_egn": villagers.deceased,
+        "relation_to_deceased": "child",
+        "personal_number_kind": "egn",
+        "personal_number": villagers.son,
+    }
+    reference = submit(central_client, sim_kiosk, fields, "inheritance-declaration")
+    found = reviewed(central, reference)
+    assert found.issuance == "filed" and found.approvable
+    assert found.subject.person.full_name == "Петър Стоянов Колев"
+    # died 15 January 2025: the six months ended on 15 July 2025
+    assert found.notes == (
+        (
+            "Шест месеца от смъртта (2025-01-15) изтичат на 2025-07-15: декларацията е "
+            "подадена след срока.",
+            "Six months from the death (2025-01-15) end on 2025-07-15: the declaration comes "
+            "after that.",
+        ),
+    )
+
+
+def test_months_after_keeps_the_day_or_takes_the_months_last():
+    from datetime import date
+
+    from central_api.review import months_after
+
+    assert months_after(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert months_after(date(2024, 1, 15), 6) == date(2024, 7, 15)
+    assert months_after(date(2025, 9, 30), 6) == date(2026, 3, 30)
