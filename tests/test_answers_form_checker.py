@@ -117,10 +117,13 @@ def test_by_names_and_birth_date_the_number_is_not_required():
     by_names = {"for_whom": "self", "personal_number_kind": "birth_date"}
     assert [p.field for p in checker.check(by_names, today=TODAY)] == [
         "first_name",
+        "middle_name",
         "last_name",
         "birth_date",
     ]
-    by_names.update(first_name="Иван", last_name="Иванов", birth_date="1975-03-16")
+    by_names.update(
+        first_name="Иван", middle_name="Петров", last_name="Иванов", birth_date="1975-03-16"
+    )
     assert checker.check(by_names, today=TODAY) == []
 
 

@@ -278,8 +278,10 @@ def test_asking_for_another_person_makes_their_number_required_and_not_their_nam
 def test_without_a_number_the_names_and_the_birth_date_are_asked_instead():
     by_names = complete_answers(personal_number_kind="birth_date", personal_number=None)
     problems = validate_fields(service(), by_names, today=TODAY)
-    assert [p.field for p in problems] == ["first_name", "last_name", "birth_date"]
-    by_names.update(first_name="Иван", last_name="Иванов", birth_date="16.03.1975")
+    assert [p.field for p in problems] == ["first_name", "middle_name", "last_name", "birth_date"]
+    by_names.update(
+        first_name="Иван", middle_name="Петров", last_name="Иванов", birth_date="16.03.1975"
+    )
     assert validate_fields(service(), by_names, today=TODAY) == []
 
 

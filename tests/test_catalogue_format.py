@@ -231,7 +231,7 @@ def test_ones_own_address_certificate_asks_who_it_is_for_and_the_number_only(cat
         "lnch",
         "birth_date",
     ]
-    for by_names in ("first_name", "last_name", "birth_date"):
+    for by_names in ("first_name", "middle_name", "last_name", "birth_date"):
         assert by_name[by_names]["required_if"] == {
             "field": "personal_number_kind",
             "value": "birth_date",
