@@ -27,7 +27,7 @@ from central_api.documents.pades import sign_pdf
 from central_api.municipality import load_municipality
 from tests.fixtures_signing import make_token, start_timestamp_authority
 
-from .bench_documents import SERVICES, realistic_request
+from .bench_documents import SERVICES, realistic_facts, realistic_request
 
 MUNICIPALITY = load_municipality(
     Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
@@ -44,6 +44,7 @@ def issue(signer, n: int, draft: bool = False):
         issued_on=datetime.date(2026, 12, 1),
         service=SERVICES[n % len(SERVICES)],
         request=realistic_request(n),
+        facts=realistic_facts(n, SERVICES[n % len(SERVICES)]["id"]),
         official="Мария Георгиева Петрова",
         official_title="Кмет на Община Лясковец",
         municipality=MUNICIPALITY,
