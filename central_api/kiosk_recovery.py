@@ -36,18 +36,52 @@ def _counter(reference) -> int:
     return int(match.group(1)) if match else 0
 
 
+def _positions(conn, kiosk_id: str) -> dict:
+    last_up = conn.execute(
+        select(inbound_bundles.c.seq, inbound_bundles.c.bundle_id, inbound_bundles.c.receipt)
+        .where(inbound_bundles.c.sender == kiosk_id)
+        .order_by(inbound_bundles.c.seq.desc())
+        .limit(1)
+    ).first()
+    last_down = conn.execute(
+        select(func.max(outbound_bundles.c.seq)).where(outbound_bundles.c.kiosk_id == kiosk_id)
+    ).scalar()
+    held = conn.execute(
+        select(requests.c.reference).where(requests.c.kiosk_id == kiosk_id)
+    ).scalars()
+    counters = [_counter(reference) for reference in held]
+    refused = conn.execute(
+        select(quarantined_records.c.record).where(
+            quarantined_records.c.sender == kiosk_id,
+            quarantined_records.c.type == "request.submitted",
+        )
+    ).scalars()
+    counters += [
+        _counter((json.loads(text).get("body") or {}).get("reference")) for text in refused
+    ]
+    return {
+        "kiosk_id": kiosk_id,
+        "uplink": {
+            "seq": last_up.seq if last_up else 0,
+            "bundle_id": last_up.bundle_id if last_up else None,
+            "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
+        },
+        "downlink": {"seq": last_down or 0},
+        "reference_counter": max(counters, default=0),
+    }
+
+
+def stream_positions(engine: Engine, kiosk_id: str) -> dict:
+    """Where the kiosk's streams and references stand at central (``GET .../positions``): the
+    sync loop compares them with its store when it starts, to find an older kiosk.db."""
+    with read(engine) as conn:
+        return _positions(conn, kiosk_id)
+
+
 def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dict) -> dict:
     """Everything :mod:`kiosk_app.recovery` needs, for the (authenticated) kiosk ``kiosk_id``."""
     with read(engine) as conn:
-        last_up = conn.execute(
-            select(inbound_bundles.c.seq, inbound_bundles.c.bundle_id, inbound_bundles.c.receipt)
-            .where(inbound_bundles.c.sender == kiosk_id)
-            .order_by(inbound_bundles.c.seq.desc())
-            .limit(1)
-        ).first()
-        last_down = conn.execute(
-            select(func.max(outbound_bundles.c.seq)).where(outbound_bundles.c.kiosk_id == kiosk_id)
-        ).scalar()
+        positions = _positions(conn, kiosk_id)
         rows = conn.execute(
             select(
                 requests.c.reference,
@@ -66,29 +100,11 @@ def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dic
             .order_by(requests.c.id)
         ).mappings()
         held = [dict(row) for row in rows]
-        refused = conn.execute(
-            select(quarantined_records.c.record).where(
-                quarantined_records.c.sender == kiosk_id,
-                quarantined_records.c.type == "request.submitted",
-            )
-        ).scalars()
-        refused_references = [
-            (json.loads(text).get("body") or {}).get("reference") for text in refused
-        ]
         catalogue = current_catalogue(conn)
         municipality = current_municipality(conn)
-    counters = [_counter(row["reference"]) for row in held]
-    counters += [_counter(reference) for reference in refused_references]
     return {
-        "kiosk_id": kiosk_id,
+        **positions,
         "central": central_identity.public.to_json(),
-        "uplink": {
-            "seq": last_up.seq if last_up else 0,
-            "bundle_id": last_up.bundle_id if last_up else None,
-            "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
-        },
-        "downlink": {"seq": last_down or 0},
-        "reference_counter": max(counters, default=0),
         "requests": [
             {
                 "reference": row["reference"],

@@ -38,7 +38,10 @@ from .exchange import (
     ExchangeReport,
     KioskRevokedError,
     central_transport,
+    check_not_revoked,
+    check_positions,
     exchange_with,
+    load_party,
 )
 from .health import queue_health_report
 from .store import store_for
@@ -124,6 +127,7 @@ class SyncDaemon:
         self._stop = threading.Event()
         self._interruptible = False
         self._sleep = sleep
+        self._positions_checked = False
 
     # -- stopping --------------------------------------------------------------------------
 
@@ -222,6 +226,10 @@ class SyncDaemon:
             if self.transport is None:
                 self.transport = transport  # keep the connection alive between cycles
             wait = 0.0 if self.settings.until_idle else self.settings.wait
+            if not self._positions_checked:  # once per start: an older kiosk.db put back?
+                check_not_revoked(store)  # a revoked kiosk asks central nothing
+                check_positions(store, load_party(self.config, store), transport)
+                self._positions_checked = True
             if not self.settings.until_idle:
                 queue_health_report(self.config, store)  # when something changed, or hourly
             return exchange_with(

@@ -583,6 +583,21 @@ def print_pending(config: KioskConfig, store: KioskStore) -> tuple[list[str], li
         return print_pending_documents(config, store)
 
 
+def check_positions(store: KioskStore, party: Party, transport) -> None:
+    """StoreBehindError when central holds more from this kiosk than its store knows of (a
+    higher bundle number or reference): an older kiosk.db was put back. The sync loop asks once
+    when it starts, before anything is numbered from such a copy and sent."""
+    central = transport.fetch_positions(party.kiosk_id)
+    seq, _ = store.last_outbound()
+    counter = int(store.get_setting("reference_counter", 0))
+    central_seq, central_counter = int(central["uplink"]["seq"]), int(central["reference_counter"])
+    if central_seq > seq or central_counter > counter:
+        raise store_behind_error(
+            f"central holds bundle {central_seq} and reference number {central_counter} from "
+            f"this kiosk, this database only {seq} and {counter}"
+        )
+
+
 def retention_days(store: KioskStore) -> int:
     """Central's retention period for a villager's data here (the records schedule's), or 30."""
     return int(store.get_setting("central.retention_days", DEFAULT_RETENTION_DAYS))

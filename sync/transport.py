@@ -164,6 +164,16 @@ class HttpTransport:
     def send_receipt(self, data: bytes) -> None:
         self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
 
+    def fetch_positions(self, kiosk_id: str) -> dict:
+        """Where this kiosk's streams and references stand at central."""
+        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/positions")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CentralUnreachableError(
+                "Central's answer about the streams is not JSON: a proxy may be in the way."
+            ) from exc
+
     def fetch_recovery(self, kiosk_id: str) -> dict:
         """What central holds from and for this kiosk (`kiosk-app recover`)."""
         response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/recovery")

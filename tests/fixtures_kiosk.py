@@ -189,6 +189,18 @@ class FakeCentral:
     def post_held_document(self, kiosk_id, held):
         raise AssertionError("this fake central never asks for documents back")
 
+    def fetch_positions(self, kiosk_id):
+        self._check_up()
+        seq = self.ledger.last_seq(kiosk_id)
+        entry = self.ledger.entry(kiosk_id, seq)
+        counters = [int(r["reference"].rsplit("-", 1)[1]) for r in self.submitted()]
+        return {
+            "kiosk_id": kiosk_id,
+            "uplink": {"seq": seq, "bundle_id": entry.bundle_id if entry else None},
+            "downlink": {"seq": len(self.downlink)},
+            "reference_counter": max(counters, default=0),
+        }
+
     # -- test helpers --------------------------------------------------------------------
 
     def _check_up(self):

@@ -80,3 +80,26 @@ def test_central_holding_other_bundles_under_our_numbers_means_the_store_is_behi
     fake_central.upload_bundle = conflict
     with pytest.raises(StoreBehindError, match="older copy"):
         services.sync_now(enrolled_kiosk, transport=fake_central)
+
+
+def test_the_sync_loop_finds_an_older_copy_when_it_starts_even_without_the_journal(
+    enrolled_kiosk, fake_central
+):
+    import shutil
+
+    from kiosk_app.daemon import DaemonSettings, SyncDaemon
+
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    services.sync_now(enrolled_kiosk, transport=fake_central)
+    old = enrolled_kiosk.home / "old-kiosk.db"
+    shutil.copy(enrolled_kiosk.db_path, old)
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    services.sync_now(enrolled_kiosk, transport=fake_central)
+    shutil.copy(old, enrolled_kiosk.db_path)  # the whole home put back from an old backup:
+    (enrolled_kiosk.home / "references.log").unlink()  # the journal too
+
+    settings = DaemonSettings(max_cycles=2, backoff_base=0.01, backoff_cap=0.01)
+    report = SyncDaemon(enrolled_kiosk, settings, transport=fake_central).run()
+    assert report.failures == 2 and "older copy" in report.last_error
+    assert "central holds bundle 2 and reference number 2" in report.last_error
+    assert len(fake_central.submitted()) == 2  # nothing was sent from the old copy

@@ -208,6 +208,28 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/kiosks/{kiosk_id}/positions": {
+            "get": {
+                "summary": "Where the calling kiosk's streams stand at central: the last uplink "
+                "bundle (with central's receipt), the last downlink bundle, the highest "
+                "reference number",
+                "parameters": [
+                    {
+                        "name": "kiosk_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "uplink, downlink, reference_counter",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(401, 403, 404, 429),
+                },
+            }
+        },
         "/api/v1/kiosks/{kiosk_id}/recovery": {
             "get": {
                 "summary": "What central holds from and for the calling kiosk, to rebuild a lost "

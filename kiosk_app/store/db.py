@@ -83,7 +83,8 @@ def translate_error(exc: sqlite3.Error, path) -> StoreError | DiskFullError:
         )
     return StoreError(
         f"The kiosk database ({path}) failed: {exc}. Check that the file is readable by the "
-        "kiosk's user (`kiosk-app check --store`); call support if it stays so."
+        "kiosk's user and run `kiosk-app check --store`; if it cannot be read, `kiosk-app "
+        "recover` rebuilds it from central's copy."
     )
 
 
