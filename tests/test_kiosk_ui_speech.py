@@ -98,6 +98,23 @@ def test_the_form_reads_each_field_what_is_typed_and_the_problem(qtbot, enrolled
     assert window.current.name == "form"
 
 
+def test_home_with_answers_typed_reads_the_question_before_anything_is_thrown_away(
+    qtbot, enrolled_kiosk, open_kiosk
+):
+    window, _bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk)
+    window.ctx.session.fields["first_name"] = "Мария"
+    window.show_screen("status")
+    heard(qtbot, window)
+    home = window.screens["status"].header.home_button
+    tap(qtbot, home)
+    assert heard(qtbot, window) == ["Начало"]  # named (without its pictogram), nothing done
+    tap(qtbot, home)
+    (said,) = heard(qtbot, window)
+    assert window.leave_overlay.question.text() in said
+    assert window.leave_overlay.stay_button.text() in said
+    assert window.ctx.session.fields == {"first_name": "Мария"}
+
+
 def test_a_status_answer_is_read_in_full_with_the_reference_as_a_person_reads_it(
     qtbot, enrolled_kiosk, open_kiosk
 ):

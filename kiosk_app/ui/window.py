@@ -228,6 +228,7 @@ class KioskWindow(QWidget):
     def on_navigate_requested(self, name: str) -> None:
         if name == "welcome" and self.has_unsent_input():
             self.leave_overlay.ask()
+            self.ctx.narrator.read(self.leave_overlay)  # the question and its two answers
             return
         if name in ("welcome", "finish"):
             # Going home abandons the visit; finishing also gives the next person Bulgarian.
