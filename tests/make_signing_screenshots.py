@@ -7,8 +7,10 @@ tool, like ``tests/make_test_vectors.py``):
   official's block, the place for the handing official's signature and stamp, the QR code and
   the footer with the full check address and the verification code;
 - ``request-form.png``: the request form the kiosk prints at submission for the villager to sign;
-- ``batch-approval.png``: the office's queue as a clerk sees it, three requests selected for
-  one approval (``central-api serve`` with the demo data, headless Chromium).
+- ``batch-approval.png``: the office's queue as a clerk sees it when the key is on a token,
+  three requests selected for one approval and the PIN typed once: written by
+  ``tests/test_signing_token.py`` (:func:`office_page_picture`) from the page the office
+  served there, as Chromium draws it.
 
 Pages are rasterised with ``pdftoppm`` (poppler-utils).
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from central_api.documents import DocumentSigner, issue_pdf
 from central_api.municipality import load_municipality
-from deploy.office_screenshots import VIEWPORT, DemoOffice, launch_browser, sign_in
+from deploy.office_screenshots import VIEWPORT, launch_browser
 from printing.request_form import RequestForm, render_request_form
 from tests.certificate_examples import ADDRESS_FACTS
 from tests.test_documents_pdf import PERMANENT_ADDRESS, REQUEST
@@ -87,20 +89,23 @@ def request_form(outdir: Path, work: Path) -> Path:
     return _png(pdf, outdir / "request-form.png")
 
 
-def batch_approval(outdir: Path) -> Path:
+def office_page_picture(html: str, path: Path, selected: int, pin: str) -> Path:
+    """Draw an office page (its HTML as served, with its style sheet) in headless Chromium,
+    tick the first ``selected`` requests, type ``pin`` into the PIN field, and save it."""
     from playwright.sync_api import sync_playwright
 
-    path = outdir / "batch-approval.png"
-    with DemoOffice(requests_per_kiosk=4) as office, sync_playwright() as playwright:
+    css = (ROOT / "central_api" / "office" / "static" / "office.css").read_text()
+    page_html = html.replace("</head>", f"<style>{css}</style></head>", 1)
+    with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         try:
             page = browser.new_context(viewport=VIEWPORT, locale="bg-BG").new_page()
-            page.set_default_timeout(20000)
-            sign_in(page, office.base_url, "maria", "maria-pass-1")
-            page.goto(f"{office.base_url}/office/queue?status=received")
+            page.route("**/*", lambda route: route.abort())  # nothing from outside the page
+            page.set_content(page_html, wait_until="domcontentloaded")
             boxes = page.locator("input[type=checkbox][name=reference]")
-            for index in range(min(3, boxes.count())):
+            for index in range(min(selected, boxes.count())):
                 boxes.nth(index).check()
+            page.locator("#batch-pin").fill(pin)
             page.screenshot(path=str(path), full_page=True, timeout=30000)
         finally:
             browser.close()
@@ -112,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     outdir = Path(args[0] if args else "docs/screenshots/documents")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
-        for made in (
-            certificate(outdir, Path(work)),
-            request_form(outdir, Path(work)),
-            batch_approval(outdir),
-        ):
+        for made in (certificate(outdir, Path(work)), request_form(outdir, Path(work))):
             print(made)
     return 0
 

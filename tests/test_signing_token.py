@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -261,3 +262,16 @@ def test_the_office_approves_a_batch_under_one_pin_typed_once(
         assert conn.execute(select(func.count()).select_from(documents)).scalar() == 3
         rows = conn.execute(select(outbound_records.c.record)).scalars().all()
     assert not any(softhsm_token.pin in row for row in rows)  # the PIN is kept nowhere
+    picture_of_the_batch(queue)
+
+
+def picture_of_the_batch(queue_html: str) -> None:
+    """docs/screenshots/documents/batch-approval.png: the queue as served above, three ticked
+    and the PIN typed once (drawn last: Playwright's loop would stop pyHanko's asyncio.run)."""
+    from deploy.office_screenshots import CHROMIUM
+    from tests.make_signing_screenshots import ROOT, office_page_picture
+
+    if not Path(CHROMIUM).exists():
+        return  # the picture is documentation; the behaviour was asserted above
+    path = ROOT / "docs" / "screenshots" / "documents" / "batch-approval.png"
+    assert office_page_picture(queue_html, path, selected=3, pin="000000").stat().st_size > 0
