@@ -2,6 +2,8 @@
 voice (real espeak-ng) turns Bulgarian into audio of a plausible length."""
 
 import shutil
+import threading
+import time
 import wave
 from datetime import date
 
@@ -14,6 +16,7 @@ from kiosk_app.cli import cli
 from kiosk_app.speech import (
     EspeakVoice,
     RecordingVoice,
+    Speaker,
     SpeechError,
     audio_output_state,
     speakable,
@@ -213,3 +216,43 @@ def test_kiosk_app_speak_without_espeak_says_what_to_do(tmp_path):
     with pytest.raises(SpeechError, match="espeak-ng"):
         voice.render("Добре дошли", "bg", tmp_path / "x.wav")
     assert not (tmp_path / "x.wav").exists()
+
+
+# ---- the speech thread --------------------------------------------------------------------------
+
+
+class _HeldVoice(RecordingVoice):
+    """A voice whose first utterance takes as long as the test wants."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    def _start(self, utterance):
+        super()._start(utterance)
+        if len(self.said) == 1:
+            self.release.wait(5)
+
+
+def test_the_speech_thread_drops_what_was_overtaken_and_keeps_the_order_of_the_rest():
+    voice = _HeldVoice()
+    speaker = Speaker(voice)
+    speaker.say("Първо", "bg")  # the thread is busy saying it while the villager goes on
+    while not voice.said:
+        time.sleep(0.001)
+    speaker.say("Второ", "bg")
+    speaker.say("Трето", "bg")  # the second was never started: the villager moved on
+    speaker.slower()  # and then asked to hear the last one again, slower
+    voice.release.set()
+    assert speaker.wait(5)
+    assert [u.text for u in voice.said] == ["Първо", "Трето", "Трето"]
+    assert voice.rate < 140
+    speaker.close()
+
+
+def test_a_missing_synthesiser_never_reaches_the_screens():
+    speaker = Speaker(EspeakVoice(executable="no-such-espeak"))
+    speaker.say("Добре дошли", "bg")  # returns at once, as it always does
+    assert speaker.wait(5)
+    assert "espeak-ng" in speaker.problem
+    speaker.close()
