@@ -90,7 +90,10 @@ class KioskApp:
         status = services.request_status(self.config, reference)
         service = services.get_service(self.config, service_id or status.service)
         info = services.kiosk_info(self.config)
-        slip = slips.print_slip(self.config, status.reference, service, info, self._clock(), tier)
+        code = services.check_code(self.config, status.reference)
+        slip = slips.print_slip(
+            self.config, status.reference, service, info, self._clock(), tier, check_code=code
+        )
         return {
             **slip,
             "form_status": request_form.print_form(self.config, status.reference)["status"],
@@ -98,6 +101,18 @@ class KioskApp:
 
     def request_status(self, reference: str) -> services.RequestStatus:
         return services.request_status(self.config, reference)
+
+    def look_up_request(self, reference: str, check_code: str) -> services.RequestStatus:
+        """The villager's look-up: the reference as typed and the slip's check code."""
+        return services.look_up_request(self.config, reference, check_code)
+
+    def reference_prefix(self) -> str:
+        """This kiosk's references start so ("DZH1"): the look-up shows it already typed."""
+        return services.kiosk_reference_prefix(self.config)
+
+    def check_code(self, reference: str) -> str:
+        """The check code of a request just made, for the done screen and the slip."""
+        return services.check_code(self.config, reference)
 
     def list_requests(self, status: str | None = None) -> list[services.RequestStatus]:
         return services.list_requests(self.config, status)
@@ -137,8 +152,13 @@ class KioskApp:
         """Staff filed the villager's signed request form (one tap on the staff panel)."""
         return services.record_form_filed(self.config, reference, staff_id)
 
-    def mark_delivered(self, reference: str, staff_id: str) -> None:
-        services.mark_delivered(self.config, reference, staff_id)
+    def mark_delivered(
+        self, reference: str, staff_id: str, id_document_number: str | None = None
+    ) -> None:
+        services.mark_delivered(self.config, reference, staff_id, id_document_number)
+
+    def needs_identity_check(self, reference: str) -> bool:
+        return services.needs_identity_check(self.config, reference)
 
     # -- the queue and the exchange --------------------------------------------------------
 

@@ -442,12 +442,17 @@ def staff_form_filed(config, reference, staff_id, as_json) -> None:
 @staff.command("deliver")
 @click.argument("reference")
 @click.option("--staff", "staff_id", required=True, help="The member of staff handing it over.")
+@click.option(
+    "--id-document",
+    "id_document_number",
+    help="For a request made without staff: the number of the identity card checked now.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the request's status as JSON.")
 @pass_config
 @_fail_cleanly
-def staff_deliver(config, reference, staff_id, as_json) -> None:
+def staff_deliver(config, reference, staff_id, id_document_number, as_json) -> None:
     """Hand the document of REFERENCE over (refused while the fee is due or it was revoked)."""
-    services.mark_delivered(config, reference, staff_id)
+    services.mark_delivered(config, reference, staff_id, id_document_number)
     found = services.request_status(config, reference)
     if as_json:
         _echo_json(found.to_json())

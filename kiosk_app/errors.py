@@ -69,6 +69,18 @@ class NotAllowedError(KioskError):
     code = "not_allowed"
 
 
+class FeeDueError(NotAllowedError):
+    """The document cannot be handed over while its fee is due."""
+
+    code = "fee_due"
+
+
+class IdentityCheckNeededError(NotAllowedError):
+    """A request made without staff: its hand-over needs the identity card's number."""
+
+    code = "identity_check_needed"
+
+
 class DocumentError(KioskError):
     code = "document_error"
 

@@ -16,15 +16,19 @@ Public API (stable; the GUI builds on it):
   .message {"bg", "en"}; empty when the fields are acceptable.
 - ``submit_request(config, service_id, fields, staff=None, fee=None, tier=None) -> str`` —
   the reference; committed (synchronous=FULL) before it returns; works offline.
-- ``request_status(config, reference) -> RequestStatus`` (no personal data)
+- ``request_status(config, reference) -> RequestStatus`` (no personal data; staff and CLI)
+- ``look_up_request(config, typed_reference, typed_code) -> RequestStatus`` — the villager's
+  look-up at the touchscreen: needs the slip's check code as well (``check_code(config, ref)``)
 - ``list_requests(config, status=None) -> list[RequestStatus]``
 - ``ready_documents(config) -> list[ReadyDocument]`` — arrived, not yet handed over.
 - ``answer_question(config, reference, answer, staff_id=None) -> None``
 - ``reprint_document(config, reference) -> ReadyDocument``
 - ``record_fee_payment(config, reference, method, receipt_number, staff_id) -> dict`` — the fee
   paid here (a ``request.fee_paid`` record for central); an empty cash-receipt number is refused.
-- ``mark_delivered(config, reference, staff_id) -> None`` — refused while the fee is due or
-  while the villager's signed request form is not on file.
+- ``mark_delivered(config, reference, staff_id, id_document_number=None) -> None`` — refused
+  while the fee is due (``FeeDueError``) or while the villager's signed request form is not on
+  file; a request made without staff needs the number of the identity card checked at the
+  hand-over (``needs_identity_check``), sent with the record.
 - ``record_form_filed(config, reference, staff_id) -> dict`` — staff filed the signed request
   form (a ``request.form_filed`` record for central); ``{"staff_id", "at"}``.
 - ``queue_state(config) -> QueueState`` — also: records quarantined, revoked or not, the sync
@@ -62,13 +66,19 @@ from sync.catalogue import describe_service, guides_of, tier_fee_cents
 from sync.deadlines import chosen_tier
 from sync.states import CLOSED, FEE_METHODS, HANDOVER_STATES
 
-from . import clock, request_form
+from . import clock, lookup, request_form
 from . import municipality as municipality_profile
 from .bulletins import STAFF_SETTING
 from .catalogue import find_service, services_of
 from .clock import central_today, central_utc_now
 from .config import KioskConfig
-from .errors import InvalidRequestError, NotAllowedError, UnknownReferenceError
+from .errors import (
+    FeeDueError,
+    IdentityCheckNeededError,
+    InvalidRequestError,
+    NotAllowedError,
+    UnknownReferenceError,
+)
 from .store import (
     KioskStore,
     enrollment_of,
@@ -132,6 +142,8 @@ class ReadyDocument:
     revoked_at: str | None = None  # central revoked it: never printed nor handed over
     fee_amount_cents: int | None = None  # what the villager pays (the tier's fee), when known
     form_filed_at: str | None = None  # the villager's signed request form was filed (or None)
+    # False: made without staff, so the identity card is checked (its number typed) at hand-over
+    identity_checked: bool = True
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -227,6 +239,18 @@ def central_now(config: KioskConfig):
         return clock.central_now(store)
 
 
+def kiosk_reference_prefix(config: KioskConfig) -> str:
+    """This kiosk's references' prefix ("DZH1"), which the status look-up shows already typed."""
+    with store_for(config) as store:
+        return reference_prefix(enrollment_of(store), municipality_profile.required(store))
+
+
+def check_code(config: KioskConfig, reference: str) -> str:
+    """The check code printed on the slip of ``reference`` ("" for a request made before)."""
+    with store_for(config) as store:
+        return _request_or_fail(store, reference).get("check_code") or ""
+
+
 def reference_prefix(enrollment: dict, municipality: Municipality) -> str:
     """``DZH1``: the village's abbreviation in the municipality profile and the kiosk's number."""
     abbreviation = municipality.settlement(enrollment["village"]).abbreviation
@@ -264,7 +288,15 @@ def submit_request(
         with store.transaction():
             prefix = reference_prefix(enrollment, municipality_profile.required(store))
             reference = store.allocate_reference(prefix)
-            store.add_request(reference, service_id, fields, staff=staff, fee=fee, at=at)
+            store.add_request(
+                reference,
+                service_id,
+                fields,
+                staff=staff,
+                fee=fee,
+                at=at,
+                check_code=lookup.new_check_code(),
+            )
             store.add_event(
                 "request.submitted",
                 {
@@ -284,7 +316,7 @@ def submit_request(
         return reference
 
 
-def _status_of(store: KioskStore, row: dict) -> RequestStatus:
+def status_of(store: KioskStore, row: dict) -> RequestStatus:
     documents = store.documents(row["reference"])
     latest = documents[-1] if documents else None
     uploaded = row["status"] != "queued"
@@ -312,12 +344,20 @@ def _request_or_fail(store: KioskStore, reference: str) -> dict:
 
 def request_status(config: KioskConfig, reference: str) -> RequestStatus:
     with store_for(config) as store:
-        return _status_of(store, _request_or_fail(store, reference))
+        return status_of(store, _request_or_fail(store, reference))
+
+
+def look_up_request(config: KioskConfig, typed_reference: str, typed_code: str) -> RequestStatus:
+    """A villager's look-up: the reference as typed (kiosk_app.lookup reads "dzh1 42" too) and
+    the slip's check code; a wrong code is answered like an unknown reference."""
+    with store_for(config) as store:
+        prefix = reference_prefix(enrollment_of(store), municipality_profile.required(store))
+        return status_of(store, lookup.find_request(store, typed_reference, typed_code, prefix))
 
 
 def list_requests(config: KioskConfig, status: str | None = None) -> list[RequestStatus]:
     with store_for(config) as store:
-        return [_status_of(store, row) for row in store.list_requests(status)]
+        return [status_of(store, row) for row in store.list_requests(status)]
 
 
 def ready_documents(config: KioskConfig) -> list[ReadyDocument]:
@@ -347,6 +387,7 @@ def _ready(document: dict, request: dict, form_filed: dict | None = None) -> Rea
         revoked_at=document.get("revoked_at") or None,
         fee_amount_cents=(request.get("fee") or {}).get("amount_cents"),
         form_filed_at=(form_filed or {}).get("at"),
+        identity_checked=bool(request.get("staff")),
     )
 
 
@@ -462,9 +503,20 @@ def record_form_filed(config: KioskConfig, reference: str, staff_id: str) -> dic
     return request_form.record_filed(config, reference, staff_id, _known_staff)
 
 
-def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
+def needs_identity_check(config: KioskConfig, reference: str) -> bool:
+    """Whether the request was made without staff, so that the identity card is checked (and
+    its number recorded) when the document is handed over."""
+    with store_for(config) as store:
+        return not _request_or_fail(store, reference).get("staff")
+
+
+def mark_delivered(
+    config: KioskConfig, reference: str, staff_id: str, id_document_number: str | None = None
+) -> None:
     """Staff hand the document over; refused while the fee is still due or while the signed
-    request form is not on file."""
+    request form is not on file. A request made without staff needs the number of the
+    identity card staff checked now."""
+    id_document_number = (id_document_number or "").strip().upper()
     with store_for(config) as store:
         row = _request_or_fail(store, reference)
         if row["status"] not in HANDOVER_STATES:
@@ -473,20 +525,32 @@ def mark_delivered(config: KioskConfig, reference: str, staff_id: str) -> None:
                 "can be handed over."
             )
         if (row.get("fee") or {}).get("status") == "due":
-            raise NotAllowedError(
+            raise FeeDueError(
+                f"Таксата за {row['reference']} още не е платена: първо запишете плащането. / "
                 f"The fee for {row['reference']} is still due: record the payment first."
             )
         for document in store.documents(row["reference"]):
             _refuse_revoked(document)
         request_form.require_filed(store, row["reference"])
-        _known_staff(store, staff_id)
-        with store.transaction():
-            store.add_event(
-                "request.delivered",
-                {"reference": row["reference"], "at": utc_now(), "staff_id": staff_id},
-                reference=row["reference"],
+        checked_at_submission = bool(row.get("staff"))
+        if not checked_at_submission and not _id_number_ok(id_document_number):
+            raise IdentityCheckNeededError(
+                f"{row['reference']} е подадена без служител: проверете личната карта и въведете "
+                "номера ѝ (поне 6 букви или цифри). / "
+                f"{row['reference']} was made without staff: check the identity card and enter "
+                "its number (at least 6 letters or digits)."
             )
+        _known_staff(store, staff_id)
+        body = {"reference": row["reference"], "at": utc_now(), "staff_id": staff_id}
+        if not checked_at_submission:
+            body["id_document_number"] = id_document_number
+        with store.transaction():
+            store.add_event("request.delivered", body, reference=row["reference"])
             store.update_request(row["reference"], status="delivered")
+
+
+def _id_number_ok(number: str) -> bool:
+    return 6 <= len(number) <= 40 and number.isalnum()
 
 
 def queue_state(config: KioskConfig) -> QueueState:

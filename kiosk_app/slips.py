@@ -1,23 +1,30 @@
-"""The villager's slip: reference, service, expected date, where to collect, and the QR of the
-reference, printed when a request is made. No Qt (:class:`kiosk_app.app.KioskApp` calls it)."""
+"""The villager's slip: reference and its check code, service, fee, expected date, where to
+collect, the mayoralty's phone, and the QR of the reference, printed when a request is made.
+No Qt (:class:`kiosk_app.app.KioskApp` calls it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from printing.receipts import Receipt, render_receipt
+from sync import wording
+from sync.catalogue import tier_fee_cents
 from sync.deadlines import chosen_tier, service_due_date
 
 from .documents import print_pdf
 from .errors import writing
 
 
-def print_slip(config, reference: str, service: dict, info, now: dt.datetime, tier=None):
+def print_slip(
+    config, reference: str, service: dict, info, now: dt.datetime, tier=None, check_code=""
+):
     """Render and print the slip of ``reference``; ``{"expected_date", "status"}``. The
     municipality's and the village's names come from ``info`` (:class:`services.KioskInfo`,
     from the municipality profile central sent)."""
     # The same rule as central's due date (sync.deadlines), in Sofia time.
-    expected = service_due_date(service, chosen_tier(service, tier), now)
+    tier = chosen_tier(service, tier)
+    expected = service_due_date(service, tier, now)
+    cents = tier_fee_cents(service, tier)
     receipt = Receipt(
         reference=reference,
         service=service["name"]["bg"],
@@ -30,6 +37,10 @@ def print_slip(config, reference: str, service: dict, info, now: dt.datetime, ti
         expected_date=expected,
         collect=(service.get("collect") or {}).get("bg"),
         collect_en=(service.get("collect") or {}).get("en"),
+        check_code=check_code,
+        fee=_fee(cents, "bg"),
+        fee_en=_fee(cents, "en"),
+        phone=info.village_phone,
     )
     with writing(f"the slip of {reference}"):
         config.spool_dir.mkdir(parents=True, exist_ok=True)
@@ -39,3 +50,11 @@ def print_slip(config, reference: str, service: dict, info, now: dt.datetime, ti
         "expected_date": expected.isoformat() if expected else None,
         "status": result.state,
     }
+
+
+def _fee(cents: int | None, language: str) -> str:
+    if cents is None:
+        return ""
+    if cents == 0:
+        return "безплатно" if language == "bg" else "free"
+    return wording.money(cents / 100, language)

@@ -59,6 +59,11 @@ class Receipt:
     collect_en: str | None = None
     municipality: str = ""  # "Община ..." (the profile's official name)
     municipality_en: str = ""
+    # Six digits asked with the reference at a status look-up (kiosk_app.lookup).
+    check_code: str = ""
+    fee: str = ""  # "2,56 евро", as the kiosk writes it; "" when unknown
+    fee_en: str = ""
+    phone: str = ""  # the mayoralty's, from the municipality profile
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
         ("gap", style.body * 0.5),
         ("text", "Номер на заявката / Reference", FONT, style.small),
         ("text", receipt.reference, FONT_BOLD, style.reference),
+    ]
+    if receipt.check_code:
+        code = f"{receipt.check_code[:3]} {receipt.check_code[3:]}"
+        blocks += [
+            ("text", "Код за проверка / Check code", FONT, style.small),
+            ("text", code, FONT_BOLD, style.body * 1.6),
+        ]
+    blocks += [
         ("gap", style.body * 0.3),
         ("qr",),
         ("gap", style.body * 0.5),
@@ -107,6 +120,9 @@ def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
     ]
     if service_en:
         blocks.append(("text", f"Service: {service_en}", FONT, style.small))
+    if receipt.fee:
+        fee_en = f" / Fee: {receipt.fee_en}" if receipt.fee_en else ""
+        blocks.append(("text", f"Такса: {receipt.fee}{fee_en}", FONT, style.body))
     blocks += [
         ("text", f"Очаквана дата / Expected: {_date(receipt.expected_date)}", FONT, style.body),
         (
@@ -132,15 +148,24 @@ def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
                 ),
                 ("text", receipt.collect_en, FONT, style.small),
             ]
+    if receipt.phone:
+        blocks.append(
+            ("text", f"Телефон на кметството / Mayoralty phone: {receipt.phone}", FONT, style.body)
+        )
     blocks += [
         ("gap", style.body),
         (
             "text",
-            "Пазете тази разписка: с номера проверявате състоянието на заявката.",
+            "Пазете тази разписка: с номера и кода проверявате състоянието на заявката.",
             FONT,
             style.small,
         ),
-        ("text", "Keep this receipt: the reference lets you check the request.", FONT, style.small),
+        (
+            "text",
+            "Keep this receipt: the reference and the code let you check the request.",
+            FONT,
+            style.small,
+        ),
     ]
     return blocks
 

@@ -324,6 +324,8 @@ RECORD_TYPES: dict[str, RecordType] = {
                 "staff_id": optional(nullable(_STAFF_ID)),
                 "fee": optional(nullable(_FEE)),
                 "at": optional(timestamp()),
+                # For a request made without staff: the identity card checked at the hand-over.
+                "id_document_number": optional(nullable(text(40))),
             },
             "staff handed the document over to the villager",
         ),

@@ -80,7 +80,10 @@ def test_paid_at_the_kiosk_then_delivered_central_holds_both(issued, central_cli
     assert _at_central(central_cli, reference)["signed_form"] is None
     filed = kiosk_app(home, "staff", "form-filed", reference, "--staff", staff_id, "--json")
     assert json.loads(filed.stdout)["staff_id"] == staff_id
-    delivered = kiosk_app(home, "staff", "deliver", reference, "--staff", staff_id, "--json")
+    delivered = kiosk_app(
+        home, "staff", "deliver", reference, "--staff", staff_id, "--id-document", "645123456",
+        "--json",
+    )  # fmt: skip
     assert json.loads(delivered.stdout)["status"] == "delivered"
     kiosk_app(home, "sync")
 
@@ -114,7 +117,10 @@ def test_paid_or_exempt_at_central_reaches_the_kiosk_and_allows_delivery(
     assert (ready["fee_status"], ready["fee_amount_cents"]) == (status, 256)
 
     kiosk_app(home, "staff", "form-filed", reference, "--staff", staff_id)
-    delivered = kiosk_app(home, "staff", "deliver", reference, "--staff", staff_id, "--json")
+    delivered = kiosk_app(
+        home, "staff", "deliver", reference, "--staff", staff_id, "--id-document", "645123456",
+        "--json",
+    )  # fmt: skip
     assert json.loads(delivered.stdout)["status"] == "delivered"
     kiosk_app(home, "sync")
     at_central = _at_central(central_cli, reference)

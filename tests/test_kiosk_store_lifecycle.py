@@ -25,6 +25,7 @@ def test_an_old_database_is_upgraded_by_the_missing_migrations_only(tmp_path):
             "0004_quarantine_waiting",
             "0005_print_attempt",
             "0006_catalogue_guides",
+            "0007_request_check_code",
         ]
         assert "print_state" in store.db["documents"].columns_dict
         assert store.get_setting("kept") == "yes"
@@ -45,7 +46,9 @@ def test_personal_data_of_a_delivered_request_is_purged_after_retention(
         )
     services.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234", "staff-1")
     services.record_form_filed(enrolled_kiosk, reference, "staff-1")
-    services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
+    services.mark_delivered(
+        enrolled_kiosk, reference, staff_id="staff-1", id_document_number="645123456"
+    )
     services.sync_now(enrolled_kiosk, transport=fake_central)
 
     with store_for(enrolled_kiosk) as store:

@@ -41,8 +41,12 @@ def asked_fixture(enrolled_kiosk, fake_central):
 
 def look_up(qtbot, window, bridge, reference):
     tap(qtbot, window.screens["welcome"].status_tile)
+    wait_idle(qtbot, bridge)
     status = window.screens["status"]
+    status.reference.clear()
     type_on_keyboard(qtbot, status.keyboard, reference.lower())
+    tap(qtbot, status.code)
+    type_on_keyboard(qtbot, status.keyboard, services.check_code(window.ctx.app.config, reference))
     tap(qtbot, status.look_button)
     wait_idle(qtbot, bridge)
     return status
@@ -158,7 +162,9 @@ def test_the_answer_is_wiped_with_the_session(qtbot, enrolled_kiosk, asked, open
     assert status.reference.text() == "" and status.result.isHidden()
     # Coming back, the next villager starts from the lookup; the PIN is asked again.
     window.show_screen("status")
+    wait_idle(qtbot, bridge)
     assert status.stages.currentIndex() == LOOKUP
+    assert status.reference.text() == "DZH1-"  # a fresh start: only the kiosk's prefix
     assert answered_events(enrolled_kiosk, asked) == []
 
 

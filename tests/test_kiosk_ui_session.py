@@ -79,9 +79,13 @@ def test_status_lookup_by_reference_shows_state_and_no_personal_data(
     reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     window, bridge = open_kiosk(enrolled_kiosk)
     tap(qtbot, window.screens["welcome"].status_tile)
+    wait_idle(qtbot, bridge)
     status = window.screens["status"]
-    type_on_keyboard(qtbot, status.keyboard, reference.lower())
-    assert status.reference.text() == reference
+    assert status.reference.text() == "DZH1-"  # this kiosk's prefix, already typed
+    assert status.keyboard.mode == "digits"
+    type_on_keyboard(qtbot, status.keyboard, reference.removeprefix("DZH1-").lstrip("0"))
+    tap(qtbot, status.code)
+    type_on_keyboard(qtbot, status.keyboard, services.check_code(enrolled_kiosk, reference))
     tap(qtbot, status.look_button)
     wait_idle(qtbot, bridge)
     shown = status.state.text() + status.explanation.text()
@@ -90,6 +94,7 @@ def test_status_lookup_by_reference_shows_state_and_no_personal_data(
         assert str(personal) not in shown
 
     status.reference.clear()
+    tap(qtbot, status.reference)
     type_on_keyboard(qtbot, status.keyboard, "DZH1-99999")
     tap(qtbot, status.look_button)
     wait_idle(qtbot, bridge)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from kiosk_app import services
+from kiosk_app.ui.screens.staff_panel import DASHBOARD, HANDOVER, PAYMENT
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
@@ -78,8 +79,21 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
 
     deliver = row.findChild(type(panel.sync_button), "deliver")
     tap(qtbot, deliver)
+    assert panel.stages.currentIndex() == HANDOVER  # asked first: a hand-over is not undone
+    tap(qtbot, panel.handover_cancel)
+    assert panel.stages.currentIndex() == DASHBOARD
+    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+    tap(qtbot, deliver)
+    assert not panel.handover_id.isHidden()  # made without staff: the card is checked now
+    tap(qtbot, panel.handover_confirm)
+    assert panel.handover_problem.text().startswith("Въведете номера на проверената")
+    type_on_keyboard(qtbot, panel.handover_keyboard, "645123456")
+    assert panel.handover_problem.isHidden()  # the message goes once the number is typed
+    tap(qtbot, panel.handover_confirm)
     wait_idle(qtbot, bridge)
-    assert "fee" in panel.message.text() and "не може" in panel.message.text()
+    # Refused in Bulgarian only, saying what to do; nothing half in English.
+    assert panel.message.text().startswith("Документът не може да се предаде: таксата")
+    assert "fee" not in panel.message.text()
     assert services.request_status(enrolled_kiosk, reference).status != "delivered"
 
     reprint = row.findChild(type(panel.sync_button), "reprint")
@@ -89,12 +103,19 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
 
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     tap(qtbot, row.findChild(type(panel.sync_button), "pay"))
-    assert panel.stages.currentIndex() == 2
+    assert panel.stages.currentIndex() == PAYMENT
+    assert "(2,56 евро)" in panel.payment_title.text()  # the amount to take
+    tap(qtbot, panel.payment_confirm)  # no cash-receipt number: refused, and said so
+    assert panel.stages.currentIndex() == PAYMENT
+    assert "касовата бележка" in panel.payment_problem.text()
     type_on_keyboard(qtbot, panel.payment_keyboard, "4512")
+    assert panel.payment_problem.isHidden()
     tap(qtbot, panel.payment_confirm)
     wait_idle(qtbot, bridge)
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     tap(qtbot, row.findChild(type(panel.sync_button), "deliver"))
+    type_on_keyboard(qtbot, panel.handover_keyboard, "645123456")
+    tap(qtbot, panel.handover_confirm)
     wait_idle(qtbot, bridge)  # paid, but the villager's signed request form is not filed yet
     assert f"Подписаното искане {reference} не е заведено" in panel.message.text()
     assert services.request_status(enrolled_kiosk, reference).status != "delivered"
@@ -105,13 +126,19 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     assert row.findChild(type(panel.sync_button), "form-filed") is None
     tap(qtbot, row.findChild(type(panel.sync_button), "deliver"))
+    type_on_keyboard(qtbot, panel.handover_keyboard, "645123456")
+    tap(qtbot, panel.handover_confirm)
     wait_idle(qtbot, bridge)
     assert services.request_status(enrolled_kiosk, reference).status == "delivered"
     assert "предаден" in panel.message.text()
     with services.store_for(enrolled_kiosk) as store:
         [paid] = [e["body"] for e in store.events_of(reference) if e["type"] == "request.fee_paid"]
+        [handed] = [
+            e["body"] for e in store.events_of(reference) if e["type"] == "request.delivered"
+        ]
     assert (paid["receipt_number"], paid["method"], paid["amount_cents"]) == ("4512", "cash", 256)
     assert paid["staff_id"] == panel_staff_id(enrolled_kiosk)
+    assert handed["id_document_number"] == "645123456"  # the identity check, recorded
 
 
 def panel_staff_id(config) -> str:

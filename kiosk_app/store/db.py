@@ -284,12 +284,20 @@ class KioskStore(StreamsMixin, RetentionMixin):
     # -- requests ------------------------------------------------------------------------
 
     def add_request(
-        self, reference: str, service: str, fields: dict, staff=None, fee=None, at=None
+        self,
+        reference: str,
+        service: str,
+        fields: dict,
+        staff=None,
+        fee=None,
+        at=None,
+        check_code: str | None = None,
     ) -> None:
         at = at or utc_now()
         self.db["requests"].insert(
             {
                 "reference": reference,
+                "check_code": check_code,
                 "service": service,
                 "status": "queued",
                 "fields": _dump(fields),

@@ -155,3 +155,10 @@ def catalogue_guides(db: Database) -> None:
     # Catalogue format 2 has guides beside the services (text the kiosk shows, no request):
     # kept with the catalogue they came in; NULL for a catalogue received before.
     db["catalogue"].add_column("guides", str)
+
+
+@migrations(name="0007_request_check_code")
+def request_check_code(db: Database) -> None:
+    # The six digits printed on the slip beside the reference: a status look-up needs both, so
+    # guessing the next reference shows nothing (kiosk_app.lookup). NULL for older requests.
+    db["requests"].add_column("check_code", str)

@@ -18,6 +18,8 @@ KNOWN_CODES = {
     "unknown_service": "error.unknown_service",
     "invalid_request": "error.invalid_request",
     "not_allowed": "error.not_allowed",
+    "fee_due": "staff.refused_fee_due",
+    "identity_check_needed": "staff.handover_need_id",
     "document_error": "error.document",
     "store_error": "error.store",
     "print_error": "error.printer",
@@ -43,6 +45,8 @@ def describe(tr: Translator, error: BaseException) -> str:
 
 def staff_detail(tr: Translator, error: BaseException) -> str:
     """For the staff panel: the text above, and the application's own explanation under it."""
-    detail = getattr(error, "message", "") or str(error)
     text = describe(tr, error)
+    if getattr(error, "code", "") in ("fee_due", "identity_check_needed"):
+        return text  # said in full, in the staff's language
+    detail = getattr(error, "message", "") or str(error)
     return f"{text}\n{detail}" if detail and detail != text else text

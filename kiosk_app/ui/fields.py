@@ -27,12 +27,27 @@ DIGIT_TYPES = {"egn", "lnch", "personal_number", "date", "phone", "integer"}
 CHOICE_TYPES = {"choice", "boolean"}
 
 
-def keyboard_mode(field_type: str) -> str:
-    if field_type in DIGIT_TYPES:
+def keyboard_mode(field: dict) -> str:
+    """The keys a field opens with: the number pad for numbers (an identity card's or an act's
+    number too), Latin for e-mail, the Bulgarian letters otherwise."""
+    field_type = field.get("type", "text")
+    if field_type in DIGIT_TYPES or field["name"].endswith("_number"):
         return "digits"
     if field_type == "email":
         return "latin"
     return "cyrillic"
+
+
+def capitals(field: dict) -> bool | str:
+    """Automatic capitals as the keyboard takes them: at every word of a name ("Иван Петров"),
+    at each sentence and line of free text, and none in an address ("с. Джулюница, ул. ...")
+    or a number."""
+    name, field_type = field["name"], field.get("type", "text")
+    if "address" in name or field_type not in ("text", "textarea"):
+        return False
+    if name.endswith("_name") or name.endswith("_names") or name == "names":
+        return True
+    return "sentence" if field_type == "textarea" else False
 
 
 class TouchLineEdit(QLineEdit):
@@ -74,6 +89,9 @@ class TouchTextArea(QPlainTextEdit):
         self.insertPlainText(text)
         self.ensureCursorVisible()
 
+    def setText(self, text: str) -> None:  # noqa: N802 - QLineEdit's name
+        self.setPlainText(text)
+
     def backspace(self) -> None:
         cursor = self.textCursor()
         cursor.deletePreviousChar()
@@ -104,7 +122,7 @@ class FieldEditor(QWidget):
         self.help = label("subtle")
         self.problem = label("error")
         self.problem.hide()
-        self.line_edit: TouchLineEdit | None = None
+        self.line_edit: TouchLineEdit | TouchTextArea | None = None
         self.choice_buttons: dict[str, object] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
@@ -123,6 +141,15 @@ class FieldEditor(QWidget):
                 row.addWidget(choice)
             row.addStretch(1)
             layout.addLayout(row)
+        elif field.get("type") == "textarea":
+            # Several lines ("one heir per line"): the keyboard shows an Enter key for it.
+            self.line_edit = TouchTextArea()
+            self.line_edit.setObjectName(f"input-{self.name}")
+            self.line_edit.setMinimumHeight(120)
+            self.line_edit.setMaximumHeight(200)
+            self.line_edit.textEdited.connect(lambda _text: self.edited.emit(self.name))
+            self.line_edit.touched.connect(lambda: self.focused.emit(self.name))
+            layout.addWidget(self.line_edit)
         else:
             self.line_edit = TouchLineEdit()
             self.line_edit.setObjectName(f"input-{self.name}")
@@ -137,11 +164,11 @@ class FieldEditor(QWidget):
 
     @property
     def keyboard_mode(self) -> str:
-        return keyboard_mode(self.field.get("type", "text"))
+        return keyboard_mode(self.field)
 
     @property
-    def wants_capitals(self) -> bool:
-        return self.field.get("type") in ("text", "textarea")
+    def wants_capitals(self) -> bool | str:
+        return capitals(self.field)
 
     def value(self) -> str:
         if self.line_edit is not None:

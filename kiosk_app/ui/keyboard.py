@@ -1,4 +1,6 @@
-"""The kiosk's own on-screen keyboard: Bulgarian phonetic, Latin, and a number pad.
+"""The kiosk's own on-screen keyboard: Bulgarian phonetic, Bulgarian in alphabetical order (АБВ,
+for those who never learnt a typewriter's layout), Latin, and a number pad. A text box of
+several lines gets an Enter key ("↵ Нов ред").
 
 Qt's virtual keyboard has no Python module, and nobody at a village hall has a physical keyboard,
 so this widget is the only way to type. Its keys never take the focus: they insert into the
@@ -10,7 +12,7 @@ Signals:
 
 - ``typed(str)``: a character was inserted into the target.
 - ``erased()``: the character before the cursor was removed.
-- ``mode_changed(str)``: ``"cyrillic"``, ``"latin"`` or ``"digits"``.
+- ``mode_changed(str)``: ``"cyrillic"`` (phonetic), ``"alphabet"``, ``"latin"`` or ``"digits"``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -31,9 +34,11 @@ from . import theme
 from .i18n import Translator
 
 CYRILLIC_ROWS = ("ЯВЕРТЪУИОПЧ", "АСДФГХЙКЛШЩ", "ЗЬЦЖБНМЮ-.,")
+ALPHABET_ROWS = ("АБВГДЕЖЗИЙК", "ЛМНОПРСТУФХ", "ЦЧШЩЪЬЮЯ-.,")
 LATIN_ROWS = ("QWERTYUIOP", "ASDFGHJKL@", "ZXCVBNM-._")
 DIGIT_ROWS = ("789", "456", "123", "-0.")
-MODES = ("cyrillic", "latin", "digits")
+MODES = ("cyrillic", "alphabet", "latin", "digits")
+ROWS = (CYRILLIC_ROWS, ALPHABET_ROWS, LATIN_ROWS, DIGIT_ROWS)
 
 
 def _key_button(text: str) -> QPushButton:
@@ -61,7 +66,7 @@ class OnScreenKeyboard(QWidget):
         self._mode = "cyrillic"
         self._buttons: dict[tuple[str, str], QPushButton] = {}
         self._pages = QStackedWidget()
-        for mode, rows in zip(MODES, (CYRILLIC_ROWS, LATIN_ROWS, DIGIT_ROWS), strict=True):
+        for mode, rows in zip(MODES, ROWS, strict=True):
             self._pages.addWidget(self._build_page(mode, rows))
 
         self.shift_button = _key_button("")
@@ -69,6 +74,8 @@ class OnScreenKeyboard(QWidget):
         self.shift_button.toggled.connect(self.on_shift_toggled)
         self.cyrillic_button = _key_button("")
         self.cyrillic_button.clicked.connect(lambda: self.set_mode("cyrillic"))
+        self.alphabet_button = _key_button("")
+        self.alphabet_button.clicked.connect(lambda: self.set_mode("alphabet"))
         self.latin_button = _key_button("")
         self.latin_button.clicked.connect(lambda: self.set_mode("latin"))
         self.digits_button = _key_button("")
@@ -78,10 +85,14 @@ class OnScreenKeyboard(QWidget):
         self.backspace_button = _key_button("")
         self.backspace_button.setAutoRepeat(True)
         self.backspace_button.clicked.connect(self.on_backspace_clicked)
+        self.enter_button = _key_button("")
+        self.enter_button.clicked.connect(lambda: self._insert("\n"))
+        self.enter_button.hide()
 
         self._bottom_row = (
             self.shift_button,
             self.cyrillic_button,
+            self.alphabet_button,
             self.latin_button,
             self.digits_button,
             self.space_button,
@@ -92,10 +103,12 @@ class OnScreenKeyboard(QWidget):
         for button, stretch in (
             (self.shift_button, 3),
             (self.cyrillic_button, 2),
+            (self.alphabet_button, 2),
             (self.latin_button, 2),
             (self.digits_button, 2),
             (self.space_button, 4),
             (self.backspace_button, 3),
+            (self.enter_button, 3),
         ):
             bottom.addWidget(button, stretch)
 
@@ -124,6 +137,7 @@ class OnScreenKeyboard(QWidget):
         """
         self._target = target
         self._auto_capitals = auto_capitals
+        self._show_enter()
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -139,6 +153,7 @@ class OnScreenKeyboard(QWidget):
             button.setVisible(mode != "digits")
         for button, its_mode in (
             (self.cyrillic_button, "cyrillic"),
+            (self.alphabet_button, "alphabet"),
             (self.latin_button, "latin"),
             (self.digits_button, "digits"),
         ):
@@ -149,6 +164,12 @@ class OnScreenKeyboard(QWidget):
         if mode != self._mode:
             self._mode = mode
             self.mode_changed.emit(mode)
+        self._show_enter()
+
+    def _show_enter(self) -> None:
+        # Only a text box of several lines takes a new line ("one heir per line").
+        several_lines = isinstance(self._target, QPlainTextEdit)
+        self.enter_button.setVisible(several_lines and self._mode != "digits")
 
     def button_for(self, character: str, mode: str | None = None) -> QPushButton:
         """The key that types ``character`` (any case), on the given or the current page."""
@@ -157,6 +178,8 @@ class OnScreenKeyboard(QWidget):
     def retranslate(self, _language: str = "") -> None:
         self.shift_button.setText(self._tr.t("keyboard.shift"))
         self.cyrillic_button.setText(self._tr.t("keyboard.cyrillic"))
+        self.alphabet_button.setText(self._tr.t("keyboard.alphabet"))
+        self.enter_button.setText(self._tr.t("keyboard.enter"))
         self.latin_button.setText(self._tr.t("keyboard.latin"))
         self.digits_button.setText(self._tr.t("keyboard.digits"))
         self.space_button.setText(self._tr.t("keyboard.space"))
@@ -241,9 +264,11 @@ class OnScreenKeyboard(QWidget):
             return False
         before = self._target.text()[: self._target.cursorPosition()]
         if self._auto_capitals == "sentence":
+            if before.endswith("\n"):
+                return True  # each line of a list ("one heir per line") starts with a capital
             before = before.rstrip()
-            return not before or before[-1] in ".?!"
-        return not before or before[-1] in " -"
+            return not before or before[-1] in ".?!\n"
+        return not before or before[-1] in " -\n"
 
     def _insert(self, text: str) -> None:
         if self._target is None:

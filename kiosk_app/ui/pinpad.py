@@ -8,7 +8,7 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
 from .i18n import Translator
@@ -35,6 +35,12 @@ class PinPad(QWidget):
         self.display.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.message = label("error")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The room for a message (two lines) is kept, and its width never widens the pad, so
+        # the keys do not move when one appears.
+        self.message.setFixedHeight(self.message.fontMetrics().lineSpacing() * 3)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
         self.message.hide()
         self.digit_buttons: dict[str, object] = {}
         grid = QGridLayout()

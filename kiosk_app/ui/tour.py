@@ -203,11 +203,13 @@ def run_tour(
             ctx.session.reference = "DZH1-00042"
             window.stack.setCurrentWidget(done)
             done.reference.setText(ctx.session.reference)
+            done.on_check_code("482107")
             done.on_receipt_printed({"expected_date": "2026-11-30"})
             shot(9, "done")
             window.show_screen("status")
             status = window.screens["status"]
             status.reference.setText("DZH1-00042")
+            status.code.setText("482107")
             status.on_status_found(
                 SimpleNamespace(
                     reference="DZH1-00042",
@@ -218,6 +220,7 @@ def run_tour(
             )
             shot(10, "status-ready")
             status.reference.setText("DZH1-00017")
+            status.code.setText("730915")
             status.on_status_found(
                 SimpleNamespace(
                     reference="DZH1-00017",

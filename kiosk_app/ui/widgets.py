@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QFrame,
@@ -104,7 +104,8 @@ class ScrollPager(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
-            self.refresh()
+            # After the scroll area has handled the resize and set the bar's new page step.
+            QTimer.singleShot(0, self.refresh)
         return False
 
     def page(self) -> tuple[int, int]:

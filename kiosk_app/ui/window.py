@@ -240,7 +240,9 @@ class KioskWindow(QWidget):
         if self.current.name == "welcome" and self.ctx.session.is_empty:
             return  # nothing to protect; the welcome screen may wait for ever
         if self.overlay.isHidden():
-            self.ctx.narrator.say(self.ctx.tr.t("speech.idle", seconds=seconds))
+            self.ctx.narrator.say(
+                self.ctx.tr.t("speech.idle", seconds=self.ctx.tr.count(seconds, "second"))
+            )
         self.overlay.show_seconds(seconds)
 
     def on_idle_resumed(self) -> None:

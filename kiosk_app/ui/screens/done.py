@@ -1,4 +1,5 @@
-"""After submitting: the reference in large type, the expected date, and the receipt's fate.
+"""After submitting: the reference and its check code in large type, the expected date, and the
+receipt's fate.
 
 The request is already safe in the kiosk's database when this screen appears; the receipt is
 printed from here, and if the printer fails the villager is asked to write the number down.
@@ -24,6 +25,9 @@ class DoneScreen(Screen):
         self.reference = label("huge")
         self.reference.setObjectName("reference")
         self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code = label("title")
+        self.code.setObjectName("check-code")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.expected = label()
         self.expected.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.receipt = label("notice")
@@ -41,6 +45,7 @@ class DoneScreen(Screen):
             self.saved,
             self.reference_title,
             self.reference,
+            self.code,
             self.expected,
             self.receipt,
         ):
@@ -48,12 +53,15 @@ class DoneScreen(Screen):
         layout.addStretch(1)
         layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._expected_date = None
+        self._check_code = ""
         self.retranslate()
 
     def enter(self) -> None:
         session = self.ctx.session
         self.reference.setText(session.reference or "")
         self._expected_date = None
+        self._check_code = ""
+        self.ctx.bridge.call(self.ctx.app.check_code, session.reference, on_done=self.on_check_code)
         self.ctx.bridge.call(
             self.ctx.app.print_receipt,
             session.reference,
@@ -69,6 +77,12 @@ class DoneScreen(Screen):
         self._return_timer.stop()
         self.reference.clear()
         self._expected_date = None
+        self._check_code = ""
+        self.code.clear()
+
+    def on_check_code(self, code: str) -> None:
+        self._check_code = code
+        self.retranslate()
 
     def on_receipt_printed(self, result: dict) -> None:
         self.ctx.session.printed = True
@@ -91,6 +105,9 @@ class DoneScreen(Screen):
         self.header.title.setText(t("done.title"))
         self.saved.setText(t("done.saved"))
         self.reference_title.setText(t("done.reference_title"))
+        code = self._check_code
+        self.code.setText(t("done.check_code", code=f"{code[:3]} {code[3:]}") if code else "")
+        self.code.setVisible(bool(code))
         if self._expected_date:
             self.expected.setText(t("done.expected", date=self.tr.date(self._expected_date)))
         else:

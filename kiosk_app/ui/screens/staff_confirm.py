@@ -5,7 +5,14 @@ checked when the document is collected, and the fee stays due."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..errors import describe
 from ..fields import TouchLineEdit
@@ -32,12 +39,15 @@ class StaffConfirmScreen(Screen):
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pinpad = PinPad(ctx.tr)
         self.pinpad.submitted.connect(self.on_pin_submitted)
-        self.skip_button = button()
+        # Two lines and the width of the page: the long text is never clipped at the sides.
+        self.skip_button = button(min_height=96)
+        self.skip_button.setObjectName("skip-staff")
+        self.skip_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.skip_button.clicked.connect(self.on_skip_clicked)
         pin_layout = QVBoxLayout(pin_page)
         pin_layout.addWidget(self.explanation)
         pin_layout.addWidget(self.pinpad, 1, Qt.AlignmentFlag.AlignHCenter)
-        pin_layout.addWidget(self.skip_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        pin_layout.addWidget(self.skip_button)
 
         # Stage 2: the document number and the fee.
         details = QWidget()
@@ -47,6 +57,7 @@ class StaffConfirmScreen(Screen):
         self.id_number.setObjectName("input-id-document")
         self.id_number.setMaxLength(20)
         self.id_number.touched.connect(lambda: self._type_into(self.id_number))
+        self.id_number.textEdited.connect(self.on_detail_edited)
         self.fee_label = label()
         self.fee_group = QButtonGroup(self)
         self.fee_buttons = {}
@@ -63,6 +74,7 @@ class StaffConfirmScreen(Screen):
         self.receipt_number.setObjectName("input-receipt-number")
         self.receipt_number.setMaxLength(30)
         self.receipt_number.touched.connect(lambda: self._type_into(self.receipt_number))
+        self.receipt_number.textEdited.connect(self.on_detail_edited)
         self.problem = label("error")
         self.problem.hide()
         self.continue_button = button("primary")
@@ -126,21 +138,20 @@ class StaffConfirmScreen(Screen):
         self.ctx.session.staff = None
         self.navigate_requested.emit("review")
 
+    def on_detail_edited(self, _text: str = "") -> None:
+        """A message shown stays only while it is still true: fixed answers clear it."""
+        if not self.problem.isHidden():
+            self._show_problem(self._problem())
+
     def on_fee_chosen(self) -> None:
+        self.on_detail_edited()
         self._update_receipt_visibility()
         if self.fee_buttons["paid"].isChecked():
             self._type_into(self.receipt_number)
 
     def on_continue_clicked(self) -> None:
         problem = self._problem()
-        self.problem.setText(problem or "")
-        self.problem.setVisible(bool(problem))
-        for widget, bad in (
-            (self.id_number, problem == self.tr.t("staff_confirm.need_id")),
-            (self.receipt_number, problem == self.tr.t("staff_confirm.need_receipt")),
-        ):
-            widget.setProperty("invalid", bad)
-            restyle(widget)
+        self._show_problem(problem)
         if problem:
             return
         choice = self._fee_choice()
@@ -156,6 +167,16 @@ class StaffConfirmScreen(Screen):
         self.navigate_requested.emit("review")
 
     # -- internals ------------------------------------------------------------------------
+
+    def _show_problem(self, problem: str | None) -> None:
+        self.problem.setText(problem or "")
+        self.problem.setVisible(bool(problem))
+        for widget, bad in (
+            (self.id_number, problem == self.tr.t("staff_confirm.need_id")),
+            (self.receipt_number, problem == self.tr.t("staff_confirm.need_receipt")),
+        ):
+            widget.setProperty("invalid", bad)
+            restyle(widget)
 
     def _fee_choice(self) -> str | None:
         return next((c for c, b in self.fee_buttons.items() if b.isChecked()), None)

@@ -2,6 +2,10 @@
 
 Every action runs on the worker; the panel shows a progress bar for exports and imports and stays
 responsive while an exchange with central is slow.
+
+"Платено" asks for the cash-receipt number (an empty one is refused, with the amount shown);
+"Предаден" asks to confirm the hand-over, and for a request made without staff also for the
+number of the identity card checked now, which goes to central with the hand-over.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..errors import describe, staff_detail
 from ..fields import TouchLineEdit
 from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
-from ..widgets import Screen, button, card, clear_layout, label, touch_scrolling
+from ..widgets import Screen, button, card, clear_layout, label, restyle, touch_scrolling
 
 FACTS = (
     "connection",
@@ -31,6 +35,7 @@ FACTS = (
     "printer",
     "personal_data",
 )
+PIN, DASHBOARD, PAYMENT, HANDOVER = range(4)
 
 
 class StaffPanelScreen(Screen):
@@ -41,6 +46,7 @@ class StaffPanelScreen(Screen):
         self.staff: dict | None = None
         self.overview: dict | None = None
         self._paying: str | None = None
+        self._handing_over: dict | None = None
         self.stages = QStackedWidget()
         self.pinpad = PinPad(ctx.tr)
         self.pinpad.submitted.connect(self.on_pin_submitted)
@@ -49,6 +55,7 @@ class StaffPanelScreen(Screen):
         self.stages.addWidget(pin_page)
         self.stages.addWidget(self._build_dashboard())
         self.stages.addWidget(self._build_payment_page())
+        self.stages.addWidget(self._build_handover_page())
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.stages)
@@ -120,7 +127,11 @@ class StaffPanelScreen(Screen):
         self.payment_confirm = button("primary")
         self.payment_confirm.clicked.connect(self.on_payment_confirmed)
         self.payment_cancel = button()
-        self.payment_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(1))
+        self.payment_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(DASHBOARD))
+        self.payment_problem = label("error")
+        self.payment_problem.setObjectName("payment-problem")
+        self.payment_problem.hide()
+        self.payment_receipt.textEdited.connect(lambda _text: self.payment_problem.hide())
         self.payment_keyboard = OnScreenKeyboard(self.tr)
         self.payment_keyboard.set_target(self.payment_receipt, auto_capitals=False)
         row = QHBoxLayout()
@@ -130,9 +141,47 @@ class StaffPanelScreen(Screen):
         layout = QVBoxLayout(page)
         layout.addWidget(self.payment_title)
         layout.addWidget(self.payment_receipt)
+        layout.addWidget(self.payment_problem)
         layout.addLayout(row)
         layout.addStretch(1)
         layout.addWidget(self.payment_keyboard)
+        return page
+
+    def _build_handover_page(self) -> QWidget:
+        page = QWidget()
+        self.handover_title = label("title")
+        self.handover_text = label()
+        self.handover_id_label = label()
+        self.handover_id = TouchLineEdit()
+        self.handover_id.setObjectName("input-handover-id")
+        self.handover_id.setMaxLength(20)
+        self.handover_problem = label("error")
+        self.handover_problem.setObjectName("handover-problem")
+        self.handover_problem.hide()
+        self.handover_id.textEdited.connect(lambda _text: self._show_handover_problem(None))
+        self.handover_confirm = button("primary")
+        self.handover_confirm.setObjectName("handover-confirm")
+        self.handover_confirm.clicked.connect(self.on_handover_confirmed)
+        self.handover_cancel = button()
+        self.handover_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(DASHBOARD))
+        self.handover_keyboard = OnScreenKeyboard(self.tr)
+        self.handover_keyboard.set_target(self.handover_id, auto_capitals=False)
+        row = QHBoxLayout()
+        row.addWidget(self.handover_cancel)
+        row.addStretch(1)
+        row.addWidget(self.handover_confirm)
+        layout = QVBoxLayout(page)
+        for widget in (
+            self.handover_title,
+            self.handover_text,
+            self.handover_id_label,
+            self.handover_id,
+            self.handover_problem,
+        ):
+            layout.addWidget(widget)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        layout.addWidget(self.handover_keyboard)
         return page
 
     # -- hooks ----------------------------------------------------------------------------
@@ -147,6 +196,9 @@ class StaffPanelScreen(Screen):
         self.staff = None
         self.overview = None
         self._paying = None
+        self._handing_over = None
+        self.handover_id.clear()
+        self.payment_receipt.clear()
         self.pinpad.clear()
         self.pinpad.set_locked(False)
         self.message.hide()
@@ -163,7 +215,7 @@ class StaffPanelScreen(Screen):
     def on_pin_accepted(self, staff: dict) -> None:
         self.staff = dict(staff)
         self.pinpad.set_locked(False)
-        self.stages.setCurrentIndex(1)
+        self.stages.setCurrentIndex(DASHBOARD)
         self.refresh()
 
     def refresh(self) -> None:
@@ -205,11 +257,35 @@ class StaffPanelScreen(Screen):
         self.progress.hide()
         self._say(staff_detail(self.tr, error))
 
-    def on_deliver_clicked(self, reference: str) -> None:
+    def on_deliver_clicked(self, document: dict) -> None:
+        """Ask first: a hand-over is not undone. A request made without staff also needs the
+        identity card's number."""
+        self._handing_over = dict(document)
+        self.handover_id.clear()
+        self._show_handover_problem(None)
+        needs_id = not document.get("identity_checked", True)
+        for widget in (self.handover_id_label, self.handover_id, self.handover_keyboard):
+            widget.setVisible(needs_id)
+        self.handover_keyboard.set_mode("digits")
+        self._retitle_handover()
+        self.stages.setCurrentIndex(HANDOVER)
+
+    def on_handover_confirmed(self) -> None:
+        document = self._handing_over
+        if document is None:
+            return
+        needs_id = not document.get("identity_checked", True)
+        number = self.handover_id.text().strip().upper()
+        if needs_id and (len(number) < 6 or not number.isalnum()):
+            self._show_handover_problem(self.tr.t("staff.handover_need_id"))
+            return
+        reference, self._handing_over = document["reference"], None
+        self.stages.setCurrentIndex(DASHBOARD)
         self.ctx.bridge.call(
             self.ctx.app.mark_delivered,
             reference,
             self.staff["staff_id"],
+            number if needs_id else None,
             on_done=lambda _r: self._after(self.tr.t("staff.delivered", reference=reference)),
             on_error=self.on_action_failed,
         )
@@ -223,6 +299,19 @@ class StaffPanelScreen(Screen):
             on_error=self.on_action_failed,
         )
 
+    def _show_handover_problem(self, text: str | None) -> None:
+        self.handover_problem.setText(text or "")
+        self.handover_problem.setVisible(bool(text))
+        self.handover_id.setProperty("invalid", bool(text))
+        restyle(self.handover_id)
+
+    def _retitle_handover(self) -> None:
+        document, t = self._handing_over, self.tr.t
+        if document is None:
+            return
+        self.handover_title.setText(t("staff.handover_title", reference=document["reference"]))
+        self.handover_text.setText(t("staff.handover_text", number=document["number"]))
+
     def on_reprint_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
             self.ctx.app.reprint_document,
@@ -231,19 +320,30 @@ class StaffPanelScreen(Screen):
             on_error=self.on_action_failed,
         )
 
-    def on_pay_clicked(self, reference: str) -> None:
-        self._paying = reference
+    def on_pay_clicked(self, document: dict) -> None:
+        self._paying = document["reference"]
         self.payment_receipt.clear()
-        self.payment_title.setText(self.tr.t("staff.payment_title", reference=reference))
+        self.payment_problem.hide()
+        self.payment_title.setText(
+            self.tr.t(
+                "staff.payment_title",
+                reference=document["reference"],
+                amount=self._amount(document),
+            )
+        )
         self.payment_keyboard.set_mode("digits")
-        self.stages.setCurrentIndex(2)
+        self.stages.setCurrentIndex(PAYMENT)
 
     def on_payment_confirmed(self) -> None:
         receipt_number = self.payment_receipt.text().strip()
-        if not receipt_number or self._paying is None:
+        if self._paying is None:
+            return
+        if not receipt_number:
+            self.payment_problem.setText(self.tr.t("staff.payment_need_receipt"))
+            self.payment_problem.show()
             return
         reference, self._paying = self._paying, None
-        self.stages.setCurrentIndex(1)
+        self.stages.setCurrentIndex(DASHBOARD)
         self.ctx.bridge.call(
             self.ctx.app.record_fee_payment,
             reference,
@@ -352,14 +452,17 @@ class StaffPanelScreen(Screen):
             return frame
         fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
         if document.get("fee_amount_cents") is not None:
-            fee = f"{fee} ({self.tr.money(document['fee_amount_cents'] / 100)})"
-        text.setText(t("staff.ready_line", reference=reference, number=document["number"], fee=fee))
+            fee = f"{fee} ({self._amount(document)})"
+        line = t("staff.ready_line", reference=reference, number=document["number"], fee=fee)
+        if not document.get("identity_checked", True):
+            line += "\n" + t("staff.identity_not_checked")
+        text.setText(line)
         row.addWidget(text, 1)
         if document.get("fee_status") in (None, "due"):
             pay = button()
             pay.setObjectName("pay")
             pay.setText(t("staff.record_payment"))
-            pay.clicked.connect(lambda: self.on_pay_clicked(reference))
+            pay.clicked.connect(lambda: self.on_pay_clicked(document))
             row.addWidget(pay)
         if not document.get("form_filed_at"):  # the signed request form first, then hand over
             form = button()
@@ -374,10 +477,16 @@ class StaffPanelScreen(Screen):
         deliver = button("primary")
         deliver.setObjectName("deliver")
         deliver.setText(t("staff.deliver"))
-        deliver.clicked.connect(lambda: self.on_deliver_clicked(reference))
+        deliver.clicked.connect(lambda: self.on_deliver_clicked(document))
         row.addWidget(reprint)
         row.addWidget(deliver)
         return frame
+
+    def _amount(self, document: dict) -> str:
+        cents = document.get("fee_amount_cents")
+        return (
+            self.tr.money(cents / 100) if cents is not None else self.tr.t("staff.amount_unknown")
+        )
 
     def retranslate(self, _language: str = "") -> None:
         t = self.tr.t
@@ -391,4 +500,9 @@ class StaffPanelScreen(Screen):
         self.payment_confirm.setText(t("staff.payment_confirm"))
         self.payment_cancel.setText(t("staff.payment_cancel"))
         self.payment_receipt.setPlaceholderText(t("staff.payment_placeholder"))
+        self.handover_id_label.setText(t("staff.handover_id"))
+        self.handover_id.setPlaceholderText(t("staff.handover_id_placeholder"))
+        self.handover_confirm.setText(t("staff.handover_confirm"))
+        self.handover_cancel.setText(t("staff.payment_cancel"))
+        self._retitle_handover()
         self._show_overview()

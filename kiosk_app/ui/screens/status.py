@@ -1,6 +1,10 @@
-"""Status lookup by reference: the state in plain words, the clerk's question, "ready".
+"""Status lookup by reference and the slip's check code: the state in plain words, the clerk's
+question, "ready".
 
-It shows no personal data: the application layer's ``RequestStatus`` carries none.
+It shows no personal data: the application layer's ``RequestStatus`` carries none. The
+reference box starts with this kiosk's prefix ("DZH1-") and the number pad, so only the number
+is typed; small letters, Cyrillic letters and a missing hyphen are read right by
+``kiosk_app.lookup``, which also compares the check code (the screen only passes it on).
 
 When the clerk asked a question (``needs_info``), the question is shown large with a button to
 answer it with a member of staff: their PIN first (the same PIN pad, check and lock-out as the
@@ -35,6 +39,8 @@ class StatusScreen(Screen):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._status = None
+        self._looked_up: tuple[str, str] | None = None  # the reference and code that found it
+        self._prefix = ""
         self._staff: dict | None = None
         self._sent_status = None
         self._answer_error: Exception | None = None
@@ -58,10 +64,18 @@ class StatusScreen(Screen):
         self.reference.setMaxLength(20)
         self.reference.textEdited.connect(self.on_reference_edited)
         self.reference.touched.connect(self.on_reference_touched)
+        self.code_label = label(wrap=False)
+        self.code = TouchLineEdit()
+        self.code.setObjectName("input-check-code")
+        self.code.setMaxLength(8)
+        self.code.touched.connect(lambda: self._type_into(self.code))
+        self.reference.touched.connect(lambda: self._type_into(self.reference))
         self.look_button = button("primary")
         self.look_button.clicked.connect(self.on_look_clicked)
         row = QHBoxLayout()
-        row.addWidget(self.reference, 1)
+        row.addWidget(self.reference, 3)
+        row.addWidget(self.code_label)
+        row.addWidget(self.code, 2)
         row.addWidget(self.look_button)
         self.result = card()
         self.result.setObjectName("status-result")
@@ -181,11 +195,28 @@ class StatusScreen(Screen):
 
     def enter(self) -> None:
         if self.stages.currentIndex() == LOOKUP:
-            self.keyboard.set_mode("latin")
-            self.reference.setFocus()
+            self._type_into(self.reference)
+            self.ctx.bridge.call(
+                self.ctx.app.reference_prefix,
+                on_done=self.on_prefix_known,
+                on_error=lambda _error: None,  # not enrolled: the villager types it all
+            )
+
+    def on_prefix_known(self, prefix: str) -> None:
+        self._prefix = prefix
+        if not self.reference.text().strip():
+            self.reference.setText(f"{prefix}-")
+
+    def _type_into(self, line_edit) -> None:
+        self.keyboard.set_target(line_edit, auto_capitals=False)
+        self.keyboard.set_mode("digits")
+        self.keyboard.show()
+        line_edit.setFocus()
 
     def wipe(self) -> None:
         self.reference.clear()
+        self.code.clear()
+        self._looked_up = None
         self._status = None
         self._staff = None
         self._sent_status = None
@@ -222,17 +253,24 @@ class StatusScreen(Screen):
         self.keyboard.show()
 
     def on_look_clicked(self) -> None:
-        reference = self.reference.text().strip()
+        reference, code = self.reference.text().strip(), self.code.text().strip()
         self.result.hide()
         self.keyboard.show()
-        if not reference:
+        if not reference or reference.rstrip("-") == self._prefix:
             self._show_problem(self.tr.t("status.empty"))
+            self._type_into(self.reference)
+            return
+        if not code:
+            self._show_problem(self.tr.t("status.need_code"))
+            self._type_into(self.code)
             return
         self.problem.hide()
         self.look_button.setEnabled(False)
+        self._looked_up = (reference, code)
         self.ctx.bridge.call(
-            self.ctx.app.request_status,
+            self.ctx.app.look_up_request,
             reference,
+            code,
             on_done=self.on_status_found,
             on_error=self.on_status_failed,
         )
@@ -246,6 +284,7 @@ class StatusScreen(Screen):
     def on_status_failed(self, error: Exception) -> None:
         self.look_button.setEnabled(True)
         self._status = None
+        self._looked_up = None
         self._show_problem(describe(self.tr, error))
 
     def _show_problem(self, text: str) -> None:
@@ -330,9 +369,11 @@ class StatusScreen(Screen):
 
     def on_answer_saved(self, _result) -> None:
         # The answer is committed in the kiosk; read the request's state back as it now is.
+        reference, code = self._looked_up or (self._status.reference, "")
         self.ctx.bridge.call(
-            self.ctx.app.request_status,
-            self._status.reference,
+            self.ctx.app.look_up_request,
+            reference,
+            code,
             on_done=self.on_answer_sent,
             on_error=lambda _error: self.on_answer_sent(None),
         )
@@ -403,6 +444,8 @@ class StatusScreen(Screen):
         )
         self.prompt.setText(t("status.prompt"))
         self.reference.setPlaceholderText(t("status.placeholder"))
+        self.code_label.setText(t("status.code_label"))
+        self.code.setPlaceholderText(t("status.code_placeholder"))
         self.look_button.setText(t("status.look"))
         self.answer_button.setText(t("status.answer_button"))
         self.pin_explanation.setText(t("status.answer_pin"))
