@@ -9,7 +9,9 @@ one error shape otherwise; only an empty wait may end a little early (up to
 
 Each call is first authenticated (:func:`central_api.kiosk_auth.authenticate`: signature,
 freshness, nonce spent in the database) and counted against its kiosk's rate limit, before any
-wait. Database work runs in a small thread pool (``threads``); the wait itself is an
+wait. Database work runs in a small thread pool (``threads``), and what a woken kiosk fetches
+in two threads of its own, so that news is not queued behind arriving calls when many kiosks
+come back at once; the wait itself is an
 :class:`asyncio.Event` in :class:`central_api.downlink_wakeup.Waiters`, set by the process's one
 PostgreSQL listener or SQLite change counter. Thousands of waiting kiosks cost a few kilobytes
 each and no query until something is queued for them.
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 CENTRAL = web.AppKey("central", Central)
 WAITERS = web.AppKey("waiters", Waiters)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+DELIVERY = web.AppKey("delivery", ThreadPoolExecutor)
+DELIVERY_THREADS = 2
 LIMITER = web.AppKey("limiter", RateLimiter)
 WAKEUP = web.AppKey("wakeup", asyncio.Task)
 
@@ -54,9 +58,9 @@ def error_response(code: str, message: str, status: int) -> web.Response:
                              status=status)  # fmt: skip
 
 
-async def _blocking(app: web.Application, function, *args):
+async def _blocking(app: web.Application, function, *args, pool=EXECUTOR):
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(app[EXECUTOR], functools.partial(function, *args))
+    return await loop.run_in_executor(app[pool], functools.partial(function, *args))
 
 
 def _signed_target(request: web.Request) -> str:
@@ -135,9 +139,18 @@ async def wait_for_downlink(app: web.Application, kiosk_id: str, after: int, wai
             except TimeoutError:
                 break
             event.clear()
-            if await _blocking(app, longpoll.has_downlink, central.engine, kiosk_id, after):
+            # Its own threads: news is never queued behind other kiosks' calls coming in.
+            if await _blocking(
+                app, longpoll.has_downlink, central.engine, kiosk_id, after, pool=DELIVERY
+            ):
                 data = await _blocking(
-                    app, bundles.next_downlink, central.engine, central.identity, kiosk_id, after
+                    app,
+                    bundles.next_downlink,
+                    central.engine,
+                    central.identity,
+                    kiosk_id,
+                    after,
+                    pool=DELIVERY,
                 )
         return data
     finally:
@@ -167,7 +180,8 @@ async def _stop(app: web.Application) -> None:
     app[WAKEUP].cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await app[WAKEUP]
-    app[EXECUTOR].shutdown(wait=True, cancel_futures=True)
+    for pool in (EXECUTOR, DELIVERY):
+        app[pool].shutdown(wait=True, cancel_futures=True)
     app[CENTRAL].dispose()
 
 
@@ -177,6 +191,7 @@ def create_longpoll_app(central: Central, threads: int = DEFAULT_THREADS) -> web
     app[CENTRAL] = central
     app[WAITERS] = Waiters()
     app[EXECUTOR] = ThreadPoolExecutor(max(1, threads), thread_name_prefix="longpoll-db")
+    app[DELIVERY] = ThreadPoolExecutor(DELIVERY_THREADS, thread_name_prefix="longpoll-news")
     app[LIMITER] = RateLimiter(central.config.get("KIOSK_RATE_LIMIT", 600))
     app.router.add_get("/api/v1/kiosks/{kiosk_id}/downlink", downlink)
     app.router.add_get("/healthz", healthz)

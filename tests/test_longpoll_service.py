@@ -88,6 +88,6 @@ def test_signed_long_polls_wait_on_the_event_loop_and_get_what_is_queued(central
 
     status, body, still_waiting, anonymous, empty = asyncio.run(scenario())
     assert status == 200 and body  # the bundle with the queued record
-    assert still_waiting == 29  # two database threads, 29 kiosks still waiting
+    assert still_waiting == 29  # two database threads (and two for news), 29 still waiting
     assert anonymous == 401
     assert empty == 204
