@@ -44,7 +44,7 @@ from .exchange import (
     load_party,
 )
 from .health import queue_health_report
-from .store import store_for
+from .store import enrollment_of, store_for
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,9 @@ class SyncDaemon:
     ):
         self.config = config
         self.settings = settings or DaemonSettings()
-        self.transport = transport
+        self.transport = transport  # given (tests): used as it is
+        self._http = None  # made here: kept between cycles, while central's key stays the same
+        self._http_pinned = None
         self.on_progress = on_progress or (lambda line: None)
         self.backoff = Backoff(
             self.settings.backoff_base, self.settings.backoff_cap, seed=self.settings.seed
@@ -220,11 +222,17 @@ class SyncDaemon:
             self._wait(IDLE_FLOOR_SECONDS - elapsed)
         return True
 
+    def _central_transport(self, store):
+        """The HTTP transport, kept between cycles (the connection stays alive); made again
+        when central rotated its key, whose signed time (sync.clock) it checks."""
+        pinned = enrollment_of(store)["central_fingerprint"]
+        if self._http is None or pinned != self._http_pinned:
+            self._http, self._http_pinned = central_transport(self.config, store), pinned
+        return self._http
+
     def _exchange(self) -> ExchangeReport:
         with store_for(self.config) as store:
-            transport = self.transport or central_transport(self.config, store)
-            if self.transport is None:
-                self.transport = transport  # keep the connection alive between cycles
+            transport = self.transport or self._central_transport(store)
             wait = 0.0 if self.settings.until_idle else self.settings.wait
             if not self._positions_checked:  # once per start: an older kiosk.db put back?
                 check_not_revoked(store)  # a revoked kiosk asks central nothing
