@@ -310,10 +310,17 @@ def remote_signing_service(tmp_path_factory) -> RemoteSigningService:
     stop()
 
 
+REMOTE_PIN = "482916"
+
+
 def start_remote_signing_service(folder: Path):
     """(the service, a function that stops it): certomancer-csc-dummy's Cloud Signature
     Consortium API server (SCAL 2: every authorisation bound to its hashes) on a free loopback
-    port, in its own thread and event loop, with an ECDSA P-256 credential ``csc/signer``."""
+    port, in its own thread and event loop, with an ECDSA P-256 credential ``csc/signer``.
+
+    The dummy authorises anyone (``authMode: implicit``); a provider's service checks the PIN
+    of an ``explicit`` credential, so ``credentials/authorize`` here refuses (401) any PIN but
+    REMOTE_PIN, as such a service answers."""
     import asyncio
 
     from aiohttp import web
@@ -330,6 +337,15 @@ def start_remote_signing_service(folder: Path):
             config, service_params=DummyServiceParams(hash_pinning_required=True)
         )
     csc.register_routes()
+
+    @web.middleware
+    async def explicit_pin(request, handler):
+        authorising = request.path.endswith("/credentials/authorize")
+        if authorising and (await request.json()).get("PIN") != REMOTE_PIN:
+            return web.json_response({"error": "invalid_pin"}, status=401)
+        return await handler(request)
+
+    csc.app.middlewares.append(explicit_pin)
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(csc.app, access_log=None)
     loop.run_until_complete(runner.setup())

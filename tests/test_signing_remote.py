@@ -1,7 +1,7 @@
 """Documents signed at a remote qualified signing service through the Cloud Signature
 Consortium API (pyHanko's CSC signer against certomancer-csc-dummy on loopback), time-stamped
-by the local TSA, validated by pyHanko with the provider's root; an unreachable service issues
-nothing."""
+by the local TSA, validated by pyHanko with the provider's root; an unreachable service or a
+refused authorisation (wrong PIN) issues nothing."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from central_api.db.schema import documents
 from central_api.documents import verify_pdf, verify_statement
 from central_api.errors import SigningTokenError
 from tests.fixtures_central import free_port
-from tests.fixtures_signing import remote_settings
+from tests.fixtures_signing import REMOTE_PIN, remote_settings
 from tests.test_central_workflow import upload
 from tests.test_signing_token import nothing_issued
 
@@ -48,7 +48,7 @@ def test_a_batch_signed_remotely_is_time_stamped_and_validates(
     central, central_clerk, waiting, remote_signing_service, timestamp_authority
 ):
     assert central.signing_needs_pin  # the clerk authorises the batch
-    with central.open_signer("482916") as signer:
+    with central.open_signer(REMOTE_PIN) as signer:
         issued = decisions.approve_batch(central.engine, waiting, central_clerk, signer)
     assert len({document["number"] for document in issued}) == 2
     with read(central.engine) as conn:
@@ -84,9 +84,17 @@ def test_an_unreachable_signing_service_issues_nothing(
     elsewhere = Central.from_config(
         {**central_config, **remote_settings(remote_signing_service, timestamp_authority.url, dead)}
     )
-    with pytest.raises(SigningTokenError) as refused, elsewhere.open_signer("482916") as signer:
+    with pytest.raises(SigningTokenError) as refused, elsewhere.open_signer(REMOTE_PIN) as signer:
         decisions.approve_batch(elsewhere.engine, waiting, central_clerk, signer)
     assert refused.value.code == "remote_signing" and refused.value.http_status == 503
     assert refused.value.message.startswith("Услугата за отдалечено подписване (CSC) не отговаря")
     nothing_issued(elsewhere, waiting)
     elsewhere.dispose()
+
+
+def test_a_refused_authorisation_issues_nothing_and_says_so(central, central_clerk, waiting):
+    with pytest.raises(SigningTokenError) as refused, central.open_signer("000000") as signer:
+        decisions.approve_batch(central.engine, waiting, central_clerk, signer)
+    assert refused.value.code == "remote_authorisation" and refused.value.http_status == 403
+    assert refused.value.message.startswith("Услугата за отдалечено подписване отказа")
+    nothing_issued(central, waiting)
