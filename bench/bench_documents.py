@@ -19,7 +19,6 @@ from pathlib import Path
 
 from central_api.documents import DocumentSigner, issue_pdf, verify_pdf, verify_statement
 from central_api.documents.pades import sign_pdf
-from central_api.documents.qr import qr_matrix
 from central_api.municipality import load_municipality
 from tests.certificate_examples import ADDRESS_FACTS, IVANKA, MARITAL_FACTS, TAX_FACTS
 
@@ -121,7 +120,6 @@ def run() -> dict:
     statement_ms = _per_document_ms(
         lambda d: verify_statement(d.statement, certificate), documents[:20]
     )
-    qr_ms = _per_document_ms(lambda d: qr_matrix(d.statement), documents[:20])
     # A draft is the same kind of PDF before signing: its signature costs what an issued one's does.
     sign_ms = _per_document_ms(lambda d: sign_pdf(signer, d.pdf), drafts[:20])
 
@@ -144,7 +142,6 @@ def run() -> dict:
         "documents_cores": workers,
         "document_issue_ms": round(elapsed / DOCUMENTS * 1000, 1),
         "document_issue_cpu_ms": round(cpu / DOCUMENTS * 1000, 1),
-        "document_qr_ms": round(qr_ms, 1),
         "document_pades_sign_ms": round(sign_ms, 1),
         "document_render_draft_ms": round(draft_elapsed / DOCUMENTS * 1000, 1),
         "document_verify_pdf_ms": round(verify_ms, 1),

@@ -12,6 +12,7 @@ import re
 import threading
 from xml.sax.saxutils import escape
 
+import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -26,7 +27,6 @@ from reportlab.platypus import Paragraph
 from sync.municipality import Municipality
 
 from .errors import DocumentError
-from .qr import qr_matrix
 from .texts import CertificateText, format_date
 
 FONT_FOLDER = "/usr/share/fonts/truetype/dejavu"
@@ -287,7 +287,8 @@ def draw_qr(page, statement: str, x, y, size) -> None:
     Drawn in module units, one ``re`` per run of dark modules, written as a single literal: the
     same picture through reportlab's per-rectangle API cost ~15 ms of number formatting.
     """
-    matrix = qr_matrix(statement)
+    # Error level M, never a micro code: the statement is what the QR carries, read by any phone.
+    matrix = [bytes(row) for row in segno.make(statement, error="m", micro=False).matrix]
     quiet = 4
     modules = len(matrix) + 2 * quiet
     operators = []
