@@ -74,8 +74,8 @@ def test_a_kiosk_a_year_behind_works_by_centrals_clock(
 
     # A baby born last month, named by birth date: "not in the future" by central's clock.
     born = (dt.datetime.now(SOFIA).date() - dt.timedelta(days=30)).strftime("%d.%m.%Y")
-    baby = ["first_name=Мария", "last_name=Иванова", "personal_number_kind=birth_date",
-            f"birth_date={born}", "phone=0888123456"]  # fmt: skip
+    baby = ["first_name=Мария", "middle_name=Петрова", "last_name=Иванова",
+            "personal_number_kind=birth_date", f"birth_date={born}", "phone=0888123456"]  # fmt: skip
     submitted = kiosk_behind(home, "submit", "permanent-address-certificate", *[
         arg for field in baby for arg in ("--field", field)
     ])  # fmt: skip
