@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from sync import Identity, SyncError
 
-from . import bundles
+from . import bundles, restore
 from .db import write
 from .db.schema import kiosks
+from .errors import InvalidInputError
 from .workflow import queue_record
 
 
@@ -33,6 +34,13 @@ def rotate_signing_key(central) -> dict:
     }
     announced, not_served = [], []
     with write(central.engine) as conn:
+        if restore.open_epoch(conn) is not None:
+            # Sealing for every kiosk now could put a bundle under a number a kiosk already
+            # holds from before the restore; the kiosks say where they stand first.
+            raise InvalidInputError(
+                "Central was restored and still waits for kiosks to report where they stand "
+                "(`central-api restore status`): rotate the key once numbering is open again."
+            )
         active = conn.execute(select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))).all()
         for row in active:
             # Each kiosk in a savepoint: one kiosk central cannot seal for (a damaged key row)

@@ -142,3 +142,16 @@ def test_central_seals_nothing_for_a_kiosk_ahead_of_it_before_hearing_where_it_s
         queue_record(conn, kiosk.party_id, "settings.updated", {"retention_days": 30})
     assert bundles.next_downlink(central.engine, central.identity, kiosk.party_id, 3) is None
     assert bundles.next_downlink(central.engine, central.identity, kiosk.party_id, 0)
+
+
+def test_the_key_is_not_rotated_while_central_waits_for_kiosks_after_a_restore(central):
+    from central_api.errors import InvalidInputError
+    from central_api.key_rotation import rotate_signing_key
+
+    enrolled(central, "merdanya")
+    with write(central.engine) as conn:
+        restore.start_epoch(conn, "restored")
+    before = central.identity.public.display_fingerprint
+    with pytest.raises(InvalidInputError, match="restore status"):
+        rotate_signing_key(central)
+    assert central.identity.public.display_fingerprint == before
