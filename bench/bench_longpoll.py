@@ -89,7 +89,7 @@ class _Instance:
         ]
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a loaded machine starts gunicorn slowly
         for url in (self.url, self.longpoll_url):
             while True:
                 try:
