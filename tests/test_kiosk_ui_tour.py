@@ -52,6 +52,7 @@ def test_tour_renders_every_screen_in_both_languages_and_sizes(enrolled_kiosk, t
     assert "без него заявлението не може да се подаде" in spoken("04-form-errors-bg.txt")
     assert f"Вашият номер е: {SPOKEN_REFERENCE}" in spoken("09-done-bg.txt")
     assert "тридесети ноември две хиляди двадесет и шеста година" in spoken("09-done-bg.txt")
+    assert "Услуга: " in spoken("09-done-bg.txt")  # the slip is read in full, its service too
     assert f"{SPOKEN_REFERENCE}: документът Ви очаква в кметството" in spoken(
         "10-status-ready-bg.txt"
     )

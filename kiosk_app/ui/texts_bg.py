@@ -138,6 +138,8 @@ TEXTS = {
     "done.saved": "✔ Заявката е записана и ще бъде изпратена в общината.",
     "done.reference_title": "Вашият номер е:",
     "done.check_code": "Код за проверка: {code}",
+    "done.service": "Услуга: {name}",
+    "done.collect": "Документът не се печата тук. Получавате го лично: {place}",
     "done.expected": "Очаквайте документа до {date}",
     "done.expected_unknown": "Ще Ви кажем кога е готов документът.",
     "done.printing": "Отпечатваме бележка с номера…",

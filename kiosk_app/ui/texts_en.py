@@ -138,6 +138,8 @@ TEXTS = {
     "done.saved": "✔ Your request is saved and will be sent to the municipality.",
     "done.reference_title": "Your number is:",
     "done.check_code": "Check code: {code}",
+    "done.service": "Service: {name}",
+    "done.collect": "The document is not printed here. Collect it in person: {place}",
     "done.expected": "Expect the document by {date}",
     "done.expected_unknown": "We will tell you when the document is ready.",
     "done.printing": "Printing a slip with your number…",

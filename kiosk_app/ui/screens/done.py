@@ -28,6 +28,12 @@ class DoneScreen(Screen):
         self.code = label("title")
         self.code.setObjectName("check-code")
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # What the slip says besides the number (so that speech reads the slip in full,
+        # EN 301 549 5.1.3.16): the service, and where it is collected when not printed here.
+        self.service = label()
+        self.service.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.collect = label()
+        self.collect.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.expected = label()
         self.expected.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.receipt = label("notice")
@@ -46,7 +52,9 @@ class DoneScreen(Screen):
             self.reference_title,
             self.reference,
             self.code,
+            self.service,
             self.expected,
+            self.collect,
             self.receipt,
         ):
             layout.addWidget(widget)
@@ -76,6 +84,8 @@ class DoneScreen(Screen):
     def wipe(self) -> None:
         self._return_timer.stop()
         self.reference.clear()
+        self.service.clear()
+        self.collect.clear()
         self._expected_date = None
         self._check_code = ""
         self.code.clear()
@@ -108,6 +118,13 @@ class DoneScreen(Screen):
         code = self._check_code
         self.code.setText(t("done.check_code", code=f"{code[:3]} {code[3:]}") if code else "")
         self.code.setVisible(bool(code))
+        service = self.ctx.session.service or {}
+        name = self.tr.pick(service.get("name"))
+        self.service.setText(t("done.service", name=name) if name else "")
+        self.service.setVisible(bool(name))
+        collect = self.tr.pick(service.get("collect"))
+        self.collect.setText(t("done.collect", place=collect) if collect else "")
+        self.collect.setVisible(bool(collect))
         if self._expected_date:
             self.expected.setText(t("done.expected", date=self.tr.date(self._expected_date)))
         else:
