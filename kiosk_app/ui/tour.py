@@ -88,10 +88,11 @@ def lost_buttons(window) -> list[str]:
             if _in_body(button, root):  # the body scrolls up and down, never sideways
                 area = QRect(area.left(), rect.top(), area.width(), rect.height())
             metrics = button.fontMetrics()
+            lines = button.text().split("\n")
             if (
                 not area.contains(rect)
-                or metrics.horizontalAdvance(button.text()) > button.width()
-                or metrics.height() > button.height()
+                or max(metrics.horizontalAdvance(line) for line in lines) > button.width()
+                or metrics.height() * len(lines) > button.height()
             ):
                 lost.append(button.text() or button.objectName())
     return lost
