@@ -18,9 +18,6 @@ from tests.fixtures_central import ROOT
 PRIMEROVO = ROOT / "tests" / "profiles" / "primerovo.toml"
 LYASKOVETS_NAMES = ("Лясковец", "Lyaskovets", "Джулюница", "Dzhulyunitsa", "Велико Търново")
 FIELDS = {
-    "first_name": "Иван",
-    "middle_name": "Петров",
-    "last_name": "Иванов",
     "personal_number_kind": "egn",
     "personal_number": "7523169263",
     "phone": "0888123456",
@@ -41,15 +38,15 @@ def villagers(central) -> str:
     from central_api.registers.writers import PersonSpec, PopulationWriter
 
     people = PopulationWriter()
-    people.people[FIELDS["egn"]] = PersonSpec(
-        FIELDS["egn"], "Иван", "Петров", "Иванов", "M", dt.date(1875, 3, 16),
+    people.people[FIELDS["personal_number"]] = PersonSpec(
+        FIELDS["personal_number"], "Иван", "Петров", "Иванов", "M", dt.date(1875, 3, 16),
         settlement="gorno-primerovo", address="ул. „Първа“ № 5",
         address_since=dt.date(2001, 5, 10),
     )  # fmt: skip
     with write(central.engine) as conn:
         settlements = registers.known_settlements(current_municipality(conn))
         registers.import_population(conn, people.csv(), settlements, actor="test")
-    return FIELDS["egn"]
+    return FIELDS["personal_number"]
 
 
 def kiosk_app(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -113,12 +110,15 @@ def test_a_second_municipality_walks_a_request_to_central_with_its_receipt_and_m
     reference = submitted.stdout.strip().splitlines()[-1]
     assert reference == "GPR1-00001"  # the village's abbreviation from the profile
 
-    # The villager's receipt names Primerovo and the village.
+    # The villager's receipt and the request form to sign name Primerovo and the village.
     printed_before = set((home / "printed").glob("*.pdf"))
     kiosk.print_receipt(reference)
-    receipt = sorted(set((home / "printed").glob("*.pdf")) - printed_before)
-    assert len(receipt) == 1
-    receipt_text = pdf_text(receipt[0])
+    printed = {p.name: p for p in set((home / "printed").glob("*.pdf")) - printed_before}
+    assert sorted(printed) == [f"receipt-{reference}.pdf", f"request-form-{reference}.pdf"]
+    form_text = pdf_text(printed[f"request-form-{reference}.pdf"])
+    assert "ОБЩИНА ПРИМЕРОВО" in form_text.upper() and reference in form_text
+    assert_no_lyaskovets(form_text)
+    receipt_text = pdf_text(printed[f"receipt-{reference}.pdf"])
     assert "Община Примерово — информационен център" in receipt_text
     assert "Primerovo Municipality — information centre" in receipt_text
     assert "Горно Примерово / Gorno Primerovo" in receipt_text and reference in receipt_text
