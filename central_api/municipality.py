@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 PROFILE_FILE = "municipality.toml"
-FILE_KEYS = {"municipality", "settlements"}
+FILE_KEYS = {"municipality", "settlements", "privacy"}
 MUNICIPALITY_KEYS = {"name", "official_name", "province", "coat_of_arms", "verification_url"}
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import pins, printer, request_form, services, slips
+from . import pins, printer, privacy, request_form, services, slips
 from .config import KioskConfig
 
 DEFAULT_USB_DIR = Path("/media/usb")
@@ -98,6 +98,13 @@ class KioskApp:
             **slip,
             "form_status": request_form.print_form(self.config, status.reference)["status"],
         }
+
+    def privacy_notice(self) -> list[dict]:
+        """The municipality's notice before personal data are asked (kiosk_app.privacy)."""
+        return privacy.privacy_notice(self.config)
+
+    def print_privacy_notice(self, language: str = "bg") -> str:
+        return privacy.print_privacy_notice(self.config, language)
 
     def request_status(self, reference: str) -> services.RequestStatus:
         return services.request_status(self.config, reference)

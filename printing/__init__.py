@@ -15,6 +15,7 @@ from printing.errors import (
 )
 from printing.jobs import PrintOutcome, PrintQueue, look_up_job
 from printing.receipts import LAYOUTS, Receipt, receipt_media, render_receipt
+from printing.sheets import render_text_sheet
 from printing.spool import flush_spool, print_document, print_to_folder, spooled_documents
 from printing.status import PrinterStatus, printer_status
 
@@ -37,5 +38,6 @@ __all__ = [
     "printer_status",
     "receipt_media",
     "render_receipt",
+    "render_text_sheet",
     "spooled_documents",
 ]

@@ -40,6 +40,17 @@ _CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _ABBREVIATION = re.compile(r"^[A-Z]{2,5}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
 COAT_OF_ARMS_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+# The notice the kiosk shows before it asks for personal data (GDPR art. 13), in the profile's
+# [privacy] table: each a text in Bulgarian and English that the administrator words.
+PRIVACY_KEYS = (
+    "controller",  # who collects the data: the municipality, as controller, and its address
+    "purpose",  # why
+    "legal_basis",  # on what legal basis
+    "kiosk_retention",  # how long the kiosk keeps it
+    "municipality_retention",  # how long the municipality keeps it
+    "rights",  # the villager's rights and where to complain
+    "contact",  # the data protection officer
+)
 MAX_COAT_OF_ARMS_BYTES = 256 * 1024
 
 
@@ -117,6 +128,8 @@ class Municipality:
     coat_of_arms: str = ""  # the image's file name (beside municipality.toml at central)
     coat_of_arms_data: bytes = field(default=b"", repr=False)
     version: int = 0
+    # (key, text) in PRIVACY_KEYS order; empty when the profile has no [privacy] table.
+    privacy: tuple[tuple[str, Names], ...] = ()
 
     # -- look-ups -------------------------------------------------------------------------
     def settlement(self, code: str) -> Settlement:
@@ -176,6 +189,7 @@ class Municipality:
             "coat_of_arms": self.coat_of_arms,
             "coat_of_arms_data": base64.b64encode(self.coat_of_arms_data).decode("ascii"),
             "settlements": [settlement.to_json() for settlement in self.settlements],
+            "privacy": {key: text.to_json() for key, text in self.privacy},
         }
 
     @classmethod
@@ -220,6 +234,27 @@ def _names(data: Mapping, key: str) -> Names:
             raise MunicipalityError(f"{key}.{language}: the name is missing or empty.")
         found[language] = text.strip()
     return Names(**found)
+
+
+def _privacy(data: Any) -> tuple[tuple[str, Names], ...]:
+    if not data:
+        return ()
+    if not isinstance(data, Mapping):
+        raise MunicipalityError("[privacy]: must be a table of texts in Bulgarian and English.")
+    unknown = sorted(set(data) - set(PRIVACY_KEYS))
+    if unknown:
+        raise MunicipalityError(
+            f"[privacy]: unknown key(s) {', '.join(unknown)}; the table holds "
+            f"{', '.join(PRIVACY_KEYS)}."
+        )
+    return tuple((key, _names(data, f"{key}") if key in data else _missing_privacy(key))
+                 for key in PRIVACY_KEYS)  # fmt: skip
+
+
+def _missing_privacy(key: str) -> Names:
+    raise MunicipalityError(
+        f"privacy.{key}: the notice before personal data needs it, in Bulgarian and English."
+    )
 
 
 def _text(data: Mapping, key: str, required: bool = True) -> str:
@@ -346,6 +381,7 @@ def from_mapping(data: Mapping, coat_of_arms_data: bytes = b"", version: int = 0
                 "give a smaller one."
             )
     return Municipality(
+        privacy=_privacy(data.get("privacy")),
         name=_names(municipality, "name"),
         official_name=_names(municipality, "official_name"),
         province=_names(municipality, "province"),

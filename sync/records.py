@@ -451,6 +451,8 @@ RECORD_TYPES: dict[str, RecordType] = {
                 "coat_of_arms": text(200),
                 "coat_of_arms_data": text(400 * 1024),
                 "settlements": array(document(0), 500),
+                # The notice before personal data (sync.municipality.PRIVACY_KEYS).
+                "privacy": optional(document(0)),
             },
             "the municipality profile: names, coat of arms, settlements (format: "
             "sync/municipality.py, docs/operations.md)",

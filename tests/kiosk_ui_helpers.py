@@ -72,3 +72,12 @@ def type_on_keyboard(qtbot, keyboard, text: str) -> None:
 
 def wait_idle(qtbot, bridge, timeout=10_000):
     qtbot.waitUntil(lambda: not bridge.busy, timeout=timeout)
+
+
+def accept_privacy_notice(qtbot, window, bridge) -> None:
+    """The notice before the first personal field: read (by the test) and "continue"."""
+    assert window.current.name == "privacy"
+    wait_idle(qtbot, bridge)
+    privacy = window.screens["privacy"]
+    assert privacy.continue_button.isEnabled(), privacy.message.text()
+    tap(qtbot, privacy.continue_button)

@@ -8,6 +8,7 @@ from kiosk_app import services
 from kiosk_app.store import store_for
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
+    accept_privacy_notice,
     open_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
     type_on_keyboard,
@@ -22,6 +23,7 @@ def choose_first_service(qtbot, window, bridge):
     qtbot.waitUntil(lambda: len(screen._cards) == 1)
     _service, card = screen._cards[0]
     tap(qtbot, card.choose_button)
+    accept_privacy_notice(qtbot, window, bridge)
     assert window.current.name == "form"
     return window.screens["form"]
 

@@ -14,6 +14,7 @@ from kiosk_app.ui.context import UiSettings
 from tests.fixtures_kiosk import TEST_CATALOGUE, FakeCentral, _field
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
+    accept_privacy_notice,
     open_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
     type_on_keyboard,
@@ -59,6 +60,8 @@ def open_form(qtbot, window, bridge):
     services = window.screens["services"]
     qtbot.waitUntil(lambda: len(services._cards) >= 1)
     tap(qtbot, services._cards[0][1].choose_button)
+    if window.current.name == "privacy":  # once a visit
+        accept_privacy_notice(qtbot, window, bridge)
     return window.screens["form"]
 
 
@@ -222,3 +225,31 @@ def test_placeholders_are_dark_enough_and_long_titles_wrap(qtbot, enrolled_kiosk
     title = form.header.title
     assert title.text() == "Удостоверение за постоянен адрес"  # whole, not "…"
     assert title.wordWrap()
+
+
+def test_before_the_first_personal_field_the_villager_is_told_what_happens_to_the_data(
+    qtbot, enrolled_kiosk, open_kiosk
+):
+    window, bridge = open_kiosk(enrolled_kiosk)
+    tap(qtbot, window.screens["welcome"].services_tile)
+    wait_idle(qtbot, bridge)
+    services = window.screens["services"]
+    qtbot.waitUntil(lambda: len(services._cards) >= 1)
+    tap(qtbot, services._cards[0][1].choose_button)
+    assert window.current.name == "privacy"  # not yet the form
+    privacy = window.screens["privacy"]
+    wait_idle(qtbot, bridge)
+    shown = " ".join(child.text() for child in privacy.holder.findChildren(type(privacy.intro)))
+    # The municipality's own words (its profile), each part GDPR art. 13 asks for.
+    assert "Община Лясковец като администратор" in shown
+    assert "30 дни" in shown and "номенклатурата на делата" in shown
+    assert "Комисията за защита на личните данни" in shown
+    tap(qtbot, privacy.print_button)
+    wait_idle(qtbot, bridge)
+    assert privacy.message.text() == "Вземете копието от принтера."
+    assert list(enrolled_kiosk.printed_dir.glob("*privacy-notice-bg*"))
+    tap(qtbot, privacy.continue_button)
+    assert window.current.name == "form"
+    tap(qtbot, window.screens["form"].previous_button)  # back to the list, another service
+    tap(qtbot, services._cards[0][1].choose_button)
+    assert window.current.name == "form"  # told once a visit

@@ -7,6 +7,7 @@ from central_api.catalogue import default_catalogue
 from kiosk_app.store import store_for
 from tests.fixtures_central import LYASKOVETS
 from tests.kiosk_ui_helpers import (
+    accept_privacy_notice,
     open_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
     wait_idle,
@@ -46,5 +47,6 @@ def test_a_relative_has_died_is_a_guide_that_leads_to_the_requests(
         "Препис-извлечение от акт за смърт – повторно ▶",
     ]
     tap(qtbot, page.service_buttons[0])
+    accept_privacy_notice(qtbot, window, bridge)  # before the first personal field
     assert window.current.name == "form"
     assert window.ctx.session.service["id"] == "heirs-certificate"

@@ -59,7 +59,7 @@ def test_the_alphabetical_layout_types_bulgarian_in_alphabet_order(qtbot):
     editor, keyboard = editor_and_keyboard(qtbot, _field("first_name"))
     tap(qtbot, keyboard.alphabet_button)
     assert keyboard.mode == "alphabet"
-    assert keyboard.alphabet_button.text() == "АБВГД"
+    assert keyboard.alphabet_button.text() == "АБВ"
     for letter in "ИВАН":
         tap(qtbot, keyboard.button_for(letter, "alphabet"))
     assert editor.value() == "Иван"

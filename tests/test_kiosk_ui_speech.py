@@ -78,6 +78,7 @@ def test_a_button_says_its_name_at_the_first_touch_and_acts_at_the_second(
 def test_the_form_reads_each_field_what_is_typed_and_the_problem(qtbot, enrolled_kiosk, open_kiosk):
     window, bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk)
     window.ctx.session.service = window.ctx.app.get_service("permanent-address-certificate")
+    window.ctx.session.privacy_told = True
     window.show_screen("form")
     form = window.screens["form"]
     (said,) = heard(qtbot, window)

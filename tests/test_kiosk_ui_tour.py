@@ -21,6 +21,7 @@ def test_tour_renders_every_screen_in_both_languages_and_sizes(enrolled_kiosk, t
         for screen in (
             "01-welcome",
             "02-services",
+            "20-privacy",
             "04-form-errors",
             "06-staff-pin",
             "08-review",

@@ -317,6 +317,7 @@ def test_the_public_api_is_what_it_should_be():
             "printer_status",
             "receipt_media",
             "render_receipt",
+            "render_text_sheet",
             "spooled_documents",
         ]
     )

@@ -144,6 +144,7 @@ class FieldEditor(QWidget):
         elif field.get("type") == "textarea":
             # Several lines ("one heir per line"): the keyboard shows an Enter key for it.
             self.line_edit = TouchTextArea()
+            self.line_edit.setProperty("lines", True)  # the keyboard's Enter key
             self.line_edit.setObjectName(f"input-{self.name}")
             self.line_edit.setMinimumHeight(120)
             self.line_edit.setMaximumHeight(200)

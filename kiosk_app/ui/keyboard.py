@@ -151,6 +151,9 @@ class OnScreenKeyboard(QWidget):
             self._pages.widget(index).setSizePolicy(policy, policy)
         for button in self._bottom_row:
             button.setVisible(mode != "digits")
+        # One key for the other Bulgarian layout: АБВГД on the phonetic one and back.
+        self.alphabet_button.setVisible(mode == "cyrillic")
+        self.cyrillic_button.setVisible(mode not in ("cyrillic", "digits"))
         for button, its_mode in (
             (self.cyrillic_button, "cyrillic"),
             (self.alphabet_button, "alphabet"),
@@ -167,8 +170,11 @@ class OnScreenKeyboard(QWidget):
         self._show_enter()
 
     def _show_enter(self) -> None:
-        # Only a text box of several lines takes a new line ("one heir per line").
-        several_lines = isinstance(self._target, QPlainTextEdit)
+        # Only a form's list of several lines takes a new line ("one heir per line"); a free
+        # answer is one paragraph, and its keyboard keeps the room for the other keys.
+        several_lines = isinstance(self._target, QPlainTextEdit) and bool(
+            self._target.property("lines")
+        )
         self.enter_button.setVisible(several_lines and self._mode != "digits")
 
     def button_for(self, character: str, mode: str | None = None) -> QPushButton:

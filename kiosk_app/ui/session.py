@@ -32,6 +32,8 @@ class Session:
     submitted: dict[str, Any] | None = None
     # The answer being changed from the review: the form shows its page and goes back there.
     editing: str | None = None
+    # The privacy notice was shown in this visit: it comes once, before the first form.
+    privacy_told: bool = False
 
     def wipe(self) -> None:
         self.service = None
@@ -44,6 +46,7 @@ class Session:
         self.printed = None
         self.submitted = None
         self.editing = None
+        self.privacy_told = False
 
     @property
     def is_empty(self) -> bool:

@@ -33,8 +33,8 @@ TEXTS = {
     "text.large_name": "Едър шрифт",
     # keyboard and PIN pad
     "keyboard.shift": "⇧ Главна",
-    "keyboard.cyrillic": "ЯВЕРТ",
-    "keyboard.alphabet": "АБВГД",
+    "keyboard.cyrillic": "ЯВЕ",
+    "keyboard.alphabet": "АБВ",
     "keyboard.enter": "↵ Нов ред",
     "keyboard.latin": "ABC",
     "keyboard.digits": "123",
@@ -45,6 +45,13 @@ TEXTS = {
     "pin.confirm": "Потвърди",
     "pin.wrong": "Грешен ПИН. Можете да опитате още {attempts}.",
     "pin.locked": "Твърде много грешни опити. Потвърждаването е спряно до {until}.",
+    # the privacy notice (its texts are the municipality's, from its profile)
+    "privacy.title": "Вашите лични данни",
+    "privacy.intro": "Преди да попълните заявлението: ето какво става с данните, които ще въведете.",
+    "privacy.print": "🖨 Отпечатайте копие",
+    "privacy.printing": "Отпечатваме копие…",
+    "privacy.printed": "Вземете копието от принтера.",
+    "privacy.continue": "Разбрах ▶",
     # welcome
     "welcome.header": "Информационен център",
     "welcome.greeting": "Добре дошли! Докоснете това, което искате да направите.",

@@ -33,9 +33,9 @@ TEXTS = {
     "text.large_name": "Large text",
     # keyboard and PIN pad
     "keyboard.shift": "⇧ Capital",
-    "keyboard.alphabet": "АБВГД",
+    "keyboard.alphabet": "АБВ",
     "keyboard.enter": "↵ New line",
-    "keyboard.cyrillic": "ЯВЕРТ",
+    "keyboard.cyrillic": "ЯВЕ",
     "keyboard.latin": "ABC",
     "keyboard.digits": "123",
     "keyboard.space": "Space",
@@ -45,6 +45,13 @@ TEXTS = {
     "pin.confirm": "Confirm",
     "pin.wrong": "Wrong PIN. You may try {attempts} more.",
     "pin.locked": "Too many wrong attempts. Staff confirmation is locked until {until}.",
+    # the privacy notice (its texts are the municipality's, from its profile)
+    "privacy.title": "Your personal data",
+    "privacy.intro": "Before you fill in the request: this is what happens to the data you will enter.",
+    "privacy.print": "🖨 Print a copy",
+    "privacy.printing": "Printing a copy…",
+    "privacy.printed": "Take the copy from the printer.",
+    "privacy.continue": "I understand ▶",
     # welcome
     "welcome.header": "Information centre",
     "welcome.greeting": "Welcome! Touch what you would like to do.",

@@ -167,6 +167,9 @@ def run_tour(
             if services_list:
                 service = services_list[0]
                 ctx.session.service = service
+                window.show_screen("form")  # the privacy notice comes first
+                shot(20, "privacy")
+                ctx.session.privacy_told = True
                 window.show_screen("form")
                 form = window.screens["form"]
                 if form._pages and form._pages[0] == "tier":

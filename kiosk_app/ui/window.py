@@ -20,6 +20,7 @@ from .screens.done import DoneScreen
 from .screens.form import FormScreen
 from .screens.guide import GuideScreen
 from .screens.notices import NoticesScreen
+from .screens.privacy import PrivacyScreen
 from .screens.review import ReviewScreen
 from .screens.services import ServicesScreen
 from .screens.staff_confirm import StaffConfirmScreen
@@ -33,6 +34,7 @@ SCREENS = (
     WelcomeScreen,
     ServicesScreen,
     GuideScreen,
+    PrivacyScreen,
     FormScreen,
     StaffConfirmScreen,
     ReviewScreen,
@@ -148,6 +150,7 @@ class KioskWindow(QWidget):
         self.setStyleSheet(style_sheet())
         self.setWindowTitle("Kiosk")
         self.stack = QStackedWidget()
+        self._showing = ""
         self.screens = {}
         for screen_class in SCREENS:
             screen = screen_class(ctx)
@@ -194,7 +197,10 @@ class KioskWindow(QWidget):
 
     def show_screen(self, name: str) -> None:
         screen = self.screens[name]
+        self._showing = name
         screen.enter()
+        if self._showing != name:
+            return  # the screen sent the villager elsewhere first (the form: the privacy notice)
         self.stack.setCurrentWidget(screen)
         self.ctx.narrator.screen_opened(screen)
         self.screen_changed.emit(name)

@@ -93,6 +93,10 @@ class FormScreen(Screen):
         if service is None:
             self.navigate_requested.emit("services")
             return
+        if not self.ctx.session.privacy_told:
+            # Before the first personal field: what happens to the data (once a visit).
+            self.navigate_requested.emit("privacy")
+            return
         self._pages = self._compute_pages()
         self.tier = self.ctx.session.tier or view.tiers_of(service)[0]["id"]
         self.header.title.setText(self.tr.pick(service.get("name")))

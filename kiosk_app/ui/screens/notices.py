@@ -129,7 +129,9 @@ class NoticesScreen(Screen):
             box.setContentsMargins(20, 12, 20, 12)
             when = label("subtle")
             kind = self.tr.t(f"notices.kind_{notice.get('kind', 'announcement')}")
-            when.setText(f"{self.tr.date(notice.get('published_at'))} · {kind}")
+            # The notice's own date (a decision's, a session's), not when it reached the kiosk.
+            day = notice.get("date") or notice.get("published_at")
+            when.setText(f"{self.tr.date(day)} · {kind}")
             title = label("title")
             title.setText(self.tr.pick(notice.get("title")))
             body = label()
