@@ -40,7 +40,26 @@ def key_id_of(certificate_der: bytes) -> bytes:
     return hashlib.sha256(certificate_der).digest()[:8]
 
 
-class DocumentSigner:
+class SigningCertificate:
+    """What every signer (key file, token, remote service) tells of its certificate; set
+    ``certificate`` (cryptography's) and ``_certificate_der`` in ``__init__``."""
+
+    certificate: x509.Certificate
+    _certificate_der: bytes
+
+    def certificate_pem(self) -> bytes:
+        return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    def certificate_der(self) -> bytes:
+        return self._certificate_der
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the certificate, hex, in pairs: what to read out when publishing the key."""
+        digest = hashlib.sha256(self._certificate_der).hexdigest().upper()
+        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+class DocumentSigner(SigningCertificate):
     """The key and certificate that sign official documents, loaded once and held in memory."""
 
     def __init__(self, private_key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate):
@@ -140,17 +159,6 @@ class DocumentSigner:
         _write_atomically(folder / CERTIFICATE_FILE, signer.certificate_pem(), mode=0o644)
 
     # -- what others need ---------------------------------------------------------------------
-
-    def certificate_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    def certificate_der(self) -> bytes:
-        return self._certificate_der
-
-    def fingerprint(self) -> str:
-        """SHA-256 of the certificate, hex, in pairs: what to read out when publishing the key."""
-        digest = hashlib.sha256(self._certificate_der).hexdigest().upper()
-        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
     def sign_es256(self, data: bytes) -> bytes:
         """An ECDSA P-256 / SHA-256 signature as COSE wants it: r || s, 32 bytes each."""

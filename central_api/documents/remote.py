@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 
 import aiohttp
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.csc_signer import (
@@ -36,7 +34,7 @@ from pyhanko.sign.signers.csc_signer import (
 )
 
 from .errors import RemoteAuthorisationError, RemoteSigningError
-from .keys import key_id_of
+from .keys import SigningCertificate, key_id_of
 
 # What the provider's answer to credentials/authorize means when it refuses.
 REFUSED = (400, 401, 403)
@@ -71,7 +69,7 @@ class PinAuthorisation(CSCAuthorizationManager):
         return self.parse_csc_auth_response(answer)
 
 
-class RemoteSigner:
+class RemoteSigner(SigningCertificate):
     """The municipality's (or the official's) credential at a remote signing service."""
 
     def __init__(self, settings, pin: str | None):
@@ -119,16 +117,6 @@ class RemoteSigner:
             with contextlib.suppress(aiohttp.ClientError, OSError):
                 self._loop.run_until_complete(self._session.close())
         self._loop.close()
-
-    def certificate_der(self) -> bytes:
-        return self._certificate_der
-
-    def certificate_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    def fingerprint(self) -> str:
-        digest = hashlib.sha256(self._certificate_der).hexdigest().upper()
-        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
     def sign_es256(self, data: bytes) -> bytes:
         """ECDSA P-256 over SHA-256 by the service (signHash of the digest), as r || s."""

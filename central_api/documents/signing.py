@@ -53,7 +53,7 @@ from .errors import (
     TokenMissingError,
     TokenPinError,
 )
-from .keys import DocumentSigner, key_id_of
+from .keys import DocumentSigner, SigningCertificate, key_id_of
 
 KINDS = ("pem", "pkcs11", "csc")
 TSA_TIMEOUT_SECONDS = 10
@@ -149,7 +149,7 @@ class SigningSettings:
         return HTTPTimeStamper(self.tsa_url, timeout=self.tsa_timeout)
 
 
-class TokenSigner:
+class TokenSigner(SigningCertificate):
     """The municipality's key on a PKCS#11 token, in a session logged in with the clerk's PIN.
 
     Made by :func:`open_signer`, which closes the session when the batch ends.
@@ -185,16 +185,6 @@ class TokenSigner:
             # Cards and SoftHSM sign a digest (CKM_ECDSA); pyHanko hashes first.
             use_raw_mechanism=True,
         )
-
-    def certificate_der(self) -> bytes:
-        return self._certificate_der
-
-    def certificate_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    def fingerprint(self) -> str:
-        digest = hashlib.sha256(self._certificate_der).hexdigest().upper()
-        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
     def sign_es256(self, data: bytes) -> bytes:
         """ECDSA P-256 over SHA-256 on the token: PKCS#11 answers r || s, as COSE wants it."""
