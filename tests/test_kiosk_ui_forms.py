@@ -239,7 +239,7 @@ def test_before_the_first_personal_field_the_villager_is_told_what_happens_to_th
     assert window.current.name == "privacy"  # not yet the form
     privacy = window.screens["privacy"]
     wait_idle(qtbot, bridge)
-    shown = " ".join(child.text() for child in privacy.holder.findChildren(type(privacy.intro)))
+    shown = " ".join(privacy.notice_text().split())
     # The municipality's own words (its profile), each part GDPR art. 13 asks for.
     assert "Община Лясковец като администратор" in shown
     assert "30 дни" in shown and "номенклатурата на делата" in shown

@@ -48,7 +48,7 @@ TEXTS = {
     # the privacy notice (its texts are the municipality's, from its profile)
     "privacy.title": "Вашите лични данни",
     "privacy.intro": "Преди да попълните заявлението: ето какво става с данните, които ще въведете.",
-    "privacy.print": "🖨 Отпечатайте копие",
+    "privacy.print": "Отпечатайте копие",
     "privacy.printing": "Отпечатваме копие…",
     "privacy.printed": "Вземете копието от принтера.",
     "privacy.continue": "Разбрах ▶",

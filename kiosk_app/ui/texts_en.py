@@ -48,7 +48,7 @@ TEXTS = {
     # the privacy notice (its texts are the municipality's, from its profile)
     "privacy.title": "Your personal data",
     "privacy.intro": "Before you fill in the request: this is what happens to the data you will enter.",
-    "privacy.print": "🖨 Print a copy",
+    "privacy.print": "Print a copy",
     "privacy.printing": "Printing a copy…",
     "privacy.printed": "Take the copy from the printer.",
     "privacy.continue": "I understand ▶",

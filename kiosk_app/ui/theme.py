@@ -59,7 +59,7 @@ QWidget {{
     font-size: {pt(BODY_PT)}pt;
 }}
 QLabel[role="title"] {{ font-size: {pt(TITLE_PT)}pt; font-weight: bold; }}
-QLabel[role="header-title"] {{ font-size: {pt(TITLE_PT - 4)}pt; font-weight: bold; }}
+QLabel[role="header-title"] {{ font-size: {pt(BODY_PT)}pt; font-weight: bold; }}
 QLabel[role="huge"] {{ font-size: {pt(HUGE_PT)}pt; font-weight: bold; color: {PRIMARY}; }}
 QLabel[role="subtle"] {{ color: #333333; font-size: {pt(SMALL_PT)}pt; }}
 QLabel[role="error"] {{

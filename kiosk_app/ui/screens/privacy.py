@@ -5,10 +5,13 @@ printed copy on request. The words are the municipality's (its profile, via
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout
 
 from ..errors import staff_detail
-from ..widgets import Screen, button, clear_layout, label, touch_scrolling
+from ..widgets import Screen, button, label, touch_scrolling
 
 
 class PrivacyScreen(Screen):
@@ -19,9 +22,11 @@ class PrivacyScreen(Screen):
         super().__init__(ctx)
         self._notice: list[dict] = []
         self.intro = label()
-        self.holder = QWidget()
-        self.sections = QVBoxLayout(self.holder)
-        self.sections.setSpacing(8)
+        # One label for the whole notice: a scroll area sizes a single wrapped label right.
+        self.holder = label()
+        self.holder.setObjectName("privacy-text")
+        self.holder.setTextFormat(Qt.TextFormat.RichText)
+        self.holder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.holder)
@@ -85,16 +90,21 @@ class PrivacyScreen(Screen):
         self.message.setText(text)
         self.message.show()
 
+    def notice_text(self) -> str:
+        """The notice as plain text (what is shown, without the bold headings)."""
+        return "\n".join(
+            f"{self.tr.pick(item['heading'])}\n{self.tr.pick(item['text'])}"
+            for item in self._notice
+        )
+
     def _fill(self) -> None:
-        clear_layout(self.sections)
-        for item in self._notice:
-            heading = label("subtle")
-            heading.setText(self.tr.pick(item["heading"]))
-            text = label()
-            text.setText(self.tr.pick(item["text"]))
-            self.sections.addWidget(heading)
-            self.sections.addWidget(text)
-        self.sections.addStretch(1)
+        self.holder.setText(
+            "".join(
+                f"<p><b>{escape(self.tr.pick(item['heading']))}</b><br>"
+                f"{escape(self.tr.pick(item['text']))}</p>"
+                for item in self._notice
+            )
+        )
 
     def retranslate(self, _language: str = "") -> None:
         t = self.tr.t

@@ -306,8 +306,9 @@ class StatusScreen(Screen):
             self.question.setText(t("status.question", question=status.question))
         answerable = self._can_answer()
         self.answer_button.setVisible(answerable)
-        # The question and its button need the room; touching the number brings the keys back.
-        self.keyboard.setVisible(not answerable)
+        # The answer (and a question with its button) needs the room; touching the number or
+        # the code brings the keys back.
+        self.keyboard.setVisible(False)
         self.result.show()
 
     def _state_key(self, status) -> str:
