@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from sync.files import FILE_MODE
 from sync.transport import write_atomically
 
 from .config import KioskConfig
@@ -20,7 +21,9 @@ def save_pinned(config: KioskConfig, enrollment: dict) -> None:
     keep = {key: enrollment[key] for key in KEPT if key in enrollment}
     keep["central_previous"] = list(enrollment.get("central_previous") or [])
     with writing("the pinned central key"):
-        write_atomically(config.keys_dir / FILE_NAME, json.dumps(keep, indent=1).encode())
+        write_atomically(
+            config.keys_dir / FILE_NAME, json.dumps(keep, indent=1).encode(), mode=FILE_MODE
+        )
 
 
 def load_pinned(config: KioskConfig) -> dict | None:

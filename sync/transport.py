@@ -40,12 +40,14 @@ def sort_key(path: Path):
     return (int(match.group(1)) if match else 0, path.name)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write, flush to the device and rename: a pulled USB stick never holds half a bundle."""
+def write_atomically(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write, flush to the device and rename: a pulled USB stick never holds half a bundle.
+    ``mode`` (less the umask) is the new file's from its first byte, e.g. 0600 for private."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     try:
-        with open(tmp, "wb") as handle:
+        tmp.unlink(missing_ok=True)  # a .part left by a crash keeps its old mode otherwise
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -24,6 +24,7 @@ from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.errors import DiskFullError
 from kiosk_app.store import store_for
+from tests.fixtures_central import VALID_EGN
 from tests.fixtures_kiosk import VALID_FIELDS, FakeCentral
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,8 +147,11 @@ def test_sync_daemon_backs_off_on_a_full_disk_and_carries_on_once_space_is_freed
     home = small_disk / "kiosk"
     token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
     assert kiosk_app(home, "enroll", "--central", base_url, "--token", token).returncode == 0
-    fields = [arg for pair in VALID_FIELDS.items() for arg in ("--field", "=".join(pair))]
+    # central's own catalogue: the applicant identified by the ЕГН the register holds
+    answers = {"personal_number_kind": "egn", "personal_number": VALID_EGN}
+    fields = [arg for pair in answers.items() for arg in ("--field", "=".join(pair))]
     submitted = kiosk_app(home, "submit", "permanent-address-certificate", *fields)
+    assert submitted.returncode == 0, submitted.stderr
     reference = submitted.stdout.strip().splitlines()[-1]
     assert kiosk_app(home, "sync").returncode == 0
     central_cli("requests", "approve", reference, "--as", central_clerk)
