@@ -166,7 +166,7 @@ def seed(engine: Engine, signer, requests_per_kiosk: int = 14, seed_value: int =
                     # The applicant is a person of the register, so the review can approve.
                     person = people[counter % len(people)]
                     fields.update(first_name=person.first_name, middle_name=person.middle_name,
-                                  last_name=person.last_name, egn=person.egn)  # fmt: skip
+                                  last_name=person.last_name, personal_number=person.egn)  # fmt: skip
                 if validate_fields(services[service], fields):
                     service = SERVICES[0]
                 staff = staff_ids[kiosk["village"]] if counter % 3 else None

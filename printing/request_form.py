@@ -31,8 +31,8 @@ __all__ = ["RequestForm", "render_request_form"]
 class RequestForm:
     reference: str  # the incoming number
     submitted_at: datetime
-    municipality: str  # "Община Лясковец"
-    addressee: str  # "КМЕТА НА КМЕТСТВО ДЖУЛЮНИЦА\nОБЩИНА ЛЯСКОВЕЦ" (the issuing authority)
+    municipality: str  # "Община …", from the profile
+    addressee: str  # "КМЕТА НА КМЕТСТВО …\nОБЩИНА …" (the issuing authority)
     title: str  # "ИСКАНЕ"
     subject: str  # "за издаване на удостоверение за постоянен адрес"
     legal_basis: str  # what the request is made under (the service's law, АПК чл. 29)

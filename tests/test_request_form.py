@@ -50,6 +50,10 @@ def test_the_printed_request_form_holds_the_answers_and_the_reference(enrolled_k
         assert expected in text, expected
 
 
+# Made without staff, the request's identity card is checked at the hand-over.
+ID_CARD_CHECKED = "645123456"
+
+
 def test_the_document_is_not_handed_over_until_the_signed_form_is_filed(
     enrolled_kiosk, fake_central
 ):
@@ -65,7 +69,7 @@ def test_the_document_is_not_handed_over_until_the_signed_form_is_filed(
     assert ready.form_filed_at is None
 
     with pytest.raises(NotAllowedError) as refused:
-        services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
+        services.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
     assert refused.value.message.startswith(f"Подписаното искане {reference} не е заведено")
     with pytest.raises(NotAllowedError, match="staff list"):
         services.record_form_filed(enrolled_kiosk, reference, "stranger")
@@ -73,7 +77,7 @@ def test_the_document_is_not_handed_over_until_the_signed_form_is_filed(
     filed = services.record_form_filed(enrolled_kiosk, reference, "staff-1")
     assert services.record_form_filed(enrolled_kiosk, reference, "staff-1") == filed  # once
     assert services.ready_documents(enrolled_kiosk)[0].form_filed_at == filed["at"]
-    services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
+    services.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
     assert services.request_status(enrolled_kiosk, reference).status == "delivered"
     with services.store_for(enrolled_kiosk) as store:
         sent = [e["type"] for e in store.events_of(reference) if e["direction"] == "up"]

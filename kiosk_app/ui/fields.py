@@ -40,7 +40,7 @@ def keyboard_mode(field: dict) -> str:
 
 def capitals(field: dict) -> bool | str:
     """Automatic capitals as the keyboard takes them: at every word of a name ("Иван Петров"),
-    at each sentence and line of free text, and none in an address ("с. Джулюница, ул. ...")
+    at each sentence and line of free text, and none in an address ("с. Горно, ул. ...")
     or a number."""
     name, field_type = field["name"], field.get("type", "text")
     if "address" in name or field_type not in ("text", "textarea"):
