@@ -53,6 +53,7 @@ POPULATION_REGISTER_SERVICES = (
     "heirs-certificate,children-born-to-mother-certificate,identity-different-names,"
     "animal-ownership-certificate"
 )
+MOTHERS_SERVICE = "children-born-to-mother-certificate"
 OFFICIALS = [
     ("clerk", "Иван Петров Иванов", "Кмет на Община Лясковец", None, "all"),
     *(
@@ -237,6 +238,12 @@ def fill_fields(
             deceased = Villager("", "", "", case.deceased_egn, "", "", "")
         elif "debts_for" in fields and people.debtors:
             person = rng.choice(people.debtors)
+        elif service.get("id") == MOTHERS_SERVICE:
+            # about a mother: a woman of the register (the ЕГН's ninth digit is odd for a woman)
+            women = [p for p in people.residents if int(p.egn[8]) % 2 == 1]
+            if not women:
+                return None
+            person = rng.choice(women)
         elif people.residents:
             person = rng.choice(people.residents)
     today = dt.date.today()
