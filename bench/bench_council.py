@@ -25,6 +25,7 @@ from pathlib import Path
 import requests
 
 BIN = Path(sys.executable).parent
+PROFILE = Path(__file__).resolve().parent.parent / "deploy" / "profiles" / "lyaskovets.toml"
 COUNCIL = 17
 ROUNDS = 6
 POLL = 0.25  # the pages' interval
@@ -52,7 +53,7 @@ def _prepare(home: Path) -> dict:
     from central_api.users import add_user
 
     central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(home)))
-    central.initialise()
+    central.initialise(PROFILE)
     items = []
     with write(central.engine) as conn:
         add_user(conn, "chair", "council_chair", PASSWORD)
