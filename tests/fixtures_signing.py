@@ -16,6 +16,7 @@ first loaded into the process.
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import shutil
 import subprocess
@@ -25,10 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN_LABEL = "municipality"
@@ -381,3 +386,26 @@ def remote_settings(service: RemoteSigningService, tsa_url: str, url: str | None
         "TSA_URL": tsa_url,
         "TSA_TIMEOUT": 5,
     }
+
+
+def validated_signature(pdf: bytes, signer_pem: bytes, tsa_root_pem: bytes):
+    """pyHanko's validation of the one signature on ``pdf``, with the signer's certificate (a
+    token's, a signing service's root) and the TSA's root as the trust roots. Asserts that it
+    is intact, trusted and time-stamped by a trusted TSA, and that ``signer_pem`` signed."""
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(
+        signature,
+        signer_validation_context=ValidationContext(trust_roots=[asn1_certificate(signer_pem)]),
+        ts_validation_context=ValidationContext(trust_roots=[asn1_certificate(tsa_root_pem)]),
+    )
+    assert status.intact and status.valid and status.trusted
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.valid and status.timestamp_validity.trusted
+    assert status.bottom_line
+    return signature
+
+
+def asn1_certificate(pem: bytes) -> asn1_x509.Certificate:
+    """A PEM certificate as pyHanko's validation wants it."""
+    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(der)

@@ -3,52 +3,17 @@ the secretary's PIN, time-stamped — and served to the public as signed once, n
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
-
 from central_api.council.sessions import session_by_number
-from tests.fixtures_signing import needs_softhsm, token_environment, token_settings
+from tests.central_on_token import central_config, central_env, signing  # noqa: F401
+from tests.fixtures_signing import asn1_certificate, needs_softhsm, validated_signature
 from tests.test_council_protocol import held_session  # noqa: F401 (a fixture)
 
 pytestmark = needs_softhsm
 
 
-@pytest.fixture
-def signing(softhsm_token, timestamp_authority) -> dict:
-    return token_settings(softhsm_token, timestamp_authority.url)
-
-
-@pytest.fixture
-def central_config(central_config, signing) -> dict:
-    return {**central_config, **signing}
-
-
-@pytest.fixture
-def central_env(central_env, signing) -> dict:
-    return {**central_env, **token_environment(signing)}
-
-
-def _asn1(pem: bytes) -> asn1_x509.Certificate:
-    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
-    return asn1_x509.Certificate.load(der)
-
-
 def validated_on_the_token(pdf: bytes, token, authority) -> None:
-    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    status = validate_pdf_signature(
-        signature,
-        signer_validation_context=ValidationContext(trust_roots=[_asn1(token.certificate_pem)]),
-        ts_validation_context=ValidationContext(trust_roots=[_asn1(authority.root_pem)]),
-    )
-    assert status.bottom_line and status.timestamp_validity.trusted
-    assert signature.signer_cert.dump() == _asn1(token.certificate_pem).dump()
+    signature = validated_signature(pdf, token.certificate_pem, authority.root_pem)
+    assert signature.signer_cert.dump() == asn1_certificate(token.certificate_pem).dump()
 
 
 def test_the_protocol_is_signed_on_the_token_with_the_pin(

@@ -5,15 +5,7 @@ refused authorisation (wrong PIN) issues nothing."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from central_api import decisions
@@ -22,7 +14,12 @@ from central_api.db.schema import documents
 from central_api.documents import verify_pdf, verify_statement
 from central_api.errors import SigningTokenError
 from tests.fixtures_central import free_port
-from tests.fixtures_signing import REMOTE_PIN, remote_settings
+from tests.fixtures_signing import (
+    REMOTE_PIN,
+    asn1_certificate,
+    remote_settings,
+    validated_signature,
+)
 from tests.test_central_workflow import upload
 from tests.test_signing_token import nothing_issued
 
@@ -39,11 +36,6 @@ def waiting(central_client, sim_kiosk) -> list[str]:
     return [record["body"]["reference"] for record in records]
 
 
-def _asn1(pem: bytes) -> asn1_x509.Certificate:
-    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
-    return asn1_x509.Certificate.load(der)
-
-
 def test_a_batch_signed_remotely_is_time_stamped_and_validates(
     central, central_clerk, waiting, remote_signing_service, timestamp_authority
 ):
@@ -54,18 +46,13 @@ def test_a_batch_signed_remotely_is_time_stamped_and_validates(
     with read(central.engine) as conn:
         rows = conn.execute(select(documents.c.pdf, documents.c.statement)).all()
     for pdf, statement in rows:
-        (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-        status = validate_pdf_signature(
-            signature,
-            signer_validation_context=ValidationContext(
-                trust_roots=[_asn1(remote_signing_service.root_pem)]
-            ),
-            ts_validation_context=ValidationContext(
-                trust_roots=[_asn1(timestamp_authority.root_pem)]
-            ),
+        signature = validated_signature(
+            pdf, remote_signing_service.root_pem, timestamp_authority.root_pem
         )
-        assert status.bottom_line and status.trusted and status.timestamp_validity.trusted
-        assert signature.signer_cert.dump() == _asn1(remote_signing_service.certificate_pem).dump()
+        assert (
+            signature.signer_cert.dump()
+            == asn1_certificate(remote_signing_service.certificate_pem).dump()
+        )
         # The QR statement was signed by the same remote credential (COSE ES256).
         assert verify_statement(statement, remote_signing_service.certificate_pem)
         checked = verify_pdf(

@@ -4,17 +4,10 @@ missing token or an unreachable TSA issue nothing; a batch signs under one PIN."
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
 from central_api import decisions
@@ -23,27 +16,17 @@ from central_api.db.schema import documents, outbound_records, outgoing_series
 from central_api.documents import verify_pdf
 from central_api.errors import DocumentIssueError, SigningTokenError
 from central_api.workflow import get_request
+from tests.central_on_token import central_config, central_env, signing  # noqa: F401
 from tests.fixtures_central import free_port
-from tests.fixtures_signing import needs_softhsm, token_environment, token_settings
+from tests.fixtures_signing import (
+    asn1_certificate,
+    needs_softhsm,
+    token_settings,
+    validated_signature,
+)
 from tests.test_central_workflow import upload
 
 pytestmark = needs_softhsm
-
-
-@pytest.fixture
-def signing(softhsm_token, timestamp_authority) -> dict:
-    return token_settings(softhsm_token, timestamp_authority.url)
-
-
-@pytest.fixture
-def central_config(central_config, signing) -> dict:
-    """Every central in this module signs on the token (overrides the shared fixture)."""
-    return {**central_config, **signing}
-
-
-@pytest.fixture
-def central_env(central_env, signing) -> dict:
-    return {**central_env, **token_environment(signing)}
 
 
 @pytest.fixture
@@ -82,27 +65,10 @@ def test_a_document_signed_on_the_token_is_time_stamped_and_validates(
     with read(central.engine) as conn:
         pdf = conn.execute(select(documents.c.pdf)).scalar_one()
 
-    token_root = asn1_x509.Certificate.load(
-        x509.load_pem_x509_certificate(softhsm_token.certificate_pem).public_bytes(
-            serialization.Encoding.DER
-        )
+    signature = validated_signature(
+        pdf, softhsm_token.certificate_pem, timestamp_authority.root_pem
     )
-    tsa_root = asn1_x509.Certificate.load(
-        x509.load_pem_x509_certificate(timestamp_authority.root_pem).public_bytes(
-            serialization.Encoding.DER
-        )
-    )
-    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    status = validate_pdf_signature(
-        signature,
-        signer_validation_context=ValidationContext(trust_roots=[token_root]),
-        ts_validation_context=ValidationContext(trust_roots=[tsa_root]),
-    )
-    assert status.intact and status.valid and status.trusted
-    assert status.timestamp_validity is not None
-    assert status.timestamp_validity.valid and status.timestamp_validity.trusted
-    assert status.bottom_line
-    assert signature.signer_cert.dump() == token_root.dump()
+    assert signature.signer_cert.dump() == asn1_certificate(softhsm_token.certificate_pem).dump()
 
     # Our own offline check agrees, and says the time is the TSA's.
     result = verify_pdf(pdf, softhsm_token.certificate_pem, timestamp_authority.root_pem)
@@ -134,7 +100,11 @@ def test_a_wrong_pin_issues_nothing_and_says_so_in_bulgarian(central, central_cl
 
 
 def test_a_missing_token_issues_nothing(
-    central_config, softhsm_token, timestamp_authority, central_clerk, waiting
+    central_config,  # noqa: F811 (the module's, signing on the token)
+    softhsm_token,
+    timestamp_authority,
+    central_clerk,
+    waiting,
 ):
     from central_api.context import Central
 
@@ -197,7 +167,10 @@ def test_a_locked_token_is_its_own_clear_error(softhsm_token):
 
 
 def test_an_unreachable_tsa_leaves_nothing_numbered_or_sent(
-    central_config, softhsm_token, central_clerk, waiting
+    central_config,  # noqa: F811 (the module's, signing on the token)
+    softhsm_token,
+    central_clerk,
+    waiting,
 ):
     """The counter, the document and the kiosk's downlink are one transaction: the time-stamp
     fails on the second of three, and not even the first is issued."""

@@ -14,6 +14,123 @@ def _errors(*statuses: int) -> dict:
 
 
 _OCTET = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+_JSON_OBJECT = {"application/json": {"schema": {"type": "object"}}}
+_KIOSK_ID = {"name": "kiosk_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _kiosk_path(
+    method: str,
+    summary: str,
+    answer: str,
+    errors: tuple[int, ...],
+    *,
+    body: bool = False,
+    query: tuple[dict, ...] = (),
+    answer_content: dict = _JSON_OBJECT,
+    more_answers: dict | None = None,
+) -> dict:
+    """One operation under /api/v1/kiosks/{kiosk_id}/: the kiosk's id in the path, a JSON
+    object (unless told otherwise) as the answer, errors in the one JSON shape."""
+    operation: dict = {"summary": summary, "parameters": [_KIOSK_ID, *query]}
+    if body:
+        operation["requestBody"] = {"required": True, "content": _JSON_OBJECT}
+    operation["responses"] = {
+        "200": {"description": answer, "content": answer_content},
+        **(more_answers or {}),
+        **_errors(*errors),
+    }
+    return {method: operation}
+
+
+# The kiosk's own resources, in the order the document lists them.
+_KIOSK_PATHS = {
+    "downlink": _kiosk_path(
+        "get",
+        "The next central → kiosk bundle after seq `after`",
+        "The bundle bytes",
+        (400, 401, 403, 404, 429),
+        query=(
+            {
+                "name": "after",
+                "in": "query",
+                "required": False,
+                "schema": {
+                    "type": "integer",
+                    "format": "int32",
+                    "minimum": 0,
+                    "maximum": 2**31 - 1,
+                    "default": 0,
+                },
+            },
+            {
+                "name": "wait",
+                "in": "query",
+                "required": False,
+                "description": "Long-poll: hold the request up to this many seconds "
+                "(at most 30) until a bundle is ready",
+                "schema": {"type": "number", "minimum": 0, "maximum": 30, "default": 0},
+            },
+        ),
+        answer_content=_OCTET,
+        more_answers={"204": {"description": "Nothing to send"}},
+    ),
+    "challenge": _kiosk_path(
+        "get",
+        "A nonce from central, signed with its time, for the kiosk's next "
+        "divergence digest (so that central's clock alone judges its freshness)",
+        "{challenge}",
+        (401, 403, 429),
+    ),
+    "streams": _kiosk_path(
+        "post",
+        "Stream positions (streams.positions, docs/protocol.md): where the "
+        "kiosk's streams stand; the answer says what central holds, where its downlink "
+        "continues, and which documents a restored central wants back",
+        "streams.answer",
+        (400, 401, 403, 404, 413, 429),
+        body=True,
+    ),
+    "documents": _kiosk_path(
+        "post",
+        "A document the kiosk holds, given back to a restored central "
+        "(document.held); taken only when central's own signature verifies",
+        "document.held_answer: restored, known or refused",
+        (400, 401, 403, 404, 413, 429),
+        body=True,
+    ),
+    "digest": _kiosk_path(
+        "post",
+        "Divergence check: compare the kiosk's signed digest of sequence "
+        "numbers and document hashes with central's, and repair what can be repaired",
+        "What differs and what was repaired",
+        (400, 401, 403, 404, 413, 429),
+        body=True,
+        query=(
+            {
+                "name": "repair",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["1", "0", "true", "false", "no"]},
+            },
+        ),
+    ),
+    "positions": _kiosk_path(
+        "get",
+        "Where the calling kiosk's streams stand at central: the last uplink "
+        "bundle (with central's receipt), the last downlink bundle, the highest "
+        "reference number",
+        "uplink, downlink, reference_counter",
+        (401, 403, 404, 429),
+    ),
+    "recovery": _kiosk_path(
+        "get",
+        "What central holds from and for the calling kiosk, to rebuild a lost "
+        "or damaged store: its stream positions (with central's signed receipt for the "
+        "last uplink bundle), its highest reference number and its requests' states",
+        "Positions, reference counter, requests, catalogue, municipality profile and settings",
+        (401, 403, 404, 429),
+    ),
+}
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -29,7 +146,7 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "Database and keys are in place",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": _JSON_OBJECT,
                     },
                     **_errors(503),
                 },
@@ -67,192 +184,7 @@ OPENAPI = {
                 },
             }
         },
-        "/api/v1/kiosks/{kiosk_id}/downlink": {
-            "get": {
-                "summary": "The next central → kiosk bundle after seq `after`",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                    {
-                        "name": "after",
-                        "in": "query",
-                        "required": False,
-                        "schema": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 0,
-                            "maximum": 2**31 - 1,
-                            "default": 0,
-                        },
-                    },
-                    {
-                        "name": "wait",
-                        "in": "query",
-                        "required": False,
-                        "description": "Long-poll: hold the request up to this many seconds "
-                        "(at most 30) until a bundle is ready",
-                        "schema": {"type": "number", "minimum": 0, "maximum": 30, "default": 0},
-                    },
-                ],
-                "responses": {
-                    "200": {"description": "The bundle bytes", "content": _OCTET},
-                    "204": {"description": "Nothing to send"},
-                    **_errors(400, 401, 403, 404, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/challenge": {
-            "get": {
-                "summary": "A nonce from central, signed with its time, for the kiosk's next "
-                "divergence digest (so that central's clock alone judges its freshness)",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "{challenge}",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(401, 403, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/streams": {
-            "post": {
-                "summary": "Stream positions (streams.positions, docs/protocol.md): where the "
-                "kiosk's streams stand; the answer says what central holds, where its downlink "
-                "continues, and which documents a restored central wants back",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
-                "responses": {
-                    "200": {
-                        "description": "streams.answer",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(400, 401, 403, 404, 413, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/documents": {
-            "post": {
-                "summary": "A document the kiosk holds, given back to a restored central "
-                "(document.held); taken only when central's own signature verifies",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
-                "responses": {
-                    "200": {
-                        "description": "document.held_answer: restored, known or refused",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(400, 401, 403, 404, 413, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/digest": {
-            "post": {
-                "summary": "Divergence check: compare the kiosk's signed digest of sequence "
-                "numbers and document hashes with central's, and repair what can be repaired",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                    {
-                        "name": "repair",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string", "enum": ["1", "0", "true", "false", "no"]},
-                    },
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
-                "responses": {
-                    "200": {
-                        "description": "What differs and what was repaired",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(400, 401, 403, 404, 413, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/positions": {
-            "get": {
-                "summary": "Where the calling kiosk's streams stand at central: the last uplink "
-                "bundle (with central's receipt), the last downlink bundle, the highest "
-                "reference number",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "uplink, downlink, reference_counter",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(401, 403, 404, 429),
-                },
-            }
-        },
-        "/api/v1/kiosks/{kiosk_id}/recovery": {
-            "get": {
-                "summary": "What central holds from and for the calling kiosk, to rebuild a lost "
-                "or damaged store: its stream positions (with central's signed receipt for the "
-                "last uplink bundle), its highest reference number and its requests' states",
-                "parameters": [
-                    {
-                        "name": "kiosk_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "Positions, reference counter, requests, catalogue, "
-                        "municipality profile and settings",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    **_errors(401, 403, 404, 429),
-                },
-            }
-        },
+        **{f"/api/v1/kiosks/{{kiosk_id}}/{name}": path for name, path in _KIOSK_PATHS.items()},
         "/api/v1/receipts": {
             "post": {
                 "summary": "A kiosk's signed receipt for a downlink bundle",
@@ -260,7 +192,7 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "The bundle is marked delivered",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": _JSON_OBJECT,
                     },
                     **_errors(400, 401, 403, 404, 413, 429),
                 },
@@ -291,7 +223,7 @@ OPENAPI = {
                         "(required | wrong | right | none); with the right code also issued_on, "
                         "service, service_name, revoked_on and the PDF's sha256; nothing "
                         "personal, never the reason of a revocation",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": _JSON_OBJECT,
                     },
                     **_errors(404, 429),
                 },
