@@ -18,22 +18,14 @@ with what a kiosk needs to rebuild a lost or damaged store from central's copy:
 from __future__ import annotations
 
 import base64
-import json
-import re
 
 from sqlalchemy import Engine, func, select
 
 from .catalogues import current_catalogue
 from .db import read
-from .db.schema import inbound_bundles, outbound_bundles, quarantined_records, requests
+from .db.schema import inbound_bundles, outbound_bundles, requests
 from .municipality import current_municipality
-
-_COUNTER = re.compile(r"-(\d+)$")
-
-
-def _counter(reference) -> int:
-    match = _COUNTER.search(str(reference or ""))
-    return int(match.group(1)) if match else 0
+from .streams import reference_counter
 
 
 def _positions(conn, kiosk_id: str) -> dict:
@@ -46,19 +38,6 @@ def _positions(conn, kiosk_id: str) -> dict:
     last_down = conn.execute(
         select(func.max(outbound_bundles.c.seq)).where(outbound_bundles.c.kiosk_id == kiosk_id)
     ).scalar()
-    held = conn.execute(
-        select(requests.c.reference).where(requests.c.kiosk_id == kiosk_id)
-    ).scalars()
-    counters = [_counter(reference) for reference in held]
-    refused = conn.execute(
-        select(quarantined_records.c.record).where(
-            quarantined_records.c.sender == kiosk_id,
-            quarantined_records.c.type == "request.submitted",
-        )
-    ).scalars()
-    counters += [
-        _counter((json.loads(text).get("body") or {}).get("reference")) for text in refused
-    ]
     return {
         "kiosk_id": kiosk_id,
         "uplink": {
@@ -67,15 +46,8 @@ def _positions(conn, kiosk_id: str) -> dict:
             "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
         },
         "downlink": {"seq": last_down or 0},
-        "reference_counter": max(counters, default=0),
+        "reference_counter": reference_counter(conn, kiosk_id),
     }
-
-
-def stream_positions(engine: Engine, kiosk_id: str) -> dict:
-    """Where the kiosk's streams and references stand at central (``GET .../positions``): the
-    sync loop compares them with its store when it starts, to find an older kiosk.db."""
-    with read(engine) as conn:
-        return _positions(conn, kiosk_id)
 
 
 def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dict) -> dict:

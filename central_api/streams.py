@@ -28,8 +28,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
+import re
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from sync import GENESIS
 from sync.records import message_problem
@@ -38,7 +40,14 @@ from . import kiosks as kiosk_registry
 from . import restore
 from .audit import record as audit_record
 from .db import read, utc_now, write
-from .db.schema import documents, inbound_bundles, outbound_bundles, outbound_records, requests
+from .db.schema import (
+    documents,
+    inbound_bundles,
+    outbound_bundles,
+    outbound_records,
+    quarantined_records,
+    requests,
+)
 from .errors import InvalidInputError, KioskRevokedError
 
 
@@ -74,6 +83,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
             return {
                 "uplink": {"central_has": uplink},
                 "downlink": {"continues_after": _downlink_head(conn, kiosk_id)},
+                "reference_counter": reference_counter(conn, kiosk_id),
                 "epoch": restore.epoch_in_use(conn),
                 "numbering": "open",
                 "report_documents": False,
@@ -98,6 +108,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
         answer = {
             "uplink": {"central_has": uplink},
             "downlink": {"continues_after": _downlink_head(conn, kiosk_id)},
+            "reference_counter": reference_counter(conn, kiosk_id),
             "epoch": restore.epoch_in_use(conn),
             "numbering": restore.status_in(conn)["numbering"],
             "report_documents": restore.kiosk_owes_report(conn, kiosk_id),
@@ -122,6 +133,34 @@ def _uplink_head(conn: Connection, kiosk_id: str) -> dict:
         .limit(1)
     ).first()
     return {"seq": row.seq, "id": row.bundle_id} if row else {"seq": 0, "id": GENESIS}
+
+
+_COUNTER = re.compile(r"-(\d+)$")
+
+
+def _counter(reference) -> int:
+    match = _COUNTER.search(str(reference or ""))
+    return int(match.group(1)) if match else 0
+
+
+def reference_counter(conn: Connection, kiosk_id: str) -> int:
+    """The highest reference number central holds from the kiosk: of its requests (a kiosk's
+    references share one prefix and a zero-padded number, so the longest, then the greatest, is
+    the highest: one row through the kiosk's index) and of the request records it quarantined."""
+    newest = conn.execute(
+        select(requests.c.reference)
+        .where(requests.c.kiosk_id == kiosk_id)
+        .order_by(func.length(requests.c.reference).desc(), requests.c.reference.desc())
+        .limit(1)
+    ).scalar()
+    refused = conn.execute(
+        select(quarantined_records.c.record).where(
+            quarantined_records.c.sender == kiosk_id,
+            quarantined_records.c.type == "request.submitted",
+        )
+    ).scalars()
+    counters = [_counter((json.loads(text).get("body") or {}).get("reference")) for text in refused]
+    return max([_counter(newest), *counters])
 
 
 def _downlink_head(conn: Connection, kiosk_id: str) -> dict:

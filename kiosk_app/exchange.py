@@ -73,7 +73,7 @@ from .config import KioskConfig
 from .documents import print_pending_documents, store_issued_document
 from .errors import EnrollmentError, KioskError
 from .pinned import save_pinned
-from .positions import report_positions
+from .positions import central_answer, report_positions
 from .store import KioskStore, enrollment_of, store_for, utc_now
 from .store.db import store_behind_error
 
@@ -586,11 +586,15 @@ def print_pending(config: KioskConfig, store: KioskStore) -> tuple[list[str], li
 def check_positions(store: KioskStore, party: Party, transport) -> None:
     """StoreBehindError when central holds more from this kiosk than its store knows of (a
     higher bundle number or reference): an older kiosk.db was put back. The sync loop asks once
-    when it starts, before anything is numbered from such a copy and sent."""
-    central = transport.fetch_positions(party.kiosk_id)
+    when it starts, before anything is numbered from such a copy and sent (the same stream
+    positions every exchange opens with)."""
+    answer = central_answer(store, party.central.party_id, party.kiosk_id, transport)
     seq, _ = store.last_outbound()
     counter = int(store.get_setting("reference_counter", 0))
-    central_seq, central_counter = int(central["uplink"]["seq"]), int(central["reference_counter"])
+    central_seq, central_counter = (
+        answer["uplink"]["central_has"]["seq"],
+        answer["reference_counter"],
+    )
     if central_seq > seq or central_counter > counter:
         raise store_behind_error(
             f"central holds bundle {central_seq} and reference number {central_counter} from "

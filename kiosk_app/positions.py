@@ -71,6 +71,11 @@ def held_documents(store: KioskStore) -> dict[str, str]:
     }
 
 
+def central_answer(store: KioskStore, central: str, kiosk_id: str, transport) -> dict:
+    """Central's ``streams.answer`` to this kiosk's positions (checked against the protocol)."""
+    return _checked("streams.answer", transport.post_streams(kiosk_id, positions(store, central)))
+
+
 def report_positions(store: KioskStore, kiosk_id: str, central: str, transport) -> dict:
     """Tell central where the streams stand and heal what central lost; what was done:
     ``{"resent": [seq...], "given_back": [number...], "refused": [...], "conflict": str|None}``."""

@@ -541,13 +541,15 @@ EXCHANGE_MESSAGES: dict[str, RecordType] = {
             {
                 "uplink": obj({"central_has": _POSITION}),
                 "downlink": obj({"continues_after": _POSITION}),
+                "reference_counter": integer(0),
                 "epoch": integer(1, 9999),
                 "numbering": choice("open", "paused"),
                 "report_documents": boolean(),
                 "documents_lacking": optional(array(_NUMBER, 100_000)),
             },
             "central's newest bundle of the kiosk's, the bundle its downlink continues after, "
-            "the numbering epoch, and whether (which) documents it wants back",
+            "the highest reference number it holds from the kiosk, the numbering epoch, and "
+            "whether (which) documents it wants back",
             max_bytes=16 * 1024 * 1024,
         ),
         RecordType(

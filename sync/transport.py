@@ -133,13 +133,11 @@ class HttpTransport:
         payload = {"token": token, "identity": public_identity}
         if village:
             payload["village"] = village
-        response = self._call("POST", "/api/v1/enroll", json=payload)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CentralUnreachableError(
-                "Central's answer to enrollment is not JSON: check the address."
-            ) from exc
+        return _json_answer(
+            self._call("POST", "/api/v1/enroll", json=payload),
+            "enrollment",
+            "check the address",
+        )
 
     def upload_bundle(self, data: bytes) -> bytes:
         """POST a bundle; the answer's bytes, which the caller must verify as a receipt."""
@@ -166,35 +164,18 @@ class HttpTransport:
     def send_receipt(self, data: bytes) -> None:
         self._call("POST", "/api/v1/receipts", data=data, headers={"Content-Type": OCTET})
 
-    def fetch_positions(self, kiosk_id: str) -> dict:
-        """Where this kiosk's streams and references stand at central."""
-        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/positions")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CentralUnreachableError(
-                "Central's answer about the streams is not JSON: a proxy may be in the way."
-            ) from exc
-
     def fetch_recovery(self, kiosk_id: str) -> dict:
         """What central holds from and for this kiosk (`kiosk-app recover`)."""
-        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/recovery")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CentralUnreachableError(
-                "Central's answer to the recovery is not JSON: a proxy may be in the way."
-            ) from exc
+        return _json_answer(self._call("GET", f"/api/v1/kiosks/{kiosk_id}/recovery"), "recovery")
 
     def challenge(self, kiosk_id: str) -> str:
         """A nonce from central for the next digest (its clock judges the digest, not ours)."""
-        response = self._call("GET", f"/api/v1/kiosks/{kiosk_id}/challenge")
-        try:
-            return str(response.json()["challenge"])
-        except (ValueError, KeyError, TypeError) as exc:
+        answer = _json_answer(self._call("GET", f"/api/v1/kiosks/{kiosk_id}/challenge"), "check")
+        if not isinstance(answer.get("challenge"), str):
             raise CentralUnreachableError(
-                "Central's answer to the check is not JSON: a proxy may be in the way."
-            ) from exc
+                "Central's answer to the check names no challenge: a proxy may be in the way."
+            )
+        return answer["challenge"]
 
     def post_digest(self, kiosk_id: str, body: dict, repair: bool = True) -> dict:
         """The divergence check: post the kiosk's signed digest; central's comparison."""
@@ -204,38 +185,39 @@ class HttpTransport:
             json=body,
             params={"repair": "1" if repair else "0"},
         )
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CentralUnreachableError(
-                "Central's answer to the check is not JSON: a proxy may be in the way."
-            ) from exc
+        return _json_answer(response, "check")
 
     def post_streams(self, kiosk_id: str, positions: dict) -> dict:
-        """Where the kiosk's streams stand (``streams.positions``); central's ``streams.answer``."""
-        return self._json_answer(
+        """Where the kiosk's streams stand (``streams.positions``); central's ``streams.answer``:
+        what it holds from the kiosk (newest bundle, highest reference), where its downlink
+        continues, and what a restored central wants back. The one call about positions."""
+        return _json_answer(
             self._call("POST", f"/api/v1/kiosks/{kiosk_id}/streams", json=positions),
             "stream positions",
         )
 
     def post_held_document(self, kiosk_id: str, held: dict) -> dict:
         """A document given back to a restored central (``document.held``); its answer."""
-        return self._json_answer(
+        return _json_answer(
             self._call("POST", f"/api/v1/kiosks/{kiosk_id}/documents", json=held),
             "document given back",
         )
 
-    @staticmethod
-    def _json_answer(response: requests.Response, what: str) -> dict:
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise CentralUnreachableError(
-                f"Central's answer to the {what} is not JSON: a proxy may be in the way."
-            ) from exc
-        if not isinstance(answer, dict):
-            raise CentralUnreachableError(f"Central's answer to the {what} is not a JSON object.")
-        return answer
+
+def _json_answer(
+    response: requests.Response, what: str, hint: str = "a proxy may be in the way"
+) -> dict:
+    """The JSON object central answered with; anything else (a captive portal's page, a proxy's
+    HTML) is a CentralUnreachableError that names the call."""
+    try:
+        answer = response.json()
+    except ValueError as exc:
+        raise CentralUnreachableError(
+            f"Central's answer to the {what} is not JSON: {hint}."
+        ) from exc
+    if not isinstance(answer, dict):
+        raise CentralUnreachableError(f"Central's answer to the {what} is not a JSON object.")
+    return answer
 
 
 def _rejection(response: requests.Response) -> SyncError:

@@ -178,9 +178,11 @@ class FakeCentral:
         self._check_up()
         seq = self.ledger.last_seq(kiosk_id)
         held = self.ledger.entry(kiosk_id, seq)
+        counters = [int(r["reference"].rsplit("-", 1)[1]) for r in self.submitted()]
         return {
             "uplink": {"central_has": {"seq": seq, "id": held.bundle_id if held else GENESIS}},
             "downlink": {"continues_after": positions["downlink"]["applied"]},
+            "reference_counter": max(counters, default=0),
             "epoch": 1,
             "numbering": "open",
             "report_documents": False,
@@ -188,18 +190,6 @@ class FakeCentral:
 
     def post_held_document(self, kiosk_id, held):
         raise AssertionError("this fake central never asks for documents back")
-
-    def fetch_positions(self, kiosk_id):
-        self._check_up()
-        seq = self.ledger.last_seq(kiosk_id)
-        entry = self.ledger.entry(kiosk_id, seq)
-        counters = [int(r["reference"].rsplit("-", 1)[1]) for r in self.submitted()]
-        return {
-            "kiosk_id": kiosk_id,
-            "uplink": {"seq": seq, "bundle_id": entry.bundle_id if entry else None},
-            "downlink": {"seq": len(self.downlink)},
-            "reference_counter": max(counters, default=0),
-        }
 
     # -- test helpers --------------------------------------------------------------------
 

@@ -241,12 +241,6 @@ def digest(kiosk_id: str):
     )
 
 
-@bp.get("/kiosks/<kiosk_id>/positions")
-def positions(kiosk_id: str):
-    """Where this kiosk's streams and references stand at central (the sync loop's start)."""
-    return jsonify(kiosk_recovery.stream_positions(_central().engine, kiosk_id))
-
-
 @bp.get("/kiosks/<kiosk_id>/recovery")
 def recovery(kiosk_id: str):
     """What central holds from and for this kiosk, to rebuild its store (`kiosk-app recover`)."""

@@ -84,8 +84,9 @@ _KIOSK_PATHS = {
     "streams": _kiosk_path(
         "post",
         "Stream positions (streams.positions, docs/protocol.md): where the "
-        "kiosk's streams stand; the answer says what central holds, where its downlink "
-        "continues, and which documents a restored central wants back",
+        "kiosk's streams stand; the answer says what central holds (its newest bundle and "
+        "highest reference from the kiosk), where its downlink continues, and which "
+        "documents a restored central wants back",
         "streams.answer",
         (400, 401, 403, 404, 413, 429),
         body=True,
@@ -113,14 +114,6 @@ _KIOSK_PATHS = {
                 "schema": {"type": "string", "enum": ["1", "0", "true", "false", "no"]},
             },
         ),
-    ),
-    "positions": _kiosk_path(
-        "get",
-        "Where the calling kiosk's streams stand at central: the last uplink "
-        "bundle (with central's receipt), the last downlink bundle, the highest "
-        "reference number",
-        "uplink, downlink, reference_counter",
-        (401, 403, 404, 429),
     ),
     "recovery": _kiosk_path(
         "get",

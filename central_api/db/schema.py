@@ -149,6 +149,8 @@ requests = Table(
     Column("form_filed_at", String(32)),
     Column("form_filed_by", String(100)),
     Index("ix_requests_status_due", "status", "due_date"),
+    # Every exchange's stream positions name the kiosk's highest reference (central_api.streams).
+    Index("ix_requests_kiosk_id", "kiosk_id"),
 )
 
 request_events = Table(
