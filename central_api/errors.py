@@ -12,6 +12,7 @@
     │   ├── IllegalTransitionError  a request cannot go from its state to the one asked
     │   ├── ConcurrentChangeError   someone else changed the request first
     │   ├── FeeDueError             delivery while a fee is still due
+    │   ├── FormNotFiledError       delivery before the villager's signed request form is filed
     │   └── ApprovalBlockedError    the register (or a missing attachment) stands against approval
     ├── NotAnOfficialError          the user is not an official and cannot approve (403)
     ├── NotAuthorisedError          the official may not sign this service; says who may (403)
@@ -79,6 +80,10 @@ class ConcurrentChangeError(ConflictError):
 
 class FeeDueError(ConflictError):
     code = "fee_due"
+
+
+class FormNotFiledError(ConflictError):
+    code = "form_not_filed"
 
 
 class ApprovalBlockedError(ConflictError):

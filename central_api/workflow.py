@@ -22,6 +22,7 @@ from .downlink_wakeup import announce
 from .errors import (
     ConcurrentChangeError,
     FeeDueError,
+    FormNotFiledError,
     IllegalTransitionError,
     InvalidInputError,
     NotFoundError,
@@ -73,6 +74,13 @@ def transition(
         raise FeeDueError(
             f"The fee for {reference} is still due: take the payment (or record the exemption) "
             "before handing over the document."
+        )
+    if target == "delivered" and not request["form_filed_at"]:
+        raise FormNotFiledError(
+            f"Подписаното искане {reference} не е заведено: документът се предава едва след "
+            "като служител потвърди, че подписаното искане е заведено. / "
+            f"The signed request form of {reference} is not on file: the document is handed "
+            "over only after staff confirm it is filed (request.form_filed)."
         )
     now = utc_now()
     result = conn.execute(

@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from central_api import decisions
 from central_api.db import read
 from central_api.db.schema import documents, quarantined_records, request_events
-from central_api.errors import ConflictError, FeeDueError, IllegalTransitionError
+from central_api.errors import (
+    ConflictError,
+    FeeDueError,
+    FormNotFiledError,
+    IllegalTransitionError,
+)
 from central_api.workflow import TRANSITIONS, check_transition, events, get_request
 from sync import open_receipt
 
@@ -205,11 +210,43 @@ def test_delivery_is_refused_while_the_fee_is_due(
         "0001234",
     )
     retry = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
-    assert upload(central_client, sim_kiosk, [retry])[0]["status"] == "applied"
+    results = upload(central_client, sim_kiosk, [form_filed(sim_kiosk, submitted), retry])
+    assert [result["status"] for result in results] == ["applied", "applied"]
     with read(central.engine) as conn:
         request = get_request(conn, submitted)
     assert request["status"] == "delivered" and request["fee_receipt_number"] == "0001234"
     assert FeeDueError.http_status == 409
+
+
+def form_filed(sim_kiosk, reference: str) -> dict:
+    return sim_kiosk.record(
+        "request.form_filed",
+        {"reference": reference, "staff_id": "s1", "at": "2026-11-25T09:12:00Z"},
+    )
+
+
+def test_delivery_is_refused_until_the_signed_form_is_filed(
+    central, central_cli, central_clerk, central_client, sim_kiosk, submitted
+):
+    """The kiosk refuses the hand-over before the form is filed; central holds to it as well,
+    whatever a kiosk sends."""
+    central_cli("requests", "approve", submitted, "--as", central_clerk)
+    central_cli("requests", "fee", submitted, "--status", "exempt")
+    printed = sim_kiosk.record("request.printed", {"reference": submitted, "reprint": False})
+    delivered = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
+    results = upload(central_client, sim_kiosk, [printed, delivered])
+    assert [result["status"] for result in results] == ["applied", "quarantined"]
+    assert "Подписаното искане" in results[1]["reason"] and "not on file" in results[1]["reason"]
+    with read(central.engine) as conn:
+        assert get_request(conn, submitted)["status"] == "printed"
+
+    again = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
+    results = upload(central_client, sim_kiosk, [form_filed(sim_kiosk, submitted), again])
+    assert [result["status"] for result in results] == ["applied", "applied"]
+    with read(central.engine) as conn:
+        request = get_request(conn, submitted)
+    assert request["status"] == "delivered" and request["form_filed_by"] == "s1"
+    assert FormNotFiledError.code == "form_not_filed"
 
 
 def test_a_bad_record_is_quarantined_and_the_rest_flow(central, central_client, sim_kiosk):
