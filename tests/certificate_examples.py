@@ -1,5 +1,8 @@
 """Facts of each kind of certificate, as the review takes them from the registers
-(central_api.certificate_facts), for tests of the documents alone."""
+(central_api.certificate_facts), for tests of the documents alone.
+
+Each person's ЕГН is valid and agrees with the facts beside it, as a register's would: its
+date is the birth date, its ninth digit the sex (even for a man); test_documents_pdf checks."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ PLACE = {
 }
 IVANKA = {
     "names": "Иванка Петрова Колева",
-    "egn": "7523169263",
+    "egn": "5008012310",
     "lnch": None,
-    "birth_date": "1875-03-16",
+    "birth_date": "1950-08-01",
     "sex": "F",
 }
 ADDRESS_FACTS = {
@@ -36,7 +39,7 @@ MARITAL_FACTS = {
     "marital_status_bg": "омъжена",
     "spouse": {
         "names": "Петър Георгиев Колев",
-        "egn": "4004021234",
+        "egn": "4004021246",
         "lnch": None,
         "birth_date": "1940-04-02",
         "sex": "M",
@@ -47,7 +50,7 @@ HEIRS_FACTS = {
     "kind": "heirs",
     "deceased": {
         "names": "Петър Георгиев Колев",
-        "egn": "4004021234",
+        "egn": "4004021246",
         "lnch": None,
         "birth_date": "1940-04-02",
         "sex": "M",
@@ -60,7 +63,7 @@ HEIRS_FACTS = {
     "heirs": [
         {**IVANKA, "relation_bg": "съпруга", "alive": True, "died_on": None,
          "article": "ЗН чл. 9, ал. 1", "in_place_of": None},
-        {"names": "Георги Петров Колев", "egn": "6502111234", "lnch": None,
+        {"names": "Георги Петров Колев", "egn": "6502111240", "lnch": None,
          "birth_date": "1965-02-11", "sex": "M", "relation_bg": "син", "alive": True,
          "died_on": None, "article": "ЗН чл. 5, ал. 1", "in_place_of": None},
     ],
