@@ -4,9 +4,12 @@ clip when a message appears."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint
+
 from kiosk_app.ui.fields import FieldEditor
 from kiosk_app.ui.i18n import Translator
 from kiosk_app.ui.keyboard import OnScreenKeyboard
+from kiosk_app.ui.theme import LARGE_TEXT_SCALE, style_sheet
 from tests.fixtures_kiosk import _field
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
@@ -97,3 +100,25 @@ def test_a_fixed_answer_clears_the_staff_confirmations_message(qtbot, enrolled_k
     assert "личната карта" in screen.problem.text()
     type_on_keyboard(qtbot, screen.keyboard, "645123987")
     assert "личната карта" not in screen.problem.text()  # no longer true, no longer shown
+
+
+def test_in_large_text_the_keyboards_words_take_a_second_line_and_none_is_cut(qtbot):
+    """⇧ Главна, АБВ, ABC, 123, Интервал, ⌫ Изтрий and ↵ Нов ред are wider than 1280 px at
+    1.5x: they go on two lines, each key at least as wide as its word."""
+    editor, keyboard = editor_and_keyboard(qtbot, _field("co_owners", "textarea"))
+    keyboard.setStyleSheet(style_sheet(LARGE_TEXT_SCALE))
+    keyboard.resize(1232, 600)
+    keyboard.show()
+    qtbot.waitExposed(keyboard)
+    words = [keyboard.shift_button, keyboard.alphabet_button, keyboard.latin_button]
+    words += [keyboard.digits_button, keyboard.space_button, keyboard.backspace_button]
+    words.append(keyboard.enter_button)
+    assert all(key.isVisible() for key in words)
+    for key in words:
+        left = key.mapTo(keyboard, QPoint(0, 0)).x()
+        assert left >= 0 and left + key.width() <= keyboard.width(), key.text()
+        assert key.fontMetrics().horizontalAdvance(key.text()) <= key.width(), key.text()
+    assert len({key.y() for key in words}) == 2  # two lines of words
+    keyboard.setStyleSheet(style_sheet())
+    qtbot.wait(10)
+    assert len({key.y() for key in words}) == 1  # at the normal size they fit one line

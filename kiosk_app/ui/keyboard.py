@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from . import theme
 from .i18n import Translator
+from .wrap import WrapRow
 
 CYRILLIC_ROWS = ("ЯВЕРТЪУИОПЧ", "АСДФГХЙКЛШЩ", "ЗЬЦЖБНМЮ-.,")
 ALPHABET_ROWS = ("АБВГДЕЖЗИЙК", "ЛМНОПРСТУФХ", "ЦЧШЩЪЬЮЯ-.,")
@@ -98,8 +99,8 @@ class OnScreenKeyboard(QWidget):
             self.space_button,
             self.backspace_button,
         )
-        bottom = QHBoxLayout()
-        bottom.setSpacing(8)
+        # In large text the words do not fit one line of 1280 px: they take a second one.
+        bottom = WrapRow(spacing=8)
         for button, stretch in (
             (self.shift_button, 3),
             (self.cyrillic_button, 2),
@@ -110,7 +111,7 @@ class OnScreenKeyboard(QWidget):
             (self.backspace_button, 3),
             (self.enter_button, 3),
         ):
-            bottom.addWidget(button, stretch)
+            bottom.add(button, stretch)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

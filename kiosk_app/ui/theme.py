@@ -13,6 +13,7 @@ TITLE_PT = 30
 HUGE_PT = 44
 TOUCH_PX = 64  # minimum height of anything that is touched
 KEY_PX = 62  # on-screen keyboard key height
+BUTTON_PAD_PX = 2 * (22 + 2)  # a button's padding and border, left and right (style_sheet)
 
 INK = "#111111"
 PAPER = "#ffffff"

@@ -76,17 +76,22 @@ def tour_settings(height: int, village_name: dict) -> UiSettings:
 def lost_buttons(window) -> list[str]:
     """The buttons of the screen shown (and of the idle warning) that do not fit: outside the
     window's width (or its height, unless the screen's body scrolls), or squeezed narrower or
-    lower than their text. A button in a list that scrolls is not lost when scrolled away."""
+    lower than their text. A button in a list must lie within the list's width; scrolled up or
+    down out of sight it is not lost."""
     roots = [window.current] + ([window.overlay] if window.overlay.isVisible() else [])
     lost = []
     for root in roots:
         for button in root.findChildren(QAbstractButton):
-            if not button.isVisible() or _in_a_list(button, root):
+            if not button.isVisible():
                 continue
             rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
             area = window.rect()
-            if _in_body(button, root):  # the body scrolls up and down, never sideways
-                area = QRect(area.left(), rect.top(), area.width(), rect.height())
+            for scroller in _scroll_areas(button, root):  # they scroll up and down, never sideways
+                view = scroller.viewport()
+                left = view.mapTo(window, QPoint(0, 0)).x()
+                right = min(area.right(), left + view.width() - 1)
+                left = max(area.left(), left)
+                area = QRect(QPoint(left, rect.top()), QPoint(right, rect.bottom()))
             metrics = button.fontMetrics()
             lines = button.text().split("\n")
             if (
@@ -105,14 +110,6 @@ def _scroll_areas(widget, root) -> list:
             areas.append(parent)
         parent = parent.parentWidget()
     return areas
-
-
-def _in_a_list(widget, root) -> bool:
-    return any(area.objectName() != "screen-body" for area in _scroll_areas(widget, root))
-
-
-def _in_body(widget, root) -> bool:
-    return any(area.objectName() == "screen-body" for area in _scroll_areas(widget, root))
 
 
 def tour_passes(height: int) -> list[tuple[str, bool, bool]]:
@@ -147,7 +144,7 @@ def run_tour(
         path.with_suffix(".txt").write_text(said + "\n", encoding="utf-8")
         written.append(path)
         if lost is not None and (cut := lost_buttons(window)):
-            lost[path.name] = cut
+            lost[f"{path.parent.name}/{path.name}"] = cut
 
     def fresh(**options) -> None:
         """A new visit, with this pass's speech and text size chosen again."""

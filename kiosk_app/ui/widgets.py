@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -39,10 +40,62 @@ def label(role: str = "", *, wrap: bool = True, selectable: bool = False) -> QLa
     return widget
 
 
+class WrapButton(QPushButton):
+    """A button whose words take as many lines as its width needs: a long label ("Няма служител
+    тук — продължете (личната карта ...)") in large text. ``text()`` is the label as shown, with
+    its line breaks; ``words()`` the label as given."""
+
+    def __init__(self, min_height: int):
+        super().__init__()
+        self._words = ""
+        self._min_height = min_height
+
+    def words(self) -> str:
+        return self._words
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._words = text
+        self._rewrap()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As narrow as the longest word: the rest goes on the next lines."""
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(w) for w in self._words.split()), default=0)
+        return QSize(widest + theme.BUTTON_PAD_PX, super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._rewrap()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._rewrap()
+
+    def _rewrap(self) -> None:
+        metrics = self.fontMetrics()
+        room = self.width() - theme.BUTTON_PAD_PX
+        lines = []
+        for paragraph in self._words.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                longer = f"{line} {word}" if line else word
+                if line and metrics.horizontalAdvance(longer) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = longer
+            lines.append(line)
+        shown = "\n".join(lines)
+        if shown != super().text():
+            super().setText(shown)
+        self.setMinimumHeight(max(self._min_height, metrics.height() * len(lines) + 20))
+
+
 def button(
-    role: str = "", *, checkable: bool = False, min_height: int = theme.TOUCH_PX
+    role: str = "", *, checkable: bool = False, min_height: int = theme.TOUCH_PX, wrap=False
 ) -> QPushButton:
-    widget = QPushButton()
+    widget = WrapButton(min_height) if wrap else QPushButton()
     if role:
         widget.setProperty("role", role)
     widget.setCheckable(checkable)
@@ -55,6 +108,15 @@ def card() -> QFrame:
     frame = QFrame()
     frame.setProperty("role", "card")
     return frame
+
+
+def card_row(frame: QFrame, large: bool) -> QBoxLayout:
+    """A list card's layout: its text with the button beside it, or in large text the button
+    below (beside, the button would push the card wider than the list)."""
+    direction = QBoxLayout.Direction.TopToBottom if large else QBoxLayout.Direction.LeftToRight
+    row = QBoxLayout(direction, frame)
+    row.setContentsMargins(20, 14, 20, 14)
+    return row
 
 
 def restyle(widget: QWidget) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from .. import catalogue_view as view
 from ..keyboard import OnScreenKeyboard
-from ..widgets import Screen, ScrollPager, button, card, label, touch_scrolling
+from ..widgets import Screen, ScrollPager, button, card, card_row, label, touch_scrolling
 
 
 class ServicesScreen(Screen):
@@ -53,6 +54,7 @@ class ServicesScreen(Screen):
         layout.addLayout(listing, 1)
         layout.addWidget(self.keyboard)
         self._cards: list[tuple[dict, QWidget]] = []
+        ctx.text_size.changed.connect(lambda _large: self._rebuild())  # buttons below in large
         self.retranslate()
 
     def enter(self) -> None:
@@ -140,10 +142,9 @@ class ServicesScreen(Screen):
         text = QVBoxLayout()
         text.addWidget(name)
         text.addWidget(summary)
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(20, 14, 20, 14)
+        row = card_row(frame, self.ctx.text_size.large)
         row.addLayout(text, 1)
-        row.addWidget(read)
+        row.addWidget(read, 0, Qt.AlignmentFlag.AlignRight)
         frame.choose_button = read
         return frame
 
@@ -173,9 +174,8 @@ class ServicesScreen(Screen):
         text.addWidget(name)
         text.addWidget(summary)
         text.addWidget(facts)
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(20, 14, 20, 14)
+        row = card_row(frame, self.ctx.text_size.large)
         row.addLayout(text, 1)
-        row.addWidget(choose)
+        row.addWidget(choose, 0, Qt.AlignmentFlag.AlignRight)
         frame.choose_button = choose
         return frame

@@ -20,6 +20,7 @@ from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
 from ..session import StaffConfirmation
 from ..widgets import Screen, button, label, restyle
+from ..wrap import WrapRow
 
 FEE_CHOICES = ("paid", "on_delivery", "exempt")
 
@@ -39,8 +40,9 @@ class StaffConfirmScreen(Screen):
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pinpad = PinPad(ctx.tr)
         self.pinpad.submitted.connect(self.on_pin_submitted)
-        # Two lines and the width of the page: the long text is never clipped at the sides.
-        self.skip_button = button(min_height=96)
+        # The width of the page, on as many lines as the text needs (three in large text): the
+        # long text is never clipped at the sides.
+        self.skip_button = button(min_height=96, wrap=True)
         self.skip_button.setObjectName("skip-staff")
         self.skip_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.skip_button.clicked.connect(self.on_skip_clicked)
@@ -61,14 +63,14 @@ class StaffConfirmScreen(Screen):
         self.fee_label = label()
         self.fee_group = QButtonGroup(self)
         self.fee_buttons = {}
-        fee_row = QHBoxLayout()
+        fee_row = WrapRow(spacing=8)  # in large text a button that does not fit goes below
         for choice in FEE_CHOICES:
             fee_button = button("choice", checkable=True)
             fee_button.setObjectName(f"fee-{choice}")
             fee_button.clicked.connect(self.on_fee_chosen)
             self.fee_group.addButton(fee_button)
             self.fee_buttons[choice] = fee_button
-            fee_row.addWidget(fee_button)
+            fee_row.add(fee_button)
         self.receipt_label = label()
         self.receipt_number = TouchLineEdit()
         self.receipt_number.setObjectName("input-receipt-number")
@@ -85,7 +87,7 @@ class StaffConfirmScreen(Screen):
         detail_layout.addWidget(self.staff_name)
         detail_layout.addWidget(self.id_label)
         detail_layout.addWidget(self.id_number)
-        fee_row.insertWidget(0, self.fee_label)
+        detail_layout.addWidget(self.fee_label)
         detail_layout.addLayout(fee_row)
         receipt_row = QHBoxLayout()
         receipt_row.addWidget(self.receipt_label)

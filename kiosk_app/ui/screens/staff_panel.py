@@ -26,6 +26,7 @@ from ..fields import TouchLineEdit
 from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
 from ..widgets import Screen, button, card, clear_layout, label, restyle, touch_scrolling
+from ..wrap import WrapRow
 
 FACTS = (
     "connection",
@@ -100,14 +101,14 @@ class StaffPanelScreen(Screen):
         self.clock_warning = label("notice")  # the kiosk's clock is off from central's
         self.clock_warning.setObjectName("staff-clock-warning")
         self.clock_warning.hide()
-        actions = QHBoxLayout()
+        actions = WrapRow(spacing=8)  # two lines in large text
         for widget in (
             self.sync_button,
             self.export_button,
             self.import_button,
             self.refresh_button,
         ):
-            actions.addWidget(widget)
+            actions.add(widget)
         layout = QVBoxLayout(page)
         layout.setSpacing(10)
         layout.addWidget(facts)
@@ -434,8 +435,10 @@ class StaffPanelScreen(Screen):
         reference = document["reference"]
         frame = card()
         frame.setObjectName(f"ready-{reference}")
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(16, 6, 16, 6)
+        # The text above, its buttons below on as many lines as they need (large text).
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(16, 6, 16, 6)
+        row = WrapRow(spacing=8)
         text = label()
         if document.get("revoked_at"):
             # Revoked by the office: never printed, never handed over; staff are told why.
@@ -448,7 +451,7 @@ class StaffPanelScreen(Screen):
                     date=self.tr.date_time(document["revoked_at"]),
                 )
             )
-            row.addWidget(text, 1)
+            column.addWidget(text)
             return frame
         fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
         if document.get("fee_amount_cents") is not None:
@@ -457,19 +460,20 @@ class StaffPanelScreen(Screen):
         if not document.get("identity_checked", True):
             line += "\n" + t("staff.identity_not_checked")
         text.setText(line)
-        row.addWidget(text, 1)
+        column.addWidget(text)
+        column.addLayout(row)
         if document.get("fee_status") in (None, "due"):
             pay = button()
             pay.setObjectName("pay")
             pay.setText(t("staff.record_payment"))
             pay.clicked.connect(lambda: self.on_pay_clicked(document))
-            row.addWidget(pay)
+            row.add(pay)
         if not document.get("form_filed_at"):  # the signed request form first, then hand over
             form = button()
             form.setObjectName("form-filed")
             form.setText(t("staff.form_filed"))
             form.clicked.connect(lambda: self.on_form_filed_clicked(reference))
-            row.addWidget(form)
+            row.add(form)
         reprint = button()
         reprint.setObjectName("reprint")
         reprint.setText(t("staff.reprint"))
@@ -478,8 +482,8 @@ class StaffPanelScreen(Screen):
         deliver.setObjectName("deliver")
         deliver.setText(t("staff.deliver"))
         deliver.clicked.connect(lambda: self.on_deliver_clicked(document))
-        row.addWidget(reprint)
-        row.addWidget(deliver)
+        row.add(reprint)
+        row.add(deliver)
         return frame
 
     def _amount(self, document: dict) -> str:
