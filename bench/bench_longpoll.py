@@ -39,15 +39,18 @@ from pathlib import Path
 import aiohttp
 import requests
 
+from sync.transport import LONG_POLL_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "deploy" / "profiles" / "lyaskovets.toml"
 KIOSKS = 5000
 DECISIONS = 100
 BACKLOG = 3  # records queued for each kiosk while it is away
-WAIT = 30  # seconds a long-poll is held, as the sync daemon asks (at most 30)
+WAIT = LONG_POLL_SECONDS  # seconds a long-poll is held, as the sync daemon asks (120)
 LONGPOLL_THREADS = 8
-PHASE_LIMIT = 300  # seconds any one phase may take
-RAMP_LIMIT = 150  # seconds for every kiosk to be waiting at once
+PHASE_LIMIT = 180  # seconds any one phase may take
+RAMP_LIMIT = 120  # seconds for every kiosk to be waiting at once
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -56,6 +59,61 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _cpu_s(pid: int, waited_children: bool = False) -> float:
+    """CPU seconds (user + system) of ``pid`` and its live children; with ``waited_children``
+    also of the children it has reaped (PostgreSQL's backends come and go)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if waited_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / TICKS + sum(_cpu_s(int(child)) for child in children)
+
+
+class _Cpu:
+    """CPU seconds per phase: the bench's own process (the simulated kiosks, and the clerk's
+    decisions and the backlog queued in its threads), the two long-poll services, the two
+    gunicorns and PostgreSQL; and the load average, sampled."""
+
+    def __init__(self, instances, postmaster: int):
+        self.groups = {
+            "kiosks_and_bench": lambda: time.process_time(),
+            "longpoll_services": lambda: sum(_cpu_s(i.longpoll_pid) for i in instances),
+            "gunicorn": lambda: sum(_cpu_s(i.processes[0].pid) for i in instances),
+            "postgresql": lambda: _cpu_s(postmaster, waited_children=True),
+        }
+        self.phases: dict[str, dict] = {}
+        self.loads: list[float] = []
+        self._mark = self._now()
+
+    def _now(self) -> dict:
+        return {"wall": time.monotonic(), **{k: f() for k, f in self.groups.items()}}
+
+    def phase(self, name: str) -> None:
+        """Close the phase that ran since the last call, as ``name``."""
+        now = self._now()
+        self.phases[name] = {k: round(now[k] - self._mark[k], 1) for k in now}
+        self._mark = now
+
+    async def sample_load(self) -> None:
+        while True:
+            self.loads.append(os.getloadavg()[0])
+            await asyncio.sleep(5)
+
+
+def _postmaster_pid(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        data = conn.execute(text("SHOW data_directory")).scalar()
+    engine.dispose()
+    return int((Path(data) / "postmaster.pid").read_text().split()[0])
 
 
 def _rss_kib(pid: int) -> int:
@@ -181,7 +239,7 @@ def _upload_requests(central, kiosks, instance) -> list[tuple[str, str]]:
     return uploaded
 
 
-async def _measure(central, fleet_ids, instances) -> dict:
+async def _measure(central, fleet_ids, instances, cpu: _Cpu) -> dict:
     from central_api import decisions
     from central_api.db import write
     from central_api.workflow import queue_record
@@ -197,6 +255,8 @@ async def _measure(central, fleet_ids, instances) -> dict:
         counts = [await loop.run_in_executor(None, i.waiting) for i in instances]
         return sum(counts)
 
+    sampler = asyncio.create_task(cpu.sample_load())
+    cpu.phase("start")
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         fleet.start(session)
         # Ramp: until every kiosk waits at once, or RAMP_LIMIT; the peak is what is reported.
@@ -209,6 +269,7 @@ async def _measure(central, fleet_ids, instances) -> dict:
                 rss_peak = sum(_rss_kib(i.longpoll_pid) for i in instances)
             await asyncio.sleep(0.5)
 
+        cpu.phase("ramp")
         from_call, from_commit, missed = [], [], 0
         decisions_started = time.monotonic()
         for kiosk_id, reference in sample:
@@ -233,6 +294,7 @@ async def _measure(central, fleet_ids, instances) -> dict:
             await asyncio.sleep(0.2)
         steady_errors = len(fleet.errors)
         waiting_during_decisions = await waiting()
+        cpu.phase("decisions")
 
         # The outage: every kiosk hangs up; a backlog is queued for each meanwhile.
         await fleet.stop()
@@ -248,6 +310,7 @@ async def _measure(central, fleet_ids, instances) -> dict:
                             queue_record(conn, kiosk_id, "settings.updated", {"retention_days": 20})
 
         await loop.run_in_executor(None, queue_backlog)
+        cpu.phase("outage_and_backlog_queued")
         errors_before = len(fleet.errors)
         reconnect_at = time.monotonic()
         fleet.start(session)
@@ -260,7 +323,9 @@ async def _measure(central, fleet_ids, instances) -> dict:
         served = [fleet.arrivals[k][received[k]] - reconnect_at
                   for k in received if len(fleet.arrivals[k]) > received[k]]  # fmt: skip
         reconnect_errors = len(fleet.errors) - errors_before
+        cpu.phase("reconnect")
         await fleet.stop()
+    sampler.cancel()
     return {
         "longpoll_kiosks": KIOSKS,
         "longpoll_peak_waiting_at_once": peak,
@@ -282,6 +347,12 @@ async def _measure(central, fleet_ids, instances) -> dict:
         "longpoll_reconnect_errors": reconnect_errors,
         "longpoll_error_samples": fleet.errors[:5],
         "longpoll_load_average": [round(x, 2) for x in os.getloadavg()],
+        "longpoll_load_average_during_run": {
+            "min": round(min(cpu.loads), 1),
+            "mean": round(statistics.mean(cpu.loads), 1),
+            "max": round(max(cpu.loads), 1),
+        },
+        "longpoll_cpu_seconds_by_phase": cpu.phases,
     }
 
 
@@ -299,6 +370,7 @@ def run() -> dict:
         raise RuntimeError(f"ulimit -n is {hard}: {needed} open files are needed")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, needed), hard))  # children inherit
     load_at_start = [round(x, 2) for x in os.getloadavg()]
+    bench_started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="bench-longpoll-") as tmp,
         throwaway_cluster(200) as url,
@@ -322,13 +394,15 @@ def run() -> dict:
             step = KIOSKS // DECISIONS  # every step-th kiosk, on both instances alike
             chosen = [kiosks[j * step + j % 2] for j in range(DECISIONS)]
             sample = _upload_requests(central, chosen, instances[0])
-            figures = asyncio.run(_measure(central, (kiosks, sample), instances))
+            cpu = _Cpu(instances, _postmaster_pid(url))
+            figures = asyncio.run(_measure(central, (kiosks, sample), instances, cpu))
         finally:
             for instance in instances:
                 instance.stop()
             central.dispose()
     figures["longpoll_enrolled_in_s"] = round(enrolled_in, 1)
     figures["longpoll_load_average_at_start"] = load_at_start
+    figures["longpoll_bench_took_s"] = round(time.monotonic() - bench_started, 1)
     for name, value in figures.items():
         print(f"   {name}: {value}")
     return figures

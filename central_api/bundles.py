@@ -226,8 +226,13 @@ def uplink_receipts(conn: Connection, kiosk_id: str, limit: int = 50) -> list[di
 
 
 def _newest_bundle(conn: Connection, kiosk_id: str):
+    """The newest downlink bundle's seq, id and acknowledgement (not its bytes), or None."""
     return conn.execute(
-        select(outbound_bundles)
+        select(
+            outbound_bundles.c.seq,
+            outbound_bundles.c.bundle_id,
+            outbound_bundles.c.acknowledged_at,
+        )
         .where(outbound_bundles.c.kiosk_id == kiosk_id)
         .order_by(outbound_bundles.c.seq.desc())
         .limit(1)
@@ -239,6 +244,13 @@ def seal_pending(conn: Connection, identity: Identity, kiosk: dict) -> int | Non
 
     The caller holds the kiosk's row lock (see :func:`_lock_kiosk`).
     """
+    sealed = _seal_pending(conn, identity, kiosk)
+    return sealed[0] if sealed else None
+
+
+def _seal_pending(conn: Connection, identity: Identity, kiosk: dict, newest=None):
+    """:func:`seal_pending`: the new bundle's ``(seq, bytes)`` or None; ``newest`` is the
+    newest bundle when the caller has just read it."""
     pending = conn.execute(
         select(outbound_records.c.id, outbound_records.c.record)
         .where(outbound_records.c.kiosk_id == kiosk["id"], outbound_records.c.bundle_seq.is_(None))
@@ -253,7 +265,8 @@ def seal_pending(conn: Connection, identity: Identity, kiosk: dict) -> int | Non
             break
         chosen.append(row)
         size += len(row.record)
-    newest = _newest_bundle(conn, kiosk["id"])
+    if newest is None:
+        newest = _newest_bundle(conn, kiosk["id"])
     seq = newest.seq + 1 if newest else 1
     prev = newest.bundle_id if newest else GENESIS
     records = [json.loads(row.record) for row in chosen]
@@ -273,40 +286,47 @@ def seal_pending(conn: Connection, identity: Identity, kiosk: dict) -> int | Non
         .where(outbound_records.c.id.in_([row.id for row in chosen]))
         .values(bundle_seq=seq)
     )
-    return seq
+    return seq, data
 
 
 def _lock_kiosk(conn: Connection, kiosk_id: str) -> dict:
-    kiosk_registry.get_kiosk(conn, kiosk_id)  # NotFoundError with a helpful message
     conn.execute(lock(select(kiosks.c.id).where(kiosks.c.id == kiosk_id), conn))
-    return kiosk_registry.require_active(conn, kiosk_id)
+    return kiosk_registry.require_active(conn, kiosk_id)  # NotFoundError with a helpful message
 
 
 def next_downlink(engine: Engine, identity: Identity, kiosk_id: str, after: int) -> bytes | None:
     """The first downlink bundle with seq > ``after``, sealing one when the kiosk has all
-    earlier ones; None when there is nothing to send."""
+    earlier ones; None when there is nothing to send. Notes the kiosk's contact."""
     with write(engine) as conn:
-        _lock_kiosk(conn, kiosk_id)
+        kiosk = _lock_kiosk(conn, kiosk_id)
         kiosk_registry.touch(conn, kiosk_id)
-        kiosk = kiosk_registry.get_kiosk(conn, kiosk_id)
-        row = conn.execute(
-            select(outbound_bundles.c.data)
-            .where(outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after)
-            .order_by(outbound_bundles.c.seq)
-            .limit(1)
-        ).first()
-        if row:
-            return bytes(row.data)
-        newest = _newest_bundle(conn, kiosk_id)
-        if after > (newest.seq if newest else 0):
-            # The kiosk applied bundles central forgot (a restore): sealing now would collide
-            # with them. Its stream positions (central_api.streams) say where to continue.
-            return None
-        if newest is None or newest.acknowledged_at or after >= newest.seq:
-            seq = seal_pending(conn, identity, kiosk)
-            if seq is not None:
-                return bytes(_newest_bundle(conn, kiosk_id).data)
+        return next_downlink_locked(conn, identity, kiosk, after)
+
+
+def next_downlink_locked(
+    conn: Connection, identity: Identity, kiosk: dict, after: int
+) -> bytes | None:
+    """:func:`next_downlink` inside the caller's transaction, which holds the row lock of
+    ``kiosk`` (an active kiosk's row: the long-poll's signed-call check updated it)."""
+    kiosk_id = kiosk["id"]
+    row = conn.execute(
+        select(outbound_bundles.c.data)
+        .where(outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after)
+        .order_by(outbound_bundles.c.seq)
+        .limit(1)
+    ).first()
+    if row:
+        return bytes(row.data)
+    newest = _newest_bundle(conn, kiosk_id)
+    if after > (newest.seq if newest else 0):
+        # The kiosk applied bundles central forgot (a restore): sealing now would collide
+        # with them. Its stream positions (central_api.streams) say where to continue.
         return None
+    if newest is None or newest.acknowledged_at or after >= newest.seq:
+        sealed = _seal_pending(conn, identity, kiosk, newest)
+        if sealed is not None:
+            return sealed[1]
+    return None
 
 
 def export_downlink(engine: Engine, identity: Identity, kiosk_id: str) -> dict:

@@ -17,56 +17,34 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Connection, Engine, exists, select
+from sqlalchemy import Connection, Engine, exists, or_, select
 
 from sync import Identity
 from sync.bundle import MAX_SEQ
+from sync.transport import LONG_POLL_SECONDS
 
 from . import bundles
-from . import kiosks as kiosk_registry
-from .db import read, write
+from .db import read
 from .db.schema import outbound_bundles, outbound_records
 from .errors import InvalidInputError
 
-MAX_WAIT_SECONDS = 30.0
+MAX_WAIT_SECONDS = LONG_POLL_SECONDS
 POLL_SECONDS = 0.15
 
 
 def has_downlink(engine: Engine, kiosk_id: str, after: int) -> bool:
     """Is there a bundle after ``after``, or a record still to seal, for this kiosk?"""
     with read(engine) as conn:
-        return _has_downlink(conn, kiosk_id, after)
+        return has_downlink_in(conn, kiosk_id, after)
 
 
-def _has_downlink(conn: Connection, kiosk_id: str, after: int) -> bool:
-    bundle = conn.execute(
-        select(
-            exists().where(outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after)
-        )
-    ).scalar()
-    if bundle:
-        return True
-    return bool(
-        conn.execute(
-            select(
-                exists().where(
-                    outbound_records.c.kiosk_id == kiosk_id,
-                    outbound_records.c.bundle_seq.is_(None),
-                )
-            )
-        ).scalar()
+def has_downlink_in(conn: Connection, kiosk_id: str, after: int) -> bool:
+    """One indexed look: a bundle after ``after``, or a record not yet sealed in one."""
+    bundle = exists().where(outbound_bundles.c.kiosk_id == kiosk_id, outbound_bundles.c.seq > after)
+    record = exists().where(
+        outbound_records.c.kiosk_id == kiosk_id, outbound_records.c.bundle_seq.is_(None)
     )
-
-
-def first_look(engine: Engine, identity: Identity, kiosk_id: str, after: int) -> bytes | None:
-    """:func:`central_api.bundles.next_downlink` for an authenticated kiosk, cheaper when there
-    is nothing for it (most long-polls): the kiosk's contact noted and two indexed reads, in
-    one transaction; the full look (row lock, sealing) only when something is there."""
-    with write(engine) as conn:
-        kiosk_registry.touch(conn, kiosk_id)
-        if not _has_downlink(conn, kiosk_id, after):
-            return None
-    return bundles.next_downlink(engine, identity, kiosk_id, after)
+    return bool(conn.execute(select(or_(bundle, record))).scalar())
 
 
 def wait_for_downlink(

@@ -7,9 +7,11 @@ does (:func:`central_api.api.downlink`): 200 with a bundle, 204 when the wait en
 one error shape otherwise; only an empty wait may end a little early (up to
 :data:`WAIT_SPREAD` of it), so that kiosks that reconnected together drift apart.
 
-Each call is first authenticated (:func:`central_api.kiosk_auth.authenticate`: signature,
+Each call is first authenticated (:func:`central_api.kiosk_auth.authenticate_then`: signature,
 freshness, nonce spent in the database) and counted against its kiosk's rate limit, before any
-wait. Database work runs in a small thread pool (``threads``), and what a woken kiosk fetches
+wait; that check, the kiosk's contact and the look for its news are ONE transaction, since
+every empty wait ends in a new call and those calls are what the service spends its time on.
+Database work runs in a small thread pool (``threads``), and what a woken kiosk fetches
 in two threads of its own, so that news is not queued behind arriving calls when many kiosks
 come back at once; the wait itself is an
 :class:`asyncio.Event` in :class:`central_api.downlink_wakeup.Waiters`, set by the process's one
@@ -51,6 +53,7 @@ DELIVERY = web.AppKey("delivery", ThreadPoolExecutor)
 DELIVERY_THREADS = 2
 LIMITER = web.AppKey("limiter", RateLimiter)
 WAKEUP = web.AppKey("wakeup", asyncio.Task)
+HOLDING = web.AppKey("holding", list)  # [n]: the long-polls past their first look, waiting
 
 
 def error_response(code: str, message: str, status: int) -> web.Response:
@@ -79,28 +82,23 @@ async def downlink(request: web.Request) -> web.StreamResponse:
 
 async def _downlink(request: web.Request) -> web.StreamResponse:
     app = request.app
-    central = app[CENTRAL]
+    kiosk_id = request.match_info["kiosk_id"]
+    # Listed before the first look, so that news committed in between still wakes it.
+    event = app[WAITERS].add(kiosk_id)
     try:
         body = await request.read()
-        kiosk = await _blocking(
+        after, wait, data = await _blocking(
             app,
-            kiosk_auth.authenticate,
-            central.engine,
+            _first_look,
+            app,
             request.headers.get("Authorization"),
-            request.method,
             _signed_target(request),
-            lambda: body,
+            body,
+            kiosk_id,
+            request.query,
         )
-        if not app[LIMITER].allow(f"kiosk:{kiosk['id']}"):
-            raise RateLimitedError(
-                "Too many calls from this kiosk in a minute: wait and try again."
-            )
-        kiosk_id = request.match_info["kiosk_id"]
-        if kiosk_id != kiosk["id"]:
-            raise WrongKioskError(f"Kiosk {kiosk['id']} may not call for kiosk {kiosk_id!r}.")
-        after = longpoll.parse_after(request.query.get("after"))
-        wait = longpoll.parse_wait(request.query.get("wait"))
-        data = await wait_for_downlink(app, kiosk_id, after, wait)
+        if data is None:
+            data = await wait_for_downlink(app, kiosk_id, after, wait, event)
     except (CentralError, SyncError) as exc:
         return error_response(exc.code, exc.message, exc.http_status)
     except Exception:  # the one error shape, as the WSGI app's last handler gives it
@@ -111,57 +109,95 @@ async def _downlink(request: web.Request) -> web.StreamResponse:
             "tell the administrator.",
             500,
         )
+    finally:
+        app[WAITERS].remove(kiosk_id, event)
     if data is None:
         return web.Response(status=204)
     return web.Response(body=data, content_type=OCTET)
 
 
-async def wait_for_downlink(app: web.Application, kiosk_id: str, after: int, wait: float):
-    """:func:`central_api.bundles.next_downlink`, held up to ``wait`` seconds while empty,
-    without a thread: woken only when the database says this kiosk has news."""
+def _first_look(app: web.Application, header, target: str, body: bytes, kiosk_id: str, query):
+    """In one transaction (a thread's): the signed call checked and its nonce spent
+    (:func:`central_api.kiosk_auth.authenticate_then`), the kiosk's contact noted, its rate
+    limit and arguments checked, one indexed look for its news and, only if there is some, the
+    bundle (:func:`central_api.bundles.next_downlink_locked`). ``(after, wait, bundle)``."""
     central = app[CENTRAL]
+
+    def admit(conn, kiosk: dict):
+        try:
+            if not app[LIMITER].allow(f"kiosk:{kiosk['id']}"):
+                raise RateLimitedError(
+                    "Too many calls from this kiosk in a minute: wait and try again."
+                )
+            if kiosk_id != kiosk["id"]:
+                raise WrongKioskError(f"Kiosk {kiosk['id']} may not call for kiosk {kiosk_id!r}.")
+            after = longpoll.parse_after(query.get("after"))
+            wait = longpoll.parse_wait(query.get("wait"))
+        except CentralError as refusal:
+            return refusal  # refused, but its nonce stays spent: it cannot be replayed either
+        if not longpoll.has_downlink_in(conn, kiosk_id, after):
+            return after, wait, None  # most calls: nothing yet, the kiosk waits
+        # The signed-call check updated the kiosk's row: this transaction holds its lock.
+        return after, wait, bundles.next_downlink_locked(conn, central.identity, kiosk, after)
+
+    _, admitted = kiosk_auth.authenticate_then(
+        central.engine, header, "GET", target, lambda: body, admit, touch=True
+    )
+    if isinstance(admitted, CentralError):
+        raise admitted
+    return admitted
+
+
+async def wait_for_downlink(
+    app: web.Application, kiosk_id: str, after: int, wait: float, event: asyncio.Event
+):
+    """Hold an empty long-poll up to ``wait`` seconds without a thread, woken (``event``) only
+    when the database says this kiosk has news; then :func:`central_api.bundles.next_downlink`."""
     loop = asyncio.get_running_loop()
     # Kiosks that came back together (after an outage) would otherwise keep asking again in
     # step, every ``wait`` seconds, all at once: an empty wait ends somewhere in its last fifth.
     deadline = loop.time() + wait * random.uniform(1 - WAIT_SPREAD, 1)
-    # Listed before the first look, so that news committed in between still wakes it.
-    event = app[WAITERS].add(kiosk_id)
+    app[HOLDING][0] += 1
     try:
-        data = await _blocking(
-            app, longpoll.first_look, central.engine, central.identity, kiosk_id, after
-        )
-        while data is None:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                break
-            try:
-                await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                break
-            event.clear()
-            # Its own threads: news is never queued behind other kiosks' calls coming in.
-            if await _blocking(
-                app, longpoll.has_downlink, central.engine, kiosk_id, after, pool=DELIVERY
-            ):
-                data = await _blocking(
-                    app,
-                    bundles.next_downlink,
-                    central.engine,
-                    central.identity,
-                    kiosk_id,
-                    after,
-                    pool=DELIVERY,
-                )
-        return data
+        return await _hold(app, kiosk_id, after, deadline, event)
     finally:
-        app[WAITERS].remove(kiosk_id, event)
+        app[HOLDING][0] -= 1
+
+
+async def _hold(app: web.Application, kiosk_id: str, after: int, deadline: float, event):
+    central = app[CENTRAL]
+    loop = asyncio.get_running_loop()
+    data = None
+    while data is None:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        try:
+            await asyncio.wait_for(event.wait(), remaining)
+        except TimeoutError:
+            break
+        event.clear()
+        # Its own threads: news is never queued behind other kiosks' calls coming in.
+        if await _blocking(
+            app, longpoll.has_downlink, central.engine, kiosk_id, after, pool=DELIVERY
+        ):
+            data = await _blocking(
+                app,
+                bundles.next_downlink,
+                central.engine,
+                central.identity,
+                kiosk_id,
+                after,
+                pool=DELIVERY,
+            )
+    return data
 
 
 async def healthz(request: web.Request) -> web.Response:
     app = request.app
     listening = not app[WAKEUP].done()
     return web.json_response(
-        {"status": "ok" if listening else "degraded", "waiting": len(app[WAITERS])},
+        {"status": "ok" if listening else "degraded", "waiting": app[HOLDING][0]},
         status=200 if listening else 503,
     )
 
@@ -190,6 +226,7 @@ def create_longpoll_app(central: Central, threads: int = DEFAULT_THREADS) -> web
     app = web.Application(client_max_size=MAX_QUERY_BODY)
     app[CENTRAL] = central
     app[WAITERS] = Waiters()
+    app[HOLDING] = [0]
     app[EXECUTOR] = ThreadPoolExecutor(max(1, threads), thread_name_prefix="longpoll-db")
     app[DELIVERY] = ThreadPoolExecutor(DELIVERY_THREADS, thread_name_prefix="longpoll-news")
     app[LIMITER] = RateLimiter(central.config.get("KIOSK_RATE_LIMIT", 600))

@@ -17,6 +17,7 @@ import click
 
 from sync import SyncError
 from sync.states import FEE_METHODS
+from sync.transport import LONG_POLL_SECONDS
 
 from . import services
 from .config import KioskConfig
@@ -144,7 +145,7 @@ def submit(
 @click.option("--json", "as_json", is_flag=True, help="Print the exchange's report as JSON.")
 @click.option("--daemon", is_flag=True, help="Keep exchanging until stopped (SIGTERM).")
 @click.option(
-    "--wait", default=20.0, show_default=True, type=float, help="Long-poll seconds while idle."
+    "--wait", default=LONG_POLL_SECONDS, show_default=True, type=float, help="Long-poll seconds while idle."
 )
 @click.option("--backoff-base", default=1.0, show_default=True, type=float, help="Seconds.")
 @click.option(

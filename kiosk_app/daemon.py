@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from sync import SyncError
 from sync.engine import Backoff
+from sync.transport import LONG_POLL_SECONDS
 
 from .config import KioskConfig
 from .errors import DiskFullError, KioskError, StoreError
@@ -48,7 +49,7 @@ from .store import enrollment_of, store_for
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WAIT_SECONDS = 20.0
+DEFAULT_WAIT_SECONDS = LONG_POLL_SECONDS  # as long as central holds a long-poll
 IDLE_FLOOR_SECONDS = 1.0  # a central that ignores `wait` must not make the loop spin
 
 

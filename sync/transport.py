@@ -20,6 +20,10 @@ from .request_auth import KioskRequestAuth, parse_authorization
 BUNDLE_SUFFIX = ".vcb"
 RECEIPT_SUFFIX = ".vcr"
 OCTET = "application/octet-stream"
+# The longest downlink long-poll central holds, and the wait the kiosk's sync loop asks for:
+# waiting is free on central's event loop, each new call is what costs (docs/performance.md,
+# "Many kiosks waiting at once"), so a kiosk asks again only every two minutes when idle.
+LONG_POLL_SECONDS = 120.0
 
 
 def bundle_file_name(sender: str, recipient: str, seq: int) -> str:

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from central_api.db import write
 from central_api.downlink_wakeup import Waiters, listen_postgres, watch_sqlite
-from central_api.longpoll_service import WAITERS, create_longpoll_app
+from central_api.longpoll_service import HOLDING, create_longpoll_app
 from central_api.workflow import queue_record
 from tests.fleet import enroll_fleet, long_poll
 
@@ -73,7 +73,7 @@ def test_signed_long_polls_wait_on_the_event_loop_and_get_what_is_queued(central
         try:
             async with aiohttp.ClientSession() as session:
                 waiting = [asyncio.create_task(long_poll(session, base, k, 0, 20)) for k in fleet]
-                while len(app[WAITERS]) < len(fleet):
+                while app[HOLDING][0] < len(fleet):
                     await asyncio.sleep(0.05)
                 await _blocking(_queue, central.engine, woken.party_id)
                 status, body = await asyncio.wait_for(waiting[0], 10)
