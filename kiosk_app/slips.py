@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from printing.receipts import Receipt, render_receipt
+from printing.receipts import Receipt, receipt_facts, render_receipt
 from sync import wording
 from sync.catalogue import tier_fee_cents
 from sync.deadlines import chosen_tier, service_due_date
@@ -18,7 +18,9 @@ from .errors import writing
 def print_slip(
     config, reference: str, service: dict, info, now: dt.datetime, tier=None, check_code=""
 ):
-    """Render and print the slip of ``reference``; ``{"expected_date", "status"}``. The
+    """Render and print the slip of ``reference``; ``{"expected_date", "status", "slip"}``,
+    ``slip`` what it states in each language (``{"bg": facts, "en": facts}``,
+    :func:`printing.receipts.receipt_facts`), for the screen to show and read aloud. The
     municipality's and the village's names come from ``info`` (:class:`services.KioskInfo`,
     from the municipality profile central sent)."""
     # The same rule as central's due date (sync.deadlines), in Sofia time.
@@ -49,6 +51,7 @@ def print_slip(
     return {
         "expected_date": expected.isoformat() if expected else None,
         "status": result.state,
+        "slip": {language: receipt_facts(receipt, language) for language in ("bg", "en")},
     }
 
 

@@ -25,7 +25,7 @@ from reportlab.pdfgen import canvas
 
 from printing.errors import DocumentError
 
-__all__ = ["LAYOUTS", "Receipt", "receipt_media", "render_receipt"]
+__all__ = ["LAYOUTS", "Receipt", "receipt_facts", "receipt_media", "render_receipt"]
 
 LAYOUTS = ("a4", "thermal80")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -91,52 +91,73 @@ def _titled(name: str, centre: str) -> str:
     return f"{name} — {centre}" if name else centre[:1].upper() + centre[1:]
 
 
+def receipt_facts(receipt: Receipt, language: str = "bg") -> dict[str, str]:
+    """What the slip states, by name, as it is printed, in one language (``"bg"`` or ``"en"``;
+    English falls back to Bulgarian where the profile has no English): ``municipality``,
+    ``village``, ``reference``, ``check_code``, ``service``, ``fee``, ``expected_date``,
+    ``issued_at``, ``collect``, ``phone``; a fact the slip does not print is left out. The slip
+    is drawn from these, and the kiosk shows and reads them aloud (EN 301 549 5.1.3.16)."""
+
+    def pick(bg: str | None, en: str | None) -> str:
+        return (en if language == "en" and en else bg) or ""
+
+    code = receipt.check_code
+    facts = {
+        "municipality": pick(receipt.municipality, receipt.municipality_en),
+        "village": pick(receipt.village, receipt.village_en),
+        "reference": receipt.reference,
+        "check_code": f"{code[:3]} {code[3:]}" if code else "",
+        "service": pick(receipt.service, receipt.service_en),
+        "fee": pick(receipt.fee, receipt.fee_en),
+        "expected_date": _date(receipt.expected_date) if receipt.expected_date else "",
+        "issued_at": receipt.issued_at.strftime("%d.%m.%Y %H:%M"),
+        "collect": pick(receipt.collect, receipt.collect_en),
+        "phone": receipt.phone,
+    }
+    return {name: value for name, value in facts.items() if value}
+
+
 def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
     """The receipt top to bottom: ("text", text, font, size) | ("qr",) | ("gap", points)."""
+    facts, facts_en = receipt_facts(receipt), receipt_facts(receipt, "en")
     village_en = f" / {receipt.village_en}" if receipt.village_en else ""
     service_en = receipt.service_en or ""
     blocks: list[tuple] = [
         ("text", _titled(receipt.municipality, "информационен център"), FONT_BOLD, style.body),
         ("text", _titled(receipt.municipality_en, "information centre"), FONT, style.small),
-        ("text", f"{receipt.village}{village_en}", FONT, style.body),
+        ("text", f"{facts['village']}{village_en}", FONT, style.body),
         ("gap", style.body),
         ("text", "Разписка за подадена заявка", FONT_BOLD, style.body),
         ("text", "Receipt for a submitted request", FONT, style.small),
         ("gap", style.body * 0.5),
         ("text", "Номер на заявката / Reference", FONT, style.small),
-        ("text", receipt.reference, FONT_BOLD, style.reference),
+        ("text", facts["reference"], FONT_BOLD, style.reference),
     ]
-    if receipt.check_code:
-        code = f"{receipt.check_code[:3]} {receipt.check_code[3:]}"
+    if "check_code" in facts:
         blocks += [
             ("text", "Код за проверка / Check code", FONT, style.small),
-            ("text", code, FONT_BOLD, style.body * 1.6),
+            ("text", facts["check_code"], FONT_BOLD, style.body * 1.6),
         ]
     blocks += [
         ("gap", style.body * 0.3),
         ("qr",),
         ("gap", style.body * 0.5),
-        ("text", f"Услуга: {receipt.service}", FONT, style.body),
+        ("text", f"Услуга: {facts['service']}", FONT, style.body),
     ]
     if service_en:
         blocks.append(("text", f"Service: {service_en}", FONT, style.small))
-    if receipt.fee:
+    if "fee" in facts:
         fee_en = f" / Fee: {receipt.fee_en}" if receipt.fee_en else ""
-        blocks.append(("text", f"Такса: {receipt.fee}{fee_en}", FONT, style.body))
+        blocks.append(("text", f"Такса: {facts['fee']}{fee_en}", FONT, style.body))
     blocks += [
-        ("text", f"Очаквана дата / Expected: {_date(receipt.expected_date)}", FONT, style.body),
-        (
-            "text",
-            f"Дата и час / Date and time: {receipt.issued_at.strftime('%d.%m.%Y %H:%M')}",
-            FONT,
-            style.body,
-        ),
+        ("text", f"Очаквана дата / Expected: {facts.get('expected_date', '—')}", FONT, style.body),
+        ("text", f"Дата и час / Date and time: {facts['issued_at']}", FONT, style.body),
     ]
     if receipt.collect:
         blocks += [
             ("gap", style.body * 0.5),
             ("text", "Документът не се печата тук. Получавате го лично:", FONT_BOLD, style.body),
-            ("text", receipt.collect, FONT, style.body),
+            ("text", facts["collect"], FONT, style.body),
         ]
         if receipt.collect_en:
             blocks += [
@@ -146,11 +167,11 @@ def _blocks(receipt: Receipt, style: _Style) -> list[tuple]:
                     FONT,
                     style.small,
                 ),
-                ("text", receipt.collect_en, FONT, style.small),
+                ("text", facts_en["collect"], FONT, style.small),
             ]
     if receipt.phone:
         blocks.append(
-            ("text", f"Телефон на кметството / Mayoralty phone: {receipt.phone}", FONT, style.body)
+            ("text", f"Телефон на кметството / Mayoralty phone: {facts['phone']}", FONT, style.body)
         )
     blocks += [
         ("gap", style.body),

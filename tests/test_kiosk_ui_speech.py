@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kiosk_app.speech import RecordingVoice
+from kiosk_app import services
+from kiosk_app.speech import RecordingVoice, speakable
 from kiosk_app.ui.context import UiSettings
+from tests.fixtures_kiosk import VALID_FIELDS
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
     open_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
     wait_idle,
 )
+
+SERVICE = "permanent-address-certificate"
 
 
 def heard(qtbot, window) -> list[str]:
@@ -233,3 +237,21 @@ def qtbot_app():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance()
+
+
+def test_the_slip_is_read_aloud_with_everything_printed_on_it(qtbot, enrolled_kiosk, open_kiosk):
+    """EN 301 549 5.1.3.16: the done screen says every fact of the printed slip (its own
+    content model, printing.receipts.receipt_facts), the date and the municipality too."""
+    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    window, bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk)
+    session = window.ctx.session
+    session.service = services.get_service(enrolled_kiosk, SERVICE)
+    session.reference = reference
+    window.show_screen("done")  # prints the slip for real (into the kiosk's printed/ folder)
+    wait_idle(qtbot, bridge)
+    facts = window.screens["done"]._slip["bg"]
+    assert {"municipality", "village", "reference", "check_code", "issued_at"} <= set(facts)
+    said = " ".join(utterance for utterance in heard(qtbot, window))
+    spoken = speakable(said, "bg")
+    for name, value in facts.items():
+        assert speakable(value, "bg") in spoken, name

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from printing import Receipt, receipt_media, render_receipt
+from printing.receipts import receipt_facts
 
 RECEIPT = Receipt(
     reference="DZH1-00042",
@@ -95,3 +97,25 @@ def test_a_slip_for_a_document_printed_here_names_no_desk(tmp_path):
     path = render_receipt(RECEIPT, tmp_path / "receipt.pdf")
     text = run("pdftotext", str(path), "-") if shutil.which("pdftotext") else ""
     assert "Получавате го лично" not in text
+
+
+@needs_poppler
+def test_every_fact_the_slip_states_is_printed_on_it(tmp_path):
+    """receipt_facts is the slip's content: what the kiosk shows and reads aloud is printed."""
+    slip = replace(RECEIPT, check_code="482107", fee="2,56 евро", phone="0619 2 23 45")
+    text = " ".join(run("pdftotext", str(render_receipt(slip, tmp_path / "slip.pdf")), "-").split())
+    facts = receipt_facts(slip)
+    assert set(facts) == {
+        "municipality",
+        "village",
+        "reference",
+        "check_code",
+        "service",
+        "fee",
+        "expected_date",
+        "issued_at",
+        "phone",
+    }
+    assert all(value in text for value in facts.values())
+    assert all(value in text for value in receipt_facts(slip, "en").values())
+    assert receipt_facts(slip, "en")["village"] == "Dzhulyunitsa"

@@ -14,6 +14,8 @@ from types import SimpleNamespace
 from PySide6.QtCore import QPoint, QRect, QThread
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea
 
+from sync import wording
+
 from ..speech import speakable
 from .context import UiSettings
 from .narrator import reading
@@ -205,7 +207,20 @@ def run_tour(
             window.stack.setCurrentWidget(done)
             done.reference.setText(ctx.session.reference)
             done.on_check_code("482107")
-            done.on_receipt_printed({"expected_date": "2026-11-30"})
+            village = ctx.settings.village_name or {}
+            done.on_receipt_printed(
+                {
+                    "expected_date": "2026-11-30",
+                    "slip": {
+                        language: {
+                            "village": village.get(language) or village.get("bg", ""),
+                            "fee": wording.money(2.56, language),
+                            "issued_at": "27.11.2026 10:15",
+                        }
+                        for language in ("bg", "en")
+                    },
+                }
+            )
             shot(9, "done")
             window.show_screen("status")
             status = window.screens["status"]

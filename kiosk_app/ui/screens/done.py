@@ -36,6 +36,11 @@ class DoneScreen(Screen):
         self.collect.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.expected = label()
         self.expected.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The rest of what the slip states (who issues it, the fee, when it was made, the
+        # mayoralty's phone), as printed: printing.receipts.receipt_facts through the worker.
+        self.slip = label()
+        self.slip.setObjectName("slip-facts")
+        self.slip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.receipt = label("notice")
         self.receipt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.finish_button = button("primary", min_height=90)
@@ -55,6 +60,7 @@ class DoneScreen(Screen):
             self.service,
             self.expected,
             self.collect,
+            self.slip,
             self.receipt,
         ):
             layout.addWidget(widget)
@@ -62,6 +68,7 @@ class DoneScreen(Screen):
         layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._expected_date = None
         self._check_code = ""
+        self._slip: dict = {}
         self.retranslate()
 
     def enter(self) -> None:
@@ -69,6 +76,7 @@ class DoneScreen(Screen):
         self.reference.setText(session.reference or "")
         self._expected_date = None
         self._check_code = ""
+        self._slip = {}
         self.ctx.bridge.call(self.ctx.app.check_code, session.reference, on_done=self.on_check_code)
         self.ctx.bridge.call(
             self.ctx.app.print_receipt,
@@ -86,6 +94,8 @@ class DoneScreen(Screen):
         self.reference.clear()
         self.service.clear()
         self.collect.clear()
+        self.slip.clear()
+        self._slip = {}
         self._expected_date = None
         self._check_code = ""
         self.code.clear()
@@ -97,6 +107,7 @@ class DoneScreen(Screen):
     def on_receipt_printed(self, result: dict) -> None:
         self.ctx.session.printed = True
         self._expected_date = (result or {}).get("expected_date")
+        self._slip = (result or {}).get("slip") or {}
         self.ctx.session.expected_date = self._expected_date
         self.retranslate()
         self.ctx.narrator.screen_opened(self)  # what the slip says, now with its date
@@ -129,6 +140,25 @@ class DoneScreen(Screen):
             self.expected.setText(t("done.expected", date=self.tr.date(self._expected_date)))
         else:
             self.expected.setText(t("done.expected_unknown"))
+        facts = self._slip.get(self.tr.language) or self._slip.get("bg") or {}
+        lines = []
+        if facts.get("municipality") or facts.get("village"):
+            lines.append(
+                t(
+                    "done.issuer",
+                    municipality=facts.get("municipality", ""),
+                    village=facts.get("village", ""),
+                )
+            )
+        for fact, key, name in (
+            ("fee", "done.fee", "fee"),
+            ("issued_at", "done.issued_at", "when"),
+            ("phone", "done.phone", "phone"),
+        ):
+            if facts.get(fact):
+                lines.append(t(key, **{name: facts[fact]}))
+        self.slip.setText("\n".join(lines))
+        self.slip.setVisible(bool(lines))
         printed = self.ctx.session.printed
         key = {None: "done.printing", True: "done.printed", False: "done.print_failed"}[printed]
         self.receipt.setText(t(key))
