@@ -25,7 +25,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -89,6 +88,10 @@ async def listen_postgres(
     engine: Engine, waiters: Waiters, on_listening: Callable[[], None] | None = None
 ) -> None:
     """Fan ``central_downlink`` notifications out to ``waiters`` until cancelled."""
+    # Here, not at the top: only the PostgreSQL long-poll service listens; every command that
+    # queues a record imports this module.
+    import psycopg
+
     url = libpq_url(engine)
     while True:
         try:

@@ -10,7 +10,7 @@ import click
 from ..cli_common import friendly, pass_central
 from ..context import Central
 from ..db import read, write
-from . import protocol, votelog
+from . import votelog
 from .errors import CouncilError
 
 
@@ -52,6 +52,9 @@ def council_verify(central: Central) -> None:
 def council_protocol(central: Central, session_number: int, out: str | None, pin_stdin) -> None:
     """Make and sign the protocol of a closed session (by its number), with the certificates'
     signer (on a token: its PIN from standard input)."""
+    # Here, not at the top: the protocol's PDF needs reportlab and pyHanko, no other command does.
+    from . import protocol
+
     with central.open_signer(_pin(pin_stdin)) as signer, write(central.engine) as conn:
         result = protocol.sign_protocol_of(conn, session_number, signer, "council_secretary:cli")
     if out:

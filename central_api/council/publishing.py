@@ -24,7 +24,6 @@ from ..db import utc_now
 from ..db.schema import office_notices
 from ..notices import publish
 from .errors import CouncilNotFoundError
-from .protocol import decision_pdf
 from .record import decision_label
 from .sessions import item, items, session, session_by_number
 from .state import KIND_TEXT, RULE_TEXT
@@ -65,6 +64,10 @@ def publish_session(
     conn: Connection, session_id: int, signer, by: str, today: date | None = None
 ) -> list[str]:
     """Publish what of this session is not yet on the kiosks; the kinds published, in order."""
+    # Here, not at the top: the PDF renderer loads reportlab and pyHanko, which the kiosk records
+    # and the command lines that import this module never need.
+    from .protocol import decision_pdf
+
     today = today or date.today()
     meeting = session(conn, session_id)
     done = _published(conn, session_id)
