@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import pins, printer, privacy, request_form, services, slips
+from . import handover, pins, printer, privacy, request_form, services, slips
 from .config import KioskConfig
 
 DEFAULT_USB_DIR = Path("/media/usb")
@@ -142,6 +142,7 @@ class KioskApp:
             "printer": printer.panel_state(self.config),
             "personal_data": services.personal_data(self.config),
             "clock": services.clock_state(self.config),
+            "handed_over": handover.recent_handovers(self.config, self._clock()),
         }
 
     def ready_documents(self) -> list[services.ReadyDocument]:
@@ -163,6 +164,10 @@ class KioskApp:
         self, reference: str, staff_id: str, id_document_number: str | None = None
     ) -> None:
         services.mark_delivered(self.config, reference, staff_id, id_document_number)
+
+    def undo_delivery(self, reference: str, staff_id: str) -> dict:
+        """Take back a hand-over whose record has not left for central (kiosk_app.handover)."""
+        return handover.undo_delivery(self.config, reference, staff_id)
 
     def needs_identity_check(self, reference: str) -> bool:
         return services.needs_identity_check(self.config, reference)

@@ -19,7 +19,7 @@ from sync import SyncError
 from sync.states import FEE_METHODS
 from sync.transport import LONG_POLL_SECONDS
 
-from . import services
+from . import handover, services
 from .config import KioskConfig
 from .errors import KioskError
 from .speech import EspeakVoice, SpeechError, audio_output_state
@@ -145,7 +145,11 @@ def submit(
 @click.option("--json", "as_json", is_flag=True, help="Print the exchange's report as JSON.")
 @click.option("--daemon", is_flag=True, help="Keep exchanging until stopped (SIGTERM).")
 @click.option(
-    "--wait", default=LONG_POLL_SECONDS, show_default=True, type=float, help="Long-poll seconds while idle."
+    "--wait",
+    default=LONG_POLL_SECONDS,
+    show_default=True,
+    type=float,
+    help="Long-poll seconds while idle.",
 )
 @click.option("--backoff-base", default=1.0, show_default=True, type=float, help="Seconds.")
 @click.option(
@@ -459,6 +463,21 @@ def staff_deliver(config, reference, staff_id, id_document_number, as_json) -> N
         _echo_json(found.to_json())
         return
     click.echo(f"{found.reference}: {found.status}")
+
+
+@staff.command("undo-deliver")
+@click.argument("reference")
+@click.option("--staff", "staff_id", required=True, help="The member of staff taking it back.")
+@click.option("--json", "as_json", is_flag=True, help="Print {reference, status} as JSON.")
+@pass_config
+@_fail_cleanly
+def staff_undo_deliver(config, reference, staff_id, as_json) -> None:
+    """Take back the hand-over of REFERENCE while its record has not left for central."""
+    restored = handover.undo_delivery(config, reference, staff_id)
+    if as_json:
+        _echo_json(restored)
+        return
+    click.echo(f"{restored['reference']}: {restored['status']} (hand-over taken back)")
 
 
 @cli.group()

@@ -81,6 +81,12 @@ class IdentityCheckNeededError(NotAllowedError):
     code = "identity_check_needed"
 
 
+class HandoverReportedError(NotAllowedError):
+    """A hand-over already sealed into a bundle for central: the kiosk cannot take it back."""
+
+    code = "handover_reported"
+
+
 class DocumentError(KioskError):
     code = "document_error"
 

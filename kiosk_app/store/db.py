@@ -269,6 +269,15 @@ class KioskStore(StreamsMixin, RetentionMixin):
             params.append(limit)
         return [_event_row(row) for row in self.db.query(sql, params)]
 
+    def withdraw_unsealed_event(self, event_id: str) -> bool:
+        """Take back an uplink event that is still waiting in the outbox, not yet sealed into a
+        bundle (so central has never seen it); False if it was sealed meanwhile (it stays)."""
+        cursor = self.db.execute(
+            "delete from events where id = ? and direction = 'up' and bundle_seq is null",
+            [event_id],
+        )
+        return cursor.rowcount == 1
+
     def queue_state(self) -> dict:
         """How much waits for central: undelivered uplink events and the oldest one's time.
         The kiosk's own health reports are telemetry, not work waiting, and are not counted."""

@@ -20,6 +20,7 @@ KNOWN_CODES = {
     "not_allowed": "error.not_allowed",
     "fee_due": "staff.refused_fee_due",
     "identity_check_needed": "staff.handover_need_id",
+    "handover_reported": "staff.refused_handover_reported",
     "document_error": "error.document",
     "store_error": "error.store",
     "print_error": "error.printer",
@@ -46,7 +47,7 @@ def describe(tr: Translator, error: BaseException) -> str:
 def staff_detail(tr: Translator, error: BaseException) -> str:
     """For the staff panel: the text above, and the application's own explanation under it."""
     text = describe(tr, error)
-    if getattr(error, "code", "") in ("fee_due", "identity_check_needed"):
+    if getattr(error, "code", "") in ("fee_due", "identity_check_needed", "handover_reported"):
         return text  # said in full, in the staff's language
     detail = getattr(error, "message", "") or str(error)
     return f"{text}\n{detail}" if detail and detail != text else text

@@ -5,7 +5,9 @@ responsive while an exchange with central is slow.
 
 "Платено" asks for the cash-receipt number (an empty one is refused, with the amount shown);
 "Предаден" asks to confirm the hand-over, and for a request made without staff also for the
-number of the identity card checked now, which goes to central with the hand-over.
+number of the identity card checked now, which goes to central with the hand-over. A recent
+hand-over can be taken back ("Отмени предаването") while its record still waits in the outbox;
+once sent, the row says it was reported and whom to ask (kiosk_app/handover.py).
 """
 
 from __future__ import annotations
@@ -259,8 +261,7 @@ class StaffPanelScreen(Screen):
         self._say(staff_detail(self.tr, error))
 
     def on_deliver_clicked(self, document: dict) -> None:
-        """Ask first: a hand-over is not undone. A request made without staff also needs the
-        identity card's number."""
+        """Ask first. A request made without staff also needs the identity card's number."""
         self._handing_over = dict(document)
         self.handover_id.clear()
         self._show_handover_problem(None)
@@ -412,6 +413,13 @@ class StaffPanelScreen(Screen):
         self.ready_title.setText(t("staff.ready_title", count=len(to_hand_over)))
         for document in ready:
             self.ready_layout.addWidget(self._ready_row(document))
+        handed = overview.get("handed_over") or []
+        if handed:
+            title = label("title")
+            title.setText(t("staff.handed_over_title", count=len(handed)))
+            self.ready_layout.addWidget(title)
+            for handed_over in handed:
+                self.ready_layout.addWidget(self._handed_over_row(handed_over))
         self.ready_layout.addStretch(1)
 
     def _show_clock(self, clock: dict) -> None:
@@ -485,6 +493,49 @@ class StaffPanelScreen(Screen):
         row.add(reprint)
         row.add(deliver)
         return frame
+
+    def _handed_over_row(self, handed: dict) -> QWidget:
+        """A recent hand-over: "Отмени предаването" while its record waits in the outbox;
+        once sent, that it was reported and whom to ask (kiosk_app.handover)."""
+        t, reference = self.tr.t, handed["reference"]
+        frame = card()
+        frame.setObjectName(f"handed-{reference}")
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(16, 6, 16, 6)
+        text = label()
+        line = t(
+            "staff.handed_over_line",
+            reference=reference,
+            numbers=", ".join(handed.get("numbers") or []) or "—",
+            when=self.tr.date_time(handed["at"]),
+        )
+        if handed.get("reported"):
+            line += "\n" + t("staff.handed_over_reported")
+        text.setText(line)
+        column.addWidget(text)
+        if not handed.get("reported"):
+            undo = button()
+            undo.setObjectName("undo-delivery")
+            undo.setText(t("staff.undo_delivery"))
+            undo.clicked.connect(lambda: self.on_undo_delivery_clicked(reference))
+            row = WrapRow(spacing=8)
+            row.add(undo)
+            column.addLayout(row)
+        return frame
+
+    def on_undo_delivery_clicked(self, reference: str) -> None:
+        self.ctx.bridge.call(
+            self.ctx.app.undo_delivery,
+            reference,
+            self.staff["staff_id"],
+            on_done=lambda _r: self._after(self.tr.t("staff.delivery_undone", reference=reference)),
+            on_error=self._after_failure,
+        )
+
+    def _after_failure(self, error: Exception) -> None:
+        """Refused (already reported): say why, and show the panel as it now is."""
+        self.on_action_failed(error)
+        self.refresh()
 
     def _amount(self, document: dict) -> str:
         cents = document.get("fee_amount_cents")
