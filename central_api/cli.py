@@ -13,12 +13,14 @@ from pathlib import Path
 
 import click
 
+from sync.carried import MESSAGE_SUFFIX
 from sync.states import FEE_METHODS
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
 
 from . import (
     attachments,
     bundles,
+    carried,
     cli_more,
     cli_officials,
     cli_profile,
@@ -387,13 +389,48 @@ def bundle() -> None:
     "--receipt-out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the receipt (default: next to the bundle).",
+    help="Folder for the receipt or answer (default: next to the file).",
 )
 @pass_central
 @friendly
 def bundle_import(central: Central, file: Path, receipt_out: Path | None) -> None:
-    """Import a kiosk's bundle (.vcb; prints the receipt file) or receipt (.vcr)."""
+    """Import a kiosk's bundle (.vcb; prints the receipt file), receipt (.vcr) or message
+    (.vcm: its stream positions, whose answer file goes beside the receipts, or a document
+    given back)."""
     data = file.read_bytes()
+    if file.suffix == MESSAGE_SUFFIX:
+        roots = central.config.get("TSA_ROOTS")
+        taken = carried.take_carried(
+            central.engine,
+            central.identity,
+            data,
+            central.document_certificate_pem(),
+            Path(roots).read_bytes() if roots else None,
+        )
+        if taken.answer_file is None:
+            result = taken.result
+            reason = f" ({result['reason']})" if result.get("reason") else ""
+            click.echo(
+                f"Document {result['number']} from {taken.kiosk_id}: {result['status']}{reason}."
+            )
+            return
+        name, signed = taken.answer_file
+        target = (receipt_out or file.parent) / name
+        write_atomically(target, signed)
+        answer = taken.result
+        click.echo(
+            f"Stream positions of {taken.kiosk_id}: central holds its bundle "
+            f"{answer['uplink']['central_has']['seq']}; the downlink continues after "
+            f"{answer['downlink']['continues_after']['seq']}"
+            + (
+                f"; documents asked back: {len(answer['documents_lacking'])}"
+                if answer.get("documents_lacking")
+                else ""
+            )
+            + "."
+        )
+        click.echo(str(target))
+        return
     if file.suffix == ".vcr":
         result = bundles.acknowledge(central.engine, central.identity, data)
         click.echo(f"Downlink bundle {result['seq']} to {result['kiosk_id']} acknowledged.")

@@ -503,7 +503,8 @@ def bundle_export(config: KioskConfig, out_dir: Path) -> None:
 @pass_config
 @_fail_cleanly
 def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
-    """Import central's bundle (.vcb) or receipt (.vcr), or a folder of them."""
+    """Import central's bundle (.vcb), receipt (.vcr) or answer to the stream positions (.vcm),
+    or a folder of them."""
     with _progress("Reading") as progress:
         report = services.import_bundles(config, path, progress=progress)
     if as_json:
@@ -514,6 +515,15 @@ def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
         f"{report.bundles_replayed} already held, {report.receipts_accepted} receipt(s) "
         f"accepted; printed {len(report.printed)} document(s)."
     )
+    if report.resent:
+        click.echo(f"Central had lost bundle(s) {report.resent}: they go on the next export.")
+    if report.documents_asked:
+        click.echo(
+            f"Central asks back {len(report.documents_asked)} document(s): they go on the next "
+            "export."
+        )
+    if report.stream_conflict:
+        click.echo(f"Warning: {report.stream_conflict}.", err=True)
 
 
 @cli.command("speak")

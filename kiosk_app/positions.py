@@ -81,14 +81,71 @@ def report_positions(store: KioskStore, kiosk_id: str, central: str, transport) 
     ``{"resent": [seq...], "given_back": [number...], "refused": [...], "conflict": str|None}``."""
     mine = positions(store, central)
     answer = _checked("streams.answer", transport.post_streams(kiosk_id, mine))
+    done = take_answer(store, answer)
+    if answer["report_documents"]:
+        _give_documents_back(store, kiosk_id, transport, mine, done)
+    return done
+
+
+def take_answer(store: KioskStore, answer: dict) -> dict:
+    """Act on central's ``streams.answer`` (over HTTP, or carried on a stick): remember its
+    numbering epoch and reopen the bundles central lacks; what was done, as report_positions."""
     done = {"resent": [], "given_back": [], "refused": [], "conflict": None}
     _remember_epoch(store, answer["epoch"])
     done["resent"], done["conflict"] = _reopen_what_central_lacks(
         store, answer["uplink"]["central_has"]
     )
-    if answer["report_documents"]:
-        _give_documents_back(store, kiosk_id, transport, mine, done)
     return done
+
+
+# -- on a USB stick -------------------------------------------------------------------------------
+# A kiosk that never goes online heals the same way, one stick round later (kiosk_app.usb): its
+# export carries its positions with the documents it holds; central's import answers them
+# (central_api.carried) and the answer goes back on the stick with the downlink; the kiosk's
+# import takes it, and its next export carries the bundles and documents central lacked.
+
+USB_ANSWER = "usb_streams_answer"  # the newest answer taken from a stick: its time and lacking
+
+
+def carried_positions(store: KioskStore, central: str) -> dict:
+    """The positions an export puts on the stick: with the documents held, since central can
+    ask for them only one stick round later."""
+    return {**positions(store, central), "documents": held_documents(store)}
+
+
+def take_carried_answer(store: KioskStore, at: str, answer: dict) -> dict | None:
+    """Take central's answer from a stick, unless it is no newer than one taken before (an old
+    file left on the stick); what was done, or None when it was old."""
+    _checked("streams.answer", answer)
+    taken = store.get_setting(USB_ANSWER) or {}
+    if at <= str(taken.get("at") or ""):
+        return None
+    done = take_answer(store, answer)
+    store.set_setting(
+        USB_ANSWER, {"at": at, "documents_lacking": answer.get("documents_lacking") or []}
+    )
+    return done
+
+
+def documents_to_give_back(store: KioskStore, kiosk_id: str) -> list[dict]:
+    """The ``document.held`` messages for what central's last carried answer said it lacks."""
+    lacking = (store.get_setting(USB_ANSWER) or {}).get("documents_lacking") or []
+    return [held for held in (_held(store, number) for number in lacking) if held is not None]
+
+
+def _held(store: KioskStore, number: str) -> dict | None:
+    document = store.document(number)
+    if document is None or not document.get("path") or not Path(document["path"]).is_file():
+        return None
+    held = {
+        "number": number,
+        "reference": document["reference"],
+        "pdf_b64": base64.b64encode(Path(document["path"]).read_bytes()).decode(),
+    }
+    request = store.request(document["reference"])
+    if request is not None and request["status"] != "queued":
+        held["request_status"] = request["status"]
+    return held
 
 
 def _remember_epoch(store: KioskStore, epoch: int) -> None:
@@ -134,17 +191,9 @@ def _give_documents_back(store: KioskStore, kiosk_id: str, transport, mine: dict
     )
     lacking = answer.get("documents_lacking") or []
     for number in lacking:
-        document = store.document(number)
-        request = store.request(document["reference"]) if document else None
-        if document is None or number not in inventory:
+        held = _held(store, number) if number in inventory else None
+        if held is None:
             continue
-        held = {
-            "number": number,
-            "reference": document["reference"],
-            "pdf_b64": base64.b64encode(Path(document["path"]).read_bytes()).decode(),
-        }
-        if request is not None and request["status"] != "queued":
-            held["request_status"] = request["status"]
         result = _checked("document.held_answer", transport.post_held_document(kiosk_id, held))
         if result["status"] == "refused":
             done["refused"].append({"number": number, "reason": result.get("reason", "")})

@@ -6,6 +6,12 @@ every receipt for central's bundles that central has not acknowledged yet
 receipts for the kiosk's bundles (``.vcr``), a file or a whole folder, in sequence order.
 Importing the same file twice is harmless: a bundle is a replay, a receipt is already held.
 Nothing is marked delivered on export: only a receipt that verifies does that.
+
+The streams heal on a stick as over the network (kiosk_app.positions), one round later: every
+export also writes the kiosk's signed stream positions (``<kiosk>-to-central-positions.vcm``,
+sync.carried) with the documents it holds, and the documents central's last answer said it
+lacks; central's import answers with ``central-to-<kiosk>-positions.vcm``, which the kiosk's
+import takes: the bundles a restored central lost are reopened and go on the next export.
 """
 
 from __future__ import annotations
@@ -15,6 +21,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sync import SyncError
+from sync.carried import (
+    MESSAGE_SUFFIX,
+    held_document_file_name,
+    open_message,
+    positions_file_name,
+    seal_message,
+)
 from sync.transport import (
     BUNDLE_SUFFIX,
     RECEIPT_SUFFIX,
@@ -34,6 +47,7 @@ from .exchange import (
     print_pending,
     seal_pending,
 )
+from .positions import carried_positions, documents_to_give_back, take_carried_answer
 from .store import store_for
 
 Progress = Callable[[int, int], None] | None
@@ -51,6 +65,11 @@ class ImportReport:
     quarantined: int = 0
     printed: list[str] = field(default_factory=list)
     print_errors: list[str] = field(default_factory=list)
+    # From central's answer to the stream positions (a restored central): the bundles reopened
+    # to go on the next export, and the documents it asked back; a conflict for a person.
+    resent: list[int] = field(default_factory=list)
+    documents_asked: list[str] = field(default_factory=list)
+    stream_conflict: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -70,6 +89,22 @@ def export_bundles(config: KioskConfig, out_dir: Path, progress: Progress = None
             (out_dir / receipt_file_name(central, party.kiosk_id, entry.seq), entry.receipt)
             for entry in store.unsent_receipts(central)
         ]
+        files += [
+            (
+                out_dir / held_document_file_name(party.kiosk_id, central, held["number"]),
+                seal_message(party.identity, central, "document.held", held),
+            )
+            for held in documents_to_give_back(store, party.kiosk_id)
+        ]
+        # Last on the stick, and imported last: central answers it after taking the rest.
+        files.append(
+            (
+                out_dir / positions_file_name(party.kiosk_id, central),
+                seal_message(
+                    party.identity, central, "streams.positions", carried_positions(store, central)
+                ),
+            )
+        )
         for done, (path, data) in enumerate(files, start=1):
             try:
                 if not (path.is_file() and path.read_bytes() == data):
@@ -92,6 +127,7 @@ def files_to_import(path: Path, kiosk_id: str, central: str = "central") -> list
         wanted = (
             (f"{central}-to-{kiosk_id}-", BUNDLE_SUFFIX),
             (f"{kiosk_id}-to-{central}-", RECEIPT_SUFFIX),
+            (positions_file_name(central, kiosk_id), MESSAGE_SUFFIX),
         )
         found = [
             child
@@ -121,7 +157,9 @@ def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> I
             except OSError as exc:
                 raise KioskError(f"Could not read {file} ({exc.strerror or exc}).") from exc
             try:
-                if file.suffix == RECEIPT_SUFFIX:
+                if file.suffix == MESSAGE_SUFFIX:
+                    _take_answer(store, party, data, report)
+                elif file.suffix == RECEIPT_SUFFIX:
                     before = store.outbound_bundle_delivered_count()
                     delivered = accept_receipt(store, party, data)
                     if store.outbound_bundle_delivered_count() > before:
@@ -144,3 +182,14 @@ def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> I
         report.applied, report.quarantined = exchange.applied, exchange.quarantined
         report.printed, report.print_errors = print_pending(config, store)
     return report
+
+
+def _take_answer(store, party, data: bytes, report: ImportReport) -> None:
+    """Central's signed answer to the positions an earlier export carried."""
+    carried = open_message(data, party.receipt_keyring or party.keyring, party.kiosk_id)
+    if carried.name != "streams.answer" or carried.signer.party_id != party.central.party_id:
+        raise KioskError("This file is not central's answer to this kiosk's stream positions.")
+    done = take_carried_answer(store, carried.at, carried.message)
+    if done is not None:
+        report.resent, report.stream_conflict = done["resent"], done["conflict"]
+        report.documents_asked = list(carried.message.get("documents_lacking") or [])

@@ -31,7 +31,10 @@ def test_requests_go_to_central_on_a_stick_and_the_receipts_come_back(
     stick = tmp_path / "stick"
     first, second = (services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS) for _ in "12")
     written = services.export_bundles(enrolled_kiosk, stick)
-    assert [p.name for p in written] == ["dzhulyunitsa-1-to-central-000001.vcb"]
+    assert [p.name for p in written] == [
+        "dzhulyunitsa-1-to-central-000001.vcb",
+        "dzhulyunitsa-1-to-central-positions.vcm",  # signed stream positions (sync.carried)
+    ]
     # Exporting again writes the same bytes: a bundle is sealed once.
     assert services.export_bundles(enrolled_kiosk, stick) == written
     assert services.queue_state(enrolled_kiosk).queue_depth == 2  # nothing delivered yet
@@ -84,6 +87,7 @@ def test_central_bundles_come_on_a_stick_and_importing_twice_is_harmless(
         "central-to-dzhulyunitsa-1-000001.vcr",
         "central-to-dzhulyunitsa-1-000002.vcr",
         "dzhulyunitsa-1-to-central-000002.vcb",
+        "dzhulyunitsa-1-to-central-positions.vcm",
     ]
     central_imports(fake_central, back)
     printed = [r for r in fake_central.records.values() if r["type"] == "request.printed"]

@@ -112,7 +112,7 @@ def test_a_revoked_kiosk_stops_sending_says_so_and_keeps_its_data_for_export(
         services.sync_now(enrolled_kiosk, transport=fake_central)
     assert calls == []
     exported = services.export_bundles(enrolled_kiosk, tmp_path / "stick")
-    assert [path.suffix for path in exported] == [".vcb"]
+    assert [path.suffix for path in exported] == [".vcb", ".vcm"]
     assert services.request_status(enrolled_kiosk, reference).status == "queued"
 
 

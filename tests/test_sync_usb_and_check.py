@@ -73,8 +73,8 @@ def test_a_usb_round_trip_twice_over_delivers_everything_exactly_once(central, k
     written = services.export_bundles(
         kiosk.config, stick / "up", progress=lambda *a: seen.append(a)
     )
-    assert [path.suffix for path in written] == [".vcb"] * 3
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [path.suffix for path in written] == [".vcb"] * 3 + [".vcm"]  # and its positions
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     for _ in range(2):  # a second import of the same stick is harmless
         central_imports(central, stick / "up", stick / "down")
     assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == references
@@ -95,8 +95,8 @@ def test_the_cli_shows_a_progress_bar_while_exporting(central, kiosk, tmp_path):
     runner = CliRunner(env={"KIOSK_HOME": str(kiosk.home)})
     result = runner.invoke(kiosk_cli, ["bundle", "export", "--out", str(tmp_path / "stick")])
     assert result.exit_code == 0, result.output
-    assert "Writing 1/1" in result.stderr
-    assert result.stdout.strip().endswith(".vcb")
+    assert "Writing 1/2" in result.stderr and "Writing 2/2" in result.stderr  # and positions
+    assert [line[-4:] for line in result.stdout.split()] == [".vcb", ".vcm"]
 
 
 def http_to(central: CentralProcess, kiosk) -> HttpTransport:
@@ -186,7 +186,8 @@ def test_a_revoked_kiosk_stops_sending_and_keeps_its_data_for_export(central, ki
     with pytest.raises(KioskRevokedError, match="export"):
         services.sync_now(kiosk.config, transport=kiosk.http(central.url))
     assert services.request_status(kiosk.config, reference).status == "queued"
-    assert [p.suffix for p in services.export_bundles(kiosk.config, tmp_path / "stick")] == [".vcb"]
+    exported = services.export_bundles(kiosk.config, tmp_path / "stick")
+    assert [p.suffix for p in exported] == [".vcb", ".vcm"]
 
 
 def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_flows(
