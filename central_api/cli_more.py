@@ -24,16 +24,23 @@ from .errors import CentralError, InvalidInputError
 @click.option(
     "--threads", default=8, show_default=True, type=int, help="Threads for database work."
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes on the port, each its own event loop (about one per core).",
+)
 @pass_central
 @friendly
-def longpoll(central: Central, host: str, port: int, threads: int) -> None:
+def longpoll(central: Central, host: str, port: int, threads: int, processes: int) -> None:
     """Serve the kiosks' downlink long-poll on an event loop until stopped: a waiting kiosk
     holds a connection, not a thread (nginx routes /api/v1/kiosks/<id>/downlink here)."""
     from .longpoll_service import run
 
     check_ready_to_serve(central)
     central.dispose()  # the service opens its own connections in its event loop's threads
-    run(central, host, port, threads)
+    run(central, host, port, threads, processes)
 
 
 @click.group()

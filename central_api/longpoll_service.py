@@ -237,15 +237,26 @@ def create_longpoll_app(central: Central, threads: int = DEFAULT_THREADS) -> web
     return app
 
 
-def run(central: Central, host: str, port: int, threads: int = DEFAULT_THREADS) -> None:
-    """Serve until SIGTERM/SIGINT; a client that hangs up ends its wait at once."""
-    web.run_app(
+def app_runner(central: Central, threads: int = DEFAULT_THREADS) -> web.AppRunner:
+    """The service, ready to be set up on a site: a client that hangs up ends its wait at once."""
+    return web.AppRunner(
         create_longpoll_app(central, threads),
-        host=host,
-        port=port,
         access_log=None,
-        print=None,
         handler_cancellation=True,
         shutdown_timeout=5,
-        backlog=4096,
     )
+
+
+def run(
+    central: Central, host: str, port: int, threads: int = DEFAULT_THREADS, processes: int = 1
+) -> None:
+    """Serve until SIGTERM/SIGINT: in this process, or in ``processes`` worker processes on
+    the same port (:func:`central_api.serve.run_longpoll`, gunicorn's arbiter), each with its
+    own event loop, ``threads`` and LISTEN connection, since one process is bound by its GIL."""
+    if processes > 1:
+        from .serve import run_longpoll
+
+        central.dispose()  # no connections cross the fork into the workers
+        run_longpoll(central.config, host, port, threads, processes)
+        return
+    web.run_app(app_runner(central, threads), host=host, port=port, print=None, backlog=4096)

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "host": "127.0.0.1",
         "port": "8100",
         "threads": "8",
+        # Worker processes on that one port (each an event loop bound by its own GIL): about
+        # one per core; nginx's upstream stays one line per host.
+        "processes": "2",
     },
     "systemd/central-backup.service": {
         "venv": "/opt/village-info-centres/venv",

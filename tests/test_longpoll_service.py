@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 
 import aiohttp
 from aiohttp import web
@@ -91,3 +92,53 @@ def test_signed_long_polls_wait_on_the_event_loop_and_get_what_is_queued(central
     assert still_waiting == 29  # two database threads (and two for news), 29 still waiting
     assert anonymous == 401
     assert empty == 204
+
+
+def test_several_long_poll_processes_share_one_port_and_each_is_woken(central, central_env):
+    """`central-api longpoll --processes 2`: two worker processes behind one port (gunicorn's
+    arbiter), each with its own event loop and wake-up; a record queued for a kiosk ends that
+    kiosk's wait whichever worker holds it, and the others keep waiting."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from deploy.procs import wait_for_http
+
+    fleet = enroll_fleet(central.engine, 12)
+    port = _free_port()
+    service = subprocess.Popen(
+        [sys.executable, "-m", "central_api.cli", "longpoll", "--port", str(port),
+         "--threads", "2", "--processes", "2"],
+        env={**os.environ, **central_env}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/healthz", timeout=90, process=service)
+        workers = Path(f"/proc/{service.pid}/task/{service.pid}/children")
+        deadline = time.monotonic() + 60
+        while len(workers.read_text().split()) < 2:
+            assert time.monotonic() < deadline, "the second worker did not start"
+            time.sleep(0.2)
+
+        async def scenario():
+            async with aiohttp.ClientSession() as session:
+                waiting = [asyncio.create_task(long_poll(session, base, k, 0, 20)) for k in fleet]
+                await asyncio.sleep(3)  # every call checked and waiting in one of the workers
+                for kiosk in fleet[:4]:
+                    await _blocking(_queue, central.engine, kiosk.party_id)
+                woken = await asyncio.wait_for(asyncio.gather(*waiting[:4]), 15)
+                still_waiting = sum(not task.done() for task in waiting[4:])
+                for task in waiting[4:]:
+                    task.cancel()
+                return woken, still_waiting
+
+        woken, still_waiting = asyncio.run(scenario())
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(timeout=30)
+    assert all(status == 200 and body for status, body in woken)
+    assert still_waiting == 8
+    assert service.returncode == 0
