@@ -9,7 +9,12 @@ with what a kiosk needs to rebuild a lost or damaged store from central's copy:
 - ``reference_counter``: the highest reference number central holds from the kiosk (its
   requests, and request records it quarantined), so that no reference is given twice;
 - ``downlink``: the last bundle central sealed for the kiosk (the kiosk fetches them all again
-  from the first: central keeps them);
+  from the first: central keeps them), and the bundles it no longer holds (``lost``: forgotten
+  in a restore of central, their place in the stream taken by a stand-in without bytes,
+  central_api.streams): the kiosk continues after each stand-in (``stand_ins``, seq and id);
+- ``documents``: number → SHA-256 of every document central holds for the kiosk's requests
+  (rebuilt from the kiosks' signed copies after a restore): what a lost bundle carried and
+  central still knows, the kiosk asks for again (the divergence check's repair queues it);
 - ``requests``: each of the kiosk's requests as central holds it now, without the applicant's
   fields (the kiosk does not need them again: central has them);
 - the current catalogue, municipality profile and settings, as at enrollment.
@@ -23,7 +28,7 @@ from sqlalchemy import Engine, func, select
 
 from .catalogues import current_catalogue
 from .db import read
-from .db.schema import inbound_bundles, outbound_bundles, requests
+from .db.schema import documents, inbound_bundles, outbound_bundles, requests
 from .municipality import current_municipality
 from .streams import reference_counter
 
@@ -35,9 +40,18 @@ def _positions(conn, kiosk_id: str) -> dict:
         .order_by(inbound_bundles.c.seq.desc())
         .limit(1)
     ).first()
-    last_down = conn.execute(
-        select(func.max(outbound_bundles.c.seq)).where(outbound_bundles.c.kiosk_id == kiosk_id)
-    ).scalar()
+    down = conn.execute(
+        select(
+            outbound_bundles.c.seq,
+            outbound_bundles.c.bundle_id,
+            func.length(outbound_bundles.c.data).label("size"),
+        )
+        .where(outbound_bundles.c.kiosk_id == kiosk_id)
+        .order_by(outbound_bundles.c.seq)
+    ).all()
+    last_down = down[-1].seq if down else 0
+    stand_ins = [{"seq": row.seq, "id": row.bundle_id} for row in down if not row.size]
+    held = {row.seq for row in down if row.size}
     return {
         "kiosk_id": kiosk_id,
         "uplink": {
@@ -45,7 +59,11 @@ def _positions(conn, kiosk_id: str) -> dict:
             "bundle_id": last_up.bundle_id if last_up else None,
             "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
         },
-        "downlink": {"seq": last_down or 0},
+        "downlink": {
+            "seq": last_down,
+            "lost": [seq for seq in range(1, last_down + 1) if seq not in held],
+            "stand_ins": stand_ins,
+        },
         "reference_counter": reference_counter(conn, kiosk_id),
     }
 
@@ -72,6 +90,14 @@ def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dic
             .order_by(requests.c.id)
         ).mappings()
         held = [dict(row) for row in rows]
+        issued = {
+            row.number: row.sha256
+            for row in conn.execute(
+                select(documents.c.number, documents.c.sha256)
+                .join(requests, requests.c.reference == documents.c.reference)
+                .where(requests.c.kiosk_id == kiosk_id)
+            )
+        }
         catalogue = current_catalogue(conn)
         municipality = current_municipality(conn)
     return {
@@ -95,6 +121,7 @@ def recovery_view(engine: Engine, central_identity, kiosk_id: str, settings: dic
             }
             for row in held
         ],
+        "documents": issued,
         "catalogue": catalogue,
         "municipality": municipality.to_json(),
         "settings": settings,

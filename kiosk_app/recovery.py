@@ -18,6 +18,16 @@ reference it gave out (``references.log``). With those, central's copy is enough
 4. references the journal (or the old file, as far as it can be read) holds and central does
    not are the requests that never reached central: they are reported as lost, by number.
 
+After a restore of central, central's downlink has a gap: the bundles sealed between its backup
+and its restore are gone (a stand-in without bytes keeps their place, central_api.streams).
+Recovery applies what central still holds, continues after each stand-in, and then asks for
+what central knows of the lost bundles' content — the documents it rebuilt from the kiosks'
+signed copies — by the divergence check's repair (``POST .../digest``), which queues them
+again; the requests' states come from central's answer, as always. What the lost bundles
+carried beyond that (a notice, a staff list sent between the backup and the restore) central
+forgot too: the report names the lost bundles, the documents sent again, and any document
+central holds that still did not arrive.
+
 Recovery never reuses a reference or a bundle number, and changes nothing at central.
 """
 
@@ -29,13 +39,22 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sync import Identity, Keyring, PublicIdentity, check_receipt_for, open_receipt
+from sync import (
+    Identity,
+    Keyring,
+    LedgerEntry,
+    PublicIdentity,
+    canonical_json,
+    check_receipt_for,
+    open_receipt,
+)
 from sync.states import PAST_ISSUED
 from sync.transport import HttpTransport
 
 from . import municipality as municipality_profile
 from .catalogue import check_catalogue
 from .config import KioskConfig
+from .divergence import build_digest
 from .errors import KioskError
 from .exchange import ExchangeReport, fetch_downlink, load_party
 from .pinned import load_pinned, save_pinned
@@ -57,6 +76,11 @@ class RecoveryReport:
     lost_unsent: list[str] = field(default_factory=list)
     to_print: list[str] = field(default_factory=list)
     kept_aside: str | None = None
+    # After a restore of central: central's bundles it no longer holds, the documents it sent
+    # again from what it knows, and those it holds that still did not arrive (by number).
+    downlink_lost: list[int] = field(default_factory=list)
+    documents_sent_again: list[str] = field(default_factory=list)
+    documents_missing: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         lines = [
@@ -80,6 +104,26 @@ class RecoveryReport:
             lines.append(
                 f"Document(s) {', '.join(self.to_print)} were never reported printed: they print "
                 "at the next exchange."
+            )
+        if self.downlink_lost:
+            lines.append(
+                f"Central lost {len(self.downlink_lost)} of its bundle(s) to this kiosk in its "
+                f"restore ({', '.join(map(str, self.downlink_lost))}): "
+                f"{len(self.documents_sent_again)} document(s) central rebuilt were sent again"
+                + (
+                    f" ({', '.join(self.documents_sent_again)})"
+                    if self.documents_sent_again
+                    else ""
+                )
+                + "; the requests' states are central's. Anything else those bundles carried "
+                "central forgot too (a notice or staff list sent then: publish it again)."
+            )
+        if self.documents_missing:
+            lines.append(
+                f"{len(self.documents_missing)} документа не пристигнаха / "
+                f"{len(self.documents_missing)} document(s) central holds did not arrive: "
+                f"{', '.join(self.documents_missing)}. Run `kiosk-app check` later; if they are "
+                "still missing, call support."
             )
         if self.kept_aside:
             lines.append(f"The old file is kept as {self.kept_aside} (for support).")
@@ -246,22 +290,58 @@ def recover(
                     row["reference"], row["service"], None, fee=row["fee"], at=row["submitted_at"]
                 )
                 store.update_request(row["reference"], status="received")
-        _apply_downlink_again(config, store, transport, report)
+        _apply_downlink_again(config, store, transport, report, answer["downlink"])
+        _ask_for_what_central_knows(config, store, transport, answer, report)
         _settle(store, answer, report)
         save_pinned(config, store.get_setting("enrollment"))
     return report
 
 
-def _apply_downlink_again(config, store: KioskStore, transport, report: RecoveryReport) -> None:
-    party = load_party(config, store)
+def _apply_downlink_again(
+    config, store: KioskStore, transport, report: RecoveryReport, downlink: dict
+) -> None:
+    """Central's downlink from its first bundle; past a stand-in (a bundle central lost in a
+    restore, whose place the kiosk's old position took) it continues after it: the bundles
+    after it chain to the stand-in's id."""
+    report.downlink_lost = sorted(set(report.downlink_lost) | set(downlink.get("lost") or []))
+    stand_ins = sorted(downlink.get("stand_ins") or [], key=lambda position: position["seq"])
     exchange = ExchangeReport()
     for _ in range(1000):  # bounded: each round applies up to 1000 bundles
         before = exchange.downlink_bundles
-        fetch_downlink(config, store, party, transport, exchange)
         party = load_party(config, store)
-        if exchange.downlink_bundles == before:
+        fetch_downlink(config, store, party, transport, exchange)
+        if exchange.downlink_bundles != before:
+            continue
+        applied = store.last_applied(party.central.party_id)[0]
+        after = [position for position in stand_ins if position["seq"] > applied]
+        if not after:
             break
-    report.downlink_bundles = exchange.downlink_bundles
+        with store.transaction():  # no bytes, no receipt to send: central holds its stand-in
+            store.store(party.central.party_id, LedgerEntry(after[0]["seq"], after[0]["id"], b""))
+            store.mark_receipt_sent(party.central.party_id, after[0]["seq"])
+    report.downlink_bundles += exchange.downlink_bundles
+
+
+def _ask_for_what_central_knows(
+    config, store: KioskStore, transport, answer: dict, report: RecoveryReport
+) -> None:
+    """Documents central holds that the replayed downlink did not bring (they were in bundles
+    central lost): central queues them again (the divergence check's repair), and they come."""
+    lacking = sorted(set(answer.get("documents") or {}) - set(store.document_digest()))
+    if not lacking:
+        return
+    party = load_party(config, store)
+    kiosk_id, identity = party.kiosk_id, party.identity
+    digest = build_digest(store, kiosk_id, party.central.party_id)
+    digest["challenge"] = transport.challenge(kiosk_id)
+    signed = {
+        "digest": digest,
+        "signature": base64.b64encode(identity.sign(canonical_json(digest))).decode(),
+    }
+    compared = transport.post_digest(kiosk_id, signed, True)
+    report.documents_sent_again = list(compared["documents"]["requeued"])
+    _apply_downlink_again(config, store, transport, report, {})
+    report.documents_missing = sorted(set(lacking) - set(store.document_digest()))
 
 
 def _settle(store: KioskStore, answer: dict, report: RecoveryReport) -> None:
