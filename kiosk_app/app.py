@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import handover, pins, printer, privacy, request_form, services, slips
+from . import handover, notice_pdf, pins, printer, privacy, request_form, services, slips
 from .config import KioskConfig
 
 DEFAULT_USB_DIR = Path("/media/usb")
@@ -65,6 +65,13 @@ class KioskApp:
     def list_notices(self) -> list[dict]:
         """The notice board (announcements, council decisions) as central last sent it."""
         return services.list_notices(self.config)
+
+    def render_notice_page(
+        self, notice_id: str, page: int, width_px: int
+    ) -> notice_pdf.RenderedPage:
+        """Page ``page`` (from 1) of a notice's attached PDF, ``width_px`` wide, as pixels."""
+        path = notice_pdf.notice_pdf_path(services.list_notices(self.config), notice_id)
+        return notice_pdf.render_page(path, page, width_px)
 
     def comment_on_draft(self, notice_id: str, text: str, name: str | None = None) -> str:
         """Queue a villager's comment on a draft under public consultation; the record's id."""

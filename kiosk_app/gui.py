@@ -108,13 +108,16 @@ def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAp
     demo.ensure_home()
     services = KioskApp(demo)
     provision_staff(demo, [{"staff_id": "staff-1", "name": "Мария Петрова", "pin": TOUR_PIN}])
+    decision_pdf = _demo_decision_pdf(demo.home / "notices" / "demo-214.pdf")
     with _store(demo) as store:
         store.set_setting(
             "notices",
             [
                 {
+                    "id": "demo-214",
                     "kind": "decision",
                     "published_at": "2026-11-20",
+                    "pdf": str(decision_pdf),
                     "title": {
                         "bg": "Решение № 214 за местните такси",
                         "en": "Decision 214 on local fees",
@@ -139,6 +142,18 @@ def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAp
             ],
         )
     return demo, services
+
+
+def _demo_decision_pdf(path: Path) -> Path:
+    """A real two-page PDF for the tour's decision, so the viewer has pages to turn."""
+    from printing.sheets import render_text_sheet
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    article = (
+        "Общинският съвет определя размера на местните такси за 2027 г. съгласно приложението. " * 6
+    )
+    sections = [(f"Член {number}", article) for number in range(1, 9)]
+    return render_text_sheet("Решение № 214 за местните такси", sections, path)
 
 
 def _store(config):

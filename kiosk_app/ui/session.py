@@ -34,6 +34,7 @@ class Session:
     editing: str | None = None
     # The privacy notice was shown in this visit: it comes once, before the first form.
     privacy_told: bool = False
+    notice: dict[str, Any] | None = None  # the notice whose attached PDF is open
 
     def wipe(self) -> None:
         self.service = None
@@ -47,6 +48,7 @@ class Session:
         self.submitted = None
         self.editing = None
         self.privacy_told = False
+        self.notice = None
 
     @property
     def is_empty(self) -> bool:

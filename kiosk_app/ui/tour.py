@@ -266,6 +266,14 @@ def run_tour(
             fresh(reset_language=False)
             window.show_screen("notices")
             shot(12, "notices")
+            notices = window.screens["notices"]._notices
+            with_pdf = [notice for notice in notices if notice.get("pdf")]
+            if with_pdf:
+                ctx.session.notice = with_pdf[0]
+                window.show_screen("notice_pdf")
+                settle(app, bridge)
+                window.screens["notice_pdf"].next_button.click()
+                shot(21, "notice-pdf")
             fresh(reset_language=False)
             window.show_screen("staff_panel")
             shot(13, "staff-panel-pin")

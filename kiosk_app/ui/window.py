@@ -19,6 +19,7 @@ from .idle import IdleWatcher
 from .screens.done import DoneScreen
 from .screens.form import FormScreen
 from .screens.guide import GuideScreen
+from .screens.notice_pdf import NoticePdfScreen
 from .screens.notices import NoticesScreen
 from .screens.privacy import PrivacyScreen
 from .screens.review import ReviewScreen
@@ -41,6 +42,7 @@ SCREENS = (
     DoneScreen,
     StatusScreen,
     NoticesScreen,
+    NoticePdfScreen,
     StaffPanelScreen,
 )
 

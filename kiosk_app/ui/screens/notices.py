@@ -3,6 +3,7 @@
 A draft under public consultation (``council_consultation``) has a "Comment" button: the
 villager types a comment on the on-screen keyboard, with their name or without it, and it is
 queued for central (``comment_on_draft`` on the worker), where the council's secretary reads it.
+A notice with an attached PDF has "Отворете документа (PDF)": the viewer (``notice_pdf.py``).
 """
 
 from __future__ import annotations
@@ -138,6 +139,12 @@ class NoticesScreen(Screen):
             body.setText(self.tr.pick(notice.get("body")))
             for widget in (when, title, body):
                 box.addWidget(widget)
+            if notice.get("pdf"):  # the attached document, in the kiosk's own viewer
+                open_pdf = button()
+                open_pdf.setObjectName(f"pdf-{notice.get('id')}")
+                open_pdf.setText(self.tr.t("notices.open_pdf"))
+                open_pdf.clicked.connect(lambda _=False, chosen=notice: self.on_pdf_clicked(chosen))
+                box.addWidget(open_pdf)
             if notice.get("kind") == CONSULTATION:
                 comment = button("primary")
                 comment.setObjectName(f"comment-{notice.get('id')}")
@@ -148,6 +155,10 @@ class NoticesScreen(Screen):
                 box.addWidget(comment)
             self.list_layout.addWidget(frame)
         self.list_layout.addStretch(1)
+
+    def on_pdf_clicked(self, notice: dict) -> None:
+        self.ctx.session.notice = notice
+        self.navigate_requested.emit("notice_pdf")
 
     # -- a comment on a draft --------------------------------------------------------------
 
