@@ -60,15 +60,7 @@ def address_facts(record: registers.PersonRecord, address: registers.Address, pl
 
 def marital_facts(record: registers.PersonRecord, with_family: bool, place_of) -> dict:
     person = record.person
-    words = {
-        "single": ("неженен", "неомъжена"),
-        "married": ("женен", "омъжена"),
-        "divorced": ("разведен", "разведена"),
-        "widowed": ("вдовец", "вдовица"),
-    }.get(record.marital_status)
-    status_bg = (
-        (words[0] if person.sex == "M" else words[1]) if words else record.marital_status_text[0]
-    )
+    status_bg = record.marital_status_text[0]
     facts = {
         "kind": "marital_status",
         "on": record.on,

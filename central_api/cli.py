@@ -16,6 +16,7 @@ import click
 from sync.carried import MESSAGE_SUFFIX
 from sync.states import FEE_METHODS
 from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+from sync.wording import counted
 
 from . import (
     attachments,
@@ -88,7 +89,8 @@ def init(central: Central, municipality_file: Path | None) -> None:
 def _say_released(applied: list[str]) -> None:
     if applied:
         click.echo(
-            f"Applied {len(applied)} quarantined record(s) this software now understands "
+            f"Applied {counted(len(applied), 'record', 'en')} from quarantine that this "
+            "software now understands "
             "(`central-api quarantine list --all`)."
         )
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from sync.wording import counted
+
 from . import decisions
 from .cli_common import check_ready_to_serve, friendly, pass_central
 from .context import Central
@@ -100,7 +102,8 @@ def keys_rotate(central: Central, yes: bool) -> None:
         click.confirm("Rotate central's bundle-signing key now?", abort=True)
     result = rotate_signing_key(central)
     click.echo(f"Old key: {result['previous']} (kept in {result['retired_keys']})")
-    click.echo(f"Announced to {len(result['announced_to'])} kiosk(s); restart `central-api serve`.")
+    announced = counted(len(result["announced_to"]), "kiosk", "en")
+    click.echo(f"Announced to {announced}; restart `central-api serve`.")
     click.echo(f"New key: {result['fingerprint']}")
     for kiosk in result["not_served"]:
         click.echo(
@@ -110,7 +113,7 @@ def keys_rotate(central: Central, yes: bool) -> None:
         )
     if result["not_served"]:
         raise CentralError(
-            f"{len(result['not_served'])} kiosk(s) could not be told of the new key."
+            f"{counted(len(result['not_served']), 'kiosk', 'en')} could not be told of the new key."
         )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from sync.wording import by_sex
+
 from . import registers
 from .cli_common import friendly, pass_central
 from .context import Central
@@ -95,7 +97,8 @@ def heirs(central: Central, identifier: str) -> None:
                 f"{identifier} няма в регистъра / is not in the population register."
             )
         result = registers.legal_heirs(conn, person)
-    click.echo(f"{person.full_name} ({person.identifier}), починал/а {result.death_date}:")
+    died = by_sex(person.sex, "починал", "починала")
+    click.echo(f"{person.full_name} ({person.identifier}), {died} на {result.death_date}:")
     for entry in result.entries:
         mark = "+" if entry.included else "-"
         click.echo(

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, select, update
 
 from sync.states import CLOSED
+from sync.wording import counted
 
 from .audit import record as audit_record
 from .db import write
@@ -91,8 +92,10 @@ class PurgeReport:
         verb = "would be" if self.dry_run else "were"
         return [
             f"Requests that ended before {self.cutoff[:10]}: {len(self.references)} "
-            f"{verb} cleared of personal data ({self.attachments} attachment(s)).",
-            f"The register of issued documents is kept: {self.documents_kept} document(s).",
+            f"{verb} cleared of personal data "
+            f"({counted(self.attachments, 'attachment', 'en')}).",
+            "The register of issued documents is kept: "
+            f"{counted(self.documents_kept, 'document', 'en')}.",
         ]
 
     def to_json(self) -> dict:

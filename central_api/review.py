@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, insert, select
 
 from sync import canonical_json
+from sync.wording import by_sex
 
 from . import certificate_facts as facts_of
 from . import registers
@@ -120,7 +121,8 @@ def review_request(conn: Connection, request: dict, on: str | None = None) -> Re
     elif not applicant.alive:
         work.block(
             "applicant_deceased",
-            f"Регистърът води заявителя {applicant.person.full_name} като починал/а на "
+            f"Регистърът води заявителя {applicant.person.full_name} като "
+            f"{by_sex(applicant.person.sex, 'починал', 'починала')} на "
             f"{applicant.person.death_date}.",
             f"The register holds the applicant {applicant.person.full_name} as deceased on "
             f"{applicant.person.death_date}.",
@@ -329,7 +331,8 @@ class _Review:
         if not subject.alive:
             self.block(
                 "subject_deceased",
-                f"Регистърът води {subject.person.full_name} като починал/а.",
+                f"Регистърът води {subject.person.full_name} като "
+                f"{by_sex(subject.person.sex, 'починал', 'починала')}.",
                 f"The register holds {subject.person.full_name} as deceased.",
             )
         self.needs_authorisation(
@@ -399,7 +402,8 @@ class _Review:
         if person.death_date is None:
             self.block(
                 "not_deceased",
-                f"{person.full_name} не е вписан/а като починал/а в регистъра.",
+                f"{person.full_name} не е {by_sex(person.sex, 'вписан', 'вписана')} като "
+                f"{by_sex(person.sex, 'починал', 'починала')} в регистъра.",
                 f"{person.full_name} is not recorded as deceased in the register.",
             )
             return record, None

@@ -94,7 +94,7 @@ def test_the_office_page_checks_then_publishes_for_the_administrator_only(centra
     # what the administrator is to check against the council's ordinance and the laws
     assert "Основание: чл. 87, ал. 6 от Данъчно-осигурителния процесуален кодекс" in shown
     assert "Издава: Служител по местни приходи" in shown
-    assert "Обикновена услуга: 1.02 EUR — Example from other municipalities" in shown
+    assert "Обикновена услуга: 1,02 евро — Example from other municipalities" in shown
     assert "Непотвърдено: register_code, legal_basis, fee, deadline" in shown
     good = json.dumps(edited_catalogue(central)).encode()
     bad = json.dumps({"format": 2, "version": 9, "services": [{"id": "x"}]}).encode()

@@ -320,7 +320,7 @@ def test_a_local_tax_certificate_printed_at_the_kiosk_lists_the_debts(network):
     (pdf,) = printed_pdfs(network)
     text = pdf_text(pdf)
     assert "ЕГН 7523169263" in text and "такса за битови отпадъци, DZH0012" in text
-    assert "Общо: 35,50 EUR." in text and "не включват лихви" in text
+    assert "Общо: 35,50 евро." in text and "не включват лихви" in text
 
 
 def test_a_refusal_is_a_signed_decision_printed_at_the_kiosk(network):

@@ -224,9 +224,9 @@ def test_the_tax_certificate_lists_the_debts_on_the_day_of_issue(
     _, document = approve(central, reference, central_clerk)
     text = pdf_text(central, document["number"], tmp_path)
     assert f"ЕГН {villagers.applicant}" in text
-    assert "такса за битови отпадъци, DZH0012" in text and "за 2025 г.: 20,00 EUR" in text
-    assert "данък върху недвижимите имоти, DZH0012" in text and "15,50 EUR" in text
-    assert "Общо: 35,50 EUR." in text and "не включват лихви" in text
+    assert "такса за битови отпадъци, DZH0012" in text and "за 2025 г.: 20,00 евро" in text
+    assert "данък върху недвижимите имоти, DZH0012" in text and "15,50 евро" in text
+    assert "Общо: 35,50 евро." in text and "не включват лихви" in text
 
 
 def test_a_taxpayer_without_debts_gets_a_certificate_that_says_so(

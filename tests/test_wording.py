@@ -20,6 +20,10 @@ from sync.wording import NOUNS, counted, money
         (12, "kiosk", "12 киоска"),
         (1, "record", "1 запис"),
         (21, "record", "21 записа"),
+        (2.5, "day", "2,5 дни"),
+        (1.5, "day", "1,5 дни"),
+        (1.0, "day", "1 ден"),
+        (1, "service", "1 услуга"),
     ],
 )
 def test_bulgarian_counts_take_the_form_of_their_number(count, noun, text):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from sync.wording import counted
+
 from ..cli_common import friendly, pass_central
 from ..context import Central
 from ..db import read, write
@@ -110,7 +112,8 @@ def council_publish(central: Central, session_number: int, pin_stdin: bool) -> N
 
     with central.open_signer(_pin(pin_stdin)) as signer, write(central.engine) as conn:
         sent = publish_session_of(conn, session_number, signer, "council_secretary:cli")
-    click.echo(f"Published to the kiosks: {len(sent)} notice(s) ({', '.join(sent) or 'none new'}).")
+    notices = counted(len(sent), "notice", "en")
+    click.echo(f"Published to the kiosks: {notices} ({', '.join(sent) or 'none new'}).")
 
 
 @council.command("add-councillor")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sync.municipality import Municipality
+from sync.wording import by_sex, money
 
 LEGAL_BASIS_POPULATION = (
     "Удостоверението се издава на основание чл. 106, ал. 1 от Закона за гражданската "
@@ -36,10 +38,6 @@ def format_date(value) -> str:
         return datetime.date.fromisoformat(str(value)).strftime("%d.%m.%Y") + " г."
     except ValueError:
         return str(value)
-
-
-def by_sex(sex: str, male: str, female: str) -> str:
-    return male if sex == "M" else female
 
 
 def format_address(address: dict) -> str:
@@ -163,7 +161,7 @@ def heirs(service: dict, facts: dict, municipality: Municipality) -> Certificate
 
 
 def _euro(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d} EUR"
+    return money(Decimal(cents) / 100, "bg")
 
 
 TAX_SCOPE_WORDS = {

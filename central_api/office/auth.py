@@ -30,7 +30,7 @@ from ..audit import record as audit_record
 from ..db import read, write
 from ..db.schema import users
 from .blueprint import bp, csrf
-from .i18n import flash_t, refuse_control_characters
+from .i18n import counted, flash_t, refuse_control_characters
 from .roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES, access
 from .tables import office_sessions, office_sign_in_failures
 
@@ -261,9 +261,9 @@ def sign_in():
     user, reason, wait = attempt_sign_in(name, request.form.get("password", ""))
     if user is None:
         if reason == "locked":
-            flash_t("sign_in_locked", "error", seconds=wait)
+            flash_t("sign_in_locked", "error", wait=counted(wait, "second"))
         elif wait:
-            flash_t("sign_in_wrong_wait", "error", seconds=wait)
+            flash_t("sign_in_wrong_wait", "error", wait=counted(wait, "second"))
         else:
             flash_t("sign_in_wrong", "error")
         return render_template("office/sign_in.html", next=target, name=name), 401

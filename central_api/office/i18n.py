@@ -1,15 +1,25 @@
 """Bulgarian (the default) and English for the office; the texts themselves are in
 :mod:`.texts`. Templates call ``t("key")``; views flash with :func:`flash_t`.
 
+Numbers with a noun and amounts go through :mod:`sync.wording`, as at the kiosk: templates
+call ``counted(3, "kiosk")`` ("3 киоска") and write ``cents | money`` ("12,34 евро"); a text
+places them whole (``{kiosks}``), never as "{count} киоска". Words that follow a person's sex
+("роден"/"родена") are two texts, ``key_M`` and ``key_F``, chosen by :func:`t_sex` from the
+register's sex.
+
 The language is kept in the session, so it survives signing in and out; the switch in the page
 header is a small POST form (with its CSRF token, like every form).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import current_app, flash, g, redirect, request, session, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+
+from sync import wording
 
 from ..errors import InvalidInputError
 from .blueprint import bp
@@ -32,6 +42,23 @@ def t(key: str, **values) -> str:
         return key
     text = entry[language()] if language() in entry else entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def t_sex(key: str, sex: str | None, **values) -> str:
+    """The text ``key_M`` or ``key_F`` for a person of that sex in the register; ``key`` (the
+    neutral "Роден/а") only when the register does not say."""
+    gendered = f"{key}_{sex}"
+    return t(gendered if gendered in TEXTS else key, **values)
+
+
+def counted(count: float, noun: str) -> str:
+    """``count`` with ``noun`` in the form that number takes, in the current language."""
+    return wording.counted(count, noun, language())
+
+
+def money(cents: int | None) -> str:
+    """An amount kept in euro cents, as the current language writes it ("12,34 евро")."""
+    return wording.money(Decimal(cents or 0) / 100, language())
 
 
 def t_or(key: str, fallback) -> str:
@@ -62,7 +89,26 @@ def lang() -> str:
 
 @bp.context_processor
 def inject():
-    return {"t": t, "t_or": t_or, "name_of": name_of, "user": g.get("user"), "lines": lines}
+    return {
+        "t": t,
+        "t_or": t_or,
+        "t_sex": t_sex,
+        "counted": counted,
+        "name_of": name_of,
+        "user": g.get("user"),
+        "lines": lines,
+    }
+
+
+@bp.app_template_filter("money")
+def _money_filter(cents: int | None) -> str:
+    return money(cents)
+
+
+@bp.app_template_filter("euro")
+def _euro_filter(amount) -> str:
+    """An amount already in euro (the catalogue's ``fee_eur``)."""
+    return wording.money(amount, language())
 
 
 @bp.post("/language")

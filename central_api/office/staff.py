@@ -8,7 +8,7 @@ from .. import staff as staff_lists
 from ..db import read, write
 from .auth import actor, engine
 from .blueprint import bp
-from .i18n import flash_t
+from .i18n import counted, flash_t
 from .roles import access
 
 
@@ -84,5 +84,5 @@ def staff_send(village: str):
     except staff_lists.StaffError as exc:
         flash_t(exc.problem, "error")
         return _back()
-    flash_t("done_staff_sent", "success", count=count)
+    flash_t("done_staff_sent", "success", kiosks=counted(count, "kiosk"))
     return _back()

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sync.wording import counted
+
 from ..errors import ConflictError, InvalidInputError, NotFoundError
 
 __all__ = [
@@ -54,9 +56,10 @@ class ImportRefusedError(InvalidInputError):
         more = len(self.problems) - 200
         tail = f"\n… и още {more} / … and {more} more" if more > 0 else ""
         super().__init__(
-            f"Файлът ({what}) не е внесен, нищо не е записано: {len(self.problems)} грешки. "
-            f"Поправете ги и внесете файла отново. / The {what} file was not imported, nothing "
-            f"was stored: {len(self.problems)} problems. Fix them and import the file again.\n"
+            f"Файлът ({what}) не е внесен, нищо не е записано: "
+            f"{counted(len(self.problems), 'problem', 'bg')}. Поправете ги и внесете файла "
+            f"отново. / The {what} file was not imported, nothing was stored: "
+            f"{counted(len(self.problems), 'problem', 'en')}. Fix them and import the file again.\n"
             + shown
             + tail
         )

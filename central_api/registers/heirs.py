@@ -38,6 +38,8 @@ from fractions import Fraction
 
 from sqlalchemy.engine import Connection
 
+from sync.wording import by_sex
+
 from .errors import NotDeceasedError
 from .population import Person, children_of, get_person, marriage_on, marriages_of
 
@@ -242,25 +244,29 @@ def _flatten(nodes: list[_Node], order_article: str, out: list[HeirEntry]) -> No
         bg, en = _words(node.relation, node.person, node.depth)
         if node.alive:
             reason = (
-                ("жив/а към смъртта", "alive at the death")
+                (f"{by_sex(node.person.sex, 'жив', 'жива')} към смъртта", "alive at the death")
                 if node.in_place_of is None
                 else ("наследява по заместване", "inherits in the place of a predeceased parent")
             )
             article = order_article if node.in_place_of is None else "ЗН чл. 10, ал. 1"
             if node.person.death_date:
                 reason = (
-                    reason[0] + "; починал/а след наследодателя, делът минава към наследниците му",
+                    reason[0]
+                    + f"; {by_sex(node.person.sex, 'починал', 'починала')} след наследодателя, "
+                    + f"делът минава към наследниците {by_sex(node.person.sex, 'му', 'ѝ')}",
                     reason[1] + "; died after the deceased, the share passes to their own heirs",
                 )
         elif node.live:
             reason = (
-                "починал/а преди наследодателя: наследяват низходящите му/ѝ по заместване",
+                f"{by_sex(node.person.sex, 'починал', 'починала')} преди наследодателя: "
+                f"наследяват низходящите {by_sex(node.person.sex, 'му', 'ѝ')} по заместване",
                 "died before the deceased: their descendants inherit in their place",
             )
             article = "ЗН чл. 10, ал. 1"
         else:
             reason = (
-                "починал/а преди наследодателя, без живи низходящи",
+                f"{by_sex(node.person.sex, 'починал', 'починала')} преди наследодателя, "
+                "без живи низходящи",
                 "died before the deceased, with no living descendants",
             )
             article = order_article
@@ -295,7 +301,8 @@ def legal_heirs(conn: Connection, deceased: Person | int) -> HeirsResult:
         deceased = get_person(conn, deceased)
     if deceased.death_date is None:
         raise NotDeceasedError(
-            f"{deceased.full_name} не е вписан/а като починал/а в регистъра на населението: "
+            f"{deceased.full_name} не е {by_sex(deceased.sex, 'вписан', 'вписана')} като "
+            f"{by_sex(deceased.sex, 'починал', 'починала')} в регистъра на населението: "
             "наследници не могат да се определят. / "
             f"{deceased.full_name} is not recorded as deceased in the population register: "
             "there are no heirs to establish."
@@ -438,7 +445,9 @@ def _parent_entry(parent: Person, alive: bool, share) -> HeirEntry:
         relation_en=en,
         alive_at_death=alive,
         included=alive,
-        reason_bg="жив/а към смъртта" if alive else "починал/а преди наследодателя",
+        reason_bg=f"{by_sex(parent.sex, 'жив', 'жива')} към смъртта"
+        if alive
+        else f"{by_sex(parent.sex, 'починал', 'починала')} преди наследодателя",
         reason_en="alive at the death" if alive else "died before the deceased",
         article="ЗН чл. 6",
         share=share,
@@ -454,7 +463,9 @@ def _ascendant_entry(person: Person, alive: bool, share, degree: int) -> HeirEnt
         relation_en=en,
         alive_at_death=alive,
         included=alive,
-        reason_bg="най-близък жив възходящ" if alive else "починал/а преди наследодателя",
+        reason_bg="най-близък жив възходящ"
+        if alive
+        else f"{by_sex(person.sex, 'починал', 'починала')} преди наследодателя",
         reason_en="nearest living ascendant" if alive else "died before the deceased",
         article="ЗН чл. 7",
         share=share,
@@ -471,7 +482,9 @@ def _spouse_entry(spouse: Person, alive: bool, share) -> HeirEntry:
         relation_en=en,
         alive_at_death=alive,
         included=alive,
-        reason_bg="в брак с починалия към смъртта" if alive else "не е преживял/а наследодателя",
+        reason_bg="в брак с починалия към смъртта"
+        if alive
+        else f"не е {by_sex(spouse.sex, 'преживял', 'преживяла')} наследодателя",
         reason_en="married to the deceased at the death" if alive else "did not survive them",
         article="ЗН чл. 9",
         share=share,

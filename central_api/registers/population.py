@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
+from sync.wording import by_sex
+
 from ..db.schema import (
     register_addresses,
     register_marriages,
@@ -38,11 +40,12 @@ __all__ = [
     "spouse_on",
 ]
 
+#: civil status -> (Bulgarian for a man, for a woman, English)
 MARITAL_STATUSES = {
-    "single": ("неженен/неомъжена", "single"),
-    "married": ("женен/омъжена", "married"),
-    "divorced": ("разведен/а", "divorced"),
-    "widowed": ("вдовец/вдовица", "widowed"),
+    "single": ("неженен", "неомъжена", "single"),
+    "married": ("женен", "омъжена", "married"),
+    "divorced": ("разведен", "разведена", "divorced"),
+    "widowed": ("вдовец", "вдовица", "widowed"),
 }
 
 
@@ -142,8 +145,12 @@ class PersonRecord:
 
     @property
     def marital_status_text(self) -> tuple[str, str]:
-        """(Bulgarian, English) words for the civil status on that date."""
-        return MARITAL_STATUSES.get(self.marital_status, (self.marital_status,) * 2)
+        """(Bulgarian, English) words for the civil status on that date, the Bulgarian one as
+        the register's sex of the person takes it ("омъжена", "женен")."""
+        words = MARITAL_STATUSES.get(self.marital_status)
+        if words is None:
+            return (self.marital_status, self.marital_status)
+        return (by_sex(self.person.sex, words[0], words[1]), words[2])
 
 
 def _person(row) -> Person:
