@@ -197,6 +197,15 @@ def epoch_in_use(conn: Connection) -> int:
 # -- the kiosks' reports ------------------------------------------------------------------------
 
 
+def paused_for(conn: Connection) -> list[str] | None:
+    """While numbering is paused, the kiosks central waits for (what the office shows beside
+    the approve button); None when numbers are given."""
+    waiting = open_epoch(conn)
+    if waiting is None:
+        return None
+    return [row["kiosk_id"] for row in _waiting_kiosks(conn, waiting["epoch"])]
+
+
 def _waiting_kiosks(conn: Connection, epoch: int) -> list[dict]:
     return [
         dict(row)

@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from central_api.db import read
+from central_api import restore
+from central_api.db import read, write
 from central_api.db.schema import documents, outbound_records, requests
 
 
@@ -90,6 +91,34 @@ def test_approving_issues_one_document_even_from_a_stale_page(central, office_cl
     pdf = clerk.get(f"/office/documents/{numbers[0]}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert pdf.headers["Content-Type"] == "application/pdf"
+
+
+def test_a_clerk_sees_why_issuing_waits_after_a_restore_until_the_kiosks_report(
+    central, office_client, office_kiosk
+):
+    clerk = office_client("clerk")
+    reference = office_kiosk["references"][2]
+    with write(central.engine) as conn:  # what `central-api init` does after a restore
+        restore.start_epoch(conn, "restored from a backup")
+    page = clerk.get(f"/office/requests/{reference}").get_data(as_text=True)
+    assert "Издаването на документи е спряно" in page and "dzhulyunitsa-1" in page
+    assert 'disabled aria-describedby="numbering-paused"' in page
+    refused = clerk.post(
+        f"/office/requests/{reference}/approve",
+        {"version": _request(central, reference)["version"]},
+    )
+    assert refused.status_code == 503
+    assert "още не дава изходящи номера" in refused.get_data(as_text=True)
+    assert _request(central, reference)["document_number"] is None
+
+    restore.forgo_kiosk(central.engine, "dzhulyunitsa-1", "never comes back", "admin:test")
+    page = clerk.get(f"/office/requests/{reference}").get_data(as_text=True)
+    assert "numbering-paused" not in page
+    clerk.post(
+        f"/office/requests/{reference}/approve",
+        {"version": _request(central, reference)["version"]},
+    )
+    assert _request(central, reference)["document_number"].split("-")[1] == "2"  # epoch 2
 
 
 def test_the_preview_is_a_draft_that_never_verifies(central, office_client, office_kiosk):

@@ -11,6 +11,7 @@ import json
 from flask import render_template
 from sqlalchemy import select
 
+from .. import restore
 from ..attachments import OPEN_STATES, attachment_list
 from ..certificate_facts import place
 from ..db import read
@@ -122,7 +123,11 @@ def load_request(conn, reference: str) -> dict:
         None,
     )
     found = review_request(conn, request_row) if request_row["status"] in OPEN_STATES else None
+    actions = allowed_actions(request_row, document_rows)
     return {
+        # After a restore of central no number is given until the kiosks reported: say so
+        # before a clerk signs in vain (central_api.restore).
+        "numbering_paused_for": restore.paused_for(conn) if "approve" in actions else None,
         "review": found,
         "default_legal_basis": default_legal_basis(request_row["service"]),
         "heirs_digest": heirs_digest(found) if found else None,
@@ -137,7 +142,7 @@ def load_request(conn, reference: str) -> dict:
         "kiosk": dict(kiosk) if kiosk else None,
         "documents": document_rows,
         "events": events(conn, request_row),
-        "actions": allowed_actions(request_row, document_rows),
+        "actions": actions,
     }
 
 

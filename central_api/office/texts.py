@@ -313,6 +313,18 @@ TEXTS = _texts(
         "The request's state does not allow this.",
     ),
     refused_fee_due=("Таксата още не е платена.", "The fee is still due."),
+    refused_numbering_paused=(
+        "Централата е възстановена от резервно копие и още не дава изходящи номера.",
+        "Central was restored from a backup and gives no outgoing number yet.",
+    ),
+    numbering_paused=(
+        "Издаването на документи е спряно: централата е възстановена от резервно копие и чака "
+        "киоските да съобщят какво държат, за да не даде номер два пъти. Чакат се: {kiosks}. "
+        "Обадете се на администратора (`central-api restore status`).",
+        "Issuing is paused: central was restored from a backup and waits for the kiosks to "
+        "report what they hold, so that no number is given twice. Waiting for: {kiosks}. Call "
+        "the administrator (`central-api restore status`).",
+    ),
     refused_invalid_input=("Данните не са пълни или не са верни.", "The input is incomplete."),
     refused_not_found=("Няма такъв запис.", "No such record."),
     refused_token_pin=(
