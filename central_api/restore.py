@@ -41,10 +41,10 @@ from .db.schema import (
     kiosks,
     number_epochs,
     outgoing_series,
-    request_events,
     requests,
 )
 from .errors import ConflictError, InvalidInputError, NotFoundError
+from .workflow import move
 
 # What `python -m deploy.backup restore` leaves in central's home; `central-api init` turns it
 # into a new numbering epoch (and removes it).
@@ -410,23 +410,8 @@ def catch_up_request(conn: Connection, request: dict, actor: str) -> dict:
         return request
     target = "rejected" if document["kind"] == "refusal" else "issued"
     changes = {"document_number": document["number"]} if target == "issued" else {}
-    now = utc_now()
-    conn.execute(
-        update(requests)
-        .where(requests.c.id == request["id"])
-        .values(status=target, version=request["version"] + 1, updated_at=now, **changes)
-    )
-    conn.execute(
-        insert(request_events).values(
-            request_id=request["id"],
-            at=now,
-            from_status=request["status"],
-            to_status=target,
-            actor=actor,
-            via="system",
-            reason=f"restored: document {document['number']}, given back by the kiosk, proves it",
-        )
-    )
+    reason = f"restored: document {document['number']}, given back by the kiosk, proves it"
+    move(conn, request, target, actor, "system", reason, changes=changes)
     return dict(
         conn.execute(select(requests).where(requests.c.id == request["id"])).mappings().one()
     )

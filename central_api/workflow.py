@@ -39,6 +39,45 @@ def get_request(conn: Connection, reference: str, for_update: bool = False) -> d
     return dict(row)
 
 
+def move(
+    conn: Connection,
+    request: dict,
+    target: str,
+    actor: str,
+    via: str,
+    reason: str | None = None,
+    record_id: str | None = None,
+    changes: dict | None = None,
+) -> str:
+    """Write ``request`` (as read, with its version) as ``target``, with ``changes``, and the
+    event in its history; the time. No rule is checked here: :func:`transition` checks them,
+    a restore's catch-up (:mod:`central_api.restore`) moves by what a document proves."""
+    now = utc_now()
+    result = conn.execute(
+        update(requests)
+        .where(requests.c.id == request["id"], requests.c.version == request["version"])
+        .values(status=target, version=request["version"] + 1, updated_at=now, **(changes or {}))
+    )
+    if result.rowcount != 1:
+        raise ConcurrentChangeError(
+            f"Request {request['reference']} was changed by someone else a moment ago; "
+            "reload it and decide again."
+        )
+    conn.execute(
+        insert(request_events).values(
+            request_id=request["id"],
+            at=now,
+            from_status=request["status"],
+            to_status=target,
+            actor=actor,
+            via=via,
+            reason=reason,
+            record_id=record_id,
+        )
+    )
+    return now
+
+
 def check_transition(current: str, target: str, reference: str = "") -> None:
     if target not in STATES:
         raise InvalidInputError(f"Unknown status {target!r}: one of {', '.join(STATES)}.")
@@ -82,29 +121,7 @@ def transition(
             f"The signed request form of {reference} is not on file: the document is handed "
             "over only after staff confirm it is filed (request.form_filed)."
         )
-    now = utc_now()
-    result = conn.execute(
-        update(requests)
-        .where(requests.c.id == request["id"], requests.c.version == request["version"])
-        .values(status=target, version=request["version"] + 1, updated_at=now, **changes)
-    )
-    if result.rowcount != 1:
-        raise ConcurrentChangeError(
-            f"Request {reference} was changed by someone else a moment ago; "
-            "reload it and decide again."
-        )
-    conn.execute(
-        insert(request_events).values(
-            request_id=request["id"],
-            at=now,
-            from_status=request["status"],
-            to_status=target,
-            actor=actor,
-            via=via,
-            reason=reason,
-            record_id=record_id,
-        )
-    )
+    now = move(conn, request, target, actor, via, reason, record_id, changes)
     updated = {**request, **changes, "status": target, "version": request["version"] + 1}
     updated["updated_at"] = now
     if (via != "kiosk" if notify is None else notify) and request.get("kiosk_id"):

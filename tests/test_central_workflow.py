@@ -193,9 +193,7 @@ def test_delivery_is_refused_while_the_fee_is_due(
     central, central_cli, central_clerk, central_client, sim_kiosk, submitted
 ):
     central_cli("requests", "approve", submitted, "--as", central_clerk)
-    printed = sim_kiosk.record("request.printed", {"reference": submitted, "reprint": False})
-    delivered = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
-    results = upload(central_client, sim_kiosk, [printed, delivered])
+    results = printed_and_delivered(central_client, sim_kiosk, submitted)
     assert results[0]["status"] == "applied"
     assert results[1]["status"] == "quarantined" and "fee" in results[1]["reason"]
     central_cli(
@@ -209,8 +207,8 @@ def test_delivery_is_refused_while_the_fee_is_due(
         "--receipt-number",
         "0001234",
     )
-    retry = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
-    results = upload(central_client, sim_kiosk, [form_filed(sim_kiosk, submitted), retry])
+    retry = [form_filed(sim_kiosk, submitted), delivered(sim_kiosk, submitted)]
+    results = upload(central_client, sim_kiosk, retry)
     assert [result["status"] for result in results] == ["applied", "applied"]
     with read(central.engine) as conn:
         request = get_request(conn, submitted)
@@ -225,6 +223,16 @@ def form_filed(sim_kiosk, reference: str) -> dict:
     )
 
 
+def printed_and_delivered(central_client, sim_kiosk, reference: str) -> list[dict]:
+    """The kiosk prints the document and says it handed it over: central's answers to both."""
+    printed = sim_kiosk.record("request.printed", {"reference": reference, "reprint": False})
+    return upload(central_client, sim_kiosk, [printed, delivered(sim_kiosk, reference)])
+
+
+def delivered(sim_kiosk, reference: str) -> dict:
+    return sim_kiosk.record("request.delivered", {"reference": reference, "staff_id": "s1"})
+
+
 def test_delivery_is_refused_until_the_signed_form_is_filed(
     central, central_cli, central_clerk, central_client, sim_kiosk, submitted
 ):
@@ -232,16 +240,14 @@ def test_delivery_is_refused_until_the_signed_form_is_filed(
     whatever a kiosk sends."""
     central_cli("requests", "approve", submitted, "--as", central_clerk)
     central_cli("requests", "fee", submitted, "--status", "exempt")
-    printed = sim_kiosk.record("request.printed", {"reference": submitted, "reprint": False})
-    delivered = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
-    results = upload(central_client, sim_kiosk, [printed, delivered])
+    results = printed_and_delivered(central_client, sim_kiosk, submitted)
     assert [result["status"] for result in results] == ["applied", "quarantined"]
     assert "Подписаното искане" in results[1]["reason"] and "not on file" in results[1]["reason"]
     with read(central.engine) as conn:
         assert get_request(conn, submitted)["status"] == "printed"
 
-    again = sim_kiosk.record("request.delivered", {"reference": submitted, "staff_id": "s1"})
-    results = upload(central_client, sim_kiosk, [form_filed(sim_kiosk, submitted), again])
+    again = [form_filed(sim_kiosk, submitted), delivered(sim_kiosk, submitted)]
+    results = upload(central_client, sim_kiosk, again)
     assert [result["status"] for result in results] == ["applied", "applied"]
     with read(central.engine) as conn:
         request = get_request(conn, submitted)

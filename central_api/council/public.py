@@ -100,11 +100,9 @@ def item_page(item_id: int):
 def paper(item_id: int):
     with read(engine()) as conn:
         item = sessions.item(conn, item_id)
-    if not item["paper_pdf"]:
-        raise CouncilNotFoundError(
-            "Точката няма приложен материал. / This item has no paper attached."
-        )
-    return Response(bytes(item["paper_pdf"]), mimetype="application/pdf")
+    return _pdf(
+        item["paper_pdf"], "Точката няма приложен материал. / This item has no paper attached."
+    )
 
 
 @bp.get("/items/<int:item_id>/decision.pdf")
@@ -120,11 +118,17 @@ def decision(item_id: int):
 def protocol(session_id: int):
     with read(engine()) as conn:
         meeting = sessions.session(conn, session_id)
-    if not meeting["protocol_pdf"]:
-        raise CouncilNotFoundError(
-            "Протоколът още не е изготвен. / The protocol has not been made yet."
-        )
-    return Response(bytes(meeting["protocol_pdf"]), mimetype="application/pdf")
+    return _pdf(
+        meeting["protocol_pdf"],
+        "Протоколът още не е изготвен. / The protocol has not been made yet.",
+    )
+
+
+def _pdf(data: bytes | None, missing: str) -> Response:
+    """A stored PDF as it was signed, or a 404 that says what is missing."""
+    if not data:
+        raise CouncilNotFoundError(missing)
+    return Response(bytes(data), mimetype="application/pdf")
 
 
 @bp.get("/councillors/<int:member_id>")

@@ -244,7 +244,7 @@ def _flatten(nodes: list[_Node], order_article: str, out: list[HeirEntry]) -> No
         bg, en = _words(node.relation, node.person, node.depth)
         if node.alive:
             reason = (
-                (f"{by_sex(node.person.sex, 'жив', 'жива')} към смъртта", "alive at the death")
+                _alive_at_death(node.person)
                 if node.in_place_of is None
                 else ("наследява по заместване", "inherits in the place of a predeceased parent")
             )
@@ -257,17 +257,18 @@ def _flatten(nodes: list[_Node], order_article: str, out: list[HeirEntry]) -> No
                     reason[1] + "; died after the deceased, the share passes to their own heirs",
                 )
         elif node.live:
+            bg_before, en_before = _died_before(node.person)
             reason = (
-                f"{by_sex(node.person.sex, 'починал', 'починала')} преди наследодателя: "
-                f"наследяват низходящите {by_sex(node.person.sex, 'му', 'ѝ')} по заместване",
-                "died before the deceased: their descendants inherit in their place",
+                f"{bg_before}: наследяват низходящите {by_sex(node.person.sex, 'му', 'ѝ')} "
+                "по заместване",
+                f"{en_before}: their descendants inherit in their place",
             )
             article = "ЗН чл. 10, ал. 1"
         else:
+            bg_before, en_before = _died_before(node.person)
             reason = (
-                f"{by_sex(node.person.sex, 'починал', 'починала')} преди наследодателя, "
-                "без живи низходящи",
-                "died before the deceased, with no living descendants",
+                f"{bg_before}, без живи низходящи",
+                f"{en_before}, with no living descendants",
             )
             article = order_article
         out.append(
@@ -436,59 +437,64 @@ def _spouse_share_beside(work, marriage, spouse_alive: bool, groups: int) -> Fra
     return Fraction(1, 2) if short else Fraction(2, 3)
 
 
-def _parent_entry(parent: Person, alive: bool, share) -> HeirEntry:
-    bg, en = _words("parent", parent, 1)
+def _entry(
+    person: Person,
+    relation: str,
+    degree: int,
+    alive: bool,
+    share,
+    article: str,
+    if_alive: tuple[str, str],
+    if_not: tuple[str, str],
+    depth: int = 0,
+) -> HeirEntry:
+    """An heir when ``alive`` at the death, else not; ``if_alive``/``if_not`` say why
+    (Bulgarian, English)."""
+    bg, en = _words(relation, person, degree)
+    reason_bg, reason_en = if_alive if alive else if_not
     return HeirEntry(
-        person=parent,
-        relation="parent",
+        person=person,
+        relation=relation,
         relation_bg=bg,
         relation_en=en,
         alive_at_death=alive,
         included=alive,
-        reason_bg=f"{by_sex(parent.sex, 'жив', 'жива')} към смъртта"
-        if alive
-        else f"{by_sex(parent.sex, 'починал', 'починала')} преди наследодателя",
-        reason_en="alive at the death" if alive else "died before the deceased",
-        article="ЗН чл. 6",
+        reason_bg=reason_bg,
+        reason_en=reason_en,
+        article=article,
         share=share,
+        depth=depth,
+    )
+
+
+def _alive_at_death(person: Person) -> tuple[str, str]:
+    return f"{by_sex(person.sex, 'жив', 'жива')} към смъртта", "alive at the death"
+
+
+def _died_before(person: Person) -> tuple[str, str]:
+    died = by_sex(person.sex, "починал", "починала")
+    return f"{died} преди наследодателя", "died before the deceased"
+
+
+def _parent_entry(parent: Person, alive: bool, share) -> HeirEntry:
+    return _entry(
+        parent, "parent", 1, alive, share, "ЗН чл. 6", _alive_at_death(parent), _died_before(parent)
     )
 
 
 def _ascendant_entry(person: Person, alive: bool, share, degree: int) -> HeirEntry:
-    bg, en = _words("ascendant", person, degree)
-    return HeirEntry(
-        person=person,
-        relation="ascendant",
-        relation_bg=bg,
-        relation_en=en,
-        alive_at_death=alive,
-        included=alive,
-        reason_bg="най-близък жив възходящ"
-        if alive
-        else f"{by_sex(person.sex, 'починал', 'починала')} преди наследодателя",
-        reason_en="nearest living ascendant" if alive else "died before the deceased",
-        article="ЗН чл. 7",
-        share=share,
+    nearest = ("най-близък жив възходящ", "nearest living ascendant")
+    return _entry(
+        person, "ascendant", degree, alive, share, "ЗН чл. 7", nearest, _died_before(person),
         depth=degree - 1,
-    )
+    )  # fmt: skip
 
 
 def _spouse_entry(spouse: Person, alive: bool, share) -> HeirEntry:
-    bg, en = _words("spouse", spouse, 0)
-    return HeirEntry(
-        person=spouse,
-        relation="spouse",
-        relation_bg=bg,
-        relation_en=en,
-        alive_at_death=alive,
-        included=alive,
-        reason_bg="в брак с починалия към смъртта"
-        if alive
-        else f"не е {by_sex(spouse.sex, 'преживял', 'преживяла')} наследодателя",
-        reason_en="married to the deceased at the death" if alive else "did not survive them",
-        article="ЗН чл. 9",
-        share=share,
-    )
+    married = ("в брак с починалия към смъртта", "married to the deceased at the death")
+    survived = by_sex(spouse.sex, "преживял", "преживяла")
+    did_not = (f"не е {survived} наследодателя", "did not survive them")
+    return _entry(spouse, "spouse", 0, alive, share, "ЗН чл. 9", married, did_not)
 
 
 def _former_spouses(conn, work: _Computation, marriage) -> list[HeirEntry]:
