@@ -37,11 +37,13 @@ def free_port() -> int:
 
 
 class Network:
-    """Runs the two command lines with their own homes, like two machines would."""
+    """Runs the two command lines with their own homes, like two machines would. One central
+    serves the whole module; each test enrolls its own kiosk (``kiosk_home``, ``kiosk_id``)."""
 
     def __init__(self, root: Path):
         self.central_home = root / "central"
         self.kiosk_home = root / "kiosk"
+        self.kiosk_id = ""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server: subprocess.Popen | None = None
@@ -106,24 +108,35 @@ class Network:
         return json.loads(self.kiosk("status", reference, "--json").stdout)
 
 
-@pytest.fixture
-def network(tmp_path):
-    net = Network(tmp_path)
+@pytest.fixture(scope="module")
+def central_network(tmp_path_factory):
+    """The module's central: initialised, a clerk who signs, the register imported, serving."""
+    root = tmp_path_factory.mktemp("network")
+    net = Network(root)
     try:
         net.central("init", "--municipality", str(LYASKOVETS_PROFILE))
         net.central(
             "user", "add", "clerk", "--role", "clerk", "--password-stdin", stdin="correct horse\n"
         )
         net.central(*OFFICIAL_ARGS, "--user", "clerk")
-        population, taxes, net.villagers = write_register_files(tmp_path / "register")
+        population, taxes, net.villagers = write_register_files(root / "register")
         net.central("registers", "import", "population", str(population))
         net.central("registers", "import", "taxes", str(taxes))
-        token = net.central("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
-        net.start_central()
-        net.kiosk("enroll", "--central", net.url, "--token", token)
         yield net
     finally:
         net.stop_central()
+
+
+@pytest.fixture
+def network(central_network, tmp_path):
+    """The module's central, serving, and a kiosk of this test's own enrolled in Джулюница."""
+    net = central_network
+    if net.server is None:  # an earlier test took the line down
+        net.start_central()
+    net.kiosk_home = tmp_path / "kiosk"
+    token = net.central("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
+    net.kiosk_id = net.kiosk("enroll", "--central", net.url, "--token", token).stdout.split()[-1]
+    return net
 
 
 def submit_certificate_request(net: Network) -> str:
@@ -215,8 +228,9 @@ def test_the_same_path_works_with_bundles_carried_as_files(network, tmp_path):
     assert network.request_status(reference) == "received"
 
     network.central("requests", "approve", reference, "--as", "clerk")
-    kiosk_id = json.loads(network.central("kiosk", "list", "--json").stdout)[0]["id"]
-    network.central("bundle", "export", "--kiosk", kiosk_id, "--out", str(stick / "to-kiosk"))
+    network.central(
+        "bundle", "export", "--kiosk", network.kiosk_id, "--out", str(stick / "to-kiosk")
+    )
 
     arrived = sorted((stick / "to-kiosk").iterdir())
     assert any(p.suffix == ".vcb" for p in arrived) and any(p.suffix == ".vcr" for p in arrived)
