@@ -69,6 +69,7 @@ class CentralProcess:
         threads: int = 8,
         code_root: Path = ROOT,
         initialise: bool = True,
+        database_url: str | None = None,
     ):
         from central_api.config import load_config
         from central_api.context import Central
@@ -81,7 +82,11 @@ class CentralProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = root / "central.log"
         self.process: subprocess.Popen | None = None
-        self.central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.home)))
+        self.database_url = database_url  # None: SQLite in the home
+        database = {"DATABASE_URL": database_url} if database_url else {}
+        self.central = Central.from_config(
+            load_config(environ={}, CENTRAL_HOME=str(self.home), **database)
+        )
         if not initialise:  # a second server on a home another one initialised
             return
         self.central.initialise(ROOT / "deploy/profiles/lyaskovets.toml")
@@ -109,6 +114,8 @@ class CentralProcess:
     def env(self) -> dict:
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         env.update(
             CENTRAL_HOME=str(self.home),
             CENTRAL_KIOSK_RATE_LIMIT="0",

@@ -1,7 +1,7 @@
 """Issue 18, findings 1 and 2, with the real processes: central restored from a backup gives no
 number twice, every paper still verifies, and the streams heal without a person.
 
-A real ``central-api serve`` on loopback, real ``python -m deploy.backup create`` and
+A real ``central-api serve`` on loopback (on SQLite, and on PostgreSQL with pg_dump/pg_restore), real ``python -m deploy.backup create`` and
 ``restore``, the real ``central-api init`` and ``central-api restore`` commands, and the real
 ``kiosk-app sync`` command at the kiosk: back up, issue and print two documents, lose central,
 restore, reconcile from the kiosk, issue again.
@@ -74,15 +74,27 @@ def verified(central: CentralProcess, number: str, pdf: Path) -> tuple[str, str]
     ).hexdigest()
 
 
+def empty_database(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def requests_by_status(central: CentralProcess, kiosk: Kiosk) -> dict[str, str]:
     return {row["reference"]: row["status"] for row in central.requests_of(kiosk.kiosk_id)}
 
 
-@pytest.fixture
-def site():
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def site(request):
+    """Central on SQLite in its home, or on a fresh PostgreSQL database (the session's cluster)."""
+    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="restore-", dir=FAST_DISK) as folder:
         root = Path(folder)
-        central = CentralProcess(root / "central")
+        central = CentralProcess(root / "central", database_url=url)
         central.start()
         try:
             yield root, central
@@ -119,6 +131,8 @@ def test_a_restored_central_gives_no_number_twice_and_the_streams_heal_by_themse
     # Central is lost and restored from the backup, as docs/operations.md says.
     central.stop()
     shutil.rmtree(central.home)
+    if central.database_url:  # the database server lost its data too: an empty database
+        empty_database(central.database_url)
     run([sys.executable, "-m", "deploy.backup", "restore", str(archive)], env)
     initialised = run([str(BIN / "central-api"), "init"], env)
     assert "numbering epoch 2 started" in initialised.stdout
