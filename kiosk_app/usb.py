@@ -138,7 +138,8 @@ def files_to_import(path: Path, kiosk_id: str, central: str = "central") -> list
                 for prefix, suffix in wanted
             )
         ]
-        return sorted(found, key=sort_key)
+        # Central's answer last: it may be signed by a key a bundle on the stick announces.
+        return sorted(found, key=lambda child: (child.suffix == MESSAGE_SUFFIX, sort_key(child)))
     if not path.is_file():
         raise KioskError(f"There is no file {path}: check the USB stick and the name.")
     return [path]
@@ -158,7 +159,7 @@ def import_path(config: KioskConfig, path: Path, progress: Progress = None) -> I
                 raise KioskError(f"Could not read {file} ({exc.strerror or exc}).") from exc
             try:
                 if file.suffix == MESSAGE_SUFFIX:
-                    _take_answer(store, party, data, report)
+                    _take_answer(store, load_party(config, store), data, report)
                 elif file.suffix == RECEIPT_SUFFIX:
                     before = store.outbound_bundle_delivered_count()
                     delivered = accept_receipt(store, party, data)
