@@ -103,3 +103,49 @@ def test_the_sync_loop_finds_an_older_copy_when_it_starts_even_without_the_journ
     assert report.failures == 2 and "older copy" in report.last_error
     assert "central holds bundle 2 and reference number 2" in report.last_error
     assert len(fake_central.submitted()) == 2  # nothing was sent from the old copy
+
+
+class CentralThatLostADocument(AnsweringCentral):
+    """Central names a document for the kiosk's request that its downlink no longer brings and
+    that it cannot send again (still on its way elsewhere): recovery must say so, by number."""
+
+    def fetch_downlink(self, kiosk_id, after, wait=0):
+        return None
+
+    def challenge(self, kiosk_id):
+        return "nonce"
+
+    def post_digest(self, kiosk_id, body, repair=True):
+        self.digest = body["digest"]
+        return {"documents": {"requeued": []}}
+
+
+def test_recovery_names_the_documents_central_holds_that_did_not_come(enrolled_kiosk, fake_central):
+    enrolled_kiosk.db_path.unlink()
+    request = {
+        "reference": "DZH1-00001",
+        "service": SERVICE,
+        "status": "issued",
+        "submitted_at": "2026-12-01T08:00:00Z",
+        "updated_at": "2026-12-01T09:00:00Z",
+        "question": None,
+        "document_number": "2026-000003",
+        "fee": {"status": "due", "method": None, "receipt_number": None, "amount_cents": None},
+    }
+    central = CentralThatLostADocument(
+        {
+            "central": fake_central.identity.public.to_json(),
+            "uplink": {"seq": 0},
+            "downlink": {"seq": 4, "lost": [3, 4], "stand_ins": [{"seq": 4, "id": "cd" * 32}]},
+            "reference_counter": 1,
+            "requests": [request],
+            "documents": {"2026-000003": "ab" * 32},
+        }
+    )
+    report = recover(enrolled_kiosk, transport=central)
+    assert report.downlink_lost == [3, 4]
+    assert report.documents_sent_again == [] and report.documents_missing == ["2026-000003"]
+    assert central.digest["documents"] == {}  # it asked for what it lacks
+    assert any("2026-000003" in line and "did not arrive" in line for line in report.summary())
+    with store_for(enrolled_kiosk) as store:  # the stand-in is where its downlink goes on
+        assert store.last_applied(fake_central.identity.party_id) == (4, "cd" * 32)
