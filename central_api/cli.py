@@ -210,7 +210,7 @@ def kiosk_invite(central: Central, village: str, days: int) -> None:
     with write(central.engine) as conn:
         token = kiosks.create_invite(conn, village, days)
         name = current_municipality(conn).settlement_name(village)
-    click.echo(f"Invite for {name} ({village}), valid {days} days:")
+    click.echo(f"Invite for {name} ({village}), valid {counted(days, 'day', 'en')}:")
     click.echo(f"Central fingerprint: {central.identity.public.display_fingerprint}")
     click.echo(token)
 

@@ -556,7 +556,6 @@ TEXTS = _texts(
     revoke_kiosk_named=("Анулирай киоск {kiosk}", "Revoke kiosk {kiosk}"),
     no_kiosks=("Още няма регистрирани киоски.", "No kiosks are enrolled yet."),
     downlink_pending=("неизпратени към киоска: {records}", "waiting to go to the kiosk: {records}"),
-    hours=("{count} ч", "{count} h"),
     printer_ready=("готов", "ready"),
     printer_printing=("печата", "printing"),
     printer_folder=("папка (без принтер)", "folder (no printer)"),
