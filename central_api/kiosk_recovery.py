@@ -3,12 +3,14 @@
 ``GET /api/v1/kiosks/<id>/recovery`` (a signed kiosk call, only for the calling kiosk) answers
 with what a kiosk needs to rebuild a lost or damaged store from central's copy:
 
-- ``uplink``: the last bundle central holds from the kiosk (seq, id) and central's signed
-  receipt for it, so that the kiosk continues its stream after it and can check the position
-  with central's key;
+- ``uplink``, ``downlink`` and ``reference_counter`` as in the ``streams.answer`` every exchange
+  gets (central_api.streams), with more:
+- ``uplink``: the last bundle central holds from the kiosk (``central_has``: seq, id) and
+  central's signed ``receipt`` for it, so that the kiosk continues its stream after it and can
+  check the position with central's key;
 - ``reference_counter``: the highest reference number central holds from the kiosk (its
   requests, and request records it quarantined), so that no reference is given twice;
-- ``downlink``: the last bundle central sealed for the kiosk (the kiosk fetches them all again
+- ``downlink``: the last bundle central sealed for the kiosk (``continues_after``; the kiosk fetches them all again
   from the first: central keeps them), and the bundles it no longer holds (``lost``: forgotten
   in a restore of central, their place in the stream taken by a stand-in without bytes,
   central_api.streams): the kiosk continues after each stand-in (``stand_ins``, seq and id);
@@ -30,39 +32,36 @@ from .catalogues import current_catalogue
 from .db import read
 from .db.schema import documents, inbound_bundles, outbound_bundles, requests
 from .municipality import current_municipality
-from .streams import reference_counter
+from .streams import downlink_head, reference_counter, uplink_head
 
 
 def _positions(conn, kiosk_id: str) -> dict:
-    last_up = conn.execute(
-        select(inbound_bundles.c.seq, inbound_bundles.c.bundle_id, inbound_bundles.c.receipt)
-        .where(inbound_bundles.c.sender == kiosk_id)
-        .order_by(inbound_bundles.c.seq.desc())
-        .limit(1)
-    ).first()
-    down = conn.execute(
-        select(
-            outbound_bundles.c.seq,
-            outbound_bundles.c.bundle_id,
-            func.length(outbound_bundles.c.data).label("size"),
+    """The stream positions in the shape of the ``streams.answer`` (central_api.streams), with
+    what only a recovery needs: central's receipt for its newest uplink bundle, and the downlink
+    bundles it no longer holds."""
+    uplink = uplink_head(conn, kiosk_id)
+    receipt = conn.execute(
+        select(inbound_bundles.c.receipt).where(
+            inbound_bundles.c.sender == kiosk_id, inbound_bundles.c.seq == uplink["seq"]
         )
+    ).scalar()
+    down = conn.execute(
+        select(outbound_bundles.c.seq, outbound_bundles.c.bundle_id, func.length(outbound_bundles.c.data).label("size"))
         .where(outbound_bundles.c.kiosk_id == kiosk_id)
         .order_by(outbound_bundles.c.seq)
-    ).all()
+    ).all()  # fmt: skip
     last_down = down[-1].seq if down else 0
-    stand_ins = [{"seq": row.seq, "id": row.bundle_id} for row in down if not row.size]
     held = {row.seq for row in down if row.size}
     return {
         "kiosk_id": kiosk_id,
         "uplink": {
-            "seq": last_up.seq if last_up else 0,
-            "bundle_id": last_up.bundle_id if last_up else None,
-            "receipt": base64.b64encode(bytes(last_up.receipt)).decode() if last_up else None,
+            "central_has": uplink,
+            "receipt": base64.b64encode(bytes(receipt)).decode() if receipt else None,
         },
         "downlink": {
-            "seq": last_down,
+            "continues_after": downlink_head(conn, kiosk_id),
             "lost": [seq for seq in range(1, last_down + 1) if seq not in held],
-            "stand_ins": stand_ins,
+            "stand_ins": [{"seq": row.seq, "id": row.bundle_id} for row in down if not row.size],
         },
         "reference_counter": reference_counter(conn, kiosk_id),
     }

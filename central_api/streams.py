@@ -73,7 +73,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
         # The everyday case, at every exchange of every kiosk: nothing lost, no epoch waiting.
         # Answered from a read, so that it costs the database no write.
         _active_kiosk(conn, kiosk_id)
-        uplink = _uplink_head(conn, kiosk_id)
+        uplink = uplink_head(conn, kiosk_id)
         if (
             positions["uplink"]["delivered"]["seq"] <= uplink["seq"]
             and not _downlink_forgotten(conn, kiosk_id, positions["downlink"]["applied"])
@@ -82,7 +82,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
         ):
             return {
                 "uplink": {"central_has": uplink},
-                "downlink": {"continues_after": _downlink_head(conn, kiosk_id)},
+                "downlink": {"continues_after": downlink_head(conn, kiosk_id)},
                 "reference_counter": reference_counter(conn, kiosk_id),
                 "epoch": restore.epoch_in_use(conn),
                 "numbering": "open",
@@ -91,7 +91,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
     with write(engine) as conn:
         _active_kiosk(conn, kiosk_id)
         kiosk_registry.touch(conn, kiosk_id)
-        uplink = _uplink_head(conn, kiosk_id)
+        uplink = uplink_head(conn, kiosk_id)
         delivered = positions["uplink"]["delivered"]
         applied = positions["downlink"]["applied"]
         forgot_uplink = delivered["seq"] > uplink["seq"]
@@ -107,7 +107,7 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
             _continue_after(conn, kiosk_id, applied)
         answer = {
             "uplink": {"central_has": uplink},
-            "downlink": {"continues_after": _downlink_head(conn, kiosk_id)},
+            "downlink": {"continues_after": downlink_head(conn, kiosk_id)},
             "reference_counter": reference_counter(conn, kiosk_id),
             "epoch": restore.epoch_in_use(conn),
             "numbering": restore.status_in(conn)["numbering"],
@@ -125,7 +125,8 @@ def report_positions(engine: Engine, kiosk_id: str, body) -> dict:
         return answer
 
 
-def _uplink_head(conn: Connection, kiosk_id: str) -> dict:
+def uplink_head(conn: Connection, kiosk_id: str) -> dict:
+    """The newest bundle central holds from the kiosk, ``{"seq", "id"}`` (0 and GENESIS)."""
     row = conn.execute(
         select(inbound_bundles.c.seq, inbound_bundles.c.bundle_id)
         .where(inbound_bundles.c.sender == kiosk_id)
@@ -163,7 +164,8 @@ def reference_counter(conn: Connection, kiosk_id: str) -> int:
     return max([_counter(newest), *counters])
 
 
-def _downlink_head(conn: Connection, kiosk_id: str) -> dict:
+def downlink_head(conn: Connection, kiosk_id: str) -> dict:
+    """The bundle central's downlink to the kiosk continues after, ``{"seq", "id"}``."""
     row = conn.execute(
         select(outbound_bundles.c.seq, outbound_bundles.c.bundle_id)
         .where(outbound_bundles.c.kiosk_id == kiosk_id)

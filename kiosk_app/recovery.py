@@ -201,11 +201,11 @@ def _trusted_central(pinned: dict, answer: dict, fingerprint: str | None) -> Key
 
 def _check_uplink_position(answer: dict, keyring: Keyring, kiosk_id: str, central: str) -> int:
     uplink = answer["uplink"]
-    seq = int(uplink.get("seq") or 0)
+    seq = int(uplink["central_has"]["seq"])
     if seq == 0:
         return 0
     receipt = open_receipt(base64.b64decode(uplink["receipt"]), keyring)
-    check_receipt_for(receipt, uplink["bundle_id"], kiosk_id, central)
+    check_receipt_for(receipt, uplink["central_has"]["id"], kiosk_id, central)
     if receipt.seq != seq:
         raise KioskError(f"Central's receipt names bundle {receipt.seq}, not {seq}: call support.")
     return seq
@@ -283,7 +283,8 @@ def recover(
             store.set_setting("reference_counter", counter)
             if uplink_seq:
                 store.set_setting(
-                    OUTBOUND_FLOOR, {"seq": uplink_seq, "bundle_id": answer["uplink"]["bundle_id"]}
+                    OUTBOUND_FLOOR,
+                    {"seq": uplink_seq, "bundle_id": answer["uplink"]["central_has"]["id"]},
                 )
             for row in answer["requests"]:
                 store.add_request(

@@ -11,7 +11,7 @@ from kiosk_app.recovery import recover
 from kiosk_app.store import store_for
 from kiosk_app.store.references import ReferenceJournal
 from kiosk_app.store.streams import OUTBOUND_FLOOR
-from sync import Identity
+from sync import GENESIS, Identity
 from tests.fixtures_kiosk import VALID_FIELDS
 
 SERVICE = "permanent-address-certificate"
@@ -50,6 +50,9 @@ def test_a_rebuilt_outbox_continues_after_centrals_last_bundle(enrolled_kiosk):
         assert seal_pending(store, load_party(enrolled_kiosk, store)) == [8]
 
 
+NOTHING_UP = {"central_has": {"seq": 0, "id": GENESIS}, "receipt": None}
+
+
 class AnsweringCentral:
     def __init__(self, answer):
         self.answer = answer
@@ -61,7 +64,7 @@ class AnsweringCentral:
 def test_recovery_refuses_a_central_key_the_kiosk_never_pinned(enrolled_kiosk):
     enrolled_kiosk.db_path.unlink()
     impostor = Identity.generate("central")
-    answer = {"central": impostor.public.to_json(), "uplink": {"seq": 0}, "requests": []}
+    answer = {"central": impostor.public.to_json(), "uplink": NOTHING_UP, "requests": []}
     with pytest.raises(KioskError, match="not the one this kiosk pinned"):
         recover(enrolled_kiosk, transport=AnsweringCentral(answer))
     assert not enrolled_kiosk.db_path.exists()  # nothing was made from an untrusted answer
@@ -135,8 +138,12 @@ def test_recovery_names_the_documents_central_holds_that_did_not_come(enrolled_k
     central = CentralThatLostADocument(
         {
             "central": fake_central.identity.public.to_json(),
-            "uplink": {"seq": 0},
-            "downlink": {"seq": 4, "lost": [3, 4], "stand_ins": [{"seq": 4, "id": "cd" * 32}]},
+            "uplink": NOTHING_UP,
+            "downlink": {
+                "continues_after": {"seq": 4, "id": "cd" * 32},
+                "lost": [3, 4],
+                "stand_ins": [{"seq": 4, "id": "cd" * 32}],
+            },
             "reference_counter": 1,
             "requests": [request],
             "documents": {"2026-000003": "ab" * 32},
