@@ -327,7 +327,8 @@ RECORD_TYPES: dict[str, RecordType] = {
                 # For a request made without staff: the identity card checked at the hand-over.
                 "id_document_number": optional(nullable(text(40))),
             },
-            "staff handed the document over to the villager",
+            "staff handed the document over to the villager (central refuses it while the fee is "
+            "due or before ``request.form_filed``)",
         ),
         RecordType(
             "kiosk.health",
