@@ -122,3 +122,27 @@ def test_in_large_text_the_keyboards_words_take_a_second_line_and_none_is_cut(qt
     keyboard.setStyleSheet(style_sheet())
     qtbot.wait(10)
     assert len({key.y() for key in words}) == 1  # at the normal size they fit one line
+
+
+def test_a_long_answer_wraps_inside_its_button_and_the_row_stays_on_the_glass(qtbot):
+    long_answer = "Нямам ЕГН или ЛНЧ под ръка — ще посоча имена и дата на раждане"
+    field = _field("identified_by", "choice")
+    field["options"] = [
+        {"value": "egn", "label": {"bg": "ЕГН", "en": "ЕГН"}},
+        {"value": "none", "label": {"bg": long_answer, "en": long_answer}},
+    ]
+    editor = FieldEditor(field, Translator())
+    qtbot.addWidget(editor)
+    editor.setStyleSheet(style_sheet(LARGE_TEXT_SCALE))
+    editor.resize(900, 500)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.wait(20)
+    choice = editor.choice_buttons["none"]
+    assert choice.words() == long_answer
+    lines = choice.text().split("\n")
+    assert len(lines) >= 2 and " ".join(lines) == long_answer
+    assert choice.mapTo(editor, QPoint(0, 0)).x() + choice.width() <= editor.width()
+    metrics = choice.fontMetrics()
+    assert max(metrics.horizontalAdvance(line) for line in lines) <= choice.width()
+    assert metrics.height() * len(lines) <= choice.height()

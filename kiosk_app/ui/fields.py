@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from .i18n import Translator
 from .widgets import button, label, restyle
+from .wrap import WrapRow
 
 DIGIT_TYPES = {"egn", "lnch", "personal_number", "date", "phone", "integer"}
 CHOICE_TYPES = {"choice", "boolean"}
@@ -132,14 +132,15 @@ class FieldEditor(QWidget):
         if field.get("type") in CHOICE_TYPES:
             self._group = QButtonGroup(self)
             self._group.setExclusive(True)
-            row = QHBoxLayout()
+            # A long answer ("Нямам ЕГН или ЛНЧ под ръка — ...") wraps inside its button, and
+            # the buttons that do not fit go on the next line.
+            row = WrapRow(spacing=8)
             for option_value in self._option_values():
-                choice = button("choice", checkable=True)
+                choice = button("choice", checkable=True, wrap=True)
                 self._group.addButton(choice)
                 choice.clicked.connect(lambda: self.edited.emit(self.name))
                 self.choice_buttons[option_value] = choice
-                row.addWidget(choice)
-            row.addStretch(1)
+                row.add(choice)
             layout.addLayout(row)
         elif field.get("type") == "textarea":
             # Several lines ("one heir per line"): the keyboard shows an Enter key for it.

@@ -152,7 +152,7 @@ TEXTS = {
     "done.printing": "Printing a slip with your number…",
     "done.printed": "Take the slip from the printer. Keep it — its number and code let you check your request.",
     "done.print_failed": "The printer is not working. Please write the number and the code down or ask the staff.",
-    "done.issuer": "Issued by: {municipality}, {village}",
+    "done.issuer": "Issued by: {issuer}",
     "done.fee": "Fee: {fee}",
     "done.issued_at": "Submitted on: {when}",
     "done.phone": "Mayoralty phone: {phone}",

@@ -145,6 +145,18 @@ def run_tour(
         said = speakable(reading(root, ctx.tr), ctx.tr.language)
         path.with_suffix(".txt").write_text(said + "\n", encoding="utf-8")
         written.append(path)
+        body = getattr(window.current, "body_scroll", None)
+        if large and body is not None and not window.overlay.isVisible():
+            # Large text: the body scrolls under the header; the rest of it in a second shot.
+            bar = body.verticalScrollBar()
+            if bar.maximum() > 0:
+                bar.setValue(bar.maximum())
+                app.processEvents()
+                end = path.with_name(f"{path.stem}-end.png")
+                window.grab().save(str(end))
+                written.append(end)
+                bar.setValue(0)
+                app.processEvents()
         if lost is not None and (cut := lost_buttons(window)):
             lost[f"{path.parent.name}/{path.name}"] = cut
 

@@ -49,6 +49,9 @@ class WrapButton(QPushButton):
         super().__init__()
         self._words = ""
         self._min_height = min_height
+        # A layout may make it narrower than its unwrapped text (QPushButton's Minimum policy
+        # would hold it at the full width): its words then take more lines.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, self.sizePolicy().verticalPolicy())
 
     def words(self) -> str:
         return self._words

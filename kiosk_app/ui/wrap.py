@@ -12,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QPushButton, QWidget, QWidgetItem
 
+from .widgets import WrapButton
+
 
 class WrapRow(QLayout):
     """See the module docstring. ``add(widget, stretch)`` in reading order."""
@@ -59,7 +61,7 @@ class WrapRow(QLayout):
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt's name
         shown = self._shown()
-        width = max((self._width(item) for item, _ in shown), default=0)
+        width = max((self._least(item) for item, _ in shown), default=0)
         laid_out = self.geometry().width()
         height = self.heightForWidth(laid_out) if laid_out > 0 else self._line_height(shown)
         return QSize(width, height)
@@ -86,6 +88,13 @@ class WrapRow(QLayout):
             width = max(width, text + 24)  # the style's padding and border around the text
         return width
 
+    @classmethod
+    def _least(cls, item) -> int:
+        """The narrowest the item can be: a button whose words wrap, its longest word."""
+        if isinstance(item.widget(), WrapButton):
+            return item.minimumSize().width()
+        return cls._width(item)
+
     @staticmethod
     def _line_height(items) -> int:
         return max((item.sizeHint().height() for item, _ in items), default=0)
@@ -94,7 +103,7 @@ class WrapRow(QLayout):
         lines: list[list[tuple[QWidgetItem, int]]] = []
         used = 0
         for entry in self._shown():
-            needed = self._width(entry[0])
+            needed = min(self._width(entry[0]), width)
             if lines and used + self.spacing() + needed <= width:
                 lines[-1].append(entry)
                 used += self.spacing() + needed
@@ -109,7 +118,7 @@ class WrapRow(QLayout):
         lines = self._lines(rect.width())
         for number, line in enumerate(lines):
             height = self._line_height(line)
-            needs = [self._width(item) for item, _ in line]
+            needs = [min(self._width(item), rect.width()) for item, _ in line]
             spare = max(rect.width() - sum(needs) - spacing * (len(line) - 1), 0)
             total_stretch = sum(stretch for _, stretch in line)
             x = rect.x()

@@ -142,14 +142,9 @@ class DoneScreen(Screen):
             self.expected.setText(t("done.expected_unknown"))
         facts = self._slip.get(self.tr.language) or self._slip.get("bg") or {}
         lines = []
-        if facts.get("municipality") or facts.get("village"):
-            lines.append(
-                t(
-                    "done.issuer",
-                    municipality=facts.get("municipality", ""),
-                    village=facts.get("village", ""),
-                )
-            )
+        issuer = ", ".join(facts[part] for part in ("municipality", "village") if facts.get(part))
+        if issuer:
+            lines.append(t("done.issuer", issuer=issuer))
         for fact, key, name in (
             ("fee", "done.fee", "fee"),
             ("issued_at", "done.issued_at", "when"),
