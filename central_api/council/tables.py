@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from ..db.schema import metadata
+from ..db.schema import hash_chain_columns, metadata
 
 council_members = Table(
     "council_members",
@@ -130,18 +130,7 @@ council_comments = Table(
     Column("received_at", String(32), nullable=False),
 )
 
-council_vote_log = Table(
-    "council_vote_log",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(32), nullable=False),
-    Column("actor", String(100), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("subject", String(200)),
-    Column("details", Text),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
+council_vote_log = Table("council_vote_log", metadata, *hash_chain_columns())
 
 # What was published to the kiosks' notice boards (central_api.notices): which notice
 # carries which session's agenda, decision or draft under consultation, so that a villager's

@@ -302,18 +302,24 @@ epoch_kiosks = Table(
     Column("forgone_reason", Text),
 )
 
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(32), nullable=False),
-    Column("actor", String(100), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("subject", String(200)),
-    Column("details", Text),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
+
+def hash_chain_columns() -> list[Column]:
+    """The columns of a hash-chained log (``central_api.audit``): each entry's ``hash`` covers
+    its fields and ``prev_hash``, the hash of the entry before. The audit log and the council's
+    vote log (``central_api.council.tables``) are two such chains."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("at", String(32), nullable=False),
+        Column("actor", String(100), nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("subject", String(200)),
+        Column("details", Text),
+        Column("prev_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+    ]
+
+
+audit_log = Table("audit_log", metadata, *hash_chain_columns())
 
 catalogues = Table(
     "catalogues",

@@ -219,16 +219,7 @@ def issue_pdf(
     )
     if not draft:
         pdf = sign_pdf(signer, pdf, **_signed_by(municipality))
-    return IssuedDocument(
-        number=number,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        statement=statement,
-        content_sha256=digest,
-        draft=draft,
-        content=content,
-        verification_code=code,
-    )
+    return _issued(number, pdf, statement, digest, content, code, draft)
 
 
 def issue_attached_pdf(
@@ -288,12 +279,18 @@ def issue_attached_pdf(
     pdf = sign_pdf(
         signer, append_covering_sheet(attachment, sheet, statement), **_signed_by(municipality)
     )
+    return _issued(number, pdf, statement, digest, content, code)
+
+
+def _issued(number, pdf: bytes, statement, digest, content, code, draft: bool = False):
+    """What was issued: the PDF as signed (or the unsigned draft) with its SHA-256."""
     return IssuedDocument(
         number=number,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         statement=statement,
         content_sha256=digest,
+        draft=draft,
         content=content,
         verification_code=code,
     )
