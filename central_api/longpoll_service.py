@@ -259,4 +259,13 @@ def run(
         central.dispose()  # no connections cross the fork into the workers
         run_longpoll(central.config, host, port, threads, processes)
         return
-    web.run_app(app_runner(central, threads), host=host, port=port, print=None, backlog=4096)
+    web.run_app(
+        create_longpoll_app(central, threads),
+        host=host,
+        port=port,
+        access_log=None,
+        print=None,
+        handler_cancellation=True,
+        shutdown_timeout=5,
+        backlog=4096,
+    )
