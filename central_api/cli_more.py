@@ -63,7 +63,7 @@ def audit_verify(central: Central) -> None:
         raise CentralError(
             f"The audit log is broken at entry {result.first_broken_id}: {result.reason}"
         )
-    click.echo(f"Audit log intact: {result.checked} entries.")
+    click.echo(f"Audit log intact: {counted(result.checked, 'entry', 'en')}.")
 
 
 @click.group()

@@ -66,6 +66,11 @@ const Hall = {
     if (target) target.textContent = value;
   },
 
+  // The verb or noun a number takes, as sync.wording.plural: "Присъства 1", "Присъстват 2".
+  plural(count, one, other) {
+    return Math.abs(count) === 1 ? one : other;
+  },
+
   el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
