@@ -35,7 +35,9 @@ def positions_file_name(sender: str, recipient: str) -> str:
 
 
 def held_document_file_name(sender: str, recipient: str, number: str) -> str:
-    return f"{sender}-to-{recipient}-document-{number}{MESSAGE_SUFFIX}"
+    """A document given back: named to sort before the sender's bundles (``-document-`` before
+    ``-to-``), since central must hold the paper before the records about it apply."""
+    return f"{sender}-document-{number}-to-{recipient}{MESSAGE_SUFFIX}"
 
 
 @dataclass(frozen=True)
