@@ -255,3 +255,30 @@ def test_the_slip_is_read_aloud_with_everything_printed_on_it(qtbot, enrolled_ki
     spoken = speakable(said, "bg")
     for name, value in facts.items():
         assert speakable(value, "bg") in spoken, name
+
+
+def test_every_status_answer_is_read_in_full_the_clerks_question_and_the_sent_answer_too(
+    qtbot, enrolled_kiosk, open_kiosk
+):
+    window, _bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk)
+    window.show_screen("status")
+    heard(qtbot, window)
+    status = window.screens["status"]
+    question = "Кой е вторият наследник?"
+    status.on_status_found(
+        SimpleNamespace(
+            reference="DZH1-00017", status="needs_info", question=question, document_ready=False
+        )
+    )
+    (said,) = heard(qtbot, window)
+    for shown in (status.state, status.explanation, status.question):
+        assert shown.text() and shown.text() in said
+    assert question in said and status.answer_button.text() in said
+    status.on_answer_sent(
+        SimpleNamespace(
+            reference="DZH1-00017", status="in_review", question=None, document_ready=False
+        )
+    )
+    said = " ".join(heard(qtbot, window))
+    assert "Отговорът е изпратен" in said
+    assert window.ctx.tr.t("state.in_review.explain") in said  # the state it is in now

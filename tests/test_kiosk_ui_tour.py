@@ -64,7 +64,10 @@ def test_tour_renders_every_screen_in_both_languages_and_sizes(enrolled_kiosk, t
         "10-status-ready-bg.txt"
     )
     assert spoken("15-idle-warning-en.txt").startswith("Are you still there?")
-    assert "Страница две от" in spoken("21-notice-pdf-bg.txt")  # the viewer's page, turned
+    assert "Страница две от" in spoken("21-notice-pdf-bg.txt")
+    assert "Отмени предаването" in spoken(
+        "14-staff-panel-bg.txt"
+    )  # a hand-over to take back  # the viewer's page, turned
     assert "Вашите данни" in spoken("05-form-filled-bg-large.txt")
     assert not any(ch.isdigit() for ch in spoken("09-done-bg.txt"))
     # The tour works on a copy: the kiosk's own queue is untouched.

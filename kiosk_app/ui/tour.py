@@ -309,6 +309,20 @@ def run_tour(
                     ],
                     "printer": {"state": "ready"},
                     "personal_data": {"with_personal_data": 7, "retention_days": 30},
+                    "handed_over": [
+                        {
+                            "reference": "DZH1-00029",
+                            "numbers": ["94-00-15/2026"],
+                            "at": "2026-11-25T07:20:00+00:00",
+                            "reported": False,
+                        },
+                        {
+                            "reference": "DZH1-00024",
+                            "numbers": ["94-00-11/2026"],
+                            "at": "2026-11-24T14:05:00+00:00",
+                            "reported": True,
+                        },
+                    ],
                 }
             )
             panel.progress.setValue(40)
