@@ -204,6 +204,9 @@ class KioskApp:
         return {"count": len(written)}
 
     def import_from_usb(self, progress=None) -> dict:
-        """Import central's bundles from the USB stick; ``{"count"}`` of files imported."""
+        """Import central's bundles from the USB stick; ``{"count"}`` of files imported, and
+        what a restored central asked for again (``"heal"``: bundles and documents, which go on
+        the next export)."""
         report = services.import_bundles(self.config, self.usb_dir, progress=progress)
-        return {"count": report.files}
+        heal = len(report.resent) + len(report.documents_asked)
+        return {"count": report.files, "heal": heal, "documents_asked": len(report.documents_asked)}

@@ -160,3 +160,35 @@ def test_usb_export_shows_progress_and_the_count(qtbot, enrolled_kiosk, tmp_path
     assert panel.progress.value() == panel.progress.maximum()
     assert panel.message.text().startswith("Готово:")
     assert list((tmp_path / "usb").iterdir())
+
+
+def test_usb_import_says_when_a_restored_central_asks_for_more(
+    qtbot, enrolled_kiosk, fake_central, tmp_path, open_kiosk
+):
+    from sync import GENESIS
+    from sync.carried import positions_file_name, seal_message
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    kiosk_id = fake_central.kiosk.party_id
+    nothing = {"seq": 0, "id": GENESIS}
+    answer = {
+        "uplink": {"central_has": nothing},
+        "downlink": {"continues_after": nothing},
+        "reference_counter": 0,
+        "epoch": 2,
+        "numbering": "paused",
+        "report_documents": True,
+        "documents_lacking": ["2026-000003"],
+    }
+    signed = seal_message(fake_central.identity, kiosk_id, "streams.answer", answer)
+    (usb / positions_file_name(fake_central.identity.party_id, kiosk_id)).write_bytes(signed)
+    window, bridge = open_kiosk(enrolled_kiosk, usb_dir=usb)
+    window.show_screen("staff_panel")
+    panel = window.screens["staff_panel"]
+    enter_pin(qtbot, panel.pinpad, bridge, STAFF_PIN)
+    tap(qtbot, panel.import_button)
+    wait_idle(qtbot, bridge)
+    said = panel.message.text()
+    assert said.startswith("Готово: 1 файл.") and "възстановена от резервно копие" in said
+    assert "1 документ" in said and "следващия запис" in said

@@ -254,6 +254,11 @@ TEXTS = {
     "staff.export_to_usb_running": "Записване на USB паметта…",
     "staff.import_from_usb_running": "Четене от USB паметта…",
     "staff.usb_done": "Готово: {files}.",
+    "staff.usb_heal": (
+        "Централата е възстановена от резервно копие: загубеното от нея ({documents} и "
+        "изпратеното от киоска) ще се запише на USB паметта при следващия запис. Занесете я "
+        "отново."
+    ),
     "staff.ready_title": "Документи за предаване: {count}",
     "staff.ready_line": "{reference} — док. № {number} — такса: {fee}",
     "staff.revoked_line": "{reference} — док. № {number} е ОТМЕНЕН от общината на {date}: "

@@ -254,6 +254,10 @@ TEXTS = {
     "staff.export_to_usb_running": "Writing to the USB stick…",
     "staff.import_from_usb_running": "Reading the USB stick…",
     "staff.usb_done": "Done: {files}.",
+    "staff.usb_heal": (
+        "Central was restored from a backup: what it lost ({documents} and what this kiosk "
+        "sent) goes on the USB stick at the next write. Take it there again."
+    ),
     "staff.ready_title": "Documents to hand over: {count}",
     "staff.ready_line": "{reference} — doc. no. {number} — fee: {fee}",
     "staff.revoked_line": "{reference} — doc. no. {number} was REVOKED by the office on {date}: "

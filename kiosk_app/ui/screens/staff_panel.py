@@ -249,9 +249,12 @@ class StaffPanelScreen(Screen):
     def on_usb_done(self, result: dict) -> None:
         self.progress.setValue(self.progress.maximum())
         self._set_usb_enabled(True)
-        self._say(
-            self.tr.t("staff.usb_done", files=self.tr.count((result or {}).get("count", 0), "file"))
-        )
+        result = result or {}
+        said = self.tr.t("staff.usb_done", files=self.tr.count(result.get("count", 0), "file"))
+        if result.get("heal"):  # a restored central lost some of it: the next trip carries it
+            documents = self.tr.count(result.get("documents_asked", 0), "document")
+            said += " " + self.tr.t("staff.usb_heal", documents=documents)
+        self._say(said)
         self.refresh()
 
     def on_action_failed(self, error: Exception) -> None:
