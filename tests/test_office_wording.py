@@ -68,3 +68,13 @@ def test_the_clerks_review_shows_the_fee_in_euro_and_the_applicants_own_words(
     page = office_client("clerk").get(f"/office/requests/{reference}").get_data(as_text=True)
     assert "<dd>2,56 евро, платена (в брой, № " in page  # the demo kiosk took the fee
     assert "Роден на" in page and "Роден(а)" not in page and "Роден/а" not in page
+
+
+def test_the_registrars_civil_status_choice_speaks_of_the_person_as_the_register_does(
+    central, office_client, villagers
+):
+    with read(central.engine) as conn:
+        wife = registers.find_person(conn, villagers.wife)
+    page = office_client("registrar").get(f"/office/register/person/{wife.id}")
+    text = page.get_data(as_text=True)
+    assert ">омъжена</option>" in text and ">вдовица</option>" in text and "вдовец" not in text
