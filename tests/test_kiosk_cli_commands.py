@@ -24,6 +24,7 @@ COMMANDS = [
     ["staff", "fee"],
     ["staff", "form-filed"],
     ["staff", "deliver"],
+    ["staff", "undo-deliver"],
 ]
 
 

@@ -4,12 +4,15 @@ says it was reported and whom to ask. Real enrolled store, fake central transpor
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
+from click.testing import CliRunner
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk_app import handover, services
+from kiosk_app.cli import cli
 from kiosk_app.errors import HandoverReportedError, NotAllowedError
 from kiosk_app.exchange import load_party, seal_pending
 from kiosk_app.store import store_for
@@ -84,6 +87,21 @@ def test_a_hand_over_sealed_for_central_is_not_taken_back(enrolled_kiosk, fake_c
     assert services.request_status(enrolled_kiosk, reference).status == "delivered"
     [record] = delivered_records(enrolled_kiosk, reference)
     assert record["bundle_seq"] is not None
+
+
+def test_the_command_line_takes_a_hand_over_back_and_then_refuses(enrolled_kiosk, fake_central):
+    reference = handed_over(enrolled_kiosk, fake_central)
+    runner = CliRunner(env={"KIOSK_HOME": str(enrolled_kiosk.home), "KIOSK_PRINTER": ""})
+    undo = ["staff", "undo-deliver", reference, "--staff", "staff-1", "--json"]
+    result = runner.invoke(cli, undo, prog_name="kiosk-app")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"reference": reference, "status": "printed"}
+    services.mark_delivered(enrolled_kiosk, reference, "staff-1", id_document_number="645123456")
+    with store_for(enrolled_kiosk) as store:
+        seal_pending(store, load_party(enrolled_kiosk, store))
+    result = runner.invoke(cli, undo, prog_name="kiosk-app")
+    assert result.exit_code != 0
+    assert "вече е изпратено в общината" in result.output
 
 
 def test_an_unknown_member_of_staff_cannot_take_a_hand_over_back(enrolled_kiosk, fake_central):
