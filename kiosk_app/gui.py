@@ -167,7 +167,7 @@ def tour(config_or_home, outdir, lost=None) -> list[Path]:
     PNG paths written. Beside each PNG a .txt says what the screen speaks; ``lost`` (a dict)
     gets the buttons that did not fit."""
     from .speech import RecordingVoice
-    from .ui.tour import run_tour, tour_settings
+    from .ui.tour import run_tour, steps_markdown, tour_settings
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     config = (
@@ -180,9 +180,13 @@ def tour(config_or_home, outdir, lost=None) -> list[Path]:
     app = _application()
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as workdir:
         demo, services = _demo_copy(config, Path(workdir))
-        written = []
+        written, steps = [], {}
         for width, height in SIZES:
             settings = tour_settings(height, village_name(services))
             window, bridge = build_window(services, settings, voice=RecordingVoice())
-            written += run_tour(app, window, bridge, outdir, width, height, pin=TOUR_PIN, lost=lost)
+            written += run_tour(
+                app, window, bridge, outdir, width, height, pin=TOUR_PIN, lost=lost, steps=steps
+            )
+        # The screens of each service from the first form page to "Изпрати" (docs/kiosk.md).
+        (outdir / "steps.md").write_text(steps_markdown(steps), encoding="utf-8")
         return written

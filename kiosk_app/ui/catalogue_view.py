@@ -55,14 +55,33 @@ def authority_lines(tr: Translator, service: dict) -> list[str]:
     return lines
 
 
+def page_title(tr: Translator, page: list[dict]) -> str:
+    """A page's title: its group's, or "the last questions" for purpose and contact together."""
+    groups = {field.get("group") for field in page}
+    if len(groups) > 1 and section(page[0]) == CLOSING:
+        return tr.t("group.closing")
+    return group_title(tr, page[0].get("group", ""))
+
+
 def group_title(tr: Translator, group: str) -> str:
     key = f"group.{group}"
     text = tr.t(key)
     return tr.t("group.other") if text == key else text
 
 
-# Who the document is for decides what else is asked, so it is asked first.
+# Who the document is for decides what else is asked, so it is asked first. What the document
+# is for and how to reach the villager (phone and e-mail, optional) close the form, in that
+# order, as one section: one page where the page size allows.
 FIRST_GROUPS = ("subject",)
+LAST_GROUPS = ("purpose", "contact")
+CLOSING = "closing"
+CLOSING_PER_PAGE = 3
+
+
+def section(field: dict) -> str:
+    """The part of the form a field belongs to: its group, the closing groups as one."""
+    group = field.get("group") or ""
+    return CLOSING if group in LAST_GROUPS else group
 
 
 def is_asked(field: dict, answers: dict | None) -> bool:
@@ -81,8 +100,9 @@ def asked_fields(service: dict, answers: dict | None = None) -> list[dict]:
     """The fields the villager is asked, in the order they are asked, for these answers."""
     fields = list(service.get("fields") or [])
     first = [field for field in fields if field.get("group") in FIRST_GROUPS]
-    rest = [field for field in fields if field.get("group") not in FIRST_GROUPS]
-    return [field for field in first + rest if is_asked(field, answers)]
+    last = [field for group in LAST_GROUPS for field in fields if field.get("group") == group]
+    rest = [field for field in fields if field not in first and field not in last]
+    return [field for field in first + rest + last if is_asked(field, answers)]
 
 
 def asked_answers(service: dict, answers: dict) -> dict:
@@ -94,30 +114,45 @@ def asked_answers(service: dict, answers: dict) -> dict:
 
 
 def form_pages(service: dict, per_page: int, answers: dict | None = None) -> list[list[dict]]:
-    """The asked fields cut into pages: a page never mixes groups and never holds more than
-    ``per_page``. A ``<name>_kind`` choice stays on the page of the number it describes, just
+    """The asked fields cut into pages: a page never mixes sections (:func:`section`) and never
+    holds more than ``per_page``, except the closing section (purpose and contact: short,
+    mostly optional answers), which takes up to :data:`CLOSING_PER_PAGE` on a page even when
+    ``per_page`` is smaller (the form lays them out compactly, :func:`is_compact`). A ``<name>_kind`` choice stays on the page of the number it describes, just
     before it. ``answers`` so far decide which fields are asked (:func:`is_asked`).
     """
     pages: list[list[dict]] = []
     current: list[dict] = []
-    group = None
+    part = None
     for field in asked_fields(service, answers):
-        if current and (
-            field.get("group") != group or (len(current) >= per_page and not _pair(current))
-        ):
+        room = max(per_page, CLOSING_PER_PAGE) if part == CLOSING else per_page
+        if current and (section(field) != part or (len(current) >= room and not _pair(current))):
             pages.append(current)
             current = []
         current.append(field)
-        group = field.get("group")
+        part = section(field)
     if current:
         pages.append(current)
     return pages
+
+
+def is_compact(page: list[dict], per_page: int) -> bool:
+    """True when a closing page holds more fields than the page size: its labels go beside
+    the answers so that the page fits above the keyboard."""
+    return section(page[0]) == CLOSING and len(page) > per_page
 
 
 def _pair(current: list[dict]) -> bool:
     """True when the page ends with a ``_kind`` choice that must stay with the next field."""
     last = current[-1]
     return last["name"].endswith("_kind") and last.get("type") == "choice"
+
+
+def needs_authorisation(answers: dict) -> bool:
+    """The request is about another person ("for another person"), or the applicant says they
+    are no heir of the deceased ("someone else with a legal interest"): staff check and record
+    the power of attorney, the legal representation or the document of the legal interest (the
+    same cases central's review blocks as ``authorisation_missing`` without one)."""
+    return answers.get("for_whom") == "other" or answers.get("relation_to_deceased") == "other"
 
 
 def matches(service: dict, query: str) -> bool:

@@ -25,6 +25,7 @@ from .wrap import WrapRow
 
 DIGIT_TYPES = {"egn", "lnch", "personal_number", "date", "phone", "integer"}
 CHOICE_TYPES = {"choice", "boolean"}
+NUMBER_KINDS = ("egn", "lnch")  # a personal number's kinds (sync.answers); others are not numbers
 
 
 def keyboard_mode(field: dict) -> str:
@@ -112,7 +113,19 @@ class FieldEditor(QWidget):
     edited = Signal(str)
     focused = Signal(str)
 
-    def __init__(self, field: dict, tr: Translator, value: str = ""):
+    def __init__(
+        self,
+        field: dict,
+        tr: Translator,
+        value: str = "",
+        *,
+        compact: bool = False,
+        kind: FieldEditor | None = None,
+    ):
+        """``compact``: the label and help beside the answer, not above it (short answers that
+        share a small screen's page). ``kind``: the editor of this personal number's
+        ``<name>_kind`` choice, whose ЕГН / ЛНЧ buttons stand beside the box and whose other
+        option ("no number to hand") under it; the kind's own label is then not shown."""
         super().__init__()
         self.field = field
         self.name = field["name"]
@@ -124,11 +137,22 @@ class FieldEditor(QWidget):
         self.problem.hide()
         self.line_edit: TouchLineEdit | TouchTextArea | None = None
         self.choice_buttons: dict[str, object] = {}
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.help)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0 if compact else 4, 0, 0 if compact else 4)
+        outer.setSpacing(2 if compact else 4)
+        self.compact = compact
+        self._help_shown = not compact
+        if compact:
+            beside = QHBoxLayout()
+            beside.setSpacing(16)
+            beside.addWidget(self.title, 2)
+            layout = QVBoxLayout()
+            beside.addLayout(layout, 3)
+            outer.addLayout(beside)
+        else:
+            outer.addWidget(self.title)
+            layout = outer
+        outer.addWidget(self.help)
         if field.get("type") in CHOICE_TYPES:
             self._group = QButtonGroup(self)
             self._group.setExclusive(True)
@@ -159,10 +183,34 @@ class FieldEditor(QWidget):
                 self.line_edit.setMaxLength(int(field["max_length"]))
             self.line_edit.textEdited.connect(lambda _text: self.edited.emit(self.name))
             self.line_edit.touched.connect(lambda: self.focused.emit(self.name))
-            layout.addWidget(self.line_edit)
-        layout.addWidget(self.problem)
+            if kind is None:
+                layout.addWidget(self.line_edit)
+            else:
+                self._beside_kind(layout, kind)
+        if compact:
+            outer.addWidget(self.problem)
+        else:
+            layout.addWidget(self.problem)
         self.set_value(value)
         self.retranslate()
+
+    def _beside_kind(self, layout: QVBoxLayout, kind: FieldEditor) -> None:
+        """[ЕГН] [ЛНЧ] [the box] on one line, the kind's other options under it."""
+        kind.hide()
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        others = QHBoxLayout()
+        for option_value, choice in kind.choice_buttons.items():
+            if option_value in NUMBER_KINDS:
+                row.addWidget(choice)
+            else:
+                others.addWidget(choice)
+        row.addWidget(self.line_edit, 1)
+        others.addStretch(1)
+        layout.addLayout(row)
+        layout.addLayout(others)
+        self.kind_problem = kind.problem
+        layout.addWidget(kind.problem)
 
     @property
     def keyboard_mode(self) -> str:
@@ -187,6 +235,11 @@ class FieldEditor(QWidget):
         for option_value, choice in self.choice_buttons.items():
             choice.setChecked(option_value == value)
 
+    def show_help(self, shown: bool) -> None:
+        """A compact editor shows its help only while it is the one being answered."""
+        self._help_shown = shown or not self.compact
+        self.help.setVisible(self._help_shown and bool(self.help.text()))
+
     def show_problem(self, message: str | None) -> None:
         self.problem.setText(message or "")
         self.problem.setVisible(bool(message))
@@ -206,7 +259,7 @@ class FieldEditor(QWidget):
         self.title.setText(title)
         help_text = tr.pick(self.field.get("help"))
         self.help.setText(help_text)
-        self.help.setVisible(bool(help_text))
+        self.help.setVisible(self._help_shown and bool(help_text))
         labels = self._option_labels()
         for option_value, choice in self.choice_buttons.items():
             choice.setText(labels.get(option_value, option_value))

@@ -17,6 +17,9 @@ class StaffConfirmation:
     staff_name: str
     id_document_number: str
     fee: dict[str, Any]
+    # For a request about another person: what staff saw that lets it go ahead, as one line
+    # for the clerk ("Нотариално заверено пълномощно № 1234 от 01.11.2026, ...").
+    authorisation: str | None = None
 
 
 @dataclass

@@ -114,6 +114,74 @@ def _scroll_areas(widget, root) -> list:
     return areas
 
 
+# Who the request is for, as the steps table counts it (a service without the choice is counted
+# once, as "for me").
+FOR_WHOM = ("self", "other")
+
+
+def count_steps(app, window, bridge, service: dict, for_whom: str) -> list[str]:
+    """The screens a villager passes for ``service`` from the first form page to "Изпрати":
+    the privacy notice, each form page (named by its first field), the staff confirmation and
+    the review, driven by "Напред" with the tour's sample answers and "no staff here". Empty
+    when the service does not ask ``for_whom``."""
+    names = {field["name"] for field in service.get("fields") or []}
+    if for_whom != "self" and "for_whom" not in names:
+        return []
+    window.wipe_session(reset_language=False)
+    ctx = window.ctx
+    ctx.session.service = service
+    answers = sample_answers(service)
+    if "for_whom" in names:
+        answers["for_whom"] = for_whom
+    seen: list[str] = []
+    window.show_screen("form")  # the privacy notice comes first
+    settle(app, bridge)
+    if window.current.name == "privacy":
+        seen.append("privacy")
+        window.current.on_continue_clicked()
+        settle(app, bridge)
+    form = window.screens["form"]
+    for _ in range(len(service.get("fields") or []) + 1):  # bounded: one page per field at most
+        if window.current is not form:
+            break
+        seen.append("form:" + form._page_key(form._page_index))
+        for editor in form._editors:
+            editor.set_value(answers.get(editor.name, ""))
+            form.on_field_edited(editor.name)
+        form.on_next_clicked()
+        settle(app, bridge)
+    if window.current.name == "staff_confirm":
+        seen.append("staff_confirm")
+        window.current.on_skip_clicked()
+        settle(app, bridge)
+    if window.current.name == "review":
+        seen.append("review")
+    window.wipe_session(reset_language=False)
+    return seen
+
+
+def steps_table(app, window, bridge, services: list[dict]) -> dict[str, dict[str, int]]:
+    """For each service (by its Bulgarian name), the number of screens "for me" and "for
+    another" (0 when the service does not ask it) on this window's size."""
+    return {
+        service["name"]["bg"]: {
+            who: len(count_steps(app, window, bridge, service, who)) for who in FOR_WHOM
+        }
+        for service in services
+    }
+
+
+def steps_markdown(tables: dict[tuple[int, int], dict[str, dict[str, int]]]) -> str:
+    """The steps table of docs/kiosk.md from :func:`steps_table` at each size."""
+    sizes = sorted(tables, reverse=True)
+    head = [f"for me, {w}×{h}" for w, h in sizes] + [f"for another, {w}×{h}" for w, h in sizes]
+    lines = ["| service | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
+    for name in tables[sizes[0]]:
+        cells = [tables[size][name][who] for who in FOR_WHOM for size in sizes]
+        lines.append(f"| {name} | " + " | ".join(str(n) if n else "—" for n in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def tour_passes(height: int) -> list[tuple[str, bool, bool]]:
     """(language, speech on, large text) of each pass: Bulgarian with speech on (the speech
     controls are in the shots), English as it first looks, and at 1280x800 Bulgarian in large
@@ -123,12 +191,13 @@ def tour_passes(height: int) -> list[tuple[str, bool, bool]]:
 
 
 def run_tour(
-    app, window, bridge, outdir: Path, width: int, height: int, *, pin: str, lost=None
+    app, window, bridge, outdir: Path, width: int, height: int, *, pin: str, lost=None, steps=None
 ) -> list[Path]:
     """Drive ``window`` (built by :func:`kiosk_app.gui.build_window` over the worker ``bridge``,
     with a recording voice) through every screen; closes it and stops the bridge at the end.
     Beside each PNG a .txt holds what that screen says with speech on; ``lost`` (a dict) gets
-    the buttons that did not fit, by shot."""
+    the buttons that did not fit, by shot; ``steps`` (a dict) gets this size's
+    :func:`steps_table` under ``(width, height)``."""
     window.resize(width, height)
     window.show()
     written: list[Path] = []
@@ -167,6 +236,11 @@ def run_tour(
         ctx.text_size.set_large(large)
 
     try:
+        if steps is not None:
+            window.show_screen("services")
+            settle(app, bridge)
+            services = window.screens["services"]._services
+            steps[(width, height)] = steps_table(app, window, bridge, services)
         for language, speech, large in tour_passes(height):  # noqa: B007 - fresh() reads them
             fresh()
             ctx.tr.set_language(language)
@@ -183,9 +257,6 @@ def run_tour(
                 ctx.session.privacy_told = True
                 window.show_screen("form")
                 form = window.screens["form"]
-                if form._pages and form._pages[0] == "tier":
-                    shot(3, "form-tier")
-                    form.on_next_clicked()
                 editors = [e for e in form._editors if e.line_edit is not None]
                 if editors:
                     editors[0].line_edit.setText(SAMPLE_VALUES["text"].split()[0])
@@ -196,6 +267,8 @@ def run_tour(
                 ctx.session.fields = sample_answers(service)
                 form._show_page(form._page_index)
                 shot(5, "form-filled")
+                form._show_page(len(form._pages) - 1)  # the last questions: purpose, contact
+                shot(21, "form-last")
             window.show_screen("staff_confirm")
             shot(6, "staff-pin")
             confirm = window.screens["staff_confirm"]
@@ -205,6 +278,14 @@ def run_tour(
             confirm.fee_buttons["paid"].click()
             confirm.receipt_number.setText("0001234")
             shot(7, "staff-details")
+            if "for_whom" in ctx.session.fields:  # for another person: what staff checked
+                ctx.session.fields["for_whom"] = "other"
+                confirm.on_continue_clicked()
+                confirm.auth_buttons["power_of_attorney"].click()
+                confirm.auth_number.setText("1234 от 01.11.2026")
+                confirm.auth_by.setText("нотариус Д. Петков, рег. № 123")
+                shot(22, "staff-authorisation")
+                ctx.session.fields["for_whom"] = "self"
             ctx.session.staff = StaffConfirmation(
                 "staff-1",
                 "Мария Петрова",

@@ -1,4 +1,5 @@
-"""The request form: how fast (when the service has tiers), then the fields a few at a time.
+"""The request form: the fields a few at a time. How fast (when the service has tiers) is not a
+page of its own: the ordinary tier is taken, and the review offers the faster one with its fee.
 
 Who the document is for comes first, and what does not apply is not asked
 (:func:`catalogue_view.form_pages` with the answers so far, worked out again at every "Next").
@@ -14,7 +15,6 @@ and puts the keyboard on the first one.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QHBoxLayout,
     QProgressBar,
     QScrollArea,
@@ -30,8 +30,6 @@ from ..fields import FieldEditor
 from ..keyboard import OnScreenKeyboard
 from ..widgets import Screen, button, clear_layout, label, touch_scrolling
 
-TIER_PAGE = "tier"
-
 
 class FormScreen(Screen):
     name = "form"
@@ -42,8 +40,6 @@ class FormScreen(Screen):
         self._page_index = 0
         self._editors: list[FieldEditor] = []
         self._active: FieldEditor | None = None
-        self._tier_group: QButtonGroup | None = None
-        self.tier = None
 
         self.step = label()
         self.progress = QProgressBar()
@@ -98,7 +94,7 @@ class FormScreen(Screen):
             self.navigate_requested.emit("privacy")
             return
         self._pages = self._compute_pages()
-        self.tier = self.ctx.session.tier or view.tiers_of(service)[0]["id"]
+        self.ctx.session.tier = self.ctx.session.tier or view.tiers_of(service)[0]["id"]
         self.header.title.setText(self.tr.pick(service.get("name")))
         editing = self.ctx.session.editing
         self._label_buttons()
@@ -111,26 +107,21 @@ class FormScreen(Screen):
 
     def _compute_pages(self) -> list:
         service = self.ctx.session.service
-        pages = view.form_pages(service, self.ctx.settings.fields_per_page, self.ctx.session.fields)
-        return ([TIER_PAGE] if len(view.tiers_of(service)) > 1 else []) + pages
+        return view.form_pages(service, self.ctx.settings.fields_per_page, self.ctx.session.fields)
 
     def _page_of(self, name: str) -> int:
-        """The page that asks ``name`` (the tier page for "tier"); the first page if none."""
+        """The page that asks ``name``; the first page if none."""
         for index, page in enumerate(self._pages):
-            if page == TIER_PAGE and name == TIER_PAGE:
-                return index
-            if page != TIER_PAGE and any(field["name"] == name for field in page):
+            if any(field["name"] == name for field in page):
                 return index
         return 0
 
     def _page_key(self, index: int) -> str:
-        page = self._pages[index]
-        return TIER_PAGE if page == TIER_PAGE else page[0]["name"]
+        return self._pages[index][0]["name"]
 
     def wipe(self) -> None:
         self._pages = []
         self._clear_page()
-        self.tier = None
 
     def on_previous_clicked(self) -> None:
         self._store_page()
@@ -146,7 +137,6 @@ class FormScreen(Screen):
         self._store_page()
         if not self._check_page():
             return
-        self.ctx.session.tier = self.tier
         # The answers on this page may have changed what is asked ("for me" / "for another").
         here = self._page_key(self._page_index)
         self._pages = self._compute_pages()
@@ -175,7 +165,6 @@ class FormScreen(Screen):
 
     def _back_to_review(self) -> None:
         self.ctx.session.editing = None
-        self.ctx.session.tier = self.tier
         self.navigate_requested.emit("review")
 
     def total_steps(self) -> int:
@@ -217,9 +206,6 @@ class FormScreen(Screen):
                 if other.name == number and other.has_problem:
                     self._check(other)
 
-    def on_tier_chosen(self, tier_id: str) -> None:
-        self.tier = tier_id
-
     # -- internals ------------------------------------------------------------------------
 
     def _show_page(self, index: int) -> None:
@@ -229,15 +215,18 @@ class FormScreen(Screen):
         self.step.setText(self.tr.t("form.step", n=index + 1, total=self.total_steps()))
         self.progress.setMaximum(self.total_steps())
         self.progress.setValue(index + 1)
-        if page == TIER_PAGE:
-            self._build_tier_page()
-        else:
-            for field in page:
-                editor = FieldEditor(field, self.tr, self.ctx.session.fields.get(field["name"], ""))
-                editor.edited.connect(self.on_field_edited)
-                editor.focused.connect(self.on_field_focused)
-                self._editors.append(editor)
-                self.page_layout.addWidget(editor)
+        compact = view.is_compact(page, self.ctx.settings.fields_per_page)
+        kinds = {}
+        for field in page:
+            value = self.ctx.session.fields.get(field["name"], "")
+            kind = kinds.get(f"{field['name']}_kind")
+            editor = FieldEditor(field, self.tr, value, compact=compact, kind=kind)
+            if field["name"].endswith("_kind") and field.get("type") == "choice":
+                kinds[field["name"]] = editor  # beside its number, which comes next
+            editor.edited.connect(self.on_field_edited)
+            editor.focused.connect(self.on_field_focused)
+            self._editors.append(editor)
+            self.page_layout.addWidget(editor)
         self.page_layout.addStretch(1)
         self._retitle()
         first_text = next((e for e in self._editors if e.line_edit is not None), None)
@@ -248,41 +237,22 @@ class FormScreen(Screen):
         self.scroll.verticalScrollBar().setValue(0)
         self.ctx.narrator.screen_opened(self)  # a new page is read like a new screen
 
-    def _build_tier_page(self) -> None:
-        self._tier_group = QButtonGroup(self.page_holder)
-        for tier in view.tiers_of(self.ctx.session.service):
-            choice = button("choice", checkable=True, min_height=90)
-            choice.setObjectName(f"tier-{tier['id']}")
-            choice.setText(
-                self.tr.t(
-                    "form.tier_choice",
-                    name=self.tr.pick(tier.get("name")),
-                    fee=self.tr.money(tier.get("fee_eur")),
-                    deadline=view.deadline_text(self.tr, tier.get("deadline")),
-                )
-            )
-            choice.setChecked(tier["id"] == self.tier)
-            choice.clicked.connect(self._tier_chooser(tier["id"]))
-            self._tier_group.addButton(choice)
-            self.page_layout.addWidget(choice)
-
-    def _tier_chooser(self, tier_id: str):
-        return lambda: self.on_tier_chosen(tier_id)
-
     def _clear_page(self) -> None:
         clear_layout(self.page_layout)
         self._editors = []
         self._active = None
-        self._tier_group = None
         self.keyboard.set_target(None)
 
     def _activate(self, editor: FieldEditor) -> None:
         self._active = editor
+        for other in self._editors:
+            other.show_help(other is editor)
         if editor.line_edit is not None:
             self.keyboard.set_target(editor.line_edit, auto_capitals=editor.wants_capitals)
             self.keyboard.set_mode(editor.keyboard_mode)
             editor.line_edit.setFocus()
             self.scroll.ensureWidgetVisible(editor)
+            self.scroll.ensureWidgetVisible(editor.line_edit)  # the box first, if not both
 
     def _store_page(self) -> None:
         for editor in self._editors:
@@ -302,11 +272,7 @@ class FormScreen(Screen):
     def _retitle(self) -> None:
         if not self._pages:
             return
-        page = self._pages[self._page_index]
-        if page == TIER_PAGE:
-            self.page_title.setText(self.tr.t("form.tier_title"))
-        else:
-            self.page_title.setText(view.group_title(self.tr, page[0].get("group", "")))
+        self.page_title.setText(view.page_title(self.tr, self._pages[self._page_index]))
 
     def retranslate(self, _language: str = "") -> None:
         t = self.tr.t

@@ -4,6 +4,11 @@ i.e. after the request is committed to the kiosk's database; then the receipt is
 A tap on an answer's row opens that one answer in the form, which comes straight back here;
 the staff's confirmation stays as it was.
 
+How fast is asked here, not on a page of its own: the ordinary tier is taken, and a service with
+a faster one shows "По-бързо?" with both, the faster one with what it costs more. A fee that
+staff recorded as paid was paid for the tier shown then: choosing another sends the villager
+back to the staff confirmation for the new amount.
+
 Signals of :class:`ReviewRow`:
 
 - ``clicked()``: the row was touched.
@@ -11,8 +16,17 @@ Signals of :class:`ReviewRow`:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import catalogue_view as view
 from ..errors import describe
@@ -64,6 +78,7 @@ class ReviewScreen(Screen):
         scroll.setWidget(self.summary_holder)
         touch_scrolling(scroll)
         self.rows: dict[str, ReviewRow] = {}
+        self.tier_buttons: dict[str, object] = {}
         self.problem = label("error")
         self.problem.hide()
         self.busy = label("notice")
@@ -105,6 +120,8 @@ class ReviewScreen(Screen):
                 "staff_id": session.staff.staff_id,
                 "id_document_number": session.staff.id_document_number,
             }
+            if session.staff.authorisation:
+                staff["authorisation"] = session.staff.authorisation
             fee = dict(session.staff.fee)
         answers = view.asked_answers(session.service, session.fields)
         self.ctx.bridge.call(
@@ -131,14 +148,26 @@ class ReviewScreen(Screen):
         self.problem.setText(describe(self.tr, error))
         self.problem.show()
 
+    def on_tier_chosen(self, tier_id: str) -> None:
+        session = self.ctx.session
+        if tier_id == session.tier:
+            return
+        session.tier = tier_id
+        if session.staff is not None and session.staff.fee.get("status") == "paid":
+            session.staff = None  # the amount paid was the other tier's
+            self.navigate_requested.emit("staff_confirm")
+            return
+        self._fill()
+
     def on_row_clicked(self, name: str) -> None:
-        """Change the one answer ``name`` (a field's name, or "tier") in the form."""
+        """Change the one answer ``name`` (a field's name) in the form."""
         self.ctx.session.editing = name
         self.navigate_requested.emit("form")
 
     def _clear(self) -> None:
         clear_layout(self.summary)
         self.rows = {}
+        self.tier_buttons = {}
 
     def _row(self, title: str, value: str, edits: str | None = None) -> None:
         row = ReviewRow(title, value, self.tr.t("review.edit") if edits else None)
@@ -157,9 +186,10 @@ class ReviewScreen(Screen):
         self._row(t("review.service"), tr.pick(service.get("name")))
         tier = next((x for x in view.tiers_of(service) if x["id"] == session.tier), None)
         tier = tier or (view.tiers_of(service) or [None])[0]
-        choose_tier = "tier" if len(view.tiers_of(service)) > 1 else None
-        if tier:
-            self._row(t("review.fee"), tr.money(tier.get("fee_eur")), choose_tier)
+        if len(view.tiers_of(service)) > 1:
+            self._tier_choice(service, tier)
+        elif tier:
+            self._row(t("review.fee"), tr.money(tier.get("fee_eur")))
             self._row(t("review.deadline"), view.deadline_text(tr, tier.get("deadline")))
         for field in view.asked_fields(service, session.fields):
             value = session.fields.get(field["name"], "")
@@ -174,10 +204,48 @@ class ReviewScreen(Screen):
         if session.staff is not None:
             self._row(t("review.staff"), session.staff.staff_name)
             self._row(t("review.id_document"), session.staff.id_document_number)
+            if session.staff.authorisation:
+                self._row(t("review.authorisation"), session.staff.authorisation)
             self._row(t("review.fee_settled"), t(f"review.fee_{session.staff.fee['status']}"))
         else:
             self._row(t("review.staff"), t("review.no_staff"))
         self.summary.addStretch(1)
+
+    def _tier_choice(self, service: dict, chosen: dict) -> None:
+        """ "По-бързо?" and one button per tier with its fee and time; the dearer ones say by how
+        much. A touch chooses."""
+        tr, t = self.tr, self.tr.t
+        tiers = view.tiers_of(service)
+        cheapest = min(Decimal(str(tier.get("fee_eur") or 0)) for tier in tiers)
+        box = QFrame()
+        box.setProperty("role", "card")
+        box.setObjectName("review-tier")
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(16, 6, 16, 10)
+        question = label("subtle")
+        question.setText(t("review.faster"))
+        inner.addWidget(question)
+        row = QHBoxLayout()
+        group = QButtonGroup(box)
+        for tier in tiers:
+            fee = Decimal(str(tier.get("fee_eur") or 0))
+            text = t(
+                "review.tier_more" if fee > cheapest else "review.tier",
+                name=tr.pick(tier.get("name")),
+                fee=tr.money(fee),
+                more=tr.money(fee - cheapest),
+                deadline=view.deadline_text(tr, tier.get("deadline")),
+            )
+            choice = button("choice", checkable=True, min_height=84)
+            choice.setObjectName(f"tier-{tier['id']}")
+            choice.setText(text)
+            choice.setChecked(tier["id"] == chosen["id"])
+            choice.clicked.connect(lambda _=False, tier_id=tier["id"]: self.on_tier_chosen(tier_id))
+            group.addButton(choice)
+            row.addWidget(choice, 1)
+            self.tier_buttons[tier["id"]] = choice
+        inner.addLayout(row)
+        self.summary.addWidget(box)
 
     def retranslate(self, _language: str = "") -> None:
         t = self.tr.t

@@ -1,6 +1,13 @@
 """Staff confirm the applicant's identity (PIN, the ID document's number, never a picture of the
 card) and how the fee is settled. Villagers alone may go on without staff: the identity is then
-checked when the document is collected, and the fee stays due."""
+checked when the document is collected, and the fee stays due.
+
+For a request about another person (:func:`catalogue_view.needs_authorisation`) a third stage
+asks what staff checked that lets it go ahead: its kind (a notarised power of attorney, a legal
+representative — a parent, guardian or curator —, or a document of a legal interest), its
+number and date, and who issued or certified it. It travels with the request as one line in
+Bulgarian (``staff.authorisation``, read by central's review and shown to the clerk).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import catalogue_view as view
 from ..errors import describe
 from ..fields import TouchLineEdit
 from ..keyboard import OnScreenKeyboard
@@ -23,6 +31,15 @@ from ..widgets import Screen, button, label, restyle
 from ..wrap import WrapRow
 
 FEE_CHOICES = ("paid", "on_delivery", "exempt")
+AUTHORISATION_KINDS = ("power_of_attorney", "legal_representative", "legal_interest")
+# The line that goes to the municipality's records, in Bulgarian whatever the screen's language
+# (the clerk reads it in the office review beside the other registers' data).
+AUTHORISATION_RECORD = "{kind} № {number}, издаден/заверен от {by}"
+AUTHORISATION_KIND_RECORD = {
+    "power_of_attorney": "Нотариално заверено пълномощно",
+    "legal_representative": "Документ на законен представител (родител, настойник, попечител)",
+    "legal_interest": "Документ за правен интерес",
+}
 
 
 class StaffConfirmScreen(Screen):
@@ -32,6 +49,7 @@ class StaffConfirmScreen(Screen):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._staff: dict | None = None
+        self._confirmed: StaffConfirmation | None = None  # waiting for the authorisation
         self.stages = QStackedWidget()
 
         # Stage 1: the PIN.
@@ -100,10 +118,63 @@ class StaffConfirmScreen(Screen):
 
         self.stages.addWidget(pin_page)
         self.stages.addWidget(details)
+        self.stages.addWidget(self._authorisation_page())
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(24, 12, 24, 6)
         layout.addWidget(self.stages)
         self.retranslate()
+
+    def _authorisation_page(self) -> QWidget:
+        page = QWidget()
+        self.auth_title = label()
+        self.auth_group = QButtonGroup(self)
+        self.auth_buttons = {}
+        kinds = QHBoxLayout()
+        for kind in AUTHORISATION_KINDS:
+            kind_button = button("choice", checkable=True, min_height=84)
+            kind_button.setObjectName(f"authorisation-{kind}")
+            kind_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            kind_button.clicked.connect(self.on_authorisation_kind_chosen)
+            self.auth_group.addButton(kind_button)
+            self.auth_buttons[kind] = kind_button
+            kinds.addWidget(kind_button, 1)
+        self.auth_number_label = label()
+        self.auth_number = TouchLineEdit()
+        self.auth_number.setObjectName("input-authorisation-number")
+        self.auth_number.setMaxLength(60)
+        self.auth_number.touched.connect(lambda: self._type_into(self.auth_number, "digits"))
+        self.auth_number.textEdited.connect(self.on_authorisation_edited)
+        self.auth_by_label = label()
+        self.auth_by = TouchLineEdit()
+        self.auth_by.setObjectName("input-authorisation-by")
+        self.auth_by.setMaxLength(120)
+        self.auth_by.touched.connect(lambda: self._type_into(self.auth_by, "cyrillic"))
+        self.auth_by.textEdited.connect(self.on_authorisation_edited)
+        self.auth_problem = label("error")
+        self.auth_problem.hide()
+        self.auth_continue = button("primary")
+        self.auth_continue.setObjectName("authorisation-continue")
+        self.auth_continue.clicked.connect(self.on_authorisation_continue)
+        self.auth_keyboard = OnScreenKeyboard(self.ctx.tr)
+        grid = QVBoxLayout(page)
+        grid.setSpacing(6)
+        grid.addWidget(self.auth_title)
+        grid.addLayout(kinds)
+        for caption, box in (
+            (self.auth_number_label, self.auth_number),
+            (self.auth_by_label, self.auth_by),
+        ):
+            row = QHBoxLayout()
+            row.addWidget(caption, 2)
+            row.addWidget(box, 3)
+            grid.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.auth_problem, 1)
+        bottom.addWidget(self.auth_continue)
+        grid.addLayout(bottom)
+        grid.addStretch(1)
+        grid.addWidget(self.auth_keyboard)
+        return page
 
     def enter(self) -> None:
         self.wipe()
@@ -114,6 +185,14 @@ class StaffConfirmScreen(Screen):
         self.pinpad.set_locked(False)
         self.id_number.clear()
         self.receipt_number.clear()
+        self._confirmed = None
+        self.auth_number.clear()
+        self.auth_by.clear()
+        self.auth_problem.hide()
+        self.auth_group.setExclusive(False)
+        for kind_button in self.auth_buttons.values():
+            kind_button.setChecked(False)
+        self.auth_group.setExclusive(True)
         self.fee_group.setExclusive(False)
         for fee_button in self.fee_buttons.values():
             fee_button.setChecked(False)
@@ -160,13 +239,51 @@ class StaffConfirmScreen(Screen):
         fee = {"status": "due"} if choice == "on_delivery" else {"status": choice}
         if choice == "paid":
             fee.update(method="cash", receipt_number=self.receipt_number.text().strip())
-        self.ctx.session.staff = StaffConfirmation(
+        confirmed = StaffConfirmation(
             staff_id=self._staff["staff_id"],
             staff_name=self._staff.get("name", ""),
             id_document_number=self.id_number.text().strip().upper(),
             fee=fee,
         )
+        if self.needs_authorisation():
+            self._confirmed = confirmed
+            self.stages.setCurrentIndex(2)
+            self._type_into(self.auth_number, "digits")
+            return
+        self.ctx.session.staff = confirmed
         self.navigate_requested.emit("review")
+
+    def needs_authorisation(self) -> bool:
+        service = self.ctx.session.service
+        if service is None:
+            return False
+        return view.needs_authorisation(view.asked_answers(service, self.ctx.session.fields))
+
+    def on_authorisation_kind_chosen(self) -> None:
+        self.on_authorisation_edited()
+        self._type_into(self.auth_number, "digits")
+
+    def on_authorisation_edited(self, _text: str = "") -> None:
+        if not self.auth_problem.isHidden():
+            self._show_authorisation_problem(self._authorisation_problem())
+
+    def on_authorisation_continue(self) -> None:
+        problem = self._authorisation_problem()
+        self._show_authorisation_problem(problem)
+        if problem:
+            return
+        self._confirmed.authorisation = self.authorisation_text()
+        self.ctx.session.staff = self._confirmed
+        self.navigate_requested.emit("review")
+
+    def authorisation_text(self) -> str:
+        """What staff checked, as one line in Bulgarian for the municipality's records."""
+        kind = next(k for k, b in self.auth_buttons.items() if b.isChecked())
+        return AUTHORISATION_RECORD.format(
+            kind=AUTHORISATION_KIND_RECORD[kind],
+            number=" ".join(self.auth_number.text().split()),
+            by=" ".join(self.auth_by.text().split()),
+        )
 
     # -- internals ------------------------------------------------------------------------
 
@@ -178,6 +295,26 @@ class StaffConfirmScreen(Screen):
             (self.receipt_number, problem == self.tr.t("staff_confirm.need_receipt")),
         ):
             widget.setProperty("invalid", bad)
+            restyle(widget)
+
+    def _authorisation_problem(self) -> str | None:
+        t = self.tr.t
+        if not any(b.isChecked() for b in self.auth_buttons.values()):
+            return t("staff_confirm.need_authorisation_kind")
+        if len(self.auth_number.text().strip()) < 3:
+            return t("staff_confirm.need_authorisation_number")
+        if len(self.auth_by.text().strip()) < 3:
+            return t("staff_confirm.need_authorisation_by")
+        return None
+
+    def _show_authorisation_problem(self, problem: str | None) -> None:
+        self.auth_problem.setText(problem or "")
+        self.auth_problem.setVisible(bool(problem))
+        for widget, key in (
+            (self.auth_number, "staff_confirm.need_authorisation_number"),
+            (self.auth_by, "staff_confirm.need_authorisation_by"),
+        ):
+            widget.setProperty("invalid", problem == self.tr.t(key))
             restyle(widget)
 
     def _fee_choice(self) -> str | None:
@@ -194,9 +331,11 @@ class StaffConfirmScreen(Screen):
             return self.tr.t("staff_confirm.need_receipt")
         return None
 
-    def _type_into(self, line_edit) -> None:
-        self.keyboard.set_target(line_edit, auto_capitals=False)
-        self.keyboard.set_mode("digits")
+    def _type_into(self, line_edit, mode: str = "digits") -> None:
+        keyboard = self.auth_keyboard if line_edit in (self.auth_number, self.auth_by) else None
+        keyboard = keyboard or self.keyboard
+        keyboard.set_target(line_edit, auto_capitals=False)
+        keyboard.set_mode(mode)
         line_edit.setFocus()
 
     def _update_receipt_visibility(self) -> None:
@@ -215,6 +354,16 @@ class StaffConfirmScreen(Screen):
             fee_button.setText(t(f"staff_confirm.fee_{choice}"))
         self.receipt_label.setText(t("staff_confirm.receipt_number"))
         self.continue_button.setText(t("staff_confirm.continue"))
+        self.auth_title.setText(t("staff_confirm.authorisation_title"))
+        for kind, kind_button in self.auth_buttons.items():
+            kind_button.setText(t(f"staff_confirm.authorisation_{kind}"))
+        self.auth_number_label.setText(t("staff_confirm.authorisation_number"))
+        self.auth_by_label.setText(t("staff_confirm.authorisation_by"))
+        self.auth_number.setPlaceholderText(t("staff_confirm.authorisation_number_example"))
+        self.auth_by.setPlaceholderText(t("staff_confirm.authorisation_by_example"))
+        self.auth_continue.setText(t("staff_confirm.continue"))
+        if self.auth_problem.isVisible():
+            self.auth_problem.setText(self._authorisation_problem() or "")
         if self._staff:
             self.staff_name.setText(t("staff_confirm.checked_by", name=self._staff.get("name", "")))
         if self.problem.isVisible():
