@@ -40,6 +40,22 @@ def _open(qtbot, config, settings=FAST, services=None, voice=None, **service_opt
     return window, bridge
 
 
+@pytest.fixture(name="shipped_kiosk")
+def shipped_kiosk_fixture(tmp_path):
+    """A kiosk enrolled with the catalogue central ships (two tiers, "for whom", heirs...)."""
+    from central_api.catalogue import default_catalogue
+    from central_api.municipality import load_municipality
+    from kiosk_app.config import KioskConfig
+    from kiosk_app.enrollment import enroll
+    from tests.fixtures_central import LYASKOVETS_PROFILE
+    from tests.fixtures_kiosk import FakeCentral
+
+    config = KioskConfig(home=tmp_path / "kiosk", printer=None)
+    catalogue = default_catalogue(load_municipality(LYASKOVETS_PROFILE))
+    enroll(config, "http://central.invalid", "token", transport=FakeCentral(catalogue=catalogue))
+    return config
+
+
 def tap(qtbot, widget):
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 

@@ -4,19 +4,12 @@ travels with the request, and central's review no longer blocks it as ``authoris
 
 from __future__ import annotations
 
-import pytest
-
-from central_api.catalogue import default_catalogue
-from central_api.municipality import load_municipality
-from kiosk_app.config import KioskConfig
-from kiosk_app.enrollment import enroll
 from kiosk_app.store import store_for
-from tests.fixtures_central import LYASKOVETS_PROFILE
-from tests.fixtures_kiosk import FakeCentral
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
     accept_privacy_notice,
     open_kiosk_fixture,  # noqa: F401 - the fixture
+    shipped_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
     type_on_keyboard,
     wait_idle,
@@ -25,15 +18,6 @@ from tests.test_kiosk_ui_staff import enter_pin
 from tests.test_review import codes, reviewed
 
 SERVICE = "permanent-address-certificate"
-
-
-@pytest.fixture
-def shipped_kiosk(tmp_path):
-    """A kiosk enrolled with the catalogue central ships (it asks "for whom")."""
-    config = KioskConfig(home=tmp_path / "kiosk", printer=None)
-    catalogue = default_catalogue(load_municipality(LYASKOVETS_PROFILE))
-    enroll(config, "http://central.invalid", "token", transport=FakeCentral(catalogue=catalogue))
-    return config
 
 
 def answer_page(qtbot, form, answers):

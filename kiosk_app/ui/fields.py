@@ -145,9 +145,9 @@ class FieldEditor(QWidget):
         if compact:
             beside = QHBoxLayout()
             beside.setSpacing(16)
-            beside.addWidget(self.title, 2)
+            beside.addWidget(self.title, 1)
             layout = QVBoxLayout()
-            beside.addLayout(layout, 3)
+            beside.addLayout(layout, 2)
             outer.addLayout(beside)
         else:
             outer.addWidget(self.title)
@@ -199,14 +199,13 @@ class FieldEditor(QWidget):
         kind.hide()
         row = QHBoxLayout()
         row.setSpacing(8)
-        others = QHBoxLayout()
+        others = WrapRow(spacing=8)
         for option_value, choice in kind.choice_buttons.items():
             if option_value in NUMBER_KINDS:
                 row.addWidget(choice)
             else:
-                others.addWidget(choice)
+                others.add(choice)
         row.addWidget(self.line_edit, 1)
-        others.addStretch(1)
         layout.addLayout(row)
         layout.addLayout(others)
         self.kind_problem = kind.problem

@@ -125,9 +125,9 @@ TEXTS = {
     "staff_confirm.need_receipt": "Въведете номера на касовата бележка за платената такса.",
     # review
     "staff_confirm.authorisation_title": "Заявлението е за друго лице. Какъв документ проверихте?",
-    "staff_confirm.authorisation_power_of_attorney": "Нотариално заверено\nпълномощно",
-    "staff_confirm.authorisation_legal_representative": "Законен представител\n(родител, настойник, попечител)",
-    "staff_confirm.authorisation_legal_interest": "Документ за\nправен интерес",
+    "staff_confirm.authorisation_power_of_attorney": "Нотариално заверено пълномощно",
+    "staff_confirm.authorisation_legal_representative": "Законен представител (родител, настойник, попечител)",
+    "staff_confirm.authorisation_legal_interest": "Документ за правен интерес",
     "staff_confirm.authorisation_number": "Номер и дата на документа",
     "staff_confirm.authorisation_number_example": "например 1234 от 01.11.2026",
     "staff_confirm.authorisation_by": "Издаден или заверен от",

@@ -125,9 +125,9 @@ TEXTS = {
     "staff_confirm.need_receipt": "Enter the number of the cash receipt for the fee paid.",
     # review
     "staff_confirm.authorisation_title": "The request is for another person. What document did you check?",
-    "staff_confirm.authorisation_power_of_attorney": "Notarised\npower of attorney",
-    "staff_confirm.authorisation_legal_representative": "Legal representative\n(parent, guardian, curator)",
-    "staff_confirm.authorisation_legal_interest": "Document of a\nlegal interest",
+    "staff_confirm.authorisation_power_of_attorney": "Notarised power of attorney",
+    "staff_confirm.authorisation_legal_representative": "Legal representative (parent, guardian, curator)",
+    "staff_confirm.authorisation_legal_interest": "Document of a legal interest",
     "staff_confirm.authorisation_number": "The document's number and date",
     "staff_confirm.authorisation_number_example": "e.g. 1234 of 01.11.2026",
     "staff_confirm.authorisation_by": "Issued or certified by",

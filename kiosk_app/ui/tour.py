@@ -47,11 +47,17 @@ def settle(app, bridge, timeout_s: float = 15.0) -> None:
     app.processEvents()
 
 
+# A purpose reads like one ("Да послужи пред: банка"), not like a name.
+SAMPLE_BY_NAME = {"purpose": "банка"}
+
+
 def sample_answers(service: dict) -> dict:
     answers = {}
     for field in service.get("fields") or []:
         kind = field.get("type", "text")
-        if kind == "choice":
+        if field["name"] in SAMPLE_BY_NAME:
+            value = SAMPLE_BY_NAME[field["name"]]
+        elif kind == "choice":
             value = field["options"][0]["value"]
         elif kind == "boolean":
             value = "false"

@@ -14,6 +14,7 @@ and puts the keyboard on the first one.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressBar,
@@ -216,6 +217,7 @@ class FormScreen(Screen):
         self.progress.setMaximum(self.total_steps())
         self.progress.setValue(index + 1)
         compact = view.is_compact(page, self.ctx.settings.fields_per_page)
+        self.page_layout.setSpacing(4 if compact else 10)
         kinds = {}
         for field in page:
             value = self.ctx.session.fields.get(field["name"], "")
@@ -251,6 +253,12 @@ class FormScreen(Screen):
             self.keyboard.set_target(editor.line_edit, auto_capitals=editor.wants_capitals)
             self.keyboard.set_mode(editor.keyboard_mode)
             editor.line_edit.setFocus()
+            self._show_box(editor)
+            QTimer.singleShot(0, lambda: self._show_box(editor))  # again, once laid out
+
+    def _show_box(self, editor: FieldEditor) -> None:
+        """Scroll the page so that the editor, and at least its box, are in view."""
+        if editor in self._editors and editor.line_edit is not None:
             self.scroll.ensureWidgetVisible(editor)
             self.scroll.ensureWidgetVisible(editor.line_edit)  # the box first, if not both
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from .. import catalogue_view as view
 from ..errors import describe
 from ..widgets import Screen, button, clear_layout, label, touch_scrolling
+from ..wrap import WrapRow
 
 
 class ReviewRow(QFrame):
@@ -225,7 +226,7 @@ class ReviewScreen(Screen):
         question = label("subtle")
         question.setText(t("review.faster"))
         inner.addWidget(question)
-        row = QHBoxLayout()
+        row = WrapRow(spacing=8)
         group = QButtonGroup(box)
         for tier in tiers:
             fee = Decimal(str(tier.get("fee_eur") or 0))
@@ -236,13 +237,13 @@ class ReviewScreen(Screen):
                 more=tr.money(fee - cheapest),
                 deadline=view.deadline_text(tr, tier.get("deadline")),
             )
-            choice = button("choice", checkable=True, min_height=84)
+            choice = button("choice", checkable=True, min_height=84, wrap=True)
             choice.setObjectName(f"tier-{tier['id']}")
             choice.setText(text)
             choice.setChecked(tier["id"] == chosen["id"])
             choice.clicked.connect(lambda _=False, tier_id=tier["id"]: self.on_tier_chosen(tier_id))
             group.addButton(choice)
-            row.addWidget(choice, 1)
+            row.add(choice)
             self.tier_buttons[tier["id"]] = choice
         inner.addLayout(row)
         self.summary.addWidget(box)

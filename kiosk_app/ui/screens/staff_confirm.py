@@ -129,15 +129,14 @@ class StaffConfirmScreen(Screen):
         self.auth_title = label()
         self.auth_group = QButtonGroup(self)
         self.auth_buttons = {}
-        kinds = QHBoxLayout()
+        kinds = WrapRow(spacing=8)
         for kind in AUTHORISATION_KINDS:
-            kind_button = button("choice", checkable=True, min_height=84)
+            kind_button = button("choice", checkable=True, min_height=84, wrap=True)
             kind_button.setObjectName(f"authorisation-{kind}")
-            kind_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             kind_button.clicked.connect(self.on_authorisation_kind_chosen)
             self.auth_group.addButton(kind_button)
             self.auth_buttons[kind] = kind_button
-            kinds.addWidget(kind_button, 1)
+            kinds.add(kind_button)
         self.auth_number_label = label()
         self.auth_number = TouchLineEdit()
         self.auth_number.setObjectName("input-authorisation-number")
@@ -168,10 +167,8 @@ class StaffConfirmScreen(Screen):
             row.addWidget(caption, 2)
             row.addWidget(box, 3)
             grid.addLayout(row)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.auth_problem, 1)
-        bottom.addWidget(self.auth_continue)
-        grid.addLayout(bottom)
+        row.addWidget(self.auth_continue)  # beside the last box, as on the stage before
+        grid.addWidget(self.auth_problem)
         grid.addStretch(1)
         grid.addWidget(self.auth_keyboard)
         return page
