@@ -274,7 +274,7 @@ def run_tour(
                 form._show_page(form._page_index)
                 shot(5, "form-filled")
                 form._show_page(len(form._pages) - 1)  # the last questions: purpose, contact
-                shot(21, "form-last")
+                shot(23, "form-last")
             window.show_screen("staff_confirm")
             shot(6, "staff-pin")
             confirm = window.screens["staff_confirm"]
@@ -290,7 +290,7 @@ def run_tour(
                 confirm.auth_buttons["power_of_attorney"].click()
                 confirm.auth_number.setText("1234 от 01.11.2026")
                 confirm.auth_by.setText("нотариус Д. Петков, рег. № 123")
-                shot(22, "staff-authorisation")
+                shot(24, "staff-authorisation")
                 ctx.session.fields["for_whom"] = "self"
             ctx.session.staff = StaffConfirmation(
                 "staff-1",
