@@ -9,14 +9,22 @@ in :mod:`central_api.cli`. docs/design.md has the module map.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from .config import load_config
 from .context import Central
-from .proxy import TrustedProxy
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # Imported here, not at the top: the command line imports this package, and only `serve`
+    # needs Flask (each other command would pay for loading it).
+    from flask import Flask
+
+    from .proxy import TrustedProxy
+
     app = Flask(__name__)
     overrides = dict(test_config or {})
     config = load_config(

@@ -1,7 +1,7 @@
 """The command lines start without the libraries only some of their commands need.
 
-Tests and operators start ``central-api`` many times; loading pyHanko, aiohttp, reportlab and
-psycopg for ``central-api staff list`` cost about a second each time. The commands that need them
+Tests and operators start ``central-api`` many times; loading pyHanko, aiohttp, reportlab,
+psycopg and Flask for ``central-api staff list`` cost about a second each time. The commands that need them
 import them where they are used; this keeps it so.
 """
 
@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Signing and PDFs (pyHanko, aiohttp through its time-stamp client, reportlab), and the driver
-# only the PostgreSQL long-poll listener uses.
-HEAVY = ("pyhanko", "aiohttp", "reportlab", "psycopg")
+# Signing and PDFs (pyHanko, aiohttp through its time-stamp client, reportlab), the driver only
+# the PostgreSQL long-poll listener uses, and the web framework only `serve` needs.
+HEAVY = ("pyhanko", "aiohttp", "reportlab", "psycopg", "flask")
 
 
 def loaded_by(module: str) -> list[str]:
@@ -37,5 +37,5 @@ def loaded_by(module: str) -> list[str]:
     return json.loads(result.stdout)
 
 
-def test_central_api_command_line_loads_no_signing_or_pdf_library():
+def test_central_api_command_line_loads_no_signing_pdf_or_web_library():
     assert loaded_by("central_api.cli") == []

@@ -24,7 +24,10 @@ docs/council.md tells the law behind it.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command line imports this package's modules without Flask
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

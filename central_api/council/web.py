@@ -37,8 +37,8 @@ def actor() -> str:
 
 def guard():
     """Run before every request of a council blueprint."""
-    from ..office import csrf
     from ..office.auth import signed_in_user
+    from ..office.blueprint import csrf
 
     if request.endpoint and request.endpoint.endswith(".static"):
         return None

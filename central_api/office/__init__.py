@@ -28,10 +28,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from .blueprint import bp, csrf
+if TYPE_CHECKING:
+    from flask import Flask
 
 SECRET_FILE = "office-secret.key"
 
@@ -63,7 +63,8 @@ def _secret_key(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # Importing the page modules attaches their routes to ``bp`` (once per process).
+    # Imported here, not at the top: the command line imports this package's tables, without
+    # Flask. Importing the page modules attaches their routes to ``bp`` (once per process).
     from . import (  # noqa: F401
         actions,
         audit_view,
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
         staff,
         users_view,
     )
+    from .blueprint import bp, csrf
 
     app.secret_key = _secret_key(app)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked in auth.before_request
