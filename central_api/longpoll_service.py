@@ -29,6 +29,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
+from gunicorn.app.base import BaseApplication
 
 from sync import SyncError
 
@@ -251,11 +252,9 @@ def run(
     central: Central, host: str, port: int, threads: int = DEFAULT_THREADS, processes: int = 1
 ) -> None:
     """Serve until SIGTERM/SIGINT: in this process, or in ``processes`` worker processes on
-    the same port (:func:`central_api.serve.run_longpoll`, gunicorn's arbiter), each with its
+    the same port (:func:`run_longpoll`, gunicorn's arbiter), each with its
     own event loop, ``threads`` and LISTEN connection, since one process is bound by its GIL."""
     if processes > 1:
-        from .serve import run_longpoll
-
         central.dispose()  # no connections cross the fork into the workers
         run_longpoll(central.config, host, port, threads, processes)
         return
@@ -269,3 +268,44 @@ def run(
         shutdown_timeout=5,
         backlog=4096,
     )
+
+
+class _LongpollGunicorn(BaseApplication):
+    """gunicorn's arbiter over aiohttp workers (``aiohttp.GunicornWebWorker``): it binds the
+    port once, forks the workers, which accept from the same socket, and replaces one that
+    dies. Each worker builds its own long-poll service after the fork."""
+
+    def __init__(self, config: dict, threads: int, options: dict):
+        self.central_config = config
+        self.threads = threads
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        config, threads = self.central_config, self.threads
+
+        async def runner():
+            return app_runner(Central.from_config(config), threads)
+
+        return runner
+
+
+def run_longpoll(config: dict, host: str, port: int, threads: int, processes: int) -> None:
+    """``processes`` long-poll workers on one port until SIGTERM/SIGINT."""
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": max(1, processes),
+        "worker_class": "aiohttp.GunicornWebWorker",
+        "backlog": 4096,
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "central-longpoll",
+    }
+    _LongpollGunicorn(config, threads, options).run()

@@ -1,6 +1,5 @@
-"""Running under gunicorn, from code: the WSGI app (several worker processes, threads in each)
-and, with ``central-api longpoll --processes N``, the long-poll service (N aiohttp workers,
-each its own event loop, database threads and one LISTEN connection).
+"""Running the WSGI app under gunicorn, from code: several worker processes, threads in each.
+(The long-poll service's own workers are in :mod:`central_api.longpoll_service`.)
 
 Workers hold no state of their own (everything lives in the database), so two ``serve``
 processes on one PostgreSQL behave as one service.
@@ -80,47 +79,3 @@ def run(config: dict, host: str, port: int, workers: int = 2, threads: int = 4) 
         "proc_name": "central-api",
     }
     _Gunicorn(config, options).run()
-
-
-class _LongpollGunicorn(BaseApplication):
-    """gunicorn's arbiter over aiohttp workers (``aiohttp.GunicornWebWorker``): it binds the
-    port once, forks the workers, which accept from the same socket, and replaces one that
-    dies. Each worker builds its own long-poll service after the fork."""
-
-    def __init__(self, config: dict, threads: int, options: dict):
-        self.central_config = config
-        self.threads = threads
-        self.options = options
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        config, threads = self.central_config, self.threads
-
-        async def runner():
-            from .context import Central
-            from .longpoll_service import app_runner
-
-            return app_runner(Central.from_config(config), threads)
-
-        return runner
-
-
-def run_longpoll(config: dict, host: str, port: int, threads: int, processes: int) -> None:
-    """``processes`` long-poll workers on one port until SIGTERM/SIGINT."""
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": max(1, processes),
-        "worker_class": "aiohttp.GunicornWebWorker",
-        "backlog": 4096,
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "proc_name": "central-longpoll",
-    }
-    _LongpollGunicorn(config, threads, options).run()
