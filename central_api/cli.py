@@ -165,7 +165,8 @@ def user_disable(central: Central, name: str) -> None:
     """Disable an office user: they cannot sign in, and their sessions end now."""
     with write(central.engine) as conn:
         result = users.set_disabled(conn, name, True)
-    click.echo(f"User {result['name']} disabled; {result['sessions_ended']} session(s) ended.")
+    ended = counted(result["sessions_ended"], "session", "en")
+    click.echo(f"User {result['name']} disabled; {ended} ended.")
 
 
 @user.command("enable")

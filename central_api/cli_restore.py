@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import click
 
+from sync.wording import counted
+
 from . import restore
 from .cli_common import emit, friendly, pass_central
 from .context import Central
@@ -29,7 +31,8 @@ def _lines(state: dict) -> list[str]:
         lines.append(f"Started {state['started_at']}: {state['reason']}.")
     for kiosk in state["kiosks"]:
         if kiosk["reported_at"]:
-            done = f"reported {kiosk['reported_at']}, {kiosk['documents']} document(s) held"
+            held = counted(kiosk["documents"], "document", "en")
+            done = f"reported {kiosk['reported_at']}, {held} held"
         elif kiosk["forgone_at"]:
             done = f"forgone {kiosk['forgone_at']}: {kiosk['forgone_reason']}"
         else:

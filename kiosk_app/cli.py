@@ -18,6 +18,7 @@ import click
 from sync import SyncError
 from sync.states import FEE_METHODS
 from sync.transport import LONG_POLL_SECONDS
+from sync.wording import counted, plural
 
 from . import handover, services
 from .config import KioskConfig
@@ -188,16 +189,20 @@ def sync_command(
         _echo_json(report.to_json())
         return
     click.echo(
-        f"Sent {len(report.uploaded)} bundle(s) ({report.delivered_events} event(s) delivered); "
-        f"received {report.downlink_bundles} bundle(s) ({report.applied} record(s) applied, "
-        f"{report.quarantined} quarantined); printed {len(report.printed)} document(s)."
+        f"Sent {counted(len(report.uploaded), 'bundle', 'en')} "
+        f"({counted(report.delivered_events, 'event', 'en')} delivered); "
+        f"received {counted(report.downlink_bundles, 'bundle', 'en')} "
+        f"({counted(report.applied, 'record', 'en')} applied, {report.quarantined} quarantined); "
+        f"printed {counted(len(report.printed), 'document', 'en')}."
     )
     for error in report.print_errors:
         click.echo(f"Printing problem: {error}", err=True)
     if report.resent:
-        click.echo(f"Central had lost bundle(s) {report.resent} (a restore): sent again.")
+        lost = plural(len(report.resent), "bundle", "bundles")
+        click.echo(f"Central had lost {lost} {report.resent} (a restore): sent again.")
     if report.given_back:
-        click.echo(f"Central had lost document(s) {report.given_back}: given back.")
+        lost = plural(len(report.given_back), "document", "documents")
+        click.echo(f"Central had lost {lost} {report.given_back}: given back.")
     if report.stream_conflict:
         click.echo(f"Needs a person: {report.stream_conflict}.", err=True)
     _warn_about_quarantine(config)
@@ -228,7 +233,8 @@ def _warn_about_quarantine(config: KioskConfig) -> None:
     state = services.queue_state(config)
     if state.quarantined:
         click.echo(
-            f"{state.quarantined} record(s) refused and kept aside: see `kiosk-app quarantine`.",
+            f"{counted(state.quarantined, 'record', 'en')} refused and kept aside: "
+            "see `kiosk-app quarantine`.",
             err=True,
         )
 
@@ -265,8 +271,10 @@ def _run_daemon(config, as_json, wait, backoff_base, backoff_cap, max_records, m
         _echo_json({**report.__dict__, "pauses": [round(p, 3) for p in report.pauses]})
     else:
         click.echo(
-            f"Sync loop ended ({report.stopped_because}): {report.cycles} exchange(s), "
-            f"{report.delivered_events} event(s) delivered, {report.applied} record(s) applied."
+            f"Sync loop ended ({report.stopped_because}): "
+            f"{counted(report.cycles, 'exchange', 'en')}, "
+            f"{counted(report.delivered_events, 'event', 'en')} delivered, "
+            f"{counted(report.applied, 'record', 'en')} applied."
         )
     if report.stopped_because == "revoked":
         # A distinct status, so that a service manager can stop restarting a revoked kiosk
@@ -372,7 +380,7 @@ def status(config: KioskConfig, reference: str | None, as_json: bool) -> None:
         return
     for row in rows:
         click.echo(f"{row.reference}  {row.service}  {row.status}")
-    click.echo(f"Waiting for central: {queue.queue_depth} event(s).")
+    click.echo(f"Waiting for central: {counted(queue.queue_depth, 'event', 'en')}.")
 
 
 @cli.command("notices")
@@ -511,16 +519,19 @@ def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
         _echo_json(report.to_json())
         return
     click.echo(
-        f"Imported {report.files} file(s): {report.bundles_applied} bundle(s) applied, "
-        f"{report.bundles_replayed} already held, {report.receipts_accepted} receipt(s) "
-        f"accepted; printed {len(report.printed)} document(s)."
+        f"Imported {counted(report.files, 'file', 'en')}: "
+        f"{counted(report.bundles_applied, 'bundle', 'en')} applied, "
+        f"{report.bundles_replayed} already held, "
+        f"{counted(report.receipts_accepted, 'receipt', 'en')} accepted; "
+        f"printed {counted(len(report.printed), 'document', 'en')}."
     )
     if report.resent:
-        click.echo(f"Central had lost bundle(s) {report.resent}: they go on the next export.")
+        lost = plural(len(report.resent), "bundle", "bundles")
+        click.echo(f"Central had lost {lost} {report.resent}: they go on the next export.")
     if report.documents_asked:
         click.echo(
-            f"Central asks back {len(report.documents_asked)} document(s): they go on the next "
-            "export."
+            f"Central asks back {counted(len(report.documents_asked), 'document', 'en')}: "
+            "they go on the next export."
         )
     if report.stream_conflict:
         click.echo(f"Warning: {report.stream_conflict}.", err=True)

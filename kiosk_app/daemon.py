@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sync import SyncError
 from sync.engine import Backoff
 from sync.transport import LONG_POLL_SECONDS
+from sync.wording import counted
 
 from .config import KioskConfig
 from .errors import DiskFullError, KioskError, StoreError
@@ -210,9 +211,11 @@ class SyncDaemon:
         moved = _moved_anything(exchange)
         if moved:
             self.on_progress(
-                f"Sent {len(exchange.uploaded)} bundle(s) ({exchange.delivered_events} event(s)); "
-                f"received {exchange.downlink_bundles} bundle(s) ({exchange.applied} applied, "
-                f"{exchange.quarantined} quarantined); printed {len(exchange.printed)}."
+                f"Sent {counted(len(exchange.uploaded), 'bundle', 'en')} "
+                f"({counted(exchange.delivered_events, 'event', 'en')}); "
+                f"received {counted(exchange.downlink_bundles, 'bundle', 'en')} "
+                f"({exchange.applied} applied, {exchange.quarantined} quarantined); "
+                f"printed {len(exchange.printed)}."
             )
         self._publish("online")
         if self.settings.until_idle and not moved:

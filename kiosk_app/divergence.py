@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 
 from sync import SyncError, canonical_json
+from sync.wording import counted, plural
 
 from .clock import central_utc_now
 from .config import KioskConfig
@@ -87,13 +88,20 @@ def _summary(answer: dict, repair: bool) -> list[str]:
         lines.append("Kiosk and central hold the same: nothing to repair.")
     if uplink["central_lacks"]:
         verb = "sent again" if repair else "to send again"
-        lines.append(f"Central lacks bundle(s) {uplink['central_lacks']}: {verb}.")
+        lacks = plural(len(uplink["central_lacks"]), "bundle", "bundles")
+        lines.append(f"Central lacks {lacks} {uplink['central_lacks']}: {verb}.")
     if uplink["receipts"]:
-        lines.append(f"{len(uplink['receipts'])} receipt(s) central held were taken.")
+        lines.append(f"Took {counted(len(uplink['receipts']), 'receipt', 'en')} that central held.")
     if docs["requeued"]:
-        lines.append(f"Document(s) {docs['requeued']} were missing here: central sent them again.")
+        lines.append(
+            f"{plural(len(docs['requeued']), 'Document', 'Documents')} {docs['requeued']} "
+            "missing here: sent again by central."
+        )
     if docs["in_flight"]:
-        lines.append(f"Document(s) {docs['in_flight']} are on their way already.")
+        lines.append(
+            f"{plural(len(docs['in_flight']), 'Document', 'Documents')} {docs['in_flight']} "
+            "already on the way."
+        )
     problems = (
         (uplink["conflicts"], "bundle number(s) {} differ between kiosk and central"),
         (downlink["conflicts"], "central's bundle(s) {} differ from the ones applied here"),

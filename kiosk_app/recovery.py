@@ -50,6 +50,7 @@ from sync import (
 )
 from sync.states import PAST_ISSUED
 from sync.transport import HttpTransport
+from sync.wording import counted, plural
 
 from . import municipality as municipality_profile
 from .catalogue import check_catalogue
@@ -84,17 +85,19 @@ class RecoveryReport:
 
     def summary(self) -> list[str]:
         lines = [
-            f"Базата данни е възстановена от централата: {self.requests} заявки, "
-            f"{self.documents} документа. / The store was rebuilt from central's copy: "
-            f"{self.requests} request(s), {self.documents} document(s), {self.downlink_bundles} "
-            "bundle(s) from central applied again.",
+            f"Базата данни е възстановена от централата: {counted(self.requests, 'request')}, "
+            f"{counted(self.documents, 'document')}. / The store was rebuilt from central's copy: "
+            f"{counted(self.requests, 'request', 'en')}, "
+            f"{counted(self.documents, 'document', 'en')}, "
+            f"{counted(self.downlink_bundles, 'bundle', 'en')} from central applied again.",
             f"Next reference number: {self.reference_counter + 1}; next bundle to central: "
             f"{self.uplink_seq + 1} (after what central holds).",
         ]
         if self.lost_unsent:
             lines.append(
-                f"{len(self.lost_unsent)} заявки не бяха изпратени и са загубени / "
-                f"{len(self.lost_unsent)} request(s) never reached central and are lost: "
+                f"{counted(len(self.lost_unsent), 'request')} не стигнаха до централата и са "
+                f"загубени / {counted(len(self.lost_unsent), 'request', 'en')} never reached "
+                "central and are lost: "
                 f"{', '.join(self.lost_unsent)}. Ask those villagers to apply again (their "
                 "numbers are not given to anyone else)."
             )
@@ -102,14 +105,16 @@ class RecoveryReport:
             lines.append("No unsent request was lost. / Няма загубени неизпратени заявки.")
         if self.to_print:
             lines.append(
-                f"Document(s) {', '.join(self.to_print)} were never reported printed: they print "
-                "at the next exchange."
+                f"{plural(len(self.to_print), 'Document', 'Documents')} "
+                f"{', '.join(self.to_print)} never reported printed: they print at the next "
+                "exchange."
             )
         if self.downlink_lost:
             lines.append(
-                f"Central lost {len(self.downlink_lost)} of its bundle(s) to this kiosk in its "
-                f"restore ({', '.join(map(str, self.downlink_lost))}): "
-                f"{len(self.documents_sent_again)} document(s) central rebuilt were sent again"
+                f"Central lost {counted(len(self.downlink_lost), 'bundle', 'en')} to this kiosk "
+                f"in its restore ({', '.join(map(str, self.downlink_lost))}): "
+                f"{counted(len(self.documents_sent_again), 'document', 'en')} central rebuilt, "
+                "sent again"
                 + (
                     f" ({', '.join(self.documents_sent_again)})"
                     if self.documents_sent_again
@@ -120,8 +125,9 @@ class RecoveryReport:
             )
         if self.documents_missing:
             lines.append(
-                f"{len(self.documents_missing)} документа не пристигнаха / "
-                f"{len(self.documents_missing)} document(s) central holds did not arrive: "
+                f"{counted(len(self.documents_missing), 'document')} не пристигнаха / "
+                f"{counted(len(self.documents_missing), 'document', 'en')} central holds did not "
+                "arrive: "
                 f"{', '.join(self.documents_missing)}. Run `kiosk-app check` later; if they are "
                 "still missing, call support."
             )

@@ -15,6 +15,8 @@ enter, in :mod:`printing.cups_backend`, with ``raise ... from exc`` so the cause
 
 from __future__ import annotations
 
+from sync.wording import counted
+
 __all__ = [
     "PrintError",
     "CupsUnavailableError",
@@ -84,10 +86,10 @@ class JobFailedError(PrintError):
         self.attempts = attempts
         state_bg = {"aborted": "прекъснато", "canceled": "отменено"}.get(state, state)
         super().__init__(
-            f"Печатът не успя: заданието е {state_bg} след {attempts} опит(а). Проверете "
+            f"Печатът не успя: заданието е {state_bg} след {counted(attempts, 'attempt')}. Проверете "
             "хартията и тонера на принтера и отпечатайте документа отново.",
-            f"Printing failed: the job was {state} after {attempts} attempt(s). Check the "
-            "printer's paper and toner and print the document again.",
+            f"Printing failed: the job was {state} after {counted(attempts, 'attempt', 'en')}. "
+            "Check the printer's paper and toner and print the document again.",
         )
 
 

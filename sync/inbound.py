@@ -66,9 +66,12 @@ def check_sequence(opened: OpenedBundle, ledger: InboundLedger) -> LedgerEntry |
         )
     expected = ledger.last_seq(sender) + 1
     if opened.seq > expected:
-        missing = f"{expected}" if opened.seq == expected + 1 else f"{expected}–{opened.seq - 1}"
+        if opened.seq == expected + 1:
+            missing = f"bundle {expected}"
+        else:
+            missing = f"bundles {expected}–{opened.seq - 1}"
         raise SequenceGapError(
-            f"Bundle {opened.seq} from {sender} arrived before bundle(s) {missing}: "
+            f"Bundle {opened.seq} from {sender} arrived before {missing}: "
             "import or send the missing ones first.",
             expected=expected,
             received=opened.seq,

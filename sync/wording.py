@@ -45,6 +45,11 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
     "problem": {"bg": ("грешка", "грешки"), "en": ("problem", "problems")},
     "notice": {"bg": ("обявление", "обявления"), "en": ("notice", "notices")},
     "attachment": {"bg": ("приложение", "приложения"), "en": ("attachment", "attachments")},
+    "bundle": {"bg": ("пакет", "пакета"), "en": ("bundle", "bundles")},
+    "event": {"bg": ("събитие", "събития"), "en": ("event", "events")},
+    "receipt": {"bg": ("разписка", "разписки"), "en": ("receipt", "receipts")},
+    "exchange": {"bg": ("обмен", "обмена"), "en": ("exchange", "exchanges")},
+    "session": {"bg": ("сесия", "сесии"), "en": ("session", "sessions")},
 }
 
 

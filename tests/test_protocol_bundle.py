@@ -322,7 +322,7 @@ def test_reordered_bundles_report_the_gap(kiosk, central, central_keyring):
     ledger = MemoryLedger()
     first, second, third = stream(kiosk, central, 3)
     sync.receive_bundle(first, central, central_keyring, ledger, apply_all)
-    with pytest.raises(SequenceGapError, match="before bundle\\(s\\) 2") as caught:
+    with pytest.raises(SequenceGapError, match="before bundle 2:") as caught:
         sync.receive_bundle(third, central, central_keyring, ledger, apply_all)
     assert (caught.value.expected, caught.value.received) == (2, 3)
     # Delivering the missing one first lets the later one through.
