@@ -67,15 +67,15 @@ class StaffPanelScreen(Screen):
     def _build_dashboard(self) -> QWidget:
         page = QWidget()
         facts = card()
-        grid = QGridLayout(facts)
-        grid.setContentsMargins(20, 10, 20, 10)
+        self.facts_grid = QGridLayout(facts)
+        self.facts_grid.setContentsMargins(20, 10, 20, 10)
         self.fact_titles, self.fact_values = {}, {}
-        for row, fact in enumerate(FACTS):
+        for fact in FACTS:
             self.fact_titles[fact] = label("subtle")
             self.fact_values[fact] = label()
             self.fact_values[fact].setObjectName(f"fact-{fact}")
-            grid.addWidget(self.fact_titles[fact], row // 2, (row % 2) * 2)
-            grid.addWidget(self.fact_values[fact], row // 2, (row % 2) * 2 + 1)
+        self._place_facts(self.ctx.text_size.large)
+        self.ctx.text_size.changed.connect(self._place_facts)
         self.ready_title = label("title")
         self.ready_holder = QWidget()
         self.ready_layout = QVBoxLayout(self.ready_holder)
@@ -121,6 +121,19 @@ class StaffPanelScreen(Screen):
         layout.addWidget(self.ready_title)
         layout.addWidget(scroll, 1)
         return page
+
+    def _place_facts(self, large: bool) -> None:
+        """Two facts a line, or in large text one, so that a long word ("приключването") is not
+        cut at the glass's edge."""
+        per_line = 1 if large else 2
+        for index, fact in enumerate(FACTS):
+            line, column = divmod(index, per_line)
+            self.facts_grid.addWidget(self.fact_titles[fact], line, column * 2)
+            self.facts_grid.addWidget(self.fact_values[fact], line, column * 2 + 1)
+        for column in range(4):
+            self.facts_grid.setColumnStretch(column, 0)
+        for column in range(1, per_line * 2, 2):
+            self.facts_grid.setColumnStretch(column, 1)  # the values take the width left
 
     def _build_payment_page(self) -> QWidget:
         page = QWidget()
