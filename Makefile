@@ -21,7 +21,7 @@ install: system-packages $(BIN)/.installed
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist loadfile --durations=40 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -230,7 +230,7 @@ def test_the_office_approves_a_batch_under_one_pin_typed_once(
         {"reference": references, "pin": softhsm_token.pin},
         follow_redirects=True,
     )
-    assert "Издадени 3 документа" in done.get_data(as_text=True)
+    assert "Издадени документи: 3" in done.get_data(as_text=True)
     with read(central.engine) as conn:
         assert conn.execute(select(func.count()).select_from(documents)).scalar() == 3
         rows = conn.execute(select(outbound_records.c.record)).scalars().all()
