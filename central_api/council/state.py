@@ -30,11 +30,13 @@ RULE_TEXT = {
 CHOICE_TEXT = {
     "for": "за / for",
     "against": "против / against",
-    "abstain": "въздържал се / abstained",
-    "secret": "гласувал (тайно) / voted (secret)",
+    # One councillor's vote in words a man's and a woman's name both take ("въздържа се",
+    # not "въздържал се"): the register of members holds no sex.
+    "abstain": "въздържа се / abstained",
+    "secret": "гласува тайно / voted (secret)",
     "conflict": "конфликт на интереси / conflict of interest",
-    "did_not_vote": "не гласувал / did not vote",
-    "absent": "отсъствал / absent",
+    "did_not_vote": "не гласува / did not vote",
+    "absent": "отсъства / absent",
 }
 KIND_TEXT = {
     "open": ("явно", "open"),

@@ -74,7 +74,7 @@ def cast_vote(conn: Connection, item_id: int, member_id: int, choice: str, actor
         )
     if member_id not in present_members(conn, current["session_id"]):
         raise VoteRefusedError(
-            "Първо се регистрирайте като присъстващ. / Register as present first."
+            "Първо регистрирайте присъствието си. / Register as present first."
         )
     secret = current["kind"] == "secret"
     try:

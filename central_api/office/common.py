@@ -64,6 +64,16 @@ def when(text: str | None) -> str:
     return local.strftime("%d.%m.%Y %H:%M")
 
 
+def local_when(text: str | None) -> str:
+    """A moment already in local time, as forms give it ("2026-12-17T09:00"): "17.12.2026 09:00"."""
+    if not text:
+        return "—"
+    try:
+        return datetime.fromisoformat(text).strftime("%d.%m.%Y %H:%M")
+    except ValueError:
+        return text
+
+
 def day(text: str | None) -> str:
     if not text:
         return "—"
@@ -98,6 +108,11 @@ def coat_of_arms():
 @bp.app_template_filter("office_when")
 def _when_filter(text):
     return when(text)
+
+
+@bp.app_template_filter("office_local_when")
+def _local_when_filter(text):
+    return local_when(text)
 
 
 @bp.app_template_filter("office_day")

@@ -71,6 +71,13 @@ const Hall = {
     return Math.abs(count) === 1 ? one : other;
   },
 
+  // A session's local "2026-12-17T09:00" as the office writes it: "17.12.2026 09:00".
+  when(text) {
+    const [day, time = ""] = text.split("T");
+    const [year, month, date] = day.split("-");
+    return `${date}.${month}.${year} ${time.slice(0, 5)}`.trim();
+  },
+
   el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
@@ -85,7 +92,7 @@ const Hall = {
 const CHOICE_TEXT = {
   for: "ЗА / For",
   against: "ПРОТИВ / Against",
-  abstain: "ВЪЗДЪРЖАЛ СЕ / Abstained",
+  abstain: "ВЪЗДЪРЖАНЕ / Abstention",
   conflict: "конфликт на интереси / conflict of interest",
   did_not_vote: "не гласува / did not vote",
   absent: "отсъства / absent",

@@ -31,7 +31,7 @@ class NoticePdfScreen(Screen):
         self._pages = 0
         self._zoom = 0
         self.title = label("title")
-        self.where = label("title")
+        self.where = label()  # body size: in large text at 1280x800 the page needs the height
         self.where.setObjectName("pdf-where")
         self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem = label("error")
