@@ -73,9 +73,7 @@ def cast_vote(conn: Connection, item_id: int, member_id: int, choice: str, actor
             "You declared a conflict of interest on this item and do not vote on it."
         )
     if member_id not in present_members(conn, current["session_id"]):
-        raise VoteRefusedError(
-            "Първо регистрирайте присъствието си. / Register as present first."
-        )
+        raise VoteRefusedError("Първо регистрирайте присъствието си. / Register as present first.")
     secret = current["kind"] == "secret"
     try:
         with conn.begin_nested():
