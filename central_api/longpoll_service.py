@@ -29,7 +29,6 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
-from gunicorn.app.base import BaseApplication
 
 from sync import SyncError
 
@@ -39,6 +38,7 @@ from .context import Central
 from .db import is_sqlite
 from .downlink_wakeup import Waiters, listen_postgres, watch_sqlite
 from .errors import CentralError, RateLimitedError, WrongKioskError
+from .serve import ConfiguredGunicorn
 from .signed_time import TIME_HEADER, signed_time_for
 
 OCTET = "application/octet-stream"
@@ -270,20 +270,14 @@ def run(
     )
 
 
-class _LongpollGunicorn(BaseApplication):
+class _LongpollGunicorn(ConfiguredGunicorn):
     """gunicorn's arbiter over aiohttp workers (``aiohttp.GunicornWebWorker``): it binds the
     port once, forks the workers, which accept from the same socket, and replaces one that
     dies. Each worker builds its own long-poll service after the fork."""
 
     def __init__(self, config: dict, threads: int, options: dict):
-        self.central_config = config
         self.threads = threads
-        self.options = options
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
+        super().__init__(config, options)
 
     def load(self):
         config, threads = self.central_config, self.threads

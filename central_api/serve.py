@@ -13,7 +13,11 @@ import os
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):
+class ConfiguredGunicorn(BaseApplication):
+    """gunicorn run from code: central's configuration, and gunicorn's options set as given.
+    Subclasses say what each worker loads (the WSGI app here, the long-poll service in
+    :mod:`central_api.longpoll_service`)."""
+
     def __init__(self, config: dict, options: dict):
         self.central_config = config
         self.options = options
@@ -23,6 +27,8 @@ class _Gunicorn(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
+
+class _Gunicorn(ConfiguredGunicorn):
     def load(self):
         from . import create_app
 
