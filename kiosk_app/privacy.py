@@ -9,7 +9,7 @@ No Qt (:class:`kiosk_app.app.KioskApp` calls it).
 
 from __future__ import annotations
 
-from printing import render_text_sheet
+from printing.sheets import render_text_sheet
 
 from . import municipality as municipality_profile
 from .documents import print_pdf

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from printing.request_form import RequestForm, render_request_form
 from sync.deadlines import SOFIA, chosen_tier
 from sync.wording import money
 
@@ -25,12 +25,18 @@ from .documents import print_pdf
 from .errors import NotAllowedError, UnknownReferenceError
 from .store import KioskStore, enrollment_of, store_for, utc_now
 
+if TYPE_CHECKING:
+    from printing.request_form import RequestForm
+
 LEGAL_BASIS = "чл. 29 от Административнопроцесуалния кодекс"
 
 
 def request_form(store: KioskStore, reference: str) -> RequestForm:
     """What the form of ``reference`` says: the request's answers; the service's official name,
     legal basis and authority (the addressee) from the catalogue."""
+    # On use: it loads reportlab, which the commands that only file or check a form do without.
+    from printing.request_form import RequestForm
+
     row = _request(store, reference)
     if row["fields"] is None:
         raise NotAllowedError(
@@ -74,6 +80,8 @@ def request_form(store: KioskStore, reference: str) -> RequestForm:
 
 def render_form(config, reference: str) -> Path:
     """The form of ``reference`` as a PDF in the kiosk's spool folder."""
+    from printing.request_form import render_request_form  # on use: reportlab (see above)
+
     with store_for(config) as store:
         form = request_form(store, reference)
     config.spool_dir.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,10 @@
 """Printing at the kiosk: issued PDFs and receipts through CUPS, followed until completed.
 
-The public API is what ``__all__`` lists; see docs/printing.md. This package imports neither
-app (``central_api``, ``kiosk_app``) nor Flask, and reads no environment variables: the kiosk's
+The public API is what ``__all__`` lists: printing, the spool, the printer's state and the errors;
+see docs/printing.md. The PDF renderers load reportlab, so they are imported from their own
+modules where a PDF is made (``printing.receipts``, ``printing.sheets``,
+``printing.request_form``), not by every ``import printing``. This package imports neither app
+(``central_api``, ``kiosk_app``) nor Flask, and reads no environment variables: the kiosk's
 configuration passes the printer name, spool folder and receipt layout in.
 """
 
@@ -14,8 +17,6 @@ from printing.errors import (
     PrintError,
 )
 from printing.jobs import PrintOutcome, PrintQueue, look_up_job
-from printing.receipts import LAYOUTS, Receipt, receipt_media, render_receipt
-from printing.sheets import render_text_sheet
 from printing.spool import flush_spool, print_document, print_to_folder, spooled_documents
 from printing.status import PrinterStatus, printer_status
 
@@ -24,20 +25,15 @@ __all__ = [
     "DocumentError",
     "JobFailedError",
     "JobRefusedError",
-    "LAYOUTS",
     "PrintError",
     "PrintOutcome",
     "PrintQueue",
     "PrinterNotFoundError",
     "PrinterStatus",
-    "Receipt",
     "flush_spool",
     "look_up_job",
     "print_document",
     "print_to_folder",
     "printer_status",
-    "receipt_media",
-    "render_receipt",
-    "render_text_sheet",
     "spooled_documents",
 ]

@@ -1,6 +1,6 @@
 """The command lines start without the libraries only some of their commands need.
 
-Tests and operators start ``central-api`` many times; loading pyHanko, aiohttp, reportlab,
+Tests and operators start ``central-api`` and ``kiosk-app`` many times; loading pyHanko, aiohttp, reportlab,
 psycopg and Flask for ``central-api staff list`` cost about a second each time. The commands that need them
 import them where they are used; this keeps it so.
 """
@@ -13,29 +13,83 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk_app.config import KioskConfig
+from kiosk_app.enrollment import enroll
+from tests.fixtures_kiosk import VALID_FIELDS, FakeCentral
+
 ROOT = Path(__file__).resolve().parent.parent
 # Signing and PDFs (pyHanko, aiohttp through its time-stamp client, reportlab), the driver only
 # the PostgreSQL long-poll listener uses, and the web framework only `serve` needs.
 HEAVY = ("pyhanko", "aiohttp", "reportlab", "psycopg", "flask")
 
 
-def loaded_by(module: str) -> list[str]:
-    """The HEAVY libraries a fresh interpreter has loaded after importing ``module``."""
-    script = (
-        f"import json, sys, {module}; "
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))"
-    )
+def run_python(script: str, **env: str) -> str:
+    """What a fresh interpreter running ``script`` prints."""
     result = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         timeout=60,
         check=True,
     )
-    return json.loads(result.stdout)
+    return result.stdout
+
+
+def loaded_by(module: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``heavy`` libraries a fresh interpreter has loaded after importing ``module``."""
+    script = (
+        f"import json, sys, {module}; "
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r})))"
+    )
+    return json.loads(run_python(script))
 
 
 def test_central_api_command_line_loads_no_signing_pdf_or_web_library():
     assert loaded_by("central_api.cli") == []
+
+
+# The kiosk's command line: PDFs (reportlab, with segno for the receipt's QR code and Pillow
+# under both), signatures (pyHanko) and Qt are for the screen and the printed slips; the
+# commands an operator or a test runs (`services`, `submit`, `status`, `staff`, `sync`) do
+# without them.
+KIOSK_HEAVY = ("reportlab", "segno", "PIL", "pyhanko", "PySide6")
+
+
+def test_printing_loads_no_pdf_library_until_a_pdf_is_made():
+    assert loaded_by("printing", KIOSK_HEAVY) == []
+    assert loaded_by("printing.receipts", KIOSK_HEAVY) == ["PIL", "reportlab", "segno"]
+
+
+def test_kiosk_command_line_loads_no_pdf_signing_or_qt_library():
+    assert loaded_by("kiosk_app.cli", KIOSK_HEAVY) == []
+
+
+def test_the_kiosk_commands_that_make_no_pdf_load_none_of_those_libraries(tmp_path):
+    home = tmp_path / "kiosk"
+    # Nothing listens on the discard port: `sync` finds central unreachable and says so.
+    enroll(KioskConfig(home=home), "http://127.0.0.1:9", "invite", transport=FakeCentral())
+    fields = [arg for name, value in VALID_FIELDS.items() for arg in ("--field", f"{name}={value}")]
+    commands = [
+        ["services", "--json"],
+        ["submit", "permanent-address-certificate", *fields, "--json"],
+        ["status", "--json"],
+        ["staff", "form-filed", "KIOSK-NONE", "--staff", "nobody"],
+        ["sync", "--json"],
+        ["check", "--store", "--json"],
+    ]
+    script = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from kiosk_app.cli import cli\n"
+        f"ran = [CliRunner().invoke(cli, args) for args in {commands!r}]\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(KIOSK_HEAVY)!r})\n"
+        "print(json.dumps([[r.exit_code, r.output] for r in ran] + [heavy]))"
+    )
+    *ran, heavy = json.loads(run_python(script, KIOSK_HOME=str(home)))
+    # Each command ran to its end (0), or to what it must refuse (1): an unknown reference, and
+    # central out of reach.
+    assert [code for code, _ in ran] == [0, 0, 0, 1, 1, 0], ran
+    assert "KIOSK-NONE" in ran[3][1] and "cannot be reached" in ran[4][1]
+    assert heavy == []

@@ -14,15 +14,13 @@ from printing import (
     CupsUnavailableError,
     PrinterNotFoundError,
     PrintQueue,
-    Receipt,
     flush_spool,
     print_document,
     printer_status,
-    receipt_media,
-    render_receipt,
     spooled_documents,
 )
 from printing.cups_backend import JOB_PENDING, CupsBackend
+from printing.receipts import Receipt, receipt_media, render_receipt
 
 pytestmark = pytest.mark.cups
 

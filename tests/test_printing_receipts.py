@@ -9,8 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from printing import Receipt, receipt_media, render_receipt
-from printing.receipts import receipt_facts
+from printing.receipts import Receipt, receipt_facts, receipt_media, render_receipt
 
 RECEIPT = Receipt(
     reference="DZH1-00042",
