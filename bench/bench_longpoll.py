@@ -39,7 +39,7 @@ from pathlib import Path
 import aiohttp
 import requests
 
-from sync.transport import LONG_POLL_SECONDS
+from sync.engine import LONG_POLL_SECONDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "deploy" / "profiles" / "lyaskovets.toml"

@@ -15,7 +15,7 @@ import click
 
 from sync.carried import MESSAGE_SUFFIX
 from sync.states import FEE_METHODS
-from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+from sync.stick import bundle_file_name, receipt_file_name, write_atomically
 from sync.wording import counted
 
 from . import (

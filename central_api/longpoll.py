@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, exists, or_, select
 
 from sync import Identity
 from sync.bundle import MAX_SEQ
-from sync.transport import LONG_POLL_SECONDS
+from sync.engine import LONG_POLL_SECONDS
 
 from . import bundles
 from .db import read

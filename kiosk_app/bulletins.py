@@ -12,7 +12,7 @@ import base64
 import hashlib
 
 from sync import RecordRefused
-from sync.transport import write_atomically
+from sync.stick import write_atomically
 
 from .config import KioskConfig
 from .errors import writing

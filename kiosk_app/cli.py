@@ -16,8 +16,8 @@ from pathlib import Path
 import click
 
 from sync import SyncError
+from sync.engine import LONG_POLL_SECONDS
 from sync.states import FEE_METHODS
-from sync.transport import LONG_POLL_SECONDS
 from sync.wording import counted, plural
 
 from . import handover, services

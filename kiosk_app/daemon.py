@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sync import SyncError
-from sync.engine import Backoff
-from sync.transport import LONG_POLL_SECONDS
+from sync.engine import LONG_POLL_SECONDS, Backoff
 from sync.wording import counted
 
 from .config import KioskConfig

@@ -30,7 +30,7 @@ from pathlib import Path
 import printing
 from sync import RecordRefused
 from sync.states import CLOSED, PAST_ISSUED
-from sync.transport import write_atomically
+from sync.stick import write_atomically
 
 from .config import KioskConfig
 from .errors import DocumentError, writing

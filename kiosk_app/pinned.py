@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from sync.files import FILE_MODE
-from sync.transport import write_atomically
+from sync.stick import write_atomically
 
 from .config import KioskConfig
 from .errors import writing

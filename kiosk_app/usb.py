@@ -28,7 +28,7 @@ from sync.carried import (
     positions_file_name,
     seal_message,
 )
-from sync.transport import (
+from sync.stick import (
     BUNDLE_SUFFIX,
     RECEIPT_SUFFIX,
     bundle_file_name,

@@ -1,4 +1,5 @@
-"""When to try again: exponential backoff with full jitter, as plain library code.
+"""When to try again, and how long to wait for news: exponential backoff with full jitter, and the
+long-poll wait, as plain library code.
 
 A kiosk that cannot reach central must not hammer it, and five kiosks that lost the line at the
 same moment must not all come back at the same moment. "Full jitter" (AWS architecture blog,
@@ -13,6 +14,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+
+# The longest downlink long-poll central holds, and the wait the kiosk's sync loop asks for:
+# waiting is free on central's event loop, each new call is what costs (docs/performance.md,
+# "Many kiosks waiting at once"), so a kiosk asks again only every two minutes when idle.
+LONG_POLL_SECONDS = 120.0
 
 DEFAULT_BASE_SECONDS = 1.0
 DEFAULT_CAP_SECONDS = 300.0  # a village line that is down waits at most five minutes per try

@@ -461,7 +461,7 @@ def carry_by_usb(kiosk: Kiosk, central: CentralProcess, rng: random.Random, tall
 
     from central_api import bundles
     from kiosk_app import services
-    from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+    from sync.stick import bundle_file_name, receipt_file_name, write_atomically
 
     identity = central.central.identity
     with tempfile.TemporaryDirectory(dir=kiosk.home) as folder:

@@ -11,7 +11,8 @@ import requests
 
 from sync import open_receipt
 from sync.request_auth import KioskRequestAuth
-from sync.transport import HttpTransport, bundle_file_name, write_atomically
+from sync.stick import bundle_file_name, write_atomically
+from sync.transport import HttpTransport
 from tests.fixtures_central import (
     OFFICIAL_ARGS,
     ROOT,

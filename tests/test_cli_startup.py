@@ -19,8 +19,9 @@ from tests.fixtures_kiosk import VALID_FIELDS, FakeCentral
 
 ROOT = Path(__file__).resolve().parent.parent
 # Signing and PDFs (pyHanko, aiohttp through its time-stamp client, reportlab), the driver only
-# the PostgreSQL long-poll listener uses, and the web framework only `serve` needs.
-HEAVY = ("pyhanko", "aiohttp", "reportlab", "psycopg", "flask")
+# the PostgreSQL long-poll listener uses, the web framework only `serve` needs, and the HTTP
+# client only the kiosk's side of sync uses.
+HEAVY = ("pyhanko", "aiohttp", "reportlab", "psycopg", "flask", "requests")
 
 
 def run_python(script: str, **env: str) -> str:
@@ -53,8 +54,9 @@ def test_central_api_command_line_loads_no_signing_pdf_or_web_library():
 # The kiosk's command line: PDFs (reportlab, with segno for the receipt's QR code and Pillow
 # under both), signatures (pyHanko) and Qt are for the screen and the printed slips; the
 # commands an operator or a test runs (`services`, `submit`, `status`, `staff`, `sync`) do
-# without them.
+# without them. The HTTP client (requests) is for the commands that talk to central.
 KIOSK_HEAVY = ("reportlab", "segno", "PIL", "pyhanko", "PySide6")
+HTTP = ("requests",)
 
 
 def test_printing_loads_no_pdf_library_until_a_pdf_is_made():
@@ -62,34 +64,38 @@ def test_printing_loads_no_pdf_library_until_a_pdf_is_made():
     assert loaded_by("printing.receipts", KIOSK_HEAVY) == ["PIL", "reportlab", "segno"]
 
 
-def test_kiosk_command_line_loads_no_pdf_signing_or_qt_library():
-    assert loaded_by("kiosk_app.cli", KIOSK_HEAVY) == []
+def test_kiosk_command_line_loads_no_pdf_signing_qt_or_http_library():
+    assert loaded_by("kiosk_app.cli", KIOSK_HEAVY + HTTP) == []
 
 
-def test_the_kiosk_commands_that_make_no_pdf_load_none_of_those_libraries(tmp_path):
+def test_the_kiosk_commands_load_only_what_they_use(tmp_path):
     home = tmp_path / "kiosk"
     # Nothing listens on the discard port: `sync` finds central unreachable and says so.
     enroll(KioskConfig(home=home), "http://127.0.0.1:9", "invite", transport=FakeCentral())
     fields = [arg for name, value in VALID_FIELDS.items() for arg in ("--field", f"{name}={value}")]
-    commands = [
+    offline = [
         ["services", "--json"],
         ["submit", "permanent-address-certificate", *fields, "--json"],
         ["status", "--json"],
         ["staff", "form-filed", "KIOSK-NONE", "--staff", "nobody"],
-        ["sync", "--json"],
         ["check", "--store", "--json"],
     ]
     script = (
         "import json, sys\n"
         "from click.testing import CliRunner\n"
         "from kiosk_app.cli import cli\n"
-        f"ran = [CliRunner().invoke(cli, args) for args in {commands!r}]\n"
-        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(KIOSK_HEAVY)!r})\n"
-        "print(json.dumps([[r.exit_code, r.output] for r in ran] + [heavy]))"
+        "def loaded(names):\n"
+        "    return sorted({m.split('.')[0] for m in sys.modules} & set(names))\n"
+        f"ran = [CliRunner().invoke(cli, args) for args in {offline!r}]\n"
+        f"after_offline = loaded({KIOSK_HEAVY + HTTP!r})\n"
+        "ran.append(CliRunner().invoke(cli, ['sync', '--json']))\n"
+        f"after_sync = loaded({KIOSK_HEAVY + HTTP!r})\n"
+        "print(json.dumps([[r.exit_code, r.output] for r in ran] + [after_offline, after_sync]))"
     )
-    *ran, heavy = json.loads(run_python(script, KIOSK_HOME=str(home)))
+    *ran, after_offline, after_sync = json.loads(run_python(script, KIOSK_HOME=str(home)))
     # Each command ran to its end (0), or to what it must refuse (1): an unknown reference, and
     # central out of reach.
-    assert [code for code, _ in ran] == [0, 0, 0, 1, 1, 0], ran
-    assert "KIOSK-NONE" in ran[3][1] and "cannot be reached" in ran[4][1]
-    assert heavy == []
+    assert [code for code, _ in ran] == [0, 0, 0, 1, 0, 1], ran
+    assert "KIOSK-NONE" in ran[3][1] and "cannot be reached" in ran[5][1]
+    assert after_offline == []
+    assert after_sync == ["requests"]

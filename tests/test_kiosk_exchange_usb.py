@@ -5,7 +5,7 @@ import pytest
 from kiosk_app import services
 from sync import receive_bundle
 from sync.errors import SequenceGapError
-from sync.transport import receipt_file_name, write_atomically
+from sync.stick import receipt_file_name, write_atomically
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 
 SERVICE = "permanent-address-certificate"

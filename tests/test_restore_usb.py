@@ -22,7 +22,7 @@ from kiosk_app import services
 from kiosk_app.store import store_for
 from sync import SyncError
 from sync.carried import MESSAGE_SUFFIX
-from sync.transport import bundle_file_name, receipt_file_name, write_atomically
+from sync.stick import bundle_file_name, receipt_file_name, write_atomically
 from tests.sync_harness import BIN, CLERK, ROOT, CentralProcess, Kiosk
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None

@@ -16,12 +16,8 @@ from kiosk_app import municipality as kiosk_municipality
 from kiosk_app import services
 from kiosk_app.cli import cli as kiosk_cli
 from kiosk_app.store import enrollment_of, store_for
-from sync.transport import (
-    HttpTransport,
-    bundle_file_name,
-    receipt_file_name,
-    write_atomically,
-)
+from sync.stick import bundle_file_name, receipt_file_name, write_atomically
+from sync.transport import HttpTransport
 from tests.sync_harness import CentralProcess, Kiosk, check_kiosk, converge
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
