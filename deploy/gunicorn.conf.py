@@ -47,8 +47,21 @@ proc_name = "central-api"
 worker_tmp_dir = "/dev/shm"
 
 
-def post_worker_init(worker):
-    # The background WAL checkpointer and the prepared form checks (central_api.serve).
-    from central_api.serve import prepare_worker
+# The app is loaded once, in the master, and each worker is forked from it ready to serve
+# (central_api.serve.prepare_app): nine workers cost one start-up, a worker restarted after
+# max_requests costs none. A new release therefore needs `systemctl restart`, not a reload.
+preload_app = True
 
-    prepare_worker(worker.wsgi)
+
+def when_ready(server):
+    # In the master, after the app was loaded and before the first worker is forked.
+    from central_api.serve import prepare_app
+
+    prepare_app(server.app.wsgi())
+
+
+def post_worker_init(worker):
+    # In each worker: fresh database connections, the background WAL checkpointer.
+    from central_api.serve import start_worker
+
+    start_worker(worker.wsgi)

@@ -214,7 +214,8 @@ def test_the_central_unit_command_line_serves_healthz(tmp_path):
 def test_the_production_gunicorn_settings_serve_and_prepare_each_worker(
     central, central_env, tmp_path
 ):
-    """deploy/gunicorn.conf.py's post_worker_init runs central_api.serve.prepare_worker."""
+    """deploy/gunicorn.conf.py prepares the app once in the master (when_ready runs
+    central_api.serve.prepare_app) and starts each forked worker (post_worker_init)."""
     import requests
 
     from tests.fixtures_central import free_port, stop_server, wait_healthy
@@ -243,5 +244,7 @@ def test_the_production_gunicorn_settings_serve_and_prepare_each_worker(
         assert requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10).ok
     finally:
         stop_server(process)
+    text = log.read_text(errors="replace")
+    assert "app loaded and prepared; the workers are forked from it" in text
     if central_env["DATABASE_URL"].startswith("sqlite"):
-        assert "WAL checkpoints run in the background" in log.read_text(errors="replace")
+        assert "WAL checkpoints run in the background" in text
