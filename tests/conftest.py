@@ -13,4 +13,5 @@ pytest_plugins = [
     "tests.fixtures_council",
     "tests.fixtures_signing",
     "tests.fixtures_registers",
+    "tests.fixtures_module_central",
 ]

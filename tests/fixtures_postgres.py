@@ -121,16 +121,32 @@ def throwaway_cluster(max_connections: int = 100):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_database(postgres_url):
-    """A fresh, empty database in the session's cluster; dropped afterwards."""
+@contextlib.contextmanager
+def fresh_database(postgres_url: str, prefix: str = "t"):
+    """A fresh, empty database in the cluster of ``postgres_url``; dropped afterwards."""
     import psycopg
 
     base, _, _ = postgres_url.rpartition("/")
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{base}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """A fresh, empty database in the session's cluster for this test."""
+    with fresh_database(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_postgres_database(postgres_url):
+    """A fresh, empty database in the session's cluster for the whole module."""
+    with fresh_database(postgres_url, prefix="m") as url:
+        yield url

@@ -1,4 +1,7 @@
-"""A REAL ``central-api serve`` process: the kiosk's path over HTTP and over files."""
+"""A REAL ``central-api serve`` process: the kiosk's path over HTTP and over files.
+
+One central serves the module (per database: ``module_central_server``); each test enrolls
+kiosks of its own and looks only at their requests."""
 
 from __future__ import annotations
 
@@ -13,16 +16,7 @@ from sync import open_receipt
 from sync.request_auth import KioskRequestAuth
 from sync.stick import bundle_file_name, write_atomically
 from sync.transport import HttpTransport
-from tests.fixtures_central import (
-    OFFICIAL_ARGS,
-    ROOT,
-    SimKiosk,
-    free_port,
-    run_concurrently,
-    run_server,
-    stop_server,
-    wait_healthy,
-)
+from tests.fixtures_central import ROOT, SimKiosk, run_concurrently
 
 
 def cli(env: dict, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
@@ -43,13 +37,13 @@ def invite(env: dict, village: str = "dzhulyunitsa") -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_invite_enroll_upload_approve_download_over_http(central_server, central_env):
-    base_url, _home = central_server
+def test_invite_enroll_upload_approve_download_over_http(module_central_server):
+    base_url, env = module_central_server.url, module_central_server.env
     transport = HttpTransport(base_url, timeout=30)
     kiosk = SimKiosk()
-    kiosk.enrolled(transport.enroll(invite(central_env), kiosk.identity.public.to_json()))
+    kiosk.enrolled(transport.enroll(invite(env), kiosk.identity.public.to_json()))
     transport = HttpTransport(base_url, timeout=30, identity=kiosk.identity)  # signs from now on
-    assert kiosk.kiosk_id == "dzhulyunitsa-1"
+    assert kiosk.kiosk_id == f"dzhulyunitsa-{kiosk.kiosk_no}"
 
     record = kiosk.submitted()
     data = kiosk.bundle([record])
@@ -57,22 +51,8 @@ def test_invite_enroll_upload_approve_download_over_http(central_server, central
     assert receipt.record_results == [{"id": record["id"], "status": "applied"}]
     assert transport.upload_bundle(data) == receipt.raw  # a retry is a replay
 
-    assert (
-        cli(
-            central_env,
-            "user",
-            "add",
-            "maria",
-            "--role",
-            "clerk",
-            "--password-stdin",
-            input="s3cret-pass\n",
-        ).returncode
-        == 0
-    )
-    assert cli(central_env, *OFFICIAL_ARGS, "--user", "maria").returncode == 0
     reference = record["body"]["reference"]
-    approved = cli(central_env, "requests", "approve", reference, "--as", "maria")
+    approved = cli(env, "requests", "approve", reference, "--as", module_central_server.clerk)
     assert approved.returncode == 0, approved.stderr
 
     downlink = transport.fetch_downlink(kiosk.kiosk_id, 0)
@@ -81,20 +61,19 @@ def test_invite_enroll_upload_approve_download_over_http(central_server, central
     transport.send_receipt(kiosk.receipt_for(downlink))
     assert transport.fetch_downlink(kiosk.kiosk_id, opened.seq) is None
 
-    fleet = json.loads(cli(central_env, "kiosk", "list", "--json").stdout)
-    assert fleet[0]["last_contact"]
-    listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
-    assert listed[0]["status"] == "issued"
+    fleet = json.loads(cli(env, "kiosk", "list", "--json").stdout)
+    assert next(row for row in fleet if row["id"] == kiosk.kiosk_id)["last_contact"]
+    listed = json.loads(cli(env, "requests", "list", "--json").stdout)
+    assert next(row for row in listed if row["reference"] == reference)["status"] == "issued"
 
 
-def test_sequence_conflict_over_http_is_a_409_json_error(central_server, central_env):
+def test_sequence_conflict_over_http_is_a_409_json_error(module_central_server):
     from sync import GENESIS, seal_bundle
 
-    base_url, _ = central_server
+    base_url = module_central_server.url
     kiosk = SimKiosk()
-    kiosk.enrolled(
-        HttpTransport(base_url).enroll(invite(central_env), kiosk.identity.public.to_json())
-    )
+    token = module_central_server.invite("dzhulyunitsa")
+    kiosk.enrolled(HttpTransport(base_url).enroll(token, kiosk.identity.public.to_json()))
     first = kiosk.bundle([kiosk.submitted()])
     signed = KioskRequestAuth(kiosk.identity)
     requests.post(
@@ -112,16 +91,13 @@ def test_sequence_conflict_over_http_is_a_409_json_error(central_server, central
     }
 
 
-def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, central_env):
-    base_url, _ = central_server
+def test_concurrent_uploads_from_many_kiosks_lose_nothing(module_central_server):
+    base_url = module_central_server.url
     kiosks = []
     for village in ("dzhulyunitsa", "kozarevets", "merdanya"):
         kiosk = SimKiosk()
-        kiosk.enrolled(
-            HttpTransport(base_url).enroll(
-                invite(central_env, village), kiosk.identity.public.to_json()
-            )
-        )
+        token = module_central_server.invite(village)
+        kiosk.enrolled(HttpTransport(base_url).enroll(token, kiosk.identity.public.to_json()))
         kiosks.append(kiosk)
 
     def send(kiosk):
@@ -132,70 +108,52 @@ def test_concurrent_uploads_from_many_kiosks_lose_nothing(central_server, centra
                 transport.upload_bundle(data)
 
     assert run_concurrently(send, kiosks, timeout=120) == []
-    listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
-    assert len(listed) == 150 and len({r["reference"] for r in listed}) == 150
+    listed = json.loads(cli(module_central_server.env, "requests", "list", "--json").stdout)
+    theirs = [row for row in listed if row["kiosk_id"] in {kiosk.kiosk_id for kiosk in kiosks}]
+    assert len(theirs) == 150 and len({r["reference"] for r in theirs}) == 150
 
 
-def test_the_same_path_with_files(central, central_env, tmp_path, villagers):
+def test_the_same_path_with_files(module_central_server, tmp_path):
+    env = module_central_server.env
     stick = tmp_path / "stick"
-    port = free_port()
-    log = tmp_path / "serve.log"
-    process = run_server(central_env, port, log, workers=1)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", process, log)
-        kiosk = SimKiosk()
-        kiosk.enrolled(
-            HttpTransport(f"http://127.0.0.1:{port}").enroll(
-                invite(central_env), kiosk.identity.public.to_json()
-            )
+    kiosk = SimKiosk()
+    kiosk.enrolled(
+        HttpTransport(module_central_server.url).enroll(
+            module_central_server.invite("dzhulyunitsa"), kiosk.identity.public.to_json()
         )
-    finally:
-        stop_server(process)
+    )
     # From here on no network: bundles and receipts travel on the stick.
     record = kiosk.submitted()
     path = stick / bundle_file_name(kiosk.kiosk_id, "central", 1)
     write_atomically(path, kiosk.bundle([record]))
-    imported = cli(central_env, "bundle", "import", str(path))
+    imported = cli(env, "bundle", "import", str(path))
     assert imported.returncode == 0, imported.stderr
     receipt_path = imported.stdout.strip().splitlines()[-1]
-    assert receipt_path.endswith("dzhulyunitsa-1-to-central-000001.vcr")
+    assert receipt_path.endswith(f"{kiosk.kiosk_id}-to-central-000001.vcr")
     receipt = open_receipt(Path(receipt_path).read_bytes(), kiosk.keyring())
     assert receipt.record_results[0]["status"] == "applied"
 
-    cli(
-        central_env,
-        "user",
-        "add",
-        "maria",
-        "--role",
-        "clerk",
-        "--password-stdin",
-        input="s3cret-pass\n",
-    )
-    cli(central_env, *OFFICIAL_ARGS, "--user", "maria")
-    assert (
-        cli(
-            central_env, "requests", "approve", record["body"]["reference"], "--as", "maria"
-        ).returncode
-        == 0
-    )
+    reference = record["body"]["reference"]
+    approved = cli(env, "requests", "approve", reference, "--as", module_central_server.clerk)
+    assert approved.returncode == 0, approved.stderr
     out = tmp_path / "to-kiosk"
-    exported = cli(central_env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(out))
+    exported = cli(env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["central-to-dzhulyunitsa-1-000001.vcb", "dzhulyunitsa-1-to-central-000001.vcr"]
+    assert names == [
+        f"central-to-{kiosk.kiosk_id}-000001.vcb",
+        f"{kiosk.kiosk_id}-to-central-000001.vcr",
+    ]
     downlink = (out / names[0]).read_bytes()
     assert [r["type"] for r in kiosk.open(downlink).records][-1] == "document.issued"
-    ack = out / "central-to-dzhulyunitsa-1-000001.vcr"
+    ack = out / f"central-to-{kiosk.kiosk_id}-000001.vcr"
     write_atomically(ack, kiosk.receipt_for(downlink))
-    acknowledged = cli(central_env, "bundle", "import", str(ack))
+    acknowledged = cli(env, "bundle", "import", str(ack))
     assert acknowledged.returncode == 0 and "acknowledged" in acknowledged.stdout
-    again = cli(
-        central_env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(tmp_path / "next")
-    )
+    again = cli(env, "bundle", "export", "--kiosk", kiosk.kiosk_id, "--out", str(tmp_path / "next"))
     assert ".vcb" not in again.stdout
 
     damaged = stick / "damaged.vcb"
     damaged.write_bytes(path.read_bytes()[:-10])
-    refused = cli(central_env, "bundle", "import", str(damaged))
+    refused = cli(env, "bundle", "import", str(damaged))
     assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
