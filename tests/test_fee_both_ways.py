@@ -15,28 +15,43 @@ from central_api.db import write
 from central_api.staff import add_staff
 from kiosk_app import services
 from kiosk_app.config import KioskConfig
+from kiosk_app.enrollment import enroll
 from tests.test_kiosk_cli_real_central import FIELDS, kiosk_app
 
 SERVICE = "permanent-address-certificate"
 
 
+@pytest.fixture(scope="module")
+def module_database_url():
+    """SQLite only: the fee's way between the two sides does not depend on central's database."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def staff_id(module_central_server) -> str:
+    """A staff member of the Джулюница mayoralty, on the list every kiosk there receives."""
+    with write(module_central_server.central.engine) as conn:
+        return add_staff(conn, "dzhulyunitsa", "Донка Маринова", "482719", "admin:test")
+
+
 @pytest.fixture
-def issued(central, central_server, central_cli, central_clerk, tmp_path):
-    """A real kiosk with one request approved at central and its document printed here:
-    (kiosk home, reference, staff id)."""
-    base_url, _ = central_server
-    with write(central.engine) as conn:
-        staff_id = add_staff(conn, "dzhulyunitsa", "Донка Маринова", "482719", "admin:test")
+def central_cli(module_central_server):
+    return module_central_server.cli()
+
+
+@pytest.fixture
+def issued(module_central_server, central_cli, staff_id, tmp_path):
+    """A kiosk of this test's own (the kiosk's own code, in this process) with one request
+    approved at central and its document printed here: (kiosk home, reference, staff id)."""
     home = tmp_path / "kiosk"
-    token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
-    kiosk_app(home, "enroll", "--central", base_url, "--token", token)
-    fields = [arg for field in FIELDS for arg in ("--field", field)]
-    submitted = kiosk_app(home, "submit", SERVICE, *fields, "--json")
-    reference = json.loads(submitted.stdout)["reference"]
-    kiosk_app(home, "sync")
-    central_cli("requests", "approve", reference, "--as", central_clerk)
-    kiosk_app(home, "sync")
-    assert json.loads(kiosk_app(home, "status", reference, "--json").stdout)["status"] == "printed"
+    config = KioskConfig(home=home)
+    enroll(config, module_central_server.url, module_central_server.invite("dzhulyunitsa"))
+    fields = dict(field.split("=", 1) for field in FIELDS)
+    reference = services.submit_request(config, SERVICE, fields)
+    services.sync_now(config)
+    central_cli("requests", "approve", reference, "--as", module_central_server.clerk)
+    services.sync_now(config)
+    assert services.request_status(config, reference).status == "printed"
     return home, reference, staff_id
 
 
@@ -50,7 +65,6 @@ def _ready(home, reference) -> dict:
     return next(document.to_json() for document in ready if document.reference == reference)
 
 
-@pytest.mark.parametrize("central_database_url", ["sqlite"], indirect=True)
 def test_paid_at_the_kiosk_then_delivered_central_holds_both(issued, central_cli):
     home, reference, staff_id = issued
     assert _at_central(central_cli, reference)["fee"]["status"] == "due"
@@ -102,16 +116,16 @@ def test_paid_at_the_kiosk_then_delivered_central_holds_both(issued, central_cli
     assert json.loads(kiosk_app(home, "quarantine", "--json").stdout) == []
 
 
-@pytest.mark.parametrize("central_database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("status", "extra"),
     [("paid", ["--method", "card", "--receipt-number", "R-77"]), ("exempt", [])],
 )
 def test_paid_or_exempt_at_central_reaches_the_kiosk_and_allows_delivery(
-    issued, central_cli, central_clerk, status, extra
+    issued, central_cli, module_central_server, status, extra
 ):
     home, reference, staff_id = issued
-    central_cli("requests", "fee", reference, "--status", status, *extra, "--as", central_clerk)
+    clerk = module_central_server.clerk
+    central_cli("requests", "fee", reference, "--status", status, *extra, "--as", clerk)
     kiosk_app(home, "sync")
     ready = _ready(home, reference)
     assert (ready["fee_status"], ready["fee_amount_cents"]) == (status, 256)
