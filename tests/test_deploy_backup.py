@@ -11,6 +11,8 @@ import pytest
 
 from deploy.backup import BackupError, Database, create_backup, read_manifest, restore_backup
 from deploy.procs import command_for
+from tests.fixtures_central import LYASKOVETS_PROFILE, CentralCli
+from tests.fixtures_postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,34 +28,19 @@ def central(home: Path, *args: str, database_url: str | None = None, stdin: str 
     )  # fmt: skip
 
 
-def audit_verify_exists() -> bool:
-    try:
-        return central(Path("/nonexistent"), "audit", "verify", "--help").returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-needs_audit = pytest.mark.xfail(
-    not audit_verify_exists(),
-    reason="`central-api audit verify` is not implemented yet (issue 3 CLI, central helper)",
-    strict=False,
-)
-
-
 def populated_central(home: Path, database_url: str | None = None) -> list:
-    """A central with users, two invited kiosks and their audit trail; returns `kiosk list`."""
-    for args, stdin in (
-        (["init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")], None),
-        (["user", "add", "admin", "--role", "admin", "--password-stdin"], "админ-парола-1\n"),
-        (["user", "add", "clerk", "--role", "clerk", "--password-stdin"], "служител-парола-2\n"),
-        (["kiosk", "invite", "kozarevets"], None),
-        (["kiosk", "invite", "merdanya"], None),
-    ):
-        result = central(home, *args, database_url=database_url, stdin=stdin)
-        assert result.returncode == 0, f"{args}: {result.stderr}"
-    listed = central(home, "kiosk", "list", "--json", database_url=database_url)
-    assert listed.returncode == 0, listed.stderr
-    return json.loads(listed.stdout)
+    """A central with users, two invited kiosks and their audit trail; returns `kiosk list`.
+
+    Made by the command line in this process (the restored central is then asked through a
+    real ``central-api`` process)."""
+    env = {"CENTRAL_HOME": str(home), "DATABASE_URL": database_url or sqlite_url(home)}
+    cli = CentralCli(env)
+    cli("init", "--municipality", str(LYASKOVETS_PROFILE))
+    cli("user", "add", "admin", "--role", "admin", "--password-stdin", input="админ-парола-1\n")
+    cli("user", "add", "clerk", "--role", "clerk", "--password-stdin", input="служител-парола-2\n")
+    cli("kiosk", "invite", "kozarevets")
+    cli("kiosk", "invite", "merdanya")
+    return json.loads(cli("kiosk", "list", "--json").stdout)
 
 
 def sqlite_url(home: Path) -> str:
@@ -142,18 +129,20 @@ def test_backup_cli_round_trip(small_home, tmp_path):
 # --- a real central ---------------------------------------------------------------------------
 
 
-def test_restored_sqlite_central_keeps_its_kiosks_and_identity(tmp_path):
-    home = tmp_path / "central"
-    kiosks = populated_central(home)
+@pytest.fixture(scope="module")
+def sqlite_central(tmp_path_factory) -> tuple[Path, list]:
+    """A populated SQLite central for the module's restore tests (each backs it up and restores
+    into a home of its own; a backup only reads it): (home, its `kiosk list`)."""
+    home = tmp_path_factory.mktemp("populated") / "central"
+    return home, populated_central(home)
+
+
+def test_restored_sqlite_central_keeps_its_kiosks_and_identity(sqlite_central, tmp_path):
+    home, kiosks = sqlite_central
     archive = create_backup(home, Database.from_url(sqlite_url(home)), tmp_path / "backups")
     fresh = tmp_path / "restored"
     restore_backup(archive, fresh, Database.from_url(sqlite_url(fresh)))
-    assert (
-        central(
-            fresh, "init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml")
-        ).returncode
-        == 0
-    )
+    assert central(fresh, "init", "--municipality", str(LYASKOVETS_PROFILE)).returncode == 0
     listed = central(fresh, "kiosk", "list", "--json")
     assert json.loads(listed.stdout) == kiosks
     assert (fresh / "keys" / "signing.pem").read_bytes() == (
@@ -161,10 +150,8 @@ def test_restored_sqlite_central_keeps_its_kiosks_and_identity(tmp_path):
     ).read_bytes()
 
 
-@needs_audit
-def test_audit_log_verifies_after_sqlite_restore(tmp_path):
-    home = tmp_path / "central"
-    populated_central(home)
+def test_audit_log_verifies_after_sqlite_restore(sqlite_central, tmp_path):
+    home, _ = sqlite_central
     archive = create_backup(home, Database.from_url(sqlite_url(home)), tmp_path / "backups")
     fresh = tmp_path / "restored"
     restore_backup(archive, fresh, Database.from_url(sqlite_url(fresh)))
@@ -175,22 +162,11 @@ def test_audit_log_verifies_after_sqlite_restore(tmp_path):
 @pytest.fixture
 def second_postgres_database(postgres_url):
     """Another empty database in the session's cluster (the restore target)."""
-    import uuid
-
-    import psycopg
-
-    base = postgres_url.rpartition("/")[0]
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{base}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(postgres_url, prefix="restore") as url:
+        yield url
 
 
 @pytest.mark.postgres
-@needs_audit
 def test_postgres_backup_restores_into_a_fresh_database_and_the_audit_log_verifies(
     tmp_path, postgres_database, second_postgres_database
 ):
