@@ -52,7 +52,11 @@ from .municipality import current_municipality
 def cli(ctx: click.Context, home: str | None) -> None:
     """The central office of the village information centres."""
     overrides = {"CENTRAL_HOME": home} if home else {}
-    ctx.obj = Central.from_config(load_config(**overrides))
+    try:
+        config = load_config(**overrides)
+    except ValueError as exc:  # a setting in the environment that cannot be read
+        raise click.ClickException(str(exc)) from exc
+    ctx.obj = Central.from_config(config)
     ctx.call_on_close(ctx.obj.dispose)
 
 

@@ -1,7 +1,8 @@
 """The central office's configuration: the one place that reads the environment.
 
 ``load_config()`` gives the defaults overridden by ``CENTRAL_HOME`` and ``DATABASE_URL``;
-``create_app(test_config)`` and the CLI both start from it.
+``create_app(test_config)`` and the CLI both start from it. ``CENTRAL_ARGON2``, the cost of the
+password and PIN hashes, is one per process (:mod:`central_api.passwords`, :mod:`sync.hashing`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sync import MAX_BUNDLE_BYTES
+from sync.hashing import argon2_parameters
 
 DEFAULT_HOME = "./var/central"
 INVITE_VALID_DAYS = 7
@@ -58,6 +60,9 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides) -> dict:
         # The TSA's root certificate(s), PEM: what a time-stamped document a kiosk gives back
         # after a restore is checked with (central_api.streams).
         "TSA_ROOTS": environ.get("CENTRAL_TSA_ROOTS", ""),
+        # The argon2 cost of office passwords and staff PINs: a profile's name or the numbers
+        # (sync.hashing); checked here, so that a wrong value stops every command at start.
+        "ARGON2": argon2_parameters(environ.get("CENTRAL_ARGON2"), "CENTRAL_ARGON2"),
     }
     config.update(overrides)
     if config["PUBLIC_HTTPS"] is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 
-from argon2 import PasswordHasher
 from sqlalchemy import Connection, insert, select, update
 
 from .audit import record as audit_record
@@ -20,12 +19,12 @@ from .db import utc_now
 from .db.schema import kiosks, office_staff
 from .errors import InvalidInputError, NotFoundError
 from .municipality import current_municipality
+from .passwords import password_hasher
 from .workflow import queue_record
 
 # At least six digits: the argon2 hashes travel to the kiosks (docs/operations.md, "Staff PINs").
 PIN = re.compile(r"^\d{6,12}$")
 MAX_NAME = 100
-_hasher = PasswordHasher()
 
 # What is wrong, by the key the office's texts use; the command line prints the sentence.
 PROBLEMS = {
@@ -136,7 +135,7 @@ def add_staff(
             staff_id=staff_id,
             village=village,
             name=name,
-            pin_hash=_hasher.hash(pin),
+            pin_hash=password_hasher().hash(pin),
             created_at=now,
             updated_at=now,
         )
@@ -176,7 +175,7 @@ def change_pin(
     conn.execute(
         update(office_staff)
         .where(office_staff.c.staff_id == staff_id)
-        .values(pin_hash=_hasher.hash(pin), updated_at=utc_now())
+        .values(pin_hash=password_hasher().hash(pin), updated_at=utc_now())
     )
     audit_record(conn, by, "staff.pin_changed", staff_id, {"village": member["village"]})
     send_staff_list(conn, member["village"])

@@ -9,7 +9,6 @@ next request, on every web process.
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -18,6 +17,7 @@ from .db import utc_now
 from .db.schema import users
 from .errors import ConflictError, InvalidInputError, NotFoundError
 from .office.tables import office_sessions
+from .passwords import password_hasher
 
 ROLES = (
     "clerk",
@@ -28,7 +28,6 @@ ROLES = (
     "council_chair",
     "council_secretary",
 )
-_hasher = PasswordHasher()
 
 
 def add_user(conn: Connection, name: str, role: str, password: str) -> dict:
@@ -45,7 +44,7 @@ def add_user(conn: Connection, name: str, role: str, password: str) -> dict:
         insert(users).values(
             name=name,
             role=role,
-            password_hash=_hasher.hash(password),
+            password_hash=password_hasher().hash(password),
             created_at=utc_now(),
             disabled=False,
         )
@@ -104,7 +103,9 @@ def set_password(conn: Connection, name: str, password: str, by: str = "admin") 
     _check_password_rules(password)
     user = _existing(conn, name)
     conn.execute(
-        update(users).where(users.c.id == user["id"]).values(password_hash=_hasher.hash(password))
+        update(users)
+        .where(users.c.id == user["id"])
+        .values(password_hash=password_hasher().hash(password))
     )
     conn.execute(delete(office_sessions).where(office_sessions.c.user_name == user["name"]))
     audit_record(conn, by, "user.password_changed", user["name"])
@@ -122,7 +123,7 @@ def check_password(conn: Connection, name: str, password: str) -> dict | None:
     """The user if ``password`` is theirs, else None (without saying which part was wrong)."""
     try:
         user = get_user(conn, name)
-        _hasher.verify(user["password_hash"], password)
+        password_hasher().verify(user["password_hash"], password)
     except (NotFoundError, VerificationError, InvalidHashError):
         return None
     return user

@@ -2,7 +2,9 @@
 
 ``KioskConfig.from_env()`` reads ``KIOSK_HOME`` (default ``./var/kiosk``) and ``KIOSK_PRINTER``
 (a CUPS queue name; unset means "print into ``$KIOSK_HOME/printed/``") and
-``KIOSK_SENT_BUNDLE_DAYS`` (how long sent bundles are kept after central's receipt, 90). Everything else the
+``KIOSK_SENT_BUNDLE_DAYS`` (how long sent bundles are kept after central's receipt, 90) and
+``KIOSK_ARGON2`` (the cost of the PIN hashes the kiosk makes itself, :mod:`sync.hashing`; those
+central sends are checked at central's cost, which each hash carries). Everything else the
 kiosk needs (its id, central's address and pinned key, the catalogue) is learnt at enrollment and
 kept in the store, not in the environment.
 """
@@ -11,10 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from argon2 import Parameters
+
 from sync.files import private_folder
+from sync.hashing import DEFAULT_PROFILE, PROFILES, argon2_parameters
 
 DEFAULT_HOME = "./var/kiosk"
 SENT_BUNDLE_DAYS = 90
@@ -28,6 +33,8 @@ class KioskConfig:
     # How long a bundle's bytes stay after central's receipt, for a central restored from a
     # backup to have them again (kiosk_app.positions).
     sent_bundle_days: int = SENT_BUNDLE_DAYS
+    # The argon2 cost of a PIN hashed here (kiosk_app.pins.provision_staff).
+    argon2: Parameters = field(default_factory=lambda: PROFILES[DEFAULT_PROFILE], hash=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> KioskConfig:
@@ -43,6 +50,7 @@ class KioskConfig:
             home=home.absolute(),
             printer=printer,
             sent_bundle_days=int(days) if days else SENT_BUNDLE_DAYS,
+            argon2=argon2_parameters(env.get("KIOSK_ARGON2"), "KIOSK_ARGON2"),
         )
 
     @property

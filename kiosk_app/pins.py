@@ -2,7 +2,9 @@
 lockout. No Qt: the touchscreen asks through :class:`kiosk_app.app.KioskApp`.
 
 The list (``staff_id``, ``name``, ``pin_hash``) arrives from central in ``staff.updated`` and is
-kept in the ``staff`` setting; only argon2 hashes are kept, never PINs. Five wrong PINs in a row
+kept in the ``staff`` setting; only argon2 hashes are kept, never PINs. A hash is checked with
+the parameters it carries (central's ``CENTRAL_ARGON2`` for central's lists); a PIN hashed here
+takes the kiosk's own ``KIOSK_ARGON2`` (:class:`kiosk_app.config.KioskConfig`). Five wrong PINs in a row
 lock staff confirmation for :data:`PIN_LOCK_MINUTES`; the count lives in the store, so a restart
 does not reset it.
 """
@@ -22,7 +24,8 @@ MAX_PIN_FAILURES = 5
 PIN_LOCK_MINUTES = 15
 PIN_LOCK_SETTING = "staff_pin_lock"  # {"failures": n, "locked_until": iso | None}
 
-_hasher = PasswordHasher()
+# Checks a hash with the parameters the hash carries, whatever they are.
+_verifier = PasswordHasher()
 
 
 class WrongPinError(KioskError):
@@ -41,9 +44,9 @@ class PinLockedError(KioskError):
         self.locked_until = locked_until
 
 
-def hash_pin(pin: str) -> str:
-    """An argon2 hash of a staff PIN: what the kiosk keeps, never the PIN itself."""
-    return _hasher.hash(pin)
+def hash_pin(config, pin: str) -> str:
+    """An argon2 hash of a staff PIN, at the kiosk's cost: what it keeps, never the PIN itself."""
+    return PasswordHasher.from_parameters(config.argon2).hash(pin)
 
 
 def provision_staff(config, staff: list[dict]) -> None:
@@ -52,7 +55,7 @@ def provision_staff(config, staff: list[dict]) -> None:
         {
             "staff_id": person["staff_id"],
             "name": person["name"],
-            "pin_hash": person.get("pin_hash") or hash_pin(person["pin"]),
+            "pin_hash": person.get("pin_hash") or hash_pin(config, person["pin"]),
         }
         for person in staff
     ]
@@ -70,7 +73,7 @@ def check_staff_pin(config, pin: str, now: dt.datetime) -> dict:
             raise PinLockedError(f"Staff confirmation is locked until {until}.", until)
         for person in store.get_setting(STAFF_SETTING) or []:
             try:
-                _hasher.verify(person["pin_hash"], pin)
+                _verifier.verify(person["pin_hash"], pin)
             except Argon2Error:
                 continue
             store.set_setting(PIN_LOCK_SETTING, {"failures": 0, "locked_until": None})

@@ -97,6 +97,7 @@ def central_env(central_config) -> dict:
     """The environment a central process needs for this test's home and database."""
     env = {"CENTRAL_HOME": central_config["CENTRAL_HOME"]}
     env["DATABASE_URL"] = central_config["DATABASE_URL"]
+    env["CENTRAL_ARGON2"] = os.environ["CENTRAL_ARGON2"]  # the tests' cost (tests/conftest.py)
     return env
 
 

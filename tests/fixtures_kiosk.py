@@ -237,7 +237,8 @@ def issued_document_record(reference: str, number: str = "94-00-1/2026", pdf: by
 
 @pytest.fixture
 def kiosk_config(tmp_path):
-    return KioskConfig(home=tmp_path / "kiosk", printer=None)
+    # The tests' KIOSK_ARGON2 (tests/conftest.py), as `kiosk-app` would read it.
+    return KioskConfig(home=tmp_path / "kiosk", printer=None, argon2=KioskConfig.from_env().argon2)
 
 
 @pytest.fixture

@@ -50,7 +50,9 @@ def shipped_kiosk_fixture(tmp_path):
     from tests.fixtures_central import LYASKOVETS_PROFILE
     from tests.fixtures_kiosk import FakeCentral
 
-    config = KioskConfig(home=tmp_path / "kiosk", printer=None)
+    config = KioskConfig(
+        home=tmp_path / "kiosk", printer=None, argon2=KioskConfig.from_env().argon2
+    )
     catalogue = default_catalogue(load_municipality(LYASKOVETS_PROFILE))
     enroll(config, "http://central.invalid", "token", transport=FakeCentral(catalogue=catalogue))
     return config

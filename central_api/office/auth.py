@@ -1,7 +1,8 @@
 """Sign-in, sessions, roles and CSRF for the office.
 
 * Passwords: argon2id hashes (:mod:`central_api.users`); an unknown name costs the same hash
-  check as a wrong password, so timing does not tell which names exist.
+  check as a wrong password, so timing does not tell which names exist. A hash made under
+  another ``CENTRAL_ARGON2`` still signs in, and is made again with the setting in force.
 * Backoff and lockout, per user name, in the database: the first :data:`FREE_FAILURES` wrong
   passwords cost nothing; each further one closes the door for twice as long as the one before
   (2 s, 4 s, ... 64 s); at :data:`LOCKOUT_FAILURES` the name is locked for
@@ -21,7 +22,6 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import delete, insert, select, update
@@ -29,6 +29,7 @@ from sqlalchemy import delete, insert, select, update
 from ..audit import record as audit_record
 from ..db import read, write
 from ..db.schema import users
+from ..passwords import password_hasher, timing_hash
 from .blueprint import bp, csrf
 from .i18n import counted, flash_t, refuse_control_characters
 from .roles import ACCESS, COUNCIL_ROLES, PUBLIC, ROLES, access
@@ -38,8 +39,6 @@ FREE_FAILURES = 3
 LOCKOUT_FAILURES = 10
 LOCKOUT_MINUTES = 15
 TOUCH_EVERY = timedelta(seconds=60)
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
 
 LANDING = {
     "clerk": "office.queue",
@@ -192,6 +191,14 @@ def attempt_sign_in(name: str, password: str) -> tuple[dict | None, str | None, 
             conn.execute(
                 delete(office_sign_in_failures).where(office_sign_in_failures.c.user_name == name)
             )
+            if password_hasher().check_needs_rehash(user["password_hash"]):
+                # Made under another CENTRAL_ARGON2: the password is at hand, so it takes the
+                # setting in force now.
+                conn.execute(
+                    update(users)
+                    .where(users.c.id == user["id"])
+                    .values(password_hash=password_hasher().hash(password))
+                )
             audit_record(conn, f"{user['role']}:{name}", "office.signed_in", name)
             return {"name": name, "role": user["role"]}, None, 0
         failures = (failure["failures"] if failure else 0) + 1
@@ -219,9 +226,9 @@ def attempt_sign_in(name: str, password: str) -> tuple[dict | None, str | None, 
 def _password_matches(user, password: str) -> bool:
     try:
         if user is None or user["disabled"]:
-            _hasher.verify(_DUMMY_HASH, password + "x")
+            password_hasher().verify(timing_hash(), password + "x")
             return False
-        return _hasher.verify(user["password_hash"], password)
+        return password_hasher().verify(user["password_hash"], password)
     except (VerificationError, InvalidHashError):
         return False
 
