@@ -1,8 +1,9 @@
 """The whole network on one machine: `make demo` (and `make demo HEADLESS=1`).
 
-Central on SQLite with an administrator and a clerk, five enrolled kiosks (one per village), four
-of them simulated in the background (villagers submitting requests from the catalogue, a sync
-every few seconds), and the fifth kiosk's touch screen in a window unless ``--headless``.
+Central on SQLite with an administrator and a clerk, five enrolled kiosks (one per village), each
+syncing with its own `kiosk-app sync --daemon` as a real kiosk does, four of them with simulated
+villagers (requests from the catalogue every few seconds, `kiosk-app submit`), and the fifth
+kiosk's touch screen in a window unless ``--headless``.
 
 Start-up, in logged steps: central's home and users -> central serving -> the kiosks enrolled ->
 the demo council loaded and published to the kiosks -> the simulators and the window. Ctrl-C or SIGTERM stops everything in the reverse order and exits
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -48,6 +50,8 @@ from deploy.procs import (
     wait_for_http,
 )
 
+# The sync loop's line after an exchange that moved something: "...; printed 1."
+PRINTED = re.compile(r"printed (\d+)\.")
 VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"]
 GUI_VILLAGE = "dzhulyunitsa"
 # The demo is Lyaskovets: the example profile shipped with the software.
@@ -78,9 +82,10 @@ class Demo:
         self.processes = Processes()
         self.central: subprocess.Popen | None = None
         self.gui: subprocess.Popen | None = None
-        self.sync_daemon: subprocess.Popen | None = None
+        self.sync_loops: dict[str, subprocess.Popen] = {}  # village -> `kiosk-app sync --daemon`
+        self.relays: list[threading.Thread] = []  # each sync loop's output to its log
         self.people: dict[str, RegisterPeople] = {}  # whom the simulated villagers are
-        self.threads: list[threading.Thread] = []
+        self.threads: list[threading.Thread] = []  # the simulated villagers
         self.state: dict = {}
         self.port = 0
         self.central_cmd = command_for("central-api")
@@ -255,8 +260,11 @@ class Demo:
     def serve_central(self) -> None:
         log(f"Central: serving on http://127.0.0.1:{self.port}/")
         central_log = (self.logs / "central.log").open("ab")
+        # Each kiosk's long-poll holds a thread of `serve` (central_api.longpoll): five kiosks
+        # and the office need more than a worker's default four.
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8"]
         self.central = self.processes.start(
-            [*self.central_cmd, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [*self.central_cmd, *serve],
             env=self.central_env(),
             stdin=subprocess.DEVNULL,
             stdout=central_log,
@@ -298,23 +306,15 @@ class Demo:
             log("No display found (DISPLAY/WAYLAND_DISPLAY unset): running without the window")
             show_gui = False
         for village in VILLAGES:
+            self.start_sync_loop(village)
+        for village in VILLAGES:
             if village == GUI_VILLAGE:
                 continue
             thread = threading.Thread(
-                target=self.simulate_kiosk, args=(village,), name=f"kiosk-{village}", daemon=True
+                target=self.play_villagers, args=(village,), name=f"kiosk-{village}", daemon=True
             )
             thread.start()
             self.threads.append(thread)
-        # The kiosk with the screen syncs as on a real kiosk: kiosk-sync.service's sync loop.
-        sync_log = (self.logs / f"kiosk-{GUI_VILLAGE}-sync.log").open("ab")
-        self.sync_daemon = self.processes.start(
-            [*self.kiosk_cmd, "sync", "--daemon"],
-            env=self.kiosk_env(GUI_VILLAGE),
-            stdin=subprocess.DEVNULL,
-            stdout=sync_log,
-            stderr=subprocess.STDOUT,
-        )
-        sync_log.close()
         if show_gui:
             env = self.kiosk_env(GUI_VILLAGE)
             if env.get("QT_QPA_PLATFORM") == "offscreen":
@@ -332,34 +332,74 @@ class Demo:
             gui_log.close()
             log(f"Kiosk {self.state['kiosks'][GUI_VILLAGE]}: touch screen opened in a window")
 
-    # --- the simulated kiosks ----------------------------------------------------------------
+    # --- the kiosks' sync loops --------------------------------------------------------------
 
-    def simulate_kiosk(self, village: str) -> None:
-        """Villagers come now and then; the kiosk syncs every few seconds. Runs in a thread."""
+    def sync_log(self, village: str) -> Path:
+        return self.logs / f"kiosk-{village}-sync.log"
+
+    def start_sync_loop(self, village: str) -> None:
+        """Every kiosk syncs as a real one does: one `kiosk-app sync --daemon` (kiosk-sync.service)
+        for the whole run. Idle, it long-polls central for ``--interval`` seconds, so a document
+        approved meanwhile comes down at once and a request queued meanwhile goes up when the
+        poll ends. Its lines go to logs/kiosk-<village>-sync.log (:meth:`relay_sync_loop`)."""
+        process = self.processes.start(
+            [*self.kiosk_cmd, "sync", "--daemon", "--wait", f"{self.args.interval:g}"],
+            env=self.kiosk_env(village),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        self.sync_loops[village] = process
+        relay = threading.Thread(
+            target=self.relay_sync_loop, args=(village, process), name=f"sync-{village}"
+        )
+        relay.daemon = True
+        relay.start()
+        self.relays.append(relay)
+
+    def relay_sync_loop(self, village: str, process: subprocess.Popen) -> None:
+        """Copy a sync loop's lines into its log; tell the terminal what it printed and why an
+        exchange failed. Runs in a thread until the loop's output ends (it stopped)."""
+        kiosk_id = self.state["kiosks"][village]
+        with self.sync_log(village).open("a", encoding="utf-8") as sync_log:
+            for line in process.stdout:
+                sync_log.write(line)
+                sync_log.flush()
+                printed = PRINTED.search(line)
+                failed = line.startswith(("Exchange failed", "Stopped:"))
+                if (printed and printed.group(1) != "0") or (failed and not self.stop.is_set()):
+                    log(f"Kiosk {kiosk_id}: {line.strip()}")
+
+    # --- the simulated villagers -------------------------------------------------------------
+
+    def play_villagers(self, village: str) -> None:
+        """Villagers come now and then and ask the kiosk for a service from its catalogue
+        (`kiosk-app submit`), at most ``--max-requests``; the kiosk's sync loop takes each
+        request up to central. Runs in a thread."""
         kiosk_id = self.state["kiosks"][village]
         rng = random.Random(f"{village}-{time.time_ns()}")
         services: list[dict] = []
         refused: set[str] = set()
         submitted = 0
         interval = self.args.interval
-        while not self.stop.is_set():
+        while not self.stop.is_set() and submitted < self.args.max_requests:
             try:
-                if submitted < self.args.max_requests and rng.random() < 0.6:
+                if rng.random() < 0.6:
                     if not services:
                         listed = self.kiosk_run(village, "services", "--json")
                         services = json.loads(listed.stdout)
                     candidates = [s for s in services if s["id"] not in refused]
-                    if candidates:
-                        service = rng.choice(candidates)
-                        if self.submit_request(village, kiosk_id, service, rng):
-                            submitted += 1
-                        else:
-                            refused.add(service["id"])
-                synced = self.kiosk_run(village, "sync", check=False)
-                if synced.returncode != 0 and not self.stop.is_set():
-                    log(f"Kiosk {kiosk_id}: sync failed: {_last_line(synced.stderr)}")
-                elif "printed 0 document" not in synced.stdout and "printed" in synced.stdout:
-                    log(f"Kiosk {kiosk_id}: {synced.stdout.strip().splitlines()[0]}")
+                    if not candidates:
+                        log(f"Kiosk {kiosk_id}: no service left that the demo can ask for")
+                        return
+                    service = rng.choice(candidates)
+                    if self.submit_request(village, kiosk_id, service, rng):
+                        submitted += 1
+                    else:
+                        refused.add(service["id"])
             except (DemoError, ProcessesClosedError) as exc:
                 if not self.stop.is_set():
                     log(f"Kiosk {kiosk_id}: {exc}")
@@ -381,7 +421,10 @@ class Demo:
                 log(f"Kiosk {kiosk_id}: {service['id']} refused: {_last_line(result.stderr)}")
             return False
         reference = result.stdout.strip().splitlines()[-1]
-        who = f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip()
+        # Most forms ask only for the ЕГН, which the terminal does not show.
+        who = (
+            f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip() or "A villager"
+        )
         log(f"Kiosk {kiosk_id}: {who} asked for {service['id']} -> {reference}")
         return True
 
@@ -416,13 +459,16 @@ class Demo:
                     f"Central stopped unexpectedly (code {self.central.returncode}); see {self.logs}"
                 )
                 return 1
-            if self.sync_daemon is not None and self.sync_daemon.poll() is not None:
+            for village, process in list(self.sync_loops.items()):
+                if process.poll() is None:
+                    continue
+                # One kiosk offline: its villagers' requests wait in its outbox, the rest runs.
                 log(
-                    f"The sync loop of {GUI_VILLAGE} stopped (code {self.sync_daemon.returncode}); "
-                    f"see {self.logs}"
+                    f"Kiosk {self.state['kiosks'][village]}: its sync loop stopped (code "
+                    f"{process.returncode}); see {self.sync_log(village)}"
                 )
-                self.processes.forget(self.sync_daemon)
-                self.sync_daemon = None
+                self.processes.forget(process)
+                del self.sync_loops[village]
             if self.gui is not None and self.gui.poll() is not None and not gui_reported:
                 log(f"The kiosk window closed (code {self.gui.returncode}); the rest keeps running")
                 self.processes.forget(self.gui)
@@ -432,17 +478,20 @@ class Demo:
     def shutdown(self) -> None:
         log("Stopping: kiosks first, then central")
         self.stop.set()
-        # A sync in progress may finish (a few seconds); after that it is interrupted, which
-        # loses nothing: the kiosk keeps its outbox until central's receipt arrives.
+        # A request being queued may finish (a few seconds). A sync loop stops at SIGTERM, an
+        # exchange that is writing after its transaction; an upload cut off loses nothing: the
+        # kiosk keeps its outbox until central's receipt arrives.
         deadline = time.monotonic() + 8
         for thread in self.threads:
             thread.join(timeout=max(0.1, deadline - time.monotonic()))
         self.processes.stop_all(timeout=5, keep=(self.central,))
         for thread in self.threads:
             thread.join(timeout=10)
-        for process in (self.gui, self.sync_daemon):
+        for process in (self.gui, *self.sync_loops.values()):
             if process is not None:
                 stop_process(process)
+        for relay in self.relays:
+            relay.join(timeout=5)
         if self.central is not None:
             stop_process(self.central, timeout=20)
         self.processes.stop_all()
@@ -488,7 +537,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--reset", action="store_true", help="delete the demo's data first")
     parser.add_argument(
-        "--interval", type=float, default=5.0, help="seconds between a kiosk's syncs"
+        "--interval",
+        type=float,
+        default=5.0,
+        help="a kiosk's long-poll while idle, and about the time between villagers, in seconds",
     )
     parser.add_argument(
         "--max-requests", type=int, default=20, help="requests per simulated kiosk per run"

@@ -285,7 +285,9 @@ def submit_request(
         tier = chosen_tier(service, tier)  # the one the screens showed when nobody chose
         fee = {"amount_cents": tier_fee_cents(service, tier), **(fee or {"status": "due"})}
         at = central_utc_now(store)  # central's clock: what the slip and central show
-        with store.transaction():
+        # Immediate: the counter is read and the next number written under the write lock, so
+        # the sync loop's writes meanwhile make this wait, not fail after the journal took it.
+        with store.transaction(immediate=True):
             prefix = reference_prefix(enrollment, municipality_profile.required(store))
             reference = store.allocate_reference(prefix)
             store.add_request(

@@ -47,8 +47,8 @@ class RunningDemo:
 
 
 def start_demo(var: Path, output: Path, port: int) -> RunningDemo:
-    # Each simulated kiosk runs `kiosk-app sync` every interval: at 1 s the four of them kept both
-    # cores busy with start-ups; 3 s still brings a request up and its document down in seconds.
+    # Each kiosk's `kiosk-app sync --daemon` long-polls for the interval, so a villager's request
+    # goes up within 3 s (a document comes down at once); villagers come about every 3 s.
     with output.open("w") as stream:
         process = subprocess.Popen(
             [sys.executable, "-m", "deploy.demo", "--headless", "--var-dir", str(var),

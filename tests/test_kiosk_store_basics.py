@@ -4,12 +4,18 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from kiosk_app import services
 from kiosk_app.app import KioskApp
-from kiosk_app.errors import InvalidRequestError, NotEnrolledError, UnknownServiceError
+from kiosk_app.errors import (
+    InvalidRequestError,
+    KioskError,
+    NotEnrolledError,
+    UnknownServiceError,
+)
 from kiosk_app.store import KioskStore, migrations, open_store, store_for
 from sync.catalogue import tier_fee_cents
 from tests.fixtures_kiosk import VALID_FIELDS
@@ -137,3 +143,33 @@ def test_a_submitted_request_survives_a_crash_right_after_submit(enrolled_kiosk)
     assert reference == "DZH1-00001"
     assert services.request_status(enrolled_kiosk, reference).status == "queued"
     assert services.queue_state(enrolled_kiosk).queue_depth == 1
+
+
+def test_a_request_submitted_while_the_sync_loop_writes_waits_and_is_queued(enrolled_kiosk):
+    """The screen (or `kiosk-app submit`) and `kiosk-app sync --daemon` write the same kiosk.db.
+    A submit that meets the loop's open transaction waits for it instead of failing with
+    "database is locked" after its number went into the journal (which would leave the store
+    "behind" its journal for good)."""
+    loop = KioskStore.open(enrolled_kiosk.db_path, create=False)
+    loop.db.execute("BEGIN IMMEDIATE")
+    loop.db.execute("update settings set value = value where key = 'enrollment'")
+    submitted = {}
+
+    def submit():
+        try:
+            submitted["reference"] = services.submit_request(
+                enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
+            )
+        except KioskError as exc:
+            submitted["error"] = exc.message
+
+    villager = threading.Thread(target=submit)
+    villager.start()
+    villager.join(timeout=1.0)  # reading the catalogue, then waiting for the write lock
+    loop.db.execute("COMMIT")
+    loop.close()
+    villager.join(timeout=30)
+    assert submitted == {"reference": "DZH1-00001"}
+    with store_for(enrolled_kiosk) as store:
+        assert store.check_not_behind() == 1
+        assert [row["reference"] for row in store.list_requests()] == ["DZH1-00001"]
