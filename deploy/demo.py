@@ -6,9 +6,12 @@ villagers (requests from the catalogue every few seconds, `kiosk-app submit`), a
 kiosk's touch screen in a window unless ``--headless``.
 
 Start-up, in logged steps: central's home and users -> central serving -> the kiosks enrolled ->
-the demo council loaded and published to the kiosks -> the simulators and the window. Ctrl-C or SIGTERM stops everything in the reverse order and exits
-0. Data stays under ``var/demo/`` (``--var-dir``), so running the demo again picks up where it
-stopped; ``--reset`` starts afresh.
+the demo council loaded and published to the kiosks -> the sync loops, the villagers and the
+window. All but serving and syncing are done in this process (deploy.demo_central, and the
+kiosks' enrollment), through the domain functions the `central-api`/`kiosk-app` commands call.
+Ctrl-C or SIGTERM stops everything in the reverse order and exits 0. Data stays under
+``var/demo/`` (``--var-dir``), so running the demo again picks up where it stopped; ``--reset``
+starts afresh.
 
     python -m deploy.demo [--headless] [--var-dir var/demo] [--port 8000] [--reset]
 """
@@ -16,12 +19,11 @@ stopped; ``--reset`` starts afresh.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import contextlib
 import json
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -31,15 +33,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from deploy.demo_data import (
-    OFFICIALS,
-    POPULATIONS_2024,
-    REGISTER_SEED,
-    VILLAGE_NAMES,
-    RegisterPeople,
-    fill_fields,
-    register_people,
-)
+from deploy.demo_central import DemoCentral, DemoError
+from deploy.demo_data import VILLAGE_NAMES, RegisterPeople, fill_fields
 from deploy.procs import (
     Processes,
     ProcessesClosedError,
@@ -49,6 +44,11 @@ from deploy.procs import (
     stop_process,
     wait_for_http,
 )
+from kiosk_app.config import KioskConfig
+from kiosk_app.enrollment import enroll
+from kiosk_app.errors import KioskError
+from kiosk_app.services import service_summaries
+from sync import SyncError
 
 # The sync loop's line after an exchange that moved something: "...; printed 1."
 PRINTED = re.compile(r"printed (\d+)\.")
@@ -56,15 +56,6 @@ VILLAGES = ["dzhulyunitsa", "dobri-dyal", "kozarevets", "dragizhevo", "merdanya"
 GUI_VILLAGE = "dzhulyunitsa"
 # The demo is Lyaskovets: the example profile shipped with the software.
 PROFILE = Path(__file__).resolve().parent / "profiles" / "lyaskovets.toml"
-# name -> role; every clerk is an official (deploy.demo_data.OFFICIALS) and may approve
-USERS = {
-    "admin": "admin",
-    **{official[0]: "clerk" for official in OFFICIALS},
-}
-
-
-class DemoError(Exception):
-    """The demo cannot start; the message says what to do."""
 
 
 def log(message: str) -> None:
@@ -109,11 +100,8 @@ class Demo:
     def kiosk_env(self, village: str) -> dict:
         return {**self.base_env(), "KIOSK_HOME": str(self.kiosk_home(village))}
 
-    def central_run(self, *args: str, input_text: str | None = None, check: bool = True):
-        result = self.processes.run([*self.central_cmd, *args], self.central_env(), input_text)
-        if check and result.returncode != 0:
-            raise DemoError(f"central-api {' '.join(args[:2])} failed: {_last_line(result.stderr)}")
-        return result
+    def kiosk_config(self, village: str) -> KioskConfig:
+        return KioskConfig.from_env(self.kiosk_env(village))
 
     def kiosk_run(self, village: str, *args: str, check: bool = True):
         result = self.processes.run([*self.kiosk_cmd, *args], self.kiosk_env(village))
@@ -157,105 +145,12 @@ class Demo:
             return wanted
         return 8000 if port_is_free(8000) else free_port()
 
-    def init_central(self) -> None:
+    def init_central(self, central: DemoCentral) -> None:
         log(f"Central: home {self.central_home} (SQLite)")
-        result = self.central_run("init", "--municipality", str(PROFILE))
-        for line in result.stdout.splitlines():
-            if "fingerprint" in line.lower():
-                log(f"Central: {line.strip()}")
-        passwords = self.state.setdefault("passwords", {})
-        for name, role in USERS.items():
-            if name in passwords:
-                continue
-            password = f"{name}-{secrets.token_urlsafe(6)}"
-            self.central_run(
-                "user", "add", name, "--role", role, "--password-stdin", input_text=password + "\n"
-            )
-            passwords[name] = password
-            self.save_state()
-            log(f"Central: user {name} ({role}) created")
-        listed = json.loads(self.central_run("officials", "list", "--json").stdout)
-        present = {official["user"] for official in listed}
-        for user, names, title, order, services in OFFICIALS:
-            if user in present:
-                continue
-            order_args = ("--order", order) if order else ()
-            self.central_run(
-                "officials", "add", "--user", user, "--name", names, "--title", title,
-                *order_args, "--services", services,
-            )  # fmt: skip
-            log(f"Central: {names} ({title}) signs for {user}")
-        self.import_register()
-
-    def import_register(self) -> None:
-        """Generate the demo register (same seed, same people), import it and add the registrar,
-        in this process: each `central-api` start costs seconds on a busy machine. A second start
-        finds the same files already imported and skips them."""
-        from central_api import registers
-        from central_api.config import load_config
-        from central_api.context import Central
-        from central_api.db import write
-        from central_api.municipality import current_municipality
-        from central_api.registers.demo import generate_register
-        from central_api.users import add_user
-
-        population, taxes = generate_register(POPULATIONS_2024, VILLAGE_NAMES, REGISTER_SEED)
-        folder = self.var / "register"
-        folder.mkdir(exist_ok=True)
-        (folder / "population.csv").write_bytes(population)
-        (folder / "taxes.csv").write_bytes(taxes)
-        fingerprint = hashlib.sha256(population + taxes).hexdigest()
-        passwords = self.state.setdefault("passwords", {})
-        central = Central.from_config(load_config(environ={}, CENTRAL_HOME=str(self.central_home)))
-        if self.state.get("register") == fingerprint and "registrar" in passwords:
-            log(f"Central: the demo register is imported already ({folder})")
-            self.people = register_people(central.engine, VILLAGE_NAMES)
-            central.dispose()
-            return
-        try:
-            with write(central.engine) as conn:
-                settlements = registers.known_settlements(current_municipality(conn))
-                for name, importer, data in (
-                    ("population", registers.import_population, population),
-                    ("taxes", registers.import_taxes, taxes),
-                ):
-                    report = importer(
-                        conn, data, settlements, actor="demo", file_name=f"{name}.csv"
-                    )
-                    log(f"Central: register {name}: {report.rows} rows, {report.added} added")
-                if "registrar" not in passwords:
-                    password = f"registrar-{secrets.token_urlsafe(6)}"
-                    add_user(conn, "registrar", "registrar", password)
-                    passwords["registrar"] = password
-            self.people = register_people(central.engine, VILLAGE_NAMES)
-        finally:
-            central.dispose()
-        self.state["register"] = fingerprint
-        self.save_state()
-
-    def load_council(self) -> None:
-        """The demo council (deploy/council-demo.toml) with a held session, once."""
-        passwords = self.state.setdefault("passwords", {})
-        if "council" in passwords:
-            return
-        password = f"council-{secrets.token_urlsafe(6)}"
-        data = Path(__file__).resolve().parent / "council-demo.toml"
-        self.central_run(
-            "council", "demo", "--data", str(data), "--password-stdin", input_text=password + "\n"
-        )
-        passwords["council"] = password
-        self.save_state()
-        log("Central: demo council loaded (17 councillors, session 12 held, 13 planned)")
-
-    def publish_council(self) -> None:
-        """Every kiosk's notice board gets the council's decisions, agenda and draft."""
-        if self.state.get("council_published"):
-            return
-        for number in ("12", "13"):
-            self.central_run("council", "publish", number)
-        self.state["council_published"] = True
-        self.save_state()
-        log("Central: council decisions, agenda and draft published to the kiosks")
+        central.initialise(PROFILE)
+        central.add_users()
+        central.add_officials()
+        self.people = central.import_register(self.var / "register")
 
     def serve_central(self) -> None:
         log(f"Central: serving on http://127.0.0.1:{self.port}/")
@@ -282,7 +177,7 @@ class Demo:
     def central_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def enroll_kiosks(self) -> None:
+    def enroll_kiosks(self, central: DemoCentral) -> None:
         kiosks = self.state.setdefault("kiosks", {})
         for village in VILLAGES:
             if village in kiosks:
@@ -290,12 +185,11 @@ class Demo:
             home = self.kiosk_home(village)
             if home.exists():  # a half-finished enrollment from an interrupted run
                 shutil.rmtree(home)
-            invite = self.central_run("kiosk", "invite", village)
-            token = invite.stdout.strip().splitlines()[-1]
-            enrolled = self.kiosk_run(
-                village, "enroll", "--central", self.central_url.rstrip("/"), "--token", token
-            )
-            kiosk_id = enrolled.stdout.strip().splitlines()[-1]
+            token = central.invite(village)
+            # `kiosk-app enroll`'s domain function, here (HTTP to central as from the kiosk).
+            with kiosk_step(f"kiosk-app enroll ({village})"):
+                enrolled = enroll(self.kiosk_config(village), self.central_url.rstrip("/"), token)
+            kiosk_id = enrolled.kiosk_id
             kiosks[village] = kiosk_id
             self.save_state()
             log(f"Kiosk {kiosk_id}: enrolled ({VILLAGE_NAMES[village]}), home {home}")
@@ -388,9 +282,9 @@ class Demo:
         while not self.stop.is_set() and submitted < self.args.max_requests:
             try:
                 if rng.random() < 0.6:
-                    if not services:
-                        listed = self.kiosk_run(village, "services", "--json")
-                        services = json.loads(listed.stdout)
+                    if not services:  # `kiosk-app services --json`, read here
+                        with kiosk_step(f"kiosk-app services ({village})"):
+                            services = service_summaries(self.kiosk_config(village))
                     candidates = [s for s in services if s["id"] not in refused]
                     if not candidates:
                         log(f"Kiosk {kiosk_id}: no service left that the demo can ask for")
@@ -500,11 +394,13 @@ class Demo:
     def run(self) -> int:
         try:
             self.prepare()
-            self.init_central()
-            self.serve_central()
-            self.enroll_kiosks()
-            self.load_council()
-            self.publish_council()
+            # Central's start-up steps in this process (deploy.demo_central), serving in its own.
+            with DemoCentral(self.central_env(), self.state, self.save_state, log) as central:
+                self.init_central(central)
+                self.serve_central()
+                self.enroll_kiosks(central)
+                central.load_council()
+                central.publish_council()
             if self.stop.is_set():
                 return 0
             self.start_kiosks()
@@ -517,6 +413,15 @@ class Demo:
             return 1
         finally:
             self.shutdown()
+
+
+@contextlib.contextmanager
+def kiosk_step(what: str):
+    """The kiosk's refusal of one step, as the demo's error."""
+    try:
+        yield
+    except (KioskError, SyncError) as exc:
+        raise DemoError(f"{what} failed: {' '.join(exc.message.split())}") from exc
 
 
 def _last_line(text: str) -> str:
