@@ -78,12 +78,15 @@ class DebtStatement:
 def debts_on(conn: Connection, person_id: int, on: str | None = None) -> DebtStatement:
     """What ``person_id`` owed the municipality on ``on`` (default today), item by item."""
     on = on or dt.date.today().isoformat()
+    # Payments on this person's assessments only: summing the whole register's payments for
+    # each statement made one statement cost tens of milliseconds.
     paid = (
         select(
             tax_payments.c.assessment_id,
             func.sum(tax_payments.c.amount_cents).label("paid"),
         )
-        .where(tax_payments.c.paid_on <= on)
+        .join(tax_assessments, tax_assessments.c.id == tax_payments.c.assessment_id)
+        .where(tax_payments.c.paid_on <= on, tax_assessments.c.person_id == person_id)
         .group_by(tax_payments.c.assessment_id)
         .subquery()
     )
