@@ -52,7 +52,10 @@ EXIT_REVOKED = 3  # `sync --daemon` ended because central revoked this kiosk
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """The village information centre's kiosk (data under $KIOSK_HOME)."""
-    ctx.obj = KioskConfig.from_env()
+    try:
+        ctx.obj = KioskConfig.from_env()
+    except ValueError as exc:  # a setting in the environment that cannot be read
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command()

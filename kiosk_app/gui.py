@@ -104,7 +104,7 @@ def _demo_copy(config: KioskConfig, workdir: Path) -> tuple[KioskConfig, KioskAp
     home = workdir / "home"
     if config.home.exists():
         shutil.copytree(config.home, home)
-    demo = KioskConfig(home=home, printer=None)
+    demo = KioskConfig(home=home, printer=None, argon2=config.argon2)  # its PIN: the kiosk's cost
     demo.ensure_home()
     services = KioskApp(demo)
     provision_staff(demo, [{"staff_id": "staff-1", "name": "Мария Петрова", "pin": TOUR_PIN}])

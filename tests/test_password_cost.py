@@ -15,6 +15,7 @@ from central_api.config import load_config
 from central_api.db import read, write
 from central_api.db.schema import users
 from central_api.users import add_user
+from kiosk_app.cli import cli as kiosk_cli
 from kiosk_app.config import KioskConfig
 from sync.hashing import argon2_parameters
 
@@ -67,8 +68,11 @@ def test_central_and_the_kiosk_stop_at_start_on_a_wrong_setting(tmp_path):
     )
     assert result.exit_code == 1
     assert "CENTRAL_ARGON2='fast': няма такъв профил на argon2" in result.output
-    with pytest.raises(ValueError, match="KIOSK_ARGON2='fast'"):
-        KioskConfig.from_env({"KIOSK_ARGON2": "fast"})
+    result = CliRunner().invoke(
+        kiosk_cli, ["status"], env={"KIOSK_HOME": str(tmp_path), "KIOSK_ARGON2": "m=64"}
+    )
+    assert result.exit_code == 1
+    assert "KIOSK_ARGON2='m=64': не разбирам 'm=64'" in result.output
 
 
 @pytest.fixture
