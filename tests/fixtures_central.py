@@ -7,6 +7,7 @@ parametrized); the PostgreSQL half needs the throwaway cluster of ``tests/fixtur
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -115,11 +116,53 @@ def municipality(municipality_file):
     return load_municipality(municipality_file)
 
 
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory):
+    """Databases the migrations brought to head once per session, one per kind, made on first
+    use: a test's central starts from a copy of one, since running the sixteen migrations cost
+    each test 0.15 s of CPU on SQLite and 0.6 s on PostgreSQL. The command-line tests'
+    `central-api init` still runs them on an empty database."""
+    from central_api.db import make_engine
+    from central_api.db.migrate import upgrade
+    from tests.fixtures_postgres import copy_database
+
+    made: dict[str, str] = {}
+
+    def migrated(kind: str, postgres_url: str | None = None) -> str:
+        if kind not in made:
+            if kind == "sqlite":
+                url = f"sqlite:///{tmp_path_factory.mktemp('migrated') / 'central.db'}"
+            else:
+                url = postgres_url.rpartition("/")[0] + "/migrated_template"
+                copy_database(postgres_url.rpartition("/")[0] + "/template1", url)
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()  # a PostgreSQL template must have no connection when copied
+            made[kind] = url
+        return made[kind]
+
+    return migrated
+
+
+def start_from_migrated(config: dict, migrated_databases) -> None:
+    """Put a copy of the session's migrated database where ``config``'s central keeps its own."""
+    from tests.fixtures_postgres import copy_database
+
+    url = config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(migrated_databases("sqlite").removeprefix("sqlite:///"), database)
+    else:
+        copy_database(migrated_databases("postgresql", url), url)
+
+
 @pytest.fixture
-def central(central_config, municipality_file):
+def central(central_config, municipality_file, migrated_databases):
     """An initialised central (keys made, schema at head)."""
     from central_api.context import Central
 
+    start_from_migrated(central_config, migrated_databases)
     instance = Central.from_config(central_config)
     instance.initialise(municipality_file)
     yield instance

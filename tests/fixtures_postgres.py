@@ -121,6 +121,22 @@ def throwaway_cluster(max_connections: int = 100):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _admin_url(postgres_url: str) -> str:
+    base, _, _ = postgres_url.rpartition("/")
+    return base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+
+
+def copy_database(template_url: str, url: str) -> None:
+    """Replace the (unused) database of ``url`` by a copy of ``template_url``'s, which must have
+    no open connection (CREATE DATABASE ... TEMPLATE)."""
+    import psycopg
+
+    template, name = template_url.rpartition("/")[2], url.rpartition("/")[2]
+    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
 @contextlib.contextmanager
 def fresh_database(postgres_url: str, prefix: str = "t"):
     """A fresh, empty database in the cluster of ``postgres_url``; dropped afterwards."""
@@ -128,7 +144,7 @@ def fresh_database(postgres_url: str, prefix: str = "t"):
 
     base, _, _ = postgres_url.rpartition("/")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    admin = _admin_url(postgres_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
