@@ -11,7 +11,6 @@ from central_api.db import read
 from central_api.db.schema import outbound_bundles
 from sync.transport import HttpTransport
 from tests.fixtures_central import (
-    OFFICIAL_ARGS,
     SimKiosk,
     free_port,
     run_concurrently,
@@ -19,12 +18,13 @@ from tests.fixtures_central import (
     stop_server,
     wait_healthy,
 )
-from tests.test_central_server import cli, invite
 
 
 def test_two_instances_share_streams_numbers_and_downlinks(
-    central, central_env, tmp_path, villagers
+    central, central_env, central_cli, central_clerk, tmp_path
 ):
+    # The set-up (invites, the clerk who signs, the lists and approvals) through the same
+    # command line in process; the two serve processes over one database are the point.
     servers, urls = [], []
     try:
         for index in range(2):
@@ -38,9 +38,8 @@ def test_two_instances_share_streams_numbers_and_downlinks(
         kiosks = []
         for index, village in enumerate(("dzhulyunitsa", "kozarevets")):
             kiosk = SimKiosk()
-            answer = HttpTransport(urls[index]).enroll(
-                invite(central_env, village), kiosk.identity.public.to_json()
-            )
+            token = central_cli("kiosk", "invite", village).stdout.strip().splitlines()[-1]
+            answer = HttpTransport(urls[index]).enroll(token, kiosk.identity.public.to_json())
             kiosk.enrolled(answer)
             kiosks.append(kiosk)
 
@@ -52,25 +51,14 @@ def test_two_instances_share_streams_numbers_and_downlinks(
                 assert len(receipts) == 1  # the second instance answers with the same receipt
 
         assert run_concurrently(send, kiosks, timeout=180) == []
-        listed = json.loads(cli(central_env, "requests", "list", "--json").stdout)
+        listed = json.loads(central_cli("requests", "list", "--json").stdout)
         assert len({r["reference"] for r in listed}) == len(listed) == 40
 
-        cli(
-            central_env,
-            "user",
-            "add",
-            "maria",
-            "--role",
-            "clerk",
-            "--password-stdin",
-            input="s3cret-pass\n",
-        )
-        cli(central_env, *OFFICIAL_ARGS, "--user", "maria")
         for reference in [r["reference"] for r in listed if r["kiosk_id"] == kiosks[0].kiosk_id][
             :3
         ]:
             assert (
-                cli(central_env, "requests", "approve", reference, "--as", "maria").returncode == 0
+                central_cli("requests", "approve", reference, "--as", central_clerk).exit_code == 0
             )
 
         # Both instances asked for the kiosk's downlink at the same moment: one bundle, one seq.
