@@ -1,5 +1,7 @@
 """A council decision and a consultation comment travelling between central and a kiosk, with
-real processes: a real ``central-api serve`` on loopback and the real ``kiosk-app`` commands."""
+real processes: a real ``central-api serve`` on loopback and the real ``kiosk-app`` commands.
+Central's side (init, the demo council, the invite, publishing) runs the same ``central-api``
+commands in process, and the kiosk enrolls in process: the set-up, not what is proved here."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import json
 import pytest
 import requests
 
-from tests.fixtures_central import LYASKOVETS_PROFILE
+from kiosk_app.config import KioskConfig
+from kiosk_app.enrollment import enroll
+from tests.fixtures_central import LYASKOVETS_PROFILE, CentralCli
 from tests.test_end_to_end import Network
 
 DATA = "deploy/council-demo.toml"
@@ -17,13 +21,14 @@ DATA = "deploy/council-demo.toml"
 @pytest.fixture
 def council_network(tmp_path):
     net = Network(tmp_path)
+    central = CentralCli({"CENTRAL_HOME": str(net.central_home), "DATABASE_URL": None})
     try:
-        net.central("init", "--municipality", str(LYASKOVETS_PROFILE))
-        net.central("council", "demo", "--data", DATA, "--password-stdin", stdin="demo-pass-1\n")
-        token = net.central("kiosk", "invite", "merdanya").stdout.strip().splitlines()[-1]
+        central("init", "--municipality", str(LYASKOVETS_PROFILE))
+        central("council", "demo", "--data", DATA, "--password-stdin", input="demo-pass-1\n")
+        token = central("kiosk", "invite", "merdanya").stdout.strip().splitlines()[-1]
         net.start_central()
-        net.kiosk("enroll", "--central", net.url, "--token", token)
-        yield net
+        enroll(KioskConfig(home=net.kiosk_home), net.url, token)
+        yield net, central
     finally:
         net.stop_central()
 
@@ -31,10 +36,10 @@ def council_network(tmp_path):
 def test_decisions_and_a_draft_reach_the_kiosk_and_a_villagers_comment_comes_back(
     council_network,
 ):
-    net = council_network
-    assert "council_decision" in net.central("council", "publish", "12").stdout
-    assert "council_consultation" in net.central("council", "publish", "13").stdout
-    assert "none new" in net.central("council", "publish", "12").stdout  # nothing twice
+    net, central = council_network
+    assert "council_decision" in central("council", "publish", "12").stdout
+    assert "council_consultation" in central("council", "publish", "13").stdout
+    assert "none new" in central("council", "publish", "12").stdout  # nothing twice
     net.kiosk("sync")
     board = json.loads(net.kiosk("notices", "--json").stdout)
     kinds = sorted(n["kind"] for n in board)
