@@ -1,7 +1,9 @@
 """Scale-out: two stateless central instances on one PostgreSQL, behind the rendered nginx site.
 
 A kiosk enrolls and uploads through nginx (TLS); everything lands once in the shared database;
-with one instance stopped, the other carries on.
+with one instance stopped, the other carries on. Central's commands (init, the invite, the
+lists) and the kiosk's submissions run in process: the set-up and the reading back; the
+serve processes, nginx and `kiosk-app enroll`/`sync` through it are the real processes.
 """
 
 import json
@@ -18,6 +20,9 @@ import pytest
 from deploy.checks import nginx_binary, nginx_main_conf, nginx_test, self_signed_certificate
 from deploy.procs import command_for, free_port, stop_process, wait_for_http, wait_until
 from deploy.render import render_named
+from kiosk_app import services
+from kiosk_app.config import KioskConfig
+from tests.fixtures_central import CentralCli, start_from_migrated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,22 +51,17 @@ def run(argv, env, stdin=None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def cluster(tmp_path, postgres_database):
+def cluster(tmp_path, postgres_database, migrated_databases):
     """Two `central-api serve` on one database (each with its own copy of the keys) + nginx."""
     processes = []
     base_env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_PRINTER", "KIOSK_HOME")}
     base_env["DATABASE_URL"] = postgres_database
     homes = [tmp_path / "central-a", tmp_path / "central-b"]
-    init = run(
-        [
-            *command_for("central-api"),
-            "init",
-            "--municipality",
-            str(ROOT / "deploy/profiles/lyaskovets.toml"),
-        ],
-        {**base_env, "CENTRAL_HOME": str(homes[0])},
-    )
-    assert init.returncode == 0, init.stderr
+    # The session's migrated schema copied in; `init` then makes the keys and installs the
+    # profile (its upgrade finds the schema at head).
+    start_from_migrated({"DATABASE_URL": postgres_database}, migrated_databases)
+    central_cli = CentralCli({"CENTRAL_HOME": str(homes[0]), "DATABASE_URL": postgres_database})
+    central_cli("init", "--municipality", str(ROOT / "deploy/profiles/lyaskovets.toml"))
     # A second host gets a copy of the home (keys, municipality profile and its coat of arms),
     # nothing else: all state is in PostgreSQL.
     shutil.copytree(homes[0], homes[1])
@@ -129,7 +129,7 @@ def cluster(tmp_path, postgres_database):
             "cert": cert,
             "servers": processes[:2],
             "access_log": tmp_path / "nginx" / "access.log",
-            "central_env": {**base_env, "CENTRAL_HOME": str(homes[0])},
+            "central_cli": central_cli,
             "kiosk_env": {**base_env, "KIOSK_HOME": str(tmp_path / "kiosk"),
                           "REQUESTS_CA_BUNDLE": str(cert)},
         }  # fmt: skip
@@ -139,9 +139,7 @@ def cluster(tmp_path, postgres_database):
 
 
 def central(cluster, *args):
-    result = run([*command_for("central-api"), *args], cluster["central_env"])
-    assert result.returncode == 0, f"central-api {args}: {result.stderr}"
-    return result.stdout
+    return cluster["central_cli"](*args).stdout
 
 
 def kiosk(cluster, *args):
@@ -151,10 +149,10 @@ def kiosk(cluster, *args):
 
 
 def submit(cluster) -> str:
-    argv = ["submit", "permanent-address-certificate"]
-    for name, value in PERSON.items():
-        argv += ["--field", f"{name}={value}"]
-    return kiosk(cluster, *argv).strip().splitlines()[-1]
+    config = KioskConfig(home=Path(cluster["kiosk_env"]["KIOSK_HOME"]))
+    return services.submit_request(
+        config, "permanent-address-certificate", PERSON, fee={"status": "due"}
+    )
 
 
 def get(cluster, path: str):
