@@ -103,12 +103,12 @@ def test_oversized_bodies_are_a_413_in_the_shape(central_app, central_client, si
     error_of(answer, 413, "request_entity_too_large")
 
 
-def test_the_real_server_answers_an_oversized_upload_with_a_413(central_server, central_cli):
+def test_the_real_server_answers_an_oversized_upload_with_a_413(module_central_server):
     from central_api.config import MAX_CONTENT_LENGTH
 
-    base_url, _home = central_server
+    base_url = module_central_server.url
     kiosk = SimKiosk()
-    token = invite(central_cli)
+    token = module_central_server.invite("merdanya")
     kiosk.enrolled(
         requests.post(
             f"{base_url}/api/v1/enroll", json=kiosk.enrollment_payload(token), timeout=30
@@ -274,8 +274,8 @@ def test_unknown_kiosks_are_a_401_and_documents_a_404_in_the_shape(central_clien
     error_of(central_client.get("/verify/a%00b"), 404, "not_found")
 
 
-def test_the_real_server_answers_errors_in_the_shape(central_server):
-    base_url, _home = central_server
+def test_the_real_server_answers_errors_in_the_shape(module_central_server):
+    base_url = module_central_server.url
     with requests.Session() as session:
         error_of(session.get(f"{base_url}/api/v1/nothing-here", timeout=10), 404)
         error_of(session.get(f"{base_url}/api/v1/bundles", timeout=10), 405)
