@@ -20,6 +20,7 @@ from tests.fixtures_central import (
     CentralCli,
     free_port,
     run_server,
+    start_from_migrated,
     stop_server,
     wait_healthy,
 )
@@ -66,7 +67,7 @@ def module_database_url(request):
 
 
 @pytest.fixture(scope="module")
-def module_central_server(module_database_url, tmp_path_factory):
+def module_central_server(module_database_url, tmp_path_factory, migrated_databases):
     """A REAL ``central-api serve`` on a free loopback port for the whole module."""
     from central_api.config import load_config
     from central_api.context import Central
@@ -76,6 +77,7 @@ def module_central_server(module_database_url, tmp_path_factory):
     if module_database_url:
         overrides["DATABASE_URL"] = module_database_url
     config = load_config(environ={}, **overrides)
+    start_from_migrated(config, migrated_databases)
     central = Central.from_config(config)
     central.initialise(LYASKOVETS_PROFILE)
     villagers = import_register(central.engine)
