@@ -1,13 +1,21 @@
 """`kiosk-app recover` against a real `central-api serve` (issue 18, finding 4): a deleted
 kiosk.db, and an older copy put back, are rebuilt from central's copy; the unsent request is
 reported lost by number, no reference and no bundle number is given twice, nothing is printed
-again, and the kiosk exchanges normally afterwards."""
+again, and the kiosk exchanges normally afterwards.
+
+The kiosk-app processes are what the test proves: every sync, every refusal of a store that
+needs recovering, and `recover` itself. Enrolling, submitting and reading a request's status go
+through the kiosk's own code in this process (the services the commands call), as the clerk's
+steps go through central's command line in process."""
 
 import json
 import shutil
 
 import pytest
 
+from kiosk_app import services
+from kiosk_app.config import KioskConfig
+from kiosk_app.enrollment import enroll
 from tests.test_kiosk_cli_real_central import FIELDS, kiosk_app
 
 pytestmark = pytest.mark.parametrize("central_database_url", ["sqlite"], indirect=True)
@@ -15,12 +23,13 @@ SERVICE = "permanent-address-certificate"
 
 
 def submit(home) -> str:
-    fields = [arg for field in FIELDS for arg in ("--field", field)]
-    return kiosk_app(home, "submit", SERVICE, *fields).stdout.strip().splitlines()[-1]
+    """A villager's request at the kiosk (what `kiosk-app submit` calls); its reference."""
+    fields = dict(field.split("=", 1) for field in FIELDS)
+    return services.submit_request(KioskConfig(home=home), SERVICE, fields)
 
 
 def status(home, reference) -> str:
-    return json.loads(kiosk_app(home, "status", reference, "--json").stdout)["status"]
+    return services.request_status(KioskConfig(home=home), reference).status
 
 
 def central_references(central_cli) -> list[str]:
@@ -28,15 +37,16 @@ def central_references(central_cli) -> list[str]:
 
 
 def kiosk_with_history(central_server, central_cli, central_clerk, tmp_path):
-    """Enrolled; three requests sent, the first one approved and printed."""
+    """Enrolled; three requests sent, the first one approved and printed (the set-up, in this
+    process: enrollment and the two exchanges through the kiosk's own code)."""
     base_url, _ = central_server
     home = tmp_path / "kiosk"
     token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
-    kiosk_app(home, "enroll", "--central", base_url, "--token", token)
+    enroll(KioskConfig(home=home), base_url, token)
     sent = [submit(home) for _ in range(3)]
-    kiosk_app(home, "sync")
+    services.sync_now(KioskConfig(home=home))
     central_cli("requests", "approve", sent[0], "--as", central_clerk)
-    kiosk_app(home, "sync")
+    services.sync_now(KioskConfig(home=home))
     assert status(home, sent[0]) == "printed"
     return home, sent
 
@@ -49,7 +59,7 @@ def test_an_older_copy_then_a_deleted_store_are_rebuilt_and_no_reference_is_reus
     home, sent = kiosk_with_history(central_server, central_cli, central_clerk, tmp_path)
     shutil.copy(home / "kiosk.db", tmp_path / "old-kiosk.db")
     later = submit(home)
-    kiosk_app(home, "sync")  # central now holds a bundle the copy does not know
+    services.sync_now(KioskConfig(home=home))  # central now holds a bundle the copy does not know
     shutil.copy(tmp_path / "old-kiosk.db", home / "kiosk.db")
 
     every_field = [arg for field in FIELDS for arg in ("--field", field)]
