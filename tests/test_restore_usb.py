@@ -3,7 +3,9 @@ network and no person deciding anything: its stick carries its signed stream pos
 documents central asks back, central's import answers them, and the next round carries what
 central lost. Real processes: `kiosk-app bundle export/import`, `central-api bundle
 import/export`, `python -m deploy.backup` and `central-api init` (central serves only for the
-kiosk's enrollment)."""
+kiosk's enrollment). Until central is lost (the set-up) the stick's messages go through the same
+`central-api bundle import` in this process (click's runner) and the backup through
+deploy.backup's create_backup; from the restore on, every step is a real process."""
 
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ from pathlib import Path
 import pytest
 
 from central_api import bundles, decisions, restore
+from central_api.config import sqlite_url
 from central_api.errors import CentralError
+from deploy.backup import Database, create_backup
 from kiosk_app import services
 from kiosk_app.store import store_for
 from sync import SyncError
 from sync.carried import MESSAGE_SUFFIX
 from sync.stick import bundle_file_name, receipt_file_name, write_atomically
+from tests.fixtures_central import CentralCli
 from tests.sync_harness import BIN, CLERK, ROOT, CentralProcess, Kiosk
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
@@ -40,12 +45,22 @@ def run(command: list, env: dict, ok: bool = True) -> subprocess.CompletedProces
 class Stick:
     """One trip of the stick: the kiosk exports, the office imports every file and exports the
     kiosk's downlink, the kiosk imports what came back. The signed messages go through
-    `central-api bundle import` (a real process); bundles and receipts through the same library
-    calls the command makes, to keep the test cheap (tests/test_sync_usb_and_check.py covers
-    those files' way through the commands)."""
+    `central-api bundle import` (a real process once ``real_office`` is set; before, the same
+    command in this process); bundles and receipts through the same library calls the command
+    makes, to keep the test cheap (tests/test_sync_usb_and_check.py covers those files' way
+    through the commands)."""
 
     def __init__(self, root: Path, kiosk: Kiosk, central: CentralProcess):
         self.root, self.kiosk, self.central, self.trips = root, kiosk, central, 0
+        self.real_office = False
+
+    def bundle_import(self, path: Path, down: Path) -> str:
+        """What `central-api bundle import PATH --receipt-out DOWN` printed."""
+        args = ["bundle", "import", str(path), "--receipt-out", str(down)]
+        if self.real_office:
+            return run([BIN / "central-api", *args], self.central.env()).stdout.strip()
+        office = CentralCli({"CENTRAL_HOME": str(self.central.home), "DATABASE_URL": None})
+        return office(*args).stdout.strip()
 
     def trip(self) -> tuple[dict, list[str]]:
         """(the kiosk's import report, what central said of each file it was given)."""
@@ -58,11 +73,7 @@ class Stick:
         # given back, the bundles and receipts, the positions last.
         for path in sorted(up.iterdir()):
             if path.suffix == MESSAGE_SUFFIX:
-                imported = run(
-                    [BIN / "central-api", "bundle", "import", path, "--receipt-out", down],
-                    self.central.env(),
-                )
-                said.append(f"{path.name}: {imported.stdout.strip()}")
+                said.append(f"{path.name}: {self.bundle_import(path, down)}")
                 continue
             try:
                 if path.suffix == ".vcr":  # the kiosk's receipts for central's bundles
@@ -103,9 +114,9 @@ def test_a_kiosk_on_a_usb_stick_only_heals_after_central_is_restored(office):
     rng = random.Random(18)
     first, second = kiosk.submit(rng), kiosk.submit(rng)
     stick.trip()
-    archive = run(
-        [sys.executable, "-m", "deploy.backup", "create", "--out", root / "backups"], env
-    ).stdout.strip()
+    archive = create_backup(
+        central.home, Database.from_url(sqlite_url(central.home)), root / "backups"
+    )
 
     # After the backup: a document issued and printed at the kiosk, the printing reported.
     _, issued = decisions.approve(
@@ -127,6 +138,7 @@ def test_a_kiosk_on_a_usb_stick_only_heals_after_central_is_restored(office):
     run([sys.executable, "-m", "deploy.backup", "restore", archive], env)
     assert "numbering epoch 2 started" in run([BIN / "central-api", "init"], env).stdout
     assert {row["reference"] for row in central.requests_of(kiosk.kiosk_id)} == {first, second}
+    stick.real_office = True  # what the test proves: the office's commands, real processes
 
     # First trip: central hears where the kiosk's streams stand and answers on the stick.
     report, said = stick.trip()
