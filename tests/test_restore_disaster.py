@@ -1,10 +1,15 @@
 """Issue 18, findings 1 and 2, with the real processes: central restored from a backup gives no
 number twice, every paper still verifies, and the streams heal without a person.
 
-A real ``central-api serve`` on loopback (on SQLite, and on PostgreSQL with pg_dump/pg_restore), real ``python -m deploy.backup create`` and
-``restore``, the real ``central-api init`` and ``central-api restore`` commands, and the real
-``kiosk-app sync`` command at the kiosk: back up, issue and print two documents, lose central,
-restore, reconcile from the kiosk, issue again.
+A real ``central-api serve`` on loopback (on SQLite, and on PostgreSQL with pg_dump/pg_restore), the
+real ``python -m deploy.backup restore``, the real ``central-api init`` and the real ``kiosk-app
+sync`` and ``recover`` commands at the kiosk: back up, issue and print two documents, lose
+central, restore, reconcile from the kiosk, issue again.
+
+What only prepares the loss goes through the same code in this process: the nightly backup
+(deploy.backup's create_backup, against the running server), the kiosk's exchange that prints
+the two papers before it (the kiosk's own sync code), and the operator's ``central-api restore
+forgo`` (the command, through click in process).
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import requests as http
 from sqlalchemy import func, select
 
 from central_api import decisions, restore
+from central_api.config import sqlite_url
 from central_api.db import read
 from central_api.db.schema import inbound_bundles, quarantined_records
+from deploy.backup import Database, create_backup
 from kiosk_app.store import store_for
+from tests.fixtures_central import CentralCli
 from tests.sync_harness import BIN, CLERK, ROOT, CentralProcess, Kiosk, converge
 
 FAST_DISK = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
@@ -113,16 +121,13 @@ def test_a_restored_central_gives_no_number_twice_and_the_streams_heal_by_themse
     converge(kiosk, central.url)
 
     # The nightly backup, while central runs.
-    archive = Path(
-        run(
-            [sys.executable, "-m", "deploy.backup", "create", "--out", str(root / "backups")], env
-        ).stdout.strip()
-    )
+    database = central.database_url or sqlite_url(central.home)
+    archive = create_backup(central.home, Database.from_url(database), root / "backups")
 
     # After it: two documents issued and printed at the kiosk, their printing reported.
     for reference in (first, second):
         decisions.approve(central.engine, reference, CLERK, signer=central.central.document_signer)
-    kiosk_sync(kiosk)
+    converge(kiosk, central.url)
     held = papers(kiosk)
     assert len(held) == 2
     assert all(verified(central, number, pdf) == ("valid", True) for number, pdf in held.items())
@@ -157,7 +162,8 @@ def test_a_restored_central_gives_no_number_twice_and_the_streams_heal_by_themse
     # Still paused: the lost kiosk never reported. The operator forgoes it (a person decides
     # that one, with a reason for the audit log), and numbering resumes in the new epoch.
     assert restore.status(central.engine)["numbering"] == "paused"
-    run([str(BIN / "central-api"), "restore", "forgo", "kozarevets-1", "--reason", "stolen"], env)
+    operator = CentralCli({"CENTRAL_HOME": str(central.home), "DATABASE_URL": central.database_url})
+    operator("restore", "forgo", "kozarevets-1", "--reason", "stolen")
     assert restore.status(central.engine)["numbering"] == "open"
 
     _, document = decisions.approve(
