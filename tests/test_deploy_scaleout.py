@@ -50,9 +50,11 @@ def run(argv, env, stdin=None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture
-def cluster(tmp_path, postgres_database, migrated_databases):
-    """Two `central-api serve` on one database (each with its own copy of the keys) + nginx."""
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, module_postgres_database, migrated_databases):
+    """Two `central-api serve` on one database (each with its own copy of the keys) + nginx, one
+    cluster for the module (the test that stops an instance is its last)."""
+    tmp_path, postgres_database = tmp_path_factory.mktemp("scaleout"), module_postgres_database
     processes = []
     base_env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_PRINTER", "KIOSK_HOME")}
     base_env["DATABASE_URL"] = postgres_database
@@ -194,7 +196,8 @@ def test_enrollment_and_bundles_through_nginx_land_once_in_the_shared_database(c
     requests = json.loads(central(cluster, "requests", "list", "--json"))
     assert [r["reference"] for r in requests] == [first]
 
-    # Stateless: with one instance gone, the other serves the same kiosk from the same data.
+    # Stateless: with one instance gone, the other serves the same kiosk from the same data
+    # (the module's last test: the cluster keeps one instance from here on).
     stop_process(cluster["servers"][0], timeout=20)
     second = submit(cluster)
 
