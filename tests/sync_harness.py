@@ -158,6 +158,28 @@ class CentralProcess:
             time.sleep(0.1)
         raise AssertionError("central did not become healthy")
 
+    @contextlib.contextmanager
+    def serving_in_process(self):
+        """Central's app over HTTP at ``url``, from a thread of this process (werkzeug) instead
+        of a ``central-api serve``: for a test's set-up, where the server is not the point."""
+        from werkzeug.serving import make_server
+
+        from central_api import create_app
+        from central_api.config import sqlite_url
+
+        database = self.database_url or sqlite_url(self.home)
+        app = create_app({"CENTRAL_HOME": str(self.home), "DATABASE_URL": database})
+        server = make_server("127.0.0.1", self.port, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+            app.extensions["central"].dispose()
+
     def kill(self) -> None:
         """kill -9 the whole server (master and workers), as a power cut would."""
         if self.process is not None and self.process.poll() is None:

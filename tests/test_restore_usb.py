@@ -1,11 +1,11 @@
 """Issue 18: a kiosk that only ever syncs by USB stick heals after central is restored, with no
 network and no person deciding anything: its stick carries its signed stream positions and the
 documents central asks back, central's import answers them, and the next round carries what
-central lost. Real processes: `kiosk-app bundle export/import`, `central-api bundle
-import/export`, `python -m deploy.backup` and `central-api init` (central serves only for the
-kiosk's enrollment). Until central is lost (the set-up) the stick's messages go through the same
-`central-api bundle import` in this process (click's runner) and the backup through
-deploy.backup's create_backup; from the restore on, every step is a real process."""
+central lost. Real processes from the restore on: `python -m deploy.backup restore`, `central-api
+init` and `central-api bundle import` for every message the stick carries. What only prepares the
+loss runs in this process through the same code: central's app serving the kiosk's enrollment
+from a thread (werkzeug, on loopback), the stick's messages through the same `central-api bundle
+import` (click's runner) and the nightly backup through deploy.backup's create_backup."""
 
 from __future__ import annotations
 
@@ -99,11 +99,9 @@ def office():
     with tempfile.TemporaryDirectory(prefix="restore-usb-", dir=FAST_DISK) as folder:
         root = Path(folder)
         central = CentralProcess(root / "central")
-        central.start()
-        try:
+        with central.serving_in_process():  # only for the enrollment
             kiosk = Kiosk(root / "merdanya", central, "merdanya", central.url)
-        finally:
-            central.stop()  # from here on only the stick travels
+        # from here on only the stick travels
         yield root, central, kiosk
 
 
