@@ -1,13 +1,14 @@
 """Issue 18, findings 1 and 2, with the real processes: central restored from a backup gives no
 number twice, every paper still verifies, and the streams heal without a person.
 
-A real ``central-api serve`` on loopback (on SQLite, and on PostgreSQL with pg_dump/pg_restore), the
-real ``python -m deploy.backup restore``, the real ``central-api init`` and the real ``kiosk-app
-sync`` and ``recover`` commands at the kiosk: back up, issue and print two documents, lose
-central, restore, reconcile from the kiosk, issue again.
+The restored central a real ``central-api serve`` on loopback (on SQLite, and on PostgreSQL with
+pg_dump/pg_restore), the real ``python -m deploy.backup restore``, the real ``central-api init``
+and the real ``kiosk-app sync`` and ``recover`` commands at the kiosk: back up, issue and print
+two documents, lose central, restore, reconcile from the kiosk, issue again.
 
-What only prepares the loss goes through the same code in this process: the nightly backup
-(deploy.backup's create_backup, against the running server), the kiosk's exchange that prints
+What only prepares the loss goes through the same code in this process: central's app serving
+the kiosks before it (over loopback HTTP, from a thread: CentralProcess.serving_in_process), the
+nightly backup while it serves (deploy.backup's create_backup), the kiosk's exchanges that print
 the two papers before it (the kiosk's own sync code), and the operator's ``central-api restore
 forgo`` (the command, through click in process).
 """
@@ -98,12 +99,12 @@ def requests_by_status(central: CentralProcess, kiosk: Kiosk) -> dict[str, str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def site(request):
-    """Central on SQLite in its home, or on a fresh PostgreSQL database (the session's cluster)."""
+    """Central on SQLite in its home, or on a fresh PostgreSQL database (the session's cluster);
+    not serving yet."""
     url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="restore-", dir=FAST_DISK) as folder:
         root = Path(folder)
         central = CentralProcess(root / "central", database_url=url)
-        central.start()
         try:
             yield root, central
         finally:
@@ -113,25 +114,32 @@ def site(request):
 def test_a_restored_central_gives_no_number_twice_and_the_streams_heal_by_themselves(site):
     root, central = site
     env = {**central.env(), "PYTHONPATH": str(ROOT)}
-    kiosk = Kiosk(root / "merdanya", central, "merdanya", central.url)
-    # A second kiosk, enrolled and then lost for good (stolen): nobody will hear from it again.
-    Kiosk(root / "kozarevets", central, "kozarevets", central.url)
-    rng = random.Random(18)
-    first, second, third = (kiosk.submit(rng) for _ in range(3))
-    converge(kiosk, central.url)
+    # Before the loss, what the kiosk and the backup meet is central's app served from a thread
+    # of this process (the set-up); the central restored below is a real `central-api serve`.
+    with central.serving_in_process():
+        kiosk = Kiosk(root / "merdanya", central, "merdanya", central.url)
+        # A second kiosk, enrolled and then lost for good (stolen): nobody will hear from it again.
+        Kiosk(root / "kozarevets", central, "kozarevets", central.url)
+        rng = random.Random(18)
+        first, second, third = (kiosk.submit(rng) for _ in range(3))
+        converge(kiosk, central.url)
 
-    # The nightly backup, while central runs.
-    database = central.database_url or sqlite_url(central.home)
-    archive = create_backup(central.home, Database.from_url(database), root / "backups")
+        # The nightly backup, while central runs.
+        database = central.database_url or sqlite_url(central.home)
+        archive = create_backup(central.home, Database.from_url(database), root / "backups")
 
-    # After it: two documents issued and printed at the kiosk, their printing reported.
-    for reference in (first, second):
-        decisions.approve(central.engine, reference, CLERK, signer=central.central.document_signer)
-    converge(kiosk, central.url)
-    held = papers(kiosk)
-    assert len(held) == 2
-    assert all(verified(central, number, pdf) == ("valid", True) for number, pdf in held.items())
-    assert requests_by_status(central, kiosk)[first] == "printed"
+        # After it: two documents issued and printed at the kiosk, their printing reported.
+        for reference in (first, second):
+            decisions.approve(
+                central.engine, reference, CLERK, signer=central.central.document_signer
+            )
+        converge(kiosk, central.url)
+        held = papers(kiosk)
+        assert len(held) == 2
+        assert all(
+            verified(central, number, pdf) == ("valid", True) for number, pdf in held.items()
+        )
+        assert requests_by_status(central, kiosk)[first] == "printed"
 
     # Central is lost and restored from the backup, as docs/operations.md says.
     central.stop()
