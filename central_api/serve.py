@@ -61,6 +61,9 @@ def prepare_app(app) -> None:
     from .documents import register_fonts
 
     register_fonts()
+    from .passwords import timing_hash
+
+    timing_hash()  # made once here, not by each worker's first unknown name at sign-in
     signer = central.document_signer  # None when the key is on a token (opened per worker)
     if signer is not None:
         signer.pdf_signer()
