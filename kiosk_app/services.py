@@ -315,6 +315,7 @@ def submit_request(
                 },
                 reference=reference,
             )
+        store.reference_kept(reference)
         return reference
 
 

@@ -33,6 +33,33 @@ def test_a_store_behind_its_journal_numbers_nothing(enrolled_kiosk):
         services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
 
 
+def test_a_submit_killed_after_taking_its_number_only_burns_that_number(enrolled_kiosk):
+    first = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    # Journaled, then the power went before the commit.
+    with (
+        store_for(enrolled_kiosk) as store,
+        pytest.raises(RuntimeError),
+        store.transaction(immediate=True),
+    ):
+        store.allocate_reference("DZH1")
+        raise RuntimeError("power cut")
+    third = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    assert (first, third) == ("DZH1-00001", "DZH1-00003")  # 2 is a gap, never a second paper
+    with store_for(enrolled_kiosk) as store:
+        assert store.check_not_behind() == 3
+        assert [row["reference"] for row in store.list_requests()] == [first, third]
+
+
+def test_a_journal_from_before_kept_lines_still_finds_an_older_copy(enrolled_kiosk):
+    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    journal = ReferenceJournal.beside(str(enrolled_kiosk.db_path))
+    journal.path.write_text("1 DZH1-00001\n2 DZH1-00002\n", encoding="utf-8")  # older software
+    with store_for(enrolled_kiosk) as store:
+        store.set_setting("reference_counter", 1)
+    with pytest.raises(StoreBehindError, match="kiosk-app recover"):
+        services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+
+
 def test_a_half_written_journal_line_is_not_a_number(tmp_path):
     journal = ReferenceJournal(tmp_path / "references.log")
     journal.path.write_text("1 DZH1-00001\n2 DZH1-00002\n3", encoding="utf-8")

@@ -185,29 +185,37 @@ class KioskStore(StreamsMixin, RetentionMixin):
         self.db["settings"].upsert({"key": key, "value": _dump(value)}, pk="key")
 
     def check_not_behind(self) -> int:
-        """The reference counter; StoreBehindError when the journal beside the store holds a
-        higher number (an older copy of kiosk.db was put back)."""
+        """The highest number given so far; StoreBehindError when the journal beside the store
+        holds a higher number whose request was committed (an older copy of kiosk.db was put
+        back). A higher number never committed (a submit killed half-way) is only skipped."""
         counter = int(self.get_setting("reference_counter", 0))
-        highest = ReferenceJournal.beside(self.path).highest()
-        if highest > counter:
+        journal = ReferenceJournal.beside(self.path)
+        above = {number for number, _ in journal.entries() if number > counter}
+        if above - journal.never_kept():
             raise store_behind_error(
-                f"this kiosk gave out reference number {highest}, its database only knows up "
+                f"this kiosk gave out reference number {max(above)}, its database only knows up "
                 f"to {counter}"
             )
-        return counter
+        return max(above, default=counter)
 
     def allocate_reference(self, prefix: str) -> str:
-        """The next reference ``<prefix>-<counter:05d>`` (call inside the submitting transaction).
+        """The next reference ``<prefix>-<counter:05d>`` (call inside the submitting transaction,
+        and :meth:`reference_kept` after its commit).
 
         Journaled beside the store before the commit (:mod:`kiosk_app.store.references`); a
         store whose counter is behind the journal is an older copy put back, and gives nothing
         out (:class:`StoreBehindError`) until `kiosk-app recover` has repaired it."""
-        counter = self.check_not_behind()
-        journal = ReferenceJournal.beside(self.path)
-        reference = f"{prefix}-{counter + 1:05d}"
-        journal.append(counter + 1, reference)
-        self.set_setting("reference_counter", counter + 1)
+        counter = self.check_not_behind() + 1
+        reference = f"{prefix}-{counter:05d}"
+        ReferenceJournal.beside(self.path).append(counter, reference)
+        self.set_setting("reference_counter", counter)
         return reference
+
+    def reference_kept(self, reference: str) -> None:
+        """Journal that the request of ``reference`` (from :meth:`allocate_reference`) is
+        committed: from now on a store without it is an older copy."""
+        counter = int(reference.rsplit("-", 1)[1])
+        ReferenceJournal.beside(self.path).keep(counter, reference)
 
     # -- events --------------------------------------------------------------------------
 
