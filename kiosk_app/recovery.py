@@ -75,6 +75,8 @@ class RecoveryReport:
     uplink_seq: int = 0
     downlink_bundles: int = 0
     lost_unsent: list[str] = field(default_factory=list)
+    # Numbers taken by a submit that never finished (no slip was printed for them): gaps.
+    never_submitted: list[str] = field(default_factory=list)
     to_print: list[str] = field(default_factory=list)
     kept_aside: str | None = None
     # After a restore of central: central's bundles it no longer holds, the documents it sent
@@ -103,6 +105,13 @@ class RecoveryReport:
             )
         else:
             lines.append("No unsent request was lost. / Няма загубени неизпратени заявки.")
+        if self.never_submitted:
+            lines.append(
+                f"Номера {', '.join(self.never_submitted)} са взети от подаване, прекъснато "
+                "преди края: за тях не е отпечатана разписка и никой не ги чака. / Numbers "
+                f"{', '.join(self.never_submitted)} were taken by a submit cut off before it "
+                "finished: no slip was printed for them, nobody waits for them."
+            )
         if self.to_print:
             lines.append(
                 f"{plural(len(self.to_print), 'Document', 'Documents')} "
@@ -253,7 +262,11 @@ def recover(
 
     journal = ReferenceJournal.beside(str(config.db_path))
     at_central = {row["reference"] for row in answer["requests"]}
-    given = {reference for _, reference in journal.entries()} | set(old.get("unsent") or [])
+    unsent = set(old.get("unsent") or [])
+    # A number never kept had no slip: its submit did not finish (unless the old store has it).
+    never_kept = journal.never_kept()
+    cut_off = {ref for n, ref in journal.entries() if n in never_kept and ref} - unsent
+    given = {reference for _, reference in journal.entries()} - cut_off | unsent
     counter = max(
         int(answer.get("reference_counter") or 0),
         journal.highest(),
@@ -265,6 +278,7 @@ def recover(
         reference_counter=counter,
         uplink_seq=uplink_seq,
         lost_unsent=sorted(reference for reference in given - at_central if reference),
+        never_submitted=sorted(cut_off - at_central),
     )
 
     report.kept_aside = _keep_aside(config.db_path)

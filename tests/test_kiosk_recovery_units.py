@@ -183,3 +183,29 @@ def test_recovery_names_the_documents_central_holds_that_did_not_come(enrolled_k
     assert any("2026-000003" in line and "did not arrive" in line for line in report.summary())
     with store_for(enrolled_kiosk) as store:  # the stand-in is where its downlink goes on
         assert store.last_applied(fake_central.identity.party_id) == (4, "cd" * 32)
+
+
+def test_recovery_tells_a_submit_cut_off_from_a_request_lost_unsent(enrolled_kiosk, fake_central):
+    lost = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)  # a slip, never sent
+    with (
+        store_for(enrolled_kiosk) as store,
+        pytest.raises(RuntimeError),
+        store.transaction(immediate=True),
+    ):
+        store.allocate_reference("DZH1")  # the next number journaled, then the power went
+        raise RuntimeError("power cut")
+    enrolled_kiosk.db_path.unlink()
+    central = CentralThatLostADocument(
+        {
+            "central": fake_central.identity.public.to_json(),
+            "uplink": NOTHING_UP,
+            "downlink": {"continues_after": {"seq": 0, "id": GENESIS}, "lost": [], "stand_ins": []},
+            "requests": [],
+            "documents": {},
+        }
+    )
+    report = recover(enrolled_kiosk, transport=central)
+    assert report.lost_unsent == [lost]  # its villager holds a slip: ask them to apply again
+    assert report.never_submitted == ["DZH1-00002"]  # nobody holds a slip for it
+    assert report.reference_counter == 2  # and it stays a gap
+    assert any("DZH1-00002" in line and "no slip" in line for line in report.summary())
