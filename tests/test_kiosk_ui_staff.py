@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from kiosk_app import services
-from kiosk_app.ui.screens.staff_panel import DASHBOARD, HANDOVER, PAYMENT
+from kiosk_app.ui.screens.staff_dialogs import DASHBOARD, HANDOVER, PAYMENT
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,

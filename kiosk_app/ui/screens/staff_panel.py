@@ -3,11 +3,12 @@
 Every action runs on the worker; the panel shows a progress bar for exports and imports and stays
 responsive while an exchange with central is slow.
 
-"Платено" asks for the cash-receipt number (an empty one is refused, with the amount shown);
-"Предаден" asks to confirm the hand-over, and for a request made without staff also for the
-number of the identity card checked now, which goes to central with the hand-over. A recent
-hand-over can be taken back ("Отмени предаването") while its record still waits in the outbox;
-once sent, the row says it was reported and whom to ask (kiosk_app/handover.py).
+Its parts live beside it: what the facts say of the queue, the printer and the clock
+(``staff_facts``), one row per document with its actions — the fee, the signed form, a reprint,
+the hand-over, its undo — (``staff_rows``), and the dialogs for the fee's receipt and the
+hand-over (``staff_dialogs``). A recent hand-over can be taken back ("Отмени предаването") while
+its record still waits in the outbox; once sent, the row says it was reported and whom to ask
+(kiosk_app/handover.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QProgressBar,
     QScrollArea,
     QStackedWidget,
@@ -24,24 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import describe, staff_detail
-from ..fields import TouchLineEdit
-from ..keyboard import OnScreenKeyboard
 from ..pinpad import PinPad
-from ..widgets import Screen, button, card, clear_layout, label, restyle, touch_scrolling
+from ..widgets import Screen, button, card, clear_layout, label, touch_scrolling
 from ..wrap import WrapRow
-
-FACTS = (
-    "connection",
-    "last_exchange",
-    "queue_depth",
-    "oldest_unsent",
-    "printer",
-    "personal_data",
-)
-PIN, DASHBOARD, PAYMENT, HANDOVER = range(4)
+from .staff_dialogs import DASHBOARD, HandoverDialog, PaymentDialog
+from .staff_facts import FACTS, clock_warning, fact_texts, place_facts
+from .staff_rows import handed_over_row, ready_row
 
 
-class StaffPanelScreen(Screen):
+class StaffPanelScreen(PaymentDialog, HandoverDialog, Screen):
     name = "staff_panel"
 
     def __init__(self, ctx):
@@ -123,82 +114,7 @@ class StaffPanelScreen(Screen):
         return page
 
     def _place_facts(self, large: bool) -> None:
-        """Two facts a line, or in large text one, so that a long word ("приключването") is not
-        cut at the glass's edge."""
-        per_line = 1 if large else 2
-        for index, fact in enumerate(FACTS):
-            line, column = divmod(index, per_line)
-            self.facts_grid.addWidget(self.fact_titles[fact], line, column * 2)
-            self.facts_grid.addWidget(self.fact_values[fact], line, column * 2 + 1)
-        for column in range(4):
-            self.facts_grid.setColumnStretch(column, 0)
-        for column in range(1, per_line * 2, 2):
-            self.facts_grid.setColumnStretch(column, 1)  # the values take the width left
-
-    def _build_payment_page(self) -> QWidget:
-        page = QWidget()
-        self.payment_title = label("title")
-        self.payment_receipt = TouchLineEdit()
-        self.payment_receipt.setObjectName("input-payment-receipt")
-        self.payment_confirm = button("primary")
-        self.payment_confirm.clicked.connect(self.on_payment_confirmed)
-        self.payment_cancel = button()
-        self.payment_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(DASHBOARD))
-        self.payment_problem = label("error")
-        self.payment_problem.setObjectName("payment-problem")
-        self.payment_problem.hide()
-        self.payment_receipt.textEdited.connect(lambda _text: self.payment_problem.hide())
-        self.payment_keyboard = OnScreenKeyboard(self.tr)
-        self.payment_keyboard.set_target(self.payment_receipt, auto_capitals=False)
-        row = QHBoxLayout()
-        row.addWidget(self.payment_cancel)
-        row.addStretch(1)
-        row.addWidget(self.payment_confirm)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.payment_title)
-        layout.addWidget(self.payment_receipt)
-        layout.addWidget(self.payment_problem)
-        layout.addLayout(row)
-        layout.addStretch(1)
-        layout.addWidget(self.payment_keyboard)
-        return page
-
-    def _build_handover_page(self) -> QWidget:
-        page = QWidget()
-        self.handover_title = label("title")
-        self.handover_text = label()
-        self.handover_id_label = label()
-        self.handover_id = TouchLineEdit()
-        self.handover_id.setObjectName("input-handover-id")
-        self.handover_id.setMaxLength(20)
-        self.handover_problem = label("error")
-        self.handover_problem.setObjectName("handover-problem")
-        self.handover_problem.hide()
-        self.handover_id.textEdited.connect(lambda _text: self._show_handover_problem(None))
-        self.handover_confirm = button("primary")
-        self.handover_confirm.setObjectName("handover-confirm")
-        self.handover_confirm.clicked.connect(self.on_handover_confirmed)
-        self.handover_cancel = button()
-        self.handover_cancel.clicked.connect(lambda: self.stages.setCurrentIndex(DASHBOARD))
-        self.handover_keyboard = OnScreenKeyboard(self.tr)
-        self.handover_keyboard.set_target(self.handover_id, auto_capitals=False)
-        row = QHBoxLayout()
-        row.addWidget(self.handover_cancel)
-        row.addStretch(1)
-        row.addWidget(self.handover_confirm)
-        layout = QVBoxLayout(page)
-        for widget in (
-            self.handover_title,
-            self.handover_text,
-            self.handover_id_label,
-            self.handover_id,
-            self.handover_problem,
-        ):
-            layout.addWidget(widget)
-        layout.addLayout(row)
-        layout.addStretch(1)
-        layout.addWidget(self.handover_keyboard)
-        return page
+        place_facts(self.facts_grid, self.fact_titles, self.fact_values, large)
 
     # -- hooks ----------------------------------------------------------------------------
 
@@ -276,38 +192,6 @@ class StaffPanelScreen(Screen):
         self.progress.hide()
         self._say(staff_detail(self.tr, error))
 
-    def on_deliver_clicked(self, document: dict) -> None:
-        """Ask first. A request made without staff also needs the identity card's number."""
-        self._handing_over = dict(document)
-        self.handover_id.clear()
-        self._show_handover_problem(None)
-        needs_id = not document.get("identity_checked", True)
-        for widget in (self.handover_id_label, self.handover_id, self.handover_keyboard):
-            widget.setVisible(needs_id)
-        self.handover_keyboard.set_mode("digits")
-        self._retitle_handover()
-        self.stages.setCurrentIndex(HANDOVER)
-
-    def on_handover_confirmed(self) -> None:
-        document = self._handing_over
-        if document is None:
-            return
-        needs_id = not document.get("identity_checked", True)
-        number = self.handover_id.text().strip().upper()
-        if needs_id and (len(number) < 6 or not number.isalnum()):
-            self._show_handover_problem(self.tr.t("staff.handover_need_id"))
-            return
-        reference, self._handing_over = document["reference"], None
-        self.stages.setCurrentIndex(DASHBOARD)
-        self.ctx.bridge.call(
-            self.ctx.app.mark_delivered,
-            reference,
-            self.staff["staff_id"],
-            number if needs_id else None,
-            on_done=lambda _r: self._after(self.tr.t("staff.delivered", reference=reference)),
-            on_error=self.on_action_failed,
-        )
-
     def on_form_filed_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
             self.ctx.app.record_form_filed,
@@ -317,58 +201,11 @@ class StaffPanelScreen(Screen):
             on_error=self.on_action_failed,
         )
 
-    def _show_handover_problem(self, text: str | None) -> None:
-        self.handover_problem.setText(text or "")
-        self.handover_problem.setVisible(bool(text))
-        self.handover_id.setProperty("invalid", bool(text))
-        restyle(self.handover_id)
-
-    def _retitle_handover(self) -> None:
-        document, t = self._handing_over, self.tr.t
-        if document is None:
-            return
-        self.handover_title.setText(t("staff.handover_title", reference=document["reference"]))
-        self.handover_text.setText(t("staff.handover_text", number=document["number"]))
-
     def on_reprint_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
             self.ctx.app.reprint_document,
             reference,
             on_done=lambda _r: self._after(self.tr.t("staff.reprinted", reference=reference)),
-            on_error=self.on_action_failed,
-        )
-
-    def on_pay_clicked(self, document: dict) -> None:
-        self._paying = document["reference"]
-        self.payment_receipt.clear()
-        self.payment_problem.hide()
-        self.payment_title.setText(
-            self.tr.t(
-                "staff.payment_title",
-                reference=document["reference"],
-                amount=self._amount(document),
-            )
-        )
-        self.payment_keyboard.set_mode("digits")
-        self.stages.setCurrentIndex(PAYMENT)
-
-    def on_payment_confirmed(self) -> None:
-        receipt_number = self.payment_receipt.text().strip()
-        if self._paying is None:
-            return
-        if not receipt_number:
-            self.payment_problem.setText(self.tr.t("staff.payment_need_receipt"))
-            self.payment_problem.show()
-            return
-        reference, self._paying = self._paying, None
-        self.stages.setCurrentIndex(DASHBOARD)
-        self.ctx.bridge.call(
-            self.ctx.app.record_fee_payment,
-            reference,
-            "cash",
-            receipt_number,
-            self.staff["staff_id"],
-            on_done=lambda _r: self._after(self.tr.t("staff.paid", reference=reference)),
             on_error=self.on_action_failed,
         )
 
@@ -399,28 +236,10 @@ class StaffPanelScreen(Screen):
         self.message.show()
 
     def _show_overview(self) -> None:
-        overview, t, tr = self.overview, self.tr.t, self.tr
+        overview, t = self.overview, self.tr.t
         if not overview:
             return
-        queue = overview.get("queue") or {}
-        held = overview.get("personal_data") or {}  # what the kiosk keeps about villagers
-        last = queue.get("last_exchange") or {}
-        connection = "staff.online" if last.get("ok") else "staff.offline"
-        values = {
-            "connection": t(connection) if last else t("staff.never_connected"),
-            "last_exchange": tr.date_time(last.get("at")),
-            "queue_depth": str(queue.get("queue_depth", 0)),
-            "oldest_unsent": tr.date_time(queue.get("oldest_unsent_at"))
-            if queue.get("oldest_unsent_at")
-            else t("staff.nothing_waiting"),
-            "printer": t(f"printer.{overview.get('printer', {}).get('state', 'unknown')}"),
-            "personal_data": t(
-                "staff.personal_data_value",
-                count=held.get("with_personal_data", 0),
-                days=held.get("retention_days", 30),
-            ),
-        }
-        for fact, value in values.items():
+        for fact, value in fact_texts(self.tr, overview).items():
             self.fact_values[fact].setText(value)
         self._show_clock(overview.get("clock") or {})
         clear_layout(self.ready_layout)
@@ -440,104 +259,25 @@ class StaffPanelScreen(Screen):
 
     def _show_clock(self, clock: dict) -> None:
         """Warn when the kiosk's clock is more than five minutes from central's."""
-        if not clock.get("off"):
+        warning = clock_warning(self.tr, clock)
+        if warning is None:
             self.clock_warning.hide()
             return
-        seconds = abs(float(clock.get("offset_seconds") or 0))
-        if seconds >= 2 * 86400:
-            difference = self.tr.count(round(seconds / 86400), "day")
-        elif seconds >= 2 * 3600:
-            difference = self.tr.count(round(seconds / 3600), "hour")
-        else:
-            difference = self.tr.count(round(seconds / 60), "minute")
-        key = "staff.clock_behind" if float(clock["offset_seconds"]) > 0 else "staff.clock_ahead"
-        self.clock_warning.setText(self.tr.t(key, difference=difference))
+        self.clock_warning.setText(warning)
         self.clock_warning.show()
 
     def _ready_row(self, document: dict) -> QWidget:
-        t = self.tr.t
-        reference = document["reference"]
-        frame = card()
-        frame.setObjectName(f"ready-{reference}")
-        # The text above, its buttons below on as many lines as they need (large text).
-        column = QVBoxLayout(frame)
-        column.setContentsMargins(16, 6, 16, 6)
-        row = WrapRow(spacing=8)
-        text = label()
-        if document.get("revoked_at"):
-            # Revoked by the office: never printed, never handed over; staff are told why.
-            frame.setObjectName(f"revoked-{reference}")
-            text.setText(
-                t(
-                    "staff.revoked_line",
-                    reference=reference,
-                    number=document["number"],
-                    date=self.tr.date_time(document["revoked_at"]),
-                )
-            )
-            column.addWidget(text)
-            return frame
-        fee = t(f"staff.fee_{document.get('fee_status') or 'due'}")
-        if document.get("fee_amount_cents") is not None:
-            fee = f"{fee} ({self._amount(document)})"
-        line = t("staff.ready_line", reference=reference, number=document["number"], fee=fee)
-        if not document.get("identity_checked", True):
-            line += "\n" + t("staff.identity_not_checked")
-        text.setText(line)
-        column.addWidget(text)
-        column.addLayout(row)
-        if document.get("fee_status") in (None, "due"):
-            pay = button()
-            pay.setObjectName("pay")
-            pay.setText(t("staff.record_payment"))
-            pay.clicked.connect(lambda: self.on_pay_clicked(document))
-            row.add(pay)
-        if not document.get("form_filed_at"):  # the signed request form first, then hand over
-            form = button()
-            form.setObjectName("form-filed")
-            form.setText(t("staff.form_filed"))
-            form.clicked.connect(lambda: self.on_form_filed_clicked(reference))
-            row.add(form)
-        reprint = button()
-        reprint.setObjectName("reprint")
-        reprint.setText(t("staff.reprint"))
-        reprint.clicked.connect(lambda: self.on_reprint_clicked(reference))
-        deliver = button("primary")
-        deliver.setObjectName("deliver")
-        deliver.setText(t("staff.deliver"))
-        deliver.clicked.connect(lambda: self.on_deliver_clicked(document))
-        row.add(reprint)
-        row.add(deliver)
-        return frame
+        return ready_row(
+            self.tr,
+            document,
+            on_pay=self.on_pay_clicked,
+            on_form_filed=self.on_form_filed_clicked,
+            on_reprint=self.on_reprint_clicked,
+            on_deliver=self.on_deliver_clicked,
+        )
 
     def _handed_over_row(self, handed: dict) -> QWidget:
-        """A recent hand-over: "Отмени предаването" while its record waits in the outbox;
-        once sent, that it was reported and whom to ask (kiosk_app.handover)."""
-        t, reference = self.tr.t, handed["reference"]
-        frame = card()
-        frame.setObjectName(f"handed-{reference}")
-        column = QVBoxLayout(frame)
-        column.setContentsMargins(16, 6, 16, 6)
-        text = label()
-        line = t(
-            "staff.handed_over_line",
-            reference=reference,
-            numbers=", ".join(handed.get("numbers") or []) or "—",
-            when=self.tr.date_time(handed["at"]),
-        )
-        if handed.get("reported"):
-            line += "\n" + t("staff.handed_over_reported")
-        text.setText(line)
-        column.addWidget(text)
-        if not handed.get("reported"):
-            undo = button()
-            undo.setObjectName("undo-delivery")
-            undo.setText(t("staff.undo_delivery"))
-            undo.clicked.connect(lambda: self.on_undo_delivery_clicked(reference))
-            row = WrapRow(spacing=8)
-            row.add(undo)
-            column.addLayout(row)
-        return frame
+        return handed_over_row(self.tr, handed, on_undo=self.on_undo_delivery_clicked)
 
     def on_undo_delivery_clicked(self, reference: str) -> None:
         self.ctx.bridge.call(
@@ -553,12 +293,6 @@ class StaffPanelScreen(Screen):
         self.on_action_failed(error)
         self.refresh()
 
-    def _amount(self, document: dict) -> str:
-        cents = document.get("fee_amount_cents")
-        return (
-            self.tr.money(cents / 100) if cents is not None else self.tr.t("staff.amount_unknown")
-        )
-
     def retranslate(self, _language: str = "") -> None:
         t = self.tr.t
         self.header.title.setText(t("staff.title"))
@@ -568,12 +302,6 @@ class StaffPanelScreen(Screen):
         self.export_button.setText(t("staff.export"))
         self.import_button.setText(t("staff.import"))
         self.refresh_button.setText(t("staff.refresh"))
-        self.payment_confirm.setText(t("staff.payment_confirm"))
-        self.payment_cancel.setText(t("staff.payment_cancel"))
-        self.payment_receipt.setPlaceholderText(t("staff.payment_placeholder"))
-        self.handover_id_label.setText(t("staff.handover_id"))
-        self.handover_id.setPlaceholderText(t("staff.handover_id_placeholder"))
-        self.handover_confirm.setText(t("staff.handover_confirm"))
-        self.handover_cancel.setText(t("staff.payment_cancel"))
-        self._retitle_handover()
+        self._retranslate_payment()
+        self._retranslate_handover()
         self._show_overview()
