@@ -29,8 +29,9 @@ import time
 from pathlib import Path
 
 from bench.netproxy import NetProxy
-from kiosk_app import services
+from kiosk_app import queue_status, submission, sync_actions
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
+from kiosk_app.store import store_for
 from sync import Identity
 from sync.errors import CentralUnreachableError
 from sync.transport import HttpTransport
@@ -72,7 +73,7 @@ def submit_backlog(kiosk, count: int, rng: random.Random) -> list[str]:
         fee = {"status": "paid", "method": "cash", "receipt_number": f"К-{n:05d}"} if paid else None
         staff = {"staff_id": "staff-1", "id_document_number": f"64{rng.randrange(10**7):07d}"}
         references.append(
-            services.submit_request(
+            submission.submit_request(
                 kiosk.config, service, fields, staff=staff, fee=fee, tier=rng.choice(tiers)
             )
         )
@@ -90,7 +91,7 @@ def timed_sync(kiosk, central, max_records: int) -> dict:
             # A kept-alive connection that central closed while the answer was on its way
             # fails the exchange (as on a real line); the next one resumes, as the daemon would.
             try:
-                report = services.sync_now(
+                report = sync_actions.sync_now(
                     kiosk.config, transport=transport, max_records=max_records
                 )
             except CentralUnreachableError:
@@ -98,10 +99,10 @@ def timed_sync(kiosk, central, max_records: int) -> dict:
                 continue
             uploaded += report.uploaded
             delivered += report.delivered_events
-            if not services.queue_state(kiosk.config).queue_depth:
+            if not queue_status.queue_state(kiosk.config).queue_depth:
                 break
         seconds = time.perf_counter() - started
-        with services.store_for(kiosk.config) as store:
+        with store_for(kiosk.config) as store:
             bundles = len(store.outbound_digest())
         time.sleep(0.2)  # let the proxy count the last bytes
         return {
@@ -145,7 +146,7 @@ def decision_latency(central, kiosk, references: list[str], rng: random.Random) 
                     wanted = "needs_info"
                 deadline = started + 30
                 while time.perf_counter() < deadline:
-                    if services.request_status(kiosk.config, reference).status == wanted:
+                    if submission.request_status(kiosk.config, reference).status == wanted:
                         latencies.append(time.perf_counter() - started)
                         break
                     time.sleep(0.01)
@@ -177,7 +178,7 @@ def run() -> dict:
 
             online_kiosk = Kiosk(root / "online", central, "merdanya", central.url)
             references = submit_backlog(online_kiosk, DECISIONS, rng)
-            services.sync_now(online_kiosk.config, transport=online_kiosk.http(central.url))
+            sync_actions.sync_now(online_kiosk.config, transport=online_kiosk.http(central.url))
             latencies = decision_latency(central, online_kiosk, references, rng)
         finally:
             central.stop()

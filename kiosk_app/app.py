@@ -1,7 +1,10 @@
 """The kiosk's application layer as one plain object: everything the touchscreen may ask.
 
 :class:`KioskApp` is bound to one kiosk configuration. Its methods are the kiosk's use cases
-(:mod:`kiosk_app.services` for requests, documents, the queue and the exchange;
+(:mod:`kiosk_app.services` for the kiosk and its catalogue, :mod:`kiosk_app.submission` for
+requests, :mod:`kiosk_app.staff_actions` and :mod:`kiosk_app.handover` for documents, fees and
+hand-overs, :mod:`kiosk_app.queue_status` and :mod:`kiosk_app.sync_actions` for the queue and
+the exchange, :mod:`kiosk_app.notice_board` for notices;
 :mod:`kiosk_app.pins` for staff PINs; :mod:`kiosk_app.printer` for the printer's state;
 :mod:`kiosk_app.slips` for the villager's slip). No Qt here: the Qt bridge
 (:class:`kiosk_app.worker.ServiceBridge`) runs these methods on its worker thread, and screens
@@ -15,7 +18,21 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import handover, notice_pdf, pins, printer, privacy, request_form, services, slips
+from . import (
+    handover,
+    notice_board,
+    notice_pdf,
+    pins,
+    printer,
+    privacy,
+    queue_status,
+    request_form,
+    services,
+    slips,
+    staff_actions,
+    submission,
+    sync_actions,
+)
 from .config import KioskConfig
 
 DEFAULT_USB_DIR = Path("/media/usb")
@@ -64,18 +81,18 @@ class KioskApp:
 
     def list_notices(self) -> list[dict]:
         """The notice board (announcements, council decisions) as central last sent it."""
-        return services.list_notices(self.config)
+        return notice_board.list_notices(self.config)
 
     def render_notice_page(
         self, notice_id: str, page: int, width_px: int
     ) -> notice_pdf.RenderedPage:
         """Page ``page`` (from 1) of a notice's attached PDF, ``width_px`` wide, as pixels."""
-        path = notice_pdf.notice_pdf_path(services.list_notices(self.config), notice_id)
+        path = notice_pdf.notice_pdf_path(notice_board.list_notices(self.config), notice_id)
         return notice_pdf.render_page(path, page, width_px)
 
     def comment_on_draft(self, notice_id: str, text: str, name: str | None = None) -> str:
         """Queue a villager's comment on a draft under public consultation; the record's id."""
-        return services.comment_on_draft(self.config, notice_id, text, name)
+        return notice_board.comment_on_draft(self.config, notice_id, text, name)
 
     # -- villagers' requests ---------------------------------------------------------------
 
@@ -87,17 +104,17 @@ class KioskApp:
         fee: dict | None = None,
         tier: str | None = None,
     ) -> str:
-        return services.submit_request(self.config, service_id, fields, staff, fee, tier)
+        return submission.submit_request(self.config, service_id, fields, staff, fee, tier)
 
     def print_receipt(
         self, reference: str, service_id: str | None = None, tier: str | None = None
     ) -> dict:
         """Print the villager's slip and the filled-in request form for them to sign;
         ``{"expected_date", "status", "form_status"}``."""
-        status = services.request_status(self.config, reference)
+        status = submission.request_status(self.config, reference)
         service = services.get_service(self.config, service_id or status.service)
         info = services.kiosk_info(self.config)
-        code = services.check_code(self.config, status.reference)
+        code = submission.check_code(self.config, status.reference)
         slip = slips.print_slip(
             self.config, status.reference, service, info, self._clock(), tier, check_code=code
         )
@@ -113,26 +130,26 @@ class KioskApp:
     def print_privacy_notice(self, language: str = "bg") -> str:
         return privacy.print_privacy_notice(self.config, language)
 
-    def request_status(self, reference: str) -> services.RequestStatus:
-        return services.request_status(self.config, reference)
+    def request_status(self, reference: str) -> submission.RequestStatus:
+        return submission.request_status(self.config, reference)
 
-    def look_up_request(self, reference: str, check_code: str) -> services.RequestStatus:
+    def look_up_request(self, reference: str, check_code: str) -> submission.RequestStatus:
         """The villager's look-up: the reference as typed and the slip's check code."""
-        return services.look_up_request(self.config, reference, check_code)
+        return submission.look_up_request(self.config, reference, check_code)
 
     def reference_prefix(self) -> str:
         """This kiosk's references start so ("DZH1"): the look-up shows it already typed."""
-        return services.kiosk_reference_prefix(self.config)
+        return submission.kiosk_reference_prefix(self.config)
 
     def check_code(self, reference: str) -> str:
         """The check code of a request just made, for the done screen and the slip."""
-        return services.check_code(self.config, reference)
+        return submission.check_code(self.config, reference)
 
-    def list_requests(self, status: str | None = None) -> list[services.RequestStatus]:
-        return services.list_requests(self.config, status)
+    def list_requests(self, status: str | None = None) -> list[submission.RequestStatus]:
+        return submission.list_requests(self.config, status)
 
     def answer_question(self, reference: str, answer: str, staff_id: str | None = None) -> None:
-        services.answer_question(self.config, reference, answer, staff_id)
+        submission.answer_question(self.config, reference, answer, staff_id)
 
     # -- staff -----------------------------------------------------------------------------
 
@@ -144,69 +161,73 @@ class KioskApp:
         """What the staff panel shows: the queue, documents to hand over, the printer, and what
         the kiosk holds about villagers."""
         return {
-            "queue": services.queue_state(self.config).to_json(),
-            "ready": [document.to_json() for document in services.ready_documents(self.config)],
+            "queue": queue_status.queue_state(self.config).to_json(),
+            "ready": [
+                document.to_json() for document in staff_actions.ready_documents(self.config)
+            ],
             "printer": printer.panel_state(self.config),
-            "personal_data": services.personal_data(self.config),
+            "personal_data": queue_status.personal_data(self.config),
             "clock": services.clock_state(self.config),
             "handed_over": handover.recent_handovers(self.config, self._clock()),
         }
 
-    def ready_documents(self) -> list[services.ReadyDocument]:
-        return services.ready_documents(self.config)
+    def ready_documents(self) -> list[staff_actions.ReadyDocument]:
+        return staff_actions.ready_documents(self.config)
 
-    def reprint_document(self, reference: str) -> services.ReadyDocument:
-        return services.reprint_document(self.config, reference)
+    def reprint_document(self, reference: str) -> staff_actions.ReadyDocument:
+        return staff_actions.reprint_document(self.config, reference)
 
     def record_fee_payment(
         self, reference: str, method: str, receipt_number: str | None, staff_id: str
     ) -> dict:
-        return services.record_fee_payment(self.config, reference, method, receipt_number, staff_id)
+        return staff_actions.record_fee_payment(
+            self.config, reference, method, receipt_number, staff_id
+        )
 
     def record_form_filed(self, reference: str, staff_id: str) -> dict:
         """Staff filed the villager's signed request form (one tap on the staff panel)."""
-        return services.record_form_filed(self.config, reference, staff_id)
+        return staff_actions.record_form_filed(self.config, reference, staff_id)
 
     def mark_delivered(
         self, reference: str, staff_id: str, id_document_number: str | None = None
     ) -> None:
-        services.mark_delivered(self.config, reference, staff_id, id_document_number)
+        staff_actions.mark_delivered(self.config, reference, staff_id, id_document_number)
 
     def undo_delivery(self, reference: str, staff_id: str) -> dict:
         """Take back a hand-over whose record has not left for central (kiosk_app.handover)."""
         return handover.undo_delivery(self.config, reference, staff_id)
 
     def needs_identity_check(self, reference: str) -> bool:
-        return services.needs_identity_check(self.config, reference)
+        return staff_actions.needs_identity_check(self.config, reference)
 
     # -- the queue and the exchange --------------------------------------------------------
 
-    def queue_state(self) -> services.QueueState:
-        return services.queue_state(self.config)
+    def queue_state(self) -> queue_status.QueueState:
+        return queue_status.queue_state(self.config)
 
     def quarantined(self) -> list[dict]:
-        return services.quarantined(self.config)
+        return queue_status.quarantined(self.config)
 
     def release_waiting(self) -> dict:
         """Apply what an older software kept aside for want of knowing its type (at start-up)."""
-        return services.release_waiting(self.config)
+        return sync_actions.release_waiting(self.config)
 
     def sync_now(self):
         """One exchange with central now, with a health report when one is due."""
-        return services.sync_now(self.config, transport=self.transport, report_health=True)
+        return sync_actions.sync_now(self.config, transport=self.transport, report_health=True)
 
     def check_divergence(self, repair: bool = True) -> dict:
-        return services.check_divergence(self.config, transport=self.transport, repair=repair)
+        return sync_actions.check_divergence(self.config, transport=self.transport, repair=repair)
 
     def export_to_usb(self, progress=None) -> dict:
         """Write the undelivered bundles to the USB stick; ``{"count"}`` of files written."""
-        written = services.export_bundles(self.config, self.usb_dir, progress=progress)
+        written = sync_actions.export_bundles(self.config, self.usb_dir, progress=progress)
         return {"count": len(written)}
 
     def import_from_usb(self, progress=None) -> dict:
         """Import central's bundles from the USB stick; ``{"count"}`` of files imported, and
         what a restored central asked for again (``"heal"``: bundles and documents, which go on
         the next export)."""
-        report = services.import_bundles(self.config, self.usb_dir, progress=progress)
+        report = sync_actions.import_bundles(self.config, self.usb_dir, progress=progress)
         heal = len(report.resent) + len(report.documents_asked)
         return {"count": report.files, "heal": heal, "documents_asked": len(report.documents_asked)}

@@ -1,7 +1,8 @@
 """`kiosk-app`: the kiosk's command line. Data lives under $KIOSK_HOME (default ./var/kiosk).
 
-Each command parses its options, makes one call into :mod:`kiosk_app.services` (or enrollment),
-and prints the answer; domain errors become one line on stderr and a non-zero exit.
+Each command parses its options, makes one call into the application layer
+(:mod:`kiosk_app.services`, ``submission``, ``staff_actions``, ``queue_status``, ``sync_actions``,
+``notice_board``, ``handover``, or enrollment), and prints the answer; domain errors become one line on stderr and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from sync.engine import LONG_POLL_SECONDS
 from sync.states import FEE_METHODS
 from sync.wording import counted, plural
 
-from . import handover, services
+from . import (
+    handover,
+    notice_board,
+    queue_status,
+    services,
+    staff_actions,
+    submission,
+    sync_actions,
+)
 from .config import KioskConfig
 from .errors import KioskError
 from .speech import EspeakVoice, SpeechError, audio_output_state
@@ -137,7 +146,9 @@ def submit(
         fee["method"] = "cash"
         if fee_receipt:
             fee["receipt_number"] = fee_receipt
-    reference = services.submit_request(config, service_id, fields, staff=staff, fee=fee, tier=tier)
+    reference = submission.submit_request(
+        config, service_id, fields, staff=staff, fee=fee, tier=tier
+    )
     if as_json:
         _echo_json({"reference": reference, "status": "queued"})
         return
@@ -182,7 +193,7 @@ def sync_command(
         )
         return
     with _progress("Sending bundles") as progress:
-        report = services.sync_now(
+        report = sync_actions.sync_now(
             config,
             report_health=True,
             max_records=max_records,
@@ -233,7 +244,7 @@ def _progress(label: str):
 
 
 def _warn_about_quarantine(config: KioskConfig) -> None:
-    state = services.queue_state(config)
+    state = queue_status.queue_state(config)
     if state.quarantined:
         click.echo(
             f"{counted(state.quarantined, 'record', 'en')} refused and kept aside: "
@@ -295,7 +306,7 @@ def _run_daemon(config, as_json, wait, backoff_base, backoff_cap, max_records, m
 def quarantine_command(config: KioskConfig, as_json: bool, include_released: bool) -> None:
     """Records and bundles refused by central or by this kiosk, with the reason; records of a
     type this software does not know wait and are applied after an update."""
-    rows = services.quarantined(config, include_released=include_released)
+    rows = queue_status.quarantined(config, include_released=include_released)
     if as_json:
         _echo_json(rows)
         return
@@ -325,7 +336,7 @@ def check_command(config: KioskConfig, as_json: bool, no_repair: bool, store_onl
 
     With --store: check the kiosk's database file instead; exit status 1 while it is damaged."""
     if store_only:
-        checked = services.check_store(config, repair=not no_repair)
+        checked = sync_actions.check_store(config, repair=not no_repair)
         if as_json:
             _echo_json(checked.to_json())
         else:
@@ -334,7 +345,7 @@ def check_command(config: KioskConfig, as_json: bool, no_repair: bool, store_onl
         if not checked.ok:
             raise SystemExit(1)
         return
-    result = services.check_divergence(config, repair=not no_repair)
+    result = sync_actions.check_divergence(config, repair=not no_repair)
     if as_json:
         _echo_json(result)
         return
@@ -354,7 +365,7 @@ def recover_command(config: KioskConfig, central_url, fingerprint, as_json: bool
     """Rebuild kiosk.db from central's copy (stop kiosk-sync and the app first).
 
     The old file is kept aside; the report tells how many unsent requests were lost."""
-    report = services.recover_store(config, central_url=central_url, fingerprint=fingerprint)
+    report = sync_actions.recover_store(config, central_url=central_url, fingerprint=fingerprint)
     if as_json:
         _echo_json(report.to_json())
         return
@@ -370,14 +381,14 @@ def recover_command(config: KioskConfig, central_url, fingerprint, as_json: bool
 def status(config: KioskConfig, reference: str | None, as_json: bool) -> None:
     """Show one request's status, or all requests (no personal data)."""
     if reference:
-        found = services.request_status(config, reference)
+        found = submission.request_status(config, reference)
         if as_json:
             _echo_json(found.to_json())
         else:
             click.echo(f"{found.reference}: {found.status}")
         return
-    rows = services.list_requests(config)
-    queue = services.queue_state(config)
+    rows = submission.list_requests(config)
+    queue = queue_status.queue_state(config)
     if as_json:
         _echo_json([row.to_json() for row in rows])
         return
@@ -392,7 +403,7 @@ def status(config: KioskConfig, reference: str | None, as_json: bool) -> None:
 @_fail_cleanly
 def notices(config: KioskConfig, as_json: bool) -> None:
     """The notice board: announcements, council agendas, drafts and decisions."""
-    board = services.list_notices(config)
+    board = notice_board.list_notices(config)
     if as_json:
         _echo_json(board)
         return
@@ -408,7 +419,7 @@ def notices(config: KioskConfig, as_json: bool) -> None:
 @_fail_cleanly
 def comment(config: KioskConfig, notice_id: str, text: str, name: str | None) -> None:
     """Leave a comment on a council draft under public consultation."""
-    click.echo(services.comment_on_draft(config, notice_id, text, name))
+    click.echo(notice_board.comment_on_draft(config, notice_id, text, name))
 
 
 @cli.group()
@@ -430,7 +441,7 @@ def staff() -> None:
 @_fail_cleanly
 def staff_fee(config, reference, method, receipt_number, staff_id, as_json) -> None:
     """Record the fee paid for REFERENCE; it goes to central at the next exchange."""
-    fee = services.record_fee_payment(config, reference, method, receipt_number, staff_id)
+    fee = staff_actions.record_fee_payment(config, reference, method, receipt_number, staff_id)
     if as_json:
         _echo_json({"reference": reference.strip().upper(), "fee": fee})
         return
@@ -448,7 +459,7 @@ def staff_fee(config, reference, method, receipt_number, staff_id, as_json) -> N
 def staff_form_filed(config, reference, staff_id, as_json) -> None:
     """The villager's signed request form of REFERENCE is filed at the mayoralty (the document
     is handed over only after this); central hears of it at the next exchange."""
-    filed = services.record_form_filed(config, reference, staff_id)
+    filed = staff_actions.record_form_filed(config, reference, staff_id)
     if as_json:
         _echo_json({"reference": reference.strip().upper(), **filed})
         return
@@ -468,8 +479,8 @@ def staff_form_filed(config, reference, staff_id, as_json) -> None:
 @_fail_cleanly
 def staff_deliver(config, reference, staff_id, id_document_number, as_json) -> None:
     """Hand the document of REFERENCE over (refused while the fee is due or it was revoked)."""
-    services.mark_delivered(config, reference, staff_id, id_document_number)
-    found = services.request_status(config, reference)
+    staff_actions.mark_delivered(config, reference, staff_id, id_document_number)
+    found = submission.request_status(config, reference)
     if as_json:
         _echo_json(found.to_json())
         return
@@ -503,7 +514,7 @@ def bundle() -> None:
 def bundle_export(config: KioskConfig, out_dir: Path) -> None:
     """Write every unsent bundle and receipt into DIR (e.g. the USB stick)."""
     with _progress("Writing") as progress:
-        written = services.export_bundles(config, out_dir, progress=progress)
+        written = sync_actions.export_bundles(config, out_dir, progress=progress)
     for path in written:
         click.echo(str(path))
 
@@ -517,7 +528,7 @@ def bundle_import(config: KioskConfig, path: Path, as_json: bool) -> None:
     """Import central's bundle (.vcb), receipt (.vcr) or answer to the stream positions (.vcm),
     or a folder of them."""
     with _progress("Reading") as progress:
-        report = services.import_bundles(config, path, progress=progress)
+        report = sync_actions.import_bundles(config, path, progress=progress)
     if as_json:
         _echo_json(report.to_json())
         return

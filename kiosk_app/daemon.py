@@ -15,7 +15,7 @@ transaction), so a restarted loop resumes where the old one stopped.
 is abandoned at once, an exchange that is writing finishes its transaction first.
 
 The loop publishes its state in the store's ``sync_daemon`` setting (``state``, ``failures``,
-``next_try_at``, ``progress``) for the staff panel (:func:`kiosk_app.services.queue_state`).
+``next_try_at``, ``progress``) for the staff panel (:func:`kiosk_app.queue_status.queue_state`).
 """
 
 from __future__ import annotations

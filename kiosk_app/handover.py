@@ -16,8 +16,9 @@ import logging
 
 from .config import KioskConfig
 from .errors import HandoverReportedError, NotAllowedError
-from .services import _known_staff, _request_or_fail
+from .pins import known_staff
 from .store import KioskStore, store_for
+from .submission import request_or_fail
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +30,13 @@ def undo_delivery(config: KioskConfig, reference: str, staff_id: str) -> dict:
     ``{"reference", "status"}`` (the state restored). :class:`HandoverReportedError` once the
     record was sealed for central."""
     with store_for(config) as store:
-        row = _request_or_fail(store, reference)
+        row = request_or_fail(store, reference)
         reference = row["reference"]
         if row["status"] != "delivered":
             raise NotAllowedError(
                 f"{reference} не е отбелязан като предаден. / {reference} is not handed over."
             )
-        _known_staff(store, staff_id)
+        known_staff(store, staff_id)
         event = _delivered_event(store, reference)
         status = _status_before_delivery(store, reference)
         with store.transaction(immediate=True):  # the exchange seals under the same lock

@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import Argon2Error
 
 from .bulletins import STAFF_SETTING
-from .errors import KioskError
-from .store import store_for
+from .errors import KioskError, NotAllowedError
+from .store import KioskStore, store_for
 
 MAX_PIN_FAILURES = 5
 PIN_LOCK_MINUTES = 15
@@ -86,3 +86,13 @@ def check_staff_pin(config, pin: str, now: dt.datetime) -> dict:
         store.set_setting(PIN_LOCK_SETTING, {"failures": failures, "locked_until": None})
     left = MAX_PIN_FAILURES - failures
     raise WrongPinError(f"Wrong PIN; {left} attempts left.", left)
+
+
+def known_staff(store: KioskStore, staff_id: str) -> None:
+    """Refuse a member of staff this kiosk does not know (central's list, ``staff.updated``)."""
+    known = {member["staff_id"] for member in store.get_setting(STAFF_SETTING, []) or []}
+    if staff_id not in known:
+        raise NotAllowedError(
+            f"Служител {staff_id!r} не е в списъка на кметството. / "
+            f"{staff_id!r} is not on this mayoralty's staff list."
+        )

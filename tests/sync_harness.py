@@ -4,7 +4,7 @@
   (SQLite), plus an in-process handle on the same database for what a clerk does (invites,
   decisions) and for reading the truth back (requests, documents).
 - :class:`Kiosk`: a kiosk home enrolled with that central, driven in-process through
-  ``kiosk_app.services`` (the same code the daemon runs), or as a ``kiosk-app`` subprocess.
+  ``kiosk_app.submission`` / ``kiosk_app.sync_actions`` (the same code the daemon runs), or as a ``kiosk-app`` subprocess.
 - :func:`run_trial`: one seeded fault trial (submit, decide, exchange through a faulty
   :class:`bench.netproxy.NetProxy`, crash in the middle, converge) and :func:`check_kiosk`, the
   invariants: every request at central exactly once, every document at its kiosk exactly once.
@@ -279,14 +279,14 @@ class Kiosk:
         return HttpTransport(url, timeout=timeout, identity=Identity.load(self.config.keys_dir))
 
     def submit(self, rng: random.Random) -> str:
-        from kiosk_app import services
+        from kiosk_app import submission
 
-        return services.submit_request(self.config, SERVICE, villager_fields(rng))
+        return submission.submit_request(self.config, SERVICE, villager_fields(rng))
 
     def references(self) -> list[str]:
-        from kiosk_app import services
+        from kiosk_app import submission
 
-        return [row.reference for row in services.list_requests(self.config)]
+        return [row.reference for row in submission.list_requests(self.config)]
 
     def documents(self) -> list[dict]:
         from kiosk_app.store import store_for
@@ -319,11 +319,11 @@ class Kiosk:
 
 def converge(kiosk: Kiosk, url: str, rounds: int = 8) -> None:
     """Exchange over a clean line until nothing moves (bounded)."""
-    from kiosk_app import services
+    from kiosk_app import sync_actions
 
     transport = kiosk.http(url, timeout=30)
     for _ in range(rounds):
-        report = services.sync_now(kiosk.config, transport=transport)
+        report = sync_actions.sync_now(kiosk.config, transport=transport)
         if not (report.uploaded or report.downlink_bundles or report.receipts_sent):
             return
     raise AssertionError(f"{kiosk.kiosk_id} did not settle in {rounds} exchanges")
@@ -331,7 +331,7 @@ def converge(kiosk: Kiosk, url: str, rounds: int = 8) -> None:
 
 def check_kiosk(kiosk: Kiosk, central: CentralProcess) -> list[str]:
     """The invariants; a list of what is wrong (empty when all holds)."""
-    from kiosk_app import services
+    from kiosk_app import queue_status
 
     problems = []
     at_kiosk = kiosk.references()
@@ -350,7 +350,7 @@ def check_kiosk(kiosk: Kiosk, central: CentralProcess) -> list[str]:
         problems.append(f"documents printed other than once: {reprinted}")
     if len(kiosk.printed_files()) != len(held):
         problems.append(f"{len(kiosk.printed_files())} printed files for {len(held)} documents")
-    state = services.queue_state(kiosk.config)
+    state = queue_status.queue_state(kiosk.config)
     if state.queue_depth or state.undelivered_bundles:
         problems.append(f"queue not empty: {state}")
     return problems
@@ -431,7 +431,7 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
     """One seeded trial on one of ``kiosks``; the invariant violations (empty: passed).
 
     Trials on different kiosks may run at the same time (threads); one kiosk, one trial."""
-    from kiosk_app import services
+    from kiosk_app import sync_actions
 
     rng = random.Random(seed)
     kiosk = kiosks[rng.randrange(len(kiosks))]
@@ -457,7 +457,7 @@ def run_trial(seed: int, central: CentralProcess, kiosks: list[Kiosk], tally: Ta
             tally.add(exchanges=1)
             wait = rng.choice((0, 0, 0.3))  # now and then the downlink long-polls
             try:
-                services.sync_now(
+                sync_actions.sync_now(
                     kiosk.config, transport=transport, max_records=rng.randint(1, 3), wait=wait
                 )
             except SyncError:
@@ -482,13 +482,13 @@ def carry_by_usb(kiosk: Kiosk, central: CentralProcess, rng: random.Random, tall
     import tempfile
 
     from central_api import bundles
-    from kiosk_app import services
+    from kiosk_app import sync_actions
     from sync.stick import bundle_file_name, receipt_file_name, write_atomically
 
     identity = central.central.identity
     with tempfile.TemporaryDirectory(dir=kiosk.home) as folder:
         stick = Path(folder)
-        services.export_bundles(kiosk.config, stick / "up")
+        sync_actions.export_bundles(kiosk.config, stick / "up")
         for path in sorted((stick / "up").glob("*.vcb")):
             for _ in range(rng.randint(1, 2)):
                 received = bundles.receive(central.engine, identity, path.read_bytes())
@@ -500,7 +500,7 @@ def carry_by_usb(kiosk: Kiosk, central: CentralProcess, rng: random.Random, tall
             write_atomically(stick / "down" / name, item["data"])
         if (stick / "down").is_dir():
             for _ in range(rng.randint(1, 2)):
-                services.import_bundles(kiosk.config, stick / "down")
+                sync_actions.import_bundles(kiosk.config, stick / "down")
     tally.add(usb_carries=1)
 
 

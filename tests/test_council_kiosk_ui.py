@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk_app import services
+from kiosk_app import queue_status
 from kiosk_app.bulletins import NOTICES_SETTING
-from kiosk_app.services import store_for
+from kiosk_app.store import store_for
 from tests.kiosk_ui_helpers import (
     open_kiosk_fixture,  # noqa: F401 - the fixture
     tap,
@@ -74,4 +74,4 @@ def test_a_villager_comments_on_a_draft_at_the_kiosk(qtbot, enrolled_kiosk, open
     with store_for(enrolled_kiosk) as store:
         events = [e for e in store.db["events"].rows if e["type"] == "council.comment"]
     assert len(events) == 1 and "Тишината да е до 15" in events[0]["body"]
-    assert services.queue_state(enrolled_kiosk).queue_depth >= 1
+    assert queue_status.queue_state(enrolled_kiosk).queue_depth >= 1

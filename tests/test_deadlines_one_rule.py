@@ -52,9 +52,9 @@ def test_a_request_late_on_saturday_utc_is_sunday_in_sofia_and_counts_from_monda
 
 
 def test_the_printed_slip_carries_centrals_due_date(enrolled_kiosk):
-    from kiosk_app import services
+    from kiosk_app import services, submission
 
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
     )
     # 21:30 UTC on Thursday 9 April 2026 is 00:30 on Good Friday in Sofia: the request counts as
@@ -70,7 +70,7 @@ def test_the_printed_slip_carries_centrals_due_date(enrolled_kiosk):
 
 
 def services_events(config):
-    from kiosk_app.services import store_for
+    from kiosk_app.store import store_for
 
     with store_for(config) as store:
         return store.pending_events()

@@ -20,7 +20,7 @@ import pytest
 from deploy.checks import nginx_binary, nginx_main_conf, nginx_test, self_signed_certificate
 from deploy.procs import command_for, free_port, stop_process, wait_for_http, wait_until
 from deploy.render import render_named
-from kiosk_app import services
+from kiosk_app import submission
 from kiosk_app.config import KioskConfig
 from tests.fixtures_central import CentralCli, start_from_migrated
 
@@ -152,7 +152,7 @@ def kiosk(cluster, *args):
 
 def submit(cluster) -> str:
     config = KioskConfig(home=Path(cluster["kiosk_env"]["KIOSK_HOME"]))
-    return services.submit_request(
+    return submission.submit_request(
         config, "permanent-address-certificate", PERSON, fee={"status": "due"}
     )
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.netproxy import Faults, NetProxy
-from kiosk_app import services
+from kiosk_app import queue_status, sync_actions
 from sync.errors import SyncError
 from tests.sync_harness import CentralProcess, Kiosk, check_kiosk, converge
 
@@ -90,7 +90,7 @@ def test_sigterm_stops_the_daemon_cleanly_while_it_waits_for_central(central, ro
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            state = services.queue_state(kiosk.config)
+            state = queue_status.queue_state(kiosk.config)
             if state.queue_depth == 0 and (state.sync or {}).get("state") == "online":
                 break
             time.sleep(0.1)
@@ -105,7 +105,7 @@ def test_sigterm_stops_the_daemon_cleanly_while_it_waits_for_central(central, ro
         kill_group(daemon)
     log = (kiosk.home / "sync.log").read_text()
     assert "Sync loop ended (stopped)" in log and "Traceback" not in log
-    assert services.queue_state(kiosk.config).sync["state"] == "stopped"
+    assert queue_status.queue_state(kiosk.config).sync["state"] == "stopped"
 
 
 def _count(central: CentralProcess, table, **where) -> int:
@@ -121,7 +121,7 @@ def _count(central: CentralProcess, table, **where) -> int:
 def _exchange_in_background(kiosk: Kiosk, url: str) -> threading.Thread:
     def run():
         with contextlib.suppress(SyncError):
-            services.sync_now(kiosk.config, transport=kiosk.http(url, timeout=5), max_records=1)
+            sync_actions.sync_now(kiosk.config, transport=kiosk.http(url, timeout=5), max_records=1)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()

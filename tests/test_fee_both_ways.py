@@ -13,7 +13,7 @@ import pytest
 
 from central_api.db import write
 from central_api.staff import add_staff
-from kiosk_app import services
+from kiosk_app import staff_actions, submission, sync_actions
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from tests.test_kiosk_cli_real_central import FIELDS, kiosk_app
@@ -47,11 +47,11 @@ def issued(module_central_server, central_cli, staff_id, tmp_path):
     config = KioskConfig(home=home)
     enroll(config, module_central_server.url, module_central_server.invite("dzhulyunitsa"))
     fields = dict(field.split("=", 1) for field in FIELDS)
-    reference = services.submit_request(config, SERVICE, fields)
-    services.sync_now(config)
+    reference = submission.submit_request(config, SERVICE, fields)
+    sync_actions.sync_now(config)
     central_cli("requests", "approve", reference, "--as", module_central_server.clerk)
-    services.sync_now(config)
-    assert services.request_status(config, reference).status == "printed"
+    sync_actions.sync_now(config)
+    assert submission.request_status(config, reference).status == "printed"
     return home, reference, staff_id
 
 
@@ -61,7 +61,7 @@ def _at_central(central_cli, reference) -> dict:
 
 
 def _ready(home, reference) -> dict:
-    ready = services.ready_documents(KioskConfig(home=home))
+    ready = staff_actions.ready_documents(KioskConfig(home=home))
     return next(document.to_json() for document in ready if document.reference == reference)
 
 

@@ -12,7 +12,7 @@ from central_api.decisions import approve, revoke_document
 from central_api.notices import publish
 from central_api.staff import add_staff
 from central_api.workflow import queue_record
-from kiosk_app import services
+from kiosk_app import staff_actions, submission, sync_actions
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.errors import NotAllowedError
@@ -53,7 +53,7 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
     central, central_clerk, kiosk_in_merdanya
 ):
     config = kiosk_in_merdanya
-    services.sync_now(config)
+    sync_actions.sync_now(config)
 
     with store_for(config) as store:
         notices = store.get_setting("notices")
@@ -64,11 +64,11 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
     assert "482915" not in str(staff)
     assert PasswordHasher().verify(staff[0]["pin_hash"], "482915")  # the PIN staff will type
 
-    reference = services.submit_request(config, "permanent-address-certificate", FIELDS)
-    services.sync_now(config)
+    reference = submission.submit_request(config, "permanent-address-certificate", FIELDS)
+    sync_actions.sync_now(config)
     _, document = approve(central.engine, reference, central_clerk, signer=central.document_signer)
-    services.sync_now(config)
-    services.record_fee_payment(config, reference, "cash", "К-17", staff[0]["staff_id"])
+    sync_actions.sync_now(config)
+    staff_actions.record_fee_payment(config, reference, "cash", "К-17", staff[0]["staff_id"])
 
     revoke_document(central.engine, document["number"], "wrong address", central_clerk)
     with write(central.engine) as conn:
@@ -87,13 +87,13 @@ def test_notices_and_staff_reach_a_new_kiosk_and_a_revoked_document_is_not_hande
                 "at": "2026-11-25T10:00:00Z",
             },
         )
-    services.sync_now(config)
+    sync_actions.sync_now(config)
 
-    listed = services.ready_documents(config)  # listed as revoked, with nothing to do
+    listed = staff_actions.ready_documents(config)  # listed as revoked, with nothing to do
     assert [(d.number, d.revoked_at) for d in listed] == [
         (document["number"], "2026-11-25T10:00:00Z")
     ]
     with pytest.raises(NotAllowedError, match="revoked"):
-        services.mark_delivered(config, reference, "merdanya-1")
+        staff_actions.mark_delivered(config, reference, "merdanya-1")
     with pytest.raises(NotAllowedError, match="revoked"):
-        services.reprint_document(config, reference)
+        staff_actions.reprint_document(config, reference)

@@ -88,12 +88,12 @@ def _fill(service: dict, choose: dict) -> dict:
 
 
 def test_a_script_fills_a_form_from_services_json_alone(run_kiosk, enrolled_kiosk):
-    from kiosk_app import services
+    from kiosk_app.store import store_for
 
     catalogue = json.loads(
         (Path(__file__).parents[1] / "central_api/catalogue/services.json").read_text("utf-8")
     )
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         store.set_catalogue(catalogue)
     described = json.loads(run_kiosk("services", "--json").stdout)
     service = next(s for s in described if s["id"] == "permanent-address-certificate")

@@ -75,7 +75,7 @@ def test_enroll_submit_offline_sync_approve_and_print(
 
 
 def test_sync_with_central_unreachable_fails_cleanly_and_keeps_the_request(tmp_path):
-    from kiosk_app import services
+    from kiosk_app import submission
     from kiosk_app.config import KioskConfig
     from kiosk_app.enrollment import enroll
     from tests.fixtures_kiosk import VALID_FIELDS, FakeCentral
@@ -83,7 +83,7 @@ def test_sync_with_central_unreachable_fails_cleanly_and_keeps_the_request(tmp_p
     home = tmp_path / "kiosk"
     config = KioskConfig(home=home)
     enroll(config, "http://127.0.0.1:9", "token", transport=FakeCentral())
-    reference = services.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
+    reference = submission.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
     result = kiosk_app(home, "sync", ok=False)
     assert result.returncode != 0
     assert "cannot be reached" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from kiosk_app import services
 from kiosk_app.clock import SETTING
+from kiosk_app.store import store_for
 from sync import Identity
 from sync.clock import Clock, central_time, time_header
 from tests.kiosk_ui_helpers import (
@@ -39,7 +39,7 @@ def test_the_offset_is_central_minus_the_middle_of_the_round_trip():
 
 
 def _panel_warning(qtbot, config, open_kiosk, offset_seconds: float) -> str | None:
-    with services.store_for(config) as store:
+    with store_for(config) as store:
         store.set_setting(
             SETTING, {"offset_seconds": offset_seconds, "measured_at": time.time() + offset_seconds}
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.errors import DiskFullError
@@ -103,8 +103,8 @@ def test_receiving_a_document_on_a_full_disk_fails_cleanly_and_works_once_space_
     central = FakeCentral()
     config = KioskConfig(home=small_disk / "kiosk")
     enroll(config, "http://central.invalid", "invite", transport=central)
-    reference = services.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
-    services.sync_now(config, transport=central)
+    reference = submission.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
+    sync_actions.sync_now(config, transport=central)
     stick = tmp_path / "stick"
     stick.mkdir()
     bundle = stick / "central-to-dzhulyunitsa-1-000001.vcb"
@@ -119,10 +119,10 @@ def test_receiving_a_document_on_a_full_disk_fails_cleanly_and_works_once_space_
     assert part_files(config.home) == []
 
     free(small_disk)
-    assert services.request_status(config, reference).status == "received"  # nothing half
+    assert submission.request_status(config, reference).status == "received"  # nothing half
     imported = kiosk_app(config.home, "bundle", "import", str(bundle))
     assert imported.returncode == 0, imported.stderr
-    assert services.request_status(config, reference).status == "printed"
+    assert submission.request_status(config, reference).status == "printed"
     assert part_files(config.home) == []
 
 
@@ -133,7 +133,7 @@ def test_a_store_write_on_a_full_disk_is_a_disk_full_error(small_disk):
     fill(small_disk)
     with pytest.raises(DiskFullError, match=DISK_FULL_BG):
         for _ in range(200):  # bounded: some pages may still fit in the file's last block
-            services.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
+            submission.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
     free(small_disk)
     with store_for(config) as store:  # the store is sound after the refusals
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -180,7 +180,7 @@ def test_sync_daemon_backs_off_on_a_full_disk_and_carries_on_once_space_is_freed
         free(small_disk)
         status = ""
         for _ in range(300):  # bounded: at most ~30 s more
-            status = services.request_status(KioskConfig(home=home), reference).status
+            status = submission.request_status(KioskConfig(home=home), reference).status
             if status == "printed":
                 break
             time.sleep(0.1)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from kiosk_app import handover, services
+from kiosk_app import handover, staff_actions, submission, sync_actions
 from kiosk_app.cli import cli
 from kiosk_app.errors import HandoverReportedError, NotAllowedError
 from kiosk_app.exchange import load_party, seal_pending
@@ -30,18 +30,18 @@ SERVICE = "permanent-address-certificate"
 
 def handed_over(config, fake_central, staff_id="staff-1") -> str:
     """A request whose document arrived, paid and filed, handed over just now."""
-    reference = services.submit_request(config, SERVICE, VALID_FIELDS)
-    services.sync_now(config, transport=fake_central)
+    reference = submission.submit_request(config, SERVICE, VALID_FIELDS)
+    sync_actions.sync_now(config, transport=fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
-    services.sync_now(config, transport=fake_central)
+    sync_actions.sync_now(config, transport=fake_central)
     with store_for(config) as store:
         staff = store.get_setting("staff") or []
         if not any(member["staff_id"] == staff_id for member in staff):
             store.set_setting("staff", [*staff, {"staff_id": staff_id, "name": "Донка"}])
-    services.record_fee_payment(config, reference, "cash", "0001234", staff_id)
-    services.record_form_filed(config, reference, staff_id)
-    assert services.request_status(config, reference).status == "printed"  # printed on arrival
-    services.mark_delivered(config, reference, staff_id, id_document_number="645123456")
+    staff_actions.record_fee_payment(config, reference, "cash", "0001234", staff_id)
+    staff_actions.record_form_filed(config, reference, staff_id)
+    assert submission.request_status(config, reference).status == "printed"  # printed on arrival
+    staff_actions.mark_delivered(config, reference, staff_id, id_document_number="645123456")
     return reference
 
 
@@ -60,13 +60,15 @@ def test_a_hand_over_still_in_the_outbox_is_taken_back(enrolled_kiosk, fake_cent
     restored = handover.undo_delivery(enrolled_kiosk, reference, "staff-1")
 
     assert restored == {"reference": reference, "status": "printed"}  # as it was before
-    assert services.request_status(enrolled_kiosk, reference).status == "printed"
+    assert submission.request_status(enrolled_kiosk, reference).status == "printed"
     assert delivered_records(enrolled_kiosk, reference) == []  # central will never see it
     assert handover.recent_handovers(enrolled_kiosk, datetime.now(UTC)) == []
     with pytest.raises(NotAllowedError):  # nothing left to take back
         handover.undo_delivery(enrolled_kiosk, reference, "staff-1")
     # It can be handed over again, properly this time.
-    services.mark_delivered(enrolled_kiosk, reference, "staff-1", id_document_number="645123457")
+    staff_actions.mark_delivered(
+        enrolled_kiosk, reference, "staff-1", id_document_number="645123457"
+    )
     [again] = delivered_records(enrolled_kiosk, reference)
     assert again["body"]["id_document_number"] == "645123457"
 
@@ -84,7 +86,7 @@ def test_a_hand_over_sealed_for_central_is_not_taken_back(enrolled_kiosk, fake_c
 
     assert "вече е изпратено в общината" in refused.value.message
     assert "общинската администрация" in refused.value.message  # whom to ask
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
     [record] = delivered_records(enrolled_kiosk, reference)
     assert record["bundle_seq"] is not None
 
@@ -96,7 +98,9 @@ def test_the_command_line_takes_a_hand_over_back_and_then_refuses(enrolled_kiosk
     result = runner.invoke(cli, undo, prog_name="kiosk-app")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"reference": reference, "status": "printed"}
-    services.mark_delivered(enrolled_kiosk, reference, "staff-1", id_document_number="645123456")
+    staff_actions.mark_delivered(
+        enrolled_kiosk, reference, "staff-1", id_document_number="645123456"
+    )
     with store_for(enrolled_kiosk) as store:
         seal_pending(store, load_party(enrolled_kiosk, store))
     result = runner.invoke(cli, undo, prog_name="kiosk-app")
@@ -108,7 +112,7 @@ def test_an_unknown_member_of_staff_cannot_take_a_hand_over_back(enrolled_kiosk,
     reference = handed_over(enrolled_kiosk, fake_central)
     with pytest.raises(NotAllowedError, match="не е в списъка"):
         handover.undo_delivery(enrolled_kiosk, reference, "stranger")
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
 
 
 def test_the_staff_panel_undoes_a_hand_over_then_says_when_it_was_reported(
@@ -125,10 +129,12 @@ def test_the_staff_panel_undoes_a_hand_over_then_says_when_it_was_reported(
     tap(qtbot, row.findChild(QPushButton, "undo-delivery"))
     wait_idle(qtbot, bridge)
     assert panel.message.text().startswith(f"Предаването на {reference} е отменено")
-    assert services.request_status(enrolled_kiosk, reference).status == "printed"
+    assert submission.request_status(enrolled_kiosk, reference).status == "printed"
     assert panel.ready_holder.findChild(QWidget, f"ready-{reference}") is not None  # waits again
 
-    services.mark_delivered(enrolled_kiosk, reference, panel_staff_id(enrolled_kiosk), "645123456")
+    staff_actions.mark_delivered(
+        enrolled_kiosk, reference, panel_staff_id(enrolled_kiosk), "645123456"
+    )
     panel.refresh()
     wait_idle(qtbot, bridge)
     row = panel.ready_holder.findChild(QWidget, f"handed-{reference}")
@@ -139,7 +145,7 @@ def test_the_staff_panel_undoes_a_hand_over_then_says_when_it_was_reported(
     wait_idle(qtbot, bridge)
     wait_idle(qtbot, bridge)
     assert panel.message.text().startswith("Предаването вече е изпратено в общината")
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
     row = panel.ready_holder.findChild(QWidget, f"handed-{reference}")
     assert "Съобщено в общината" in row.findChild(QLabel).text()
     assert row.findChild(QPushButton, "undo-delivery") is None

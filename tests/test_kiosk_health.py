@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from central_api.db.schema import kiosks
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from kiosk_app.health import REPORT_EVERY, queue_health_report
@@ -30,7 +30,7 @@ def test_a_report_is_queued_when_something_changed_or_the_last_one_is_old(enroll
     with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None
         assert queue_health_report(enrolled_kiosk, store, now) is None  # nothing new
-    services.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
     with store_for(enrolled_kiosk) as store:
         assert queue_health_report(enrolled_kiosk, store, now) is not None  # the queue grew
         later = now + REPORT_EVERY + timedelta(seconds=1)
@@ -45,8 +45,8 @@ def test_central_keeps_the_last_report_of_each_kiosk(
     token = central_cli("kiosk", "invite", "kozarevets").stdout.strip().splitlines()[-1]
     config = KioskConfig(home=tmp_path / "kiosk")  # no KIOSK_PRINTER: documents go to a folder
     enroll(config, base_url, token)
-    services.submit_request(config, "permanent-address-certificate", FIELDS)
-    services.sync_now(config, report_health=True)
+    submission.submit_request(config, "permanent-address-certificate", FIELDS)
+    sync_actions.sync_now(config, report_health=True)
 
     with central.engine.connect() as conn:
         row = conn.execute(select(kiosks.c.health, kiosks.c.software_version)).one()

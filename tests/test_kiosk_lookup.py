@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk_app import services
+from kiosk_app import submission
 from kiosk_app.app import KioskApp
 from kiosk_app.errors import UnknownReferenceError
 from kiosk_app.lookup import new_check_code, normalise_reference
@@ -58,30 +58,30 @@ def test_check_codes_are_six_random_digits():
 
 
 def test_the_look_up_needs_the_slips_code_and_a_guess_reveals_nothing(enrolled_kiosk):
-    first = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    second = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    code = services.check_code(enrolled_kiosk, first)
-    found = services.look_up_request(enrolled_kiosk, first.lower().replace("-", ""), code)
+    first = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    second = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    code = submission.check_code(enrolled_kiosk, first)
+    found = submission.look_up_request(enrolled_kiosk, first.lower().replace("-", ""), code)
     assert found.reference == first
-    found = services.look_up_request(enrolled_kiosk, first, f"{code[:3]} {code[3:]}")
+    found = submission.look_up_request(enrolled_kiosk, first, f"{code[:3]} {code[3:]}")
     assert found.reference == first
     # The next number with the code of one's own slip: answered like an unknown reference.
     with pytest.raises(UnknownReferenceError) as wrong_code:
-        services.look_up_request(enrolled_kiosk, second, code)
+        submission.look_up_request(enrolled_kiosk, second, code)
     with pytest.raises(UnknownReferenceError) as unknown:
-        services.look_up_request(enrolled_kiosk, "DZH1-99999", code)
+        submission.look_up_request(enrolled_kiosk, "DZH1-99999", code)
     assert str(wrong_code.value) == str(unknown.value)
     with pytest.raises(UnknownReferenceError):
-        services.look_up_request(enrolled_kiosk, first, "")
+        submission.look_up_request(enrolled_kiosk, first, "")
 
 
 def test_a_request_made_before_codes_cannot_be_looked_up_by_the_villager(enrolled_kiosk):
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     with store_for(enrolled_kiosk) as store:
         store.db.execute("update requests set check_code = null where reference = ?", [reference])
     with pytest.raises(UnknownReferenceError):
-        services.look_up_request(enrolled_kiosk, reference, "")
-    assert services.request_status(enrolled_kiosk, reference).reference == reference  # staff
+        submission.look_up_request(enrolled_kiosk, reference, "")
+    assert submission.request_status(enrolled_kiosk, reference).reference == reference  # staff
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -92,7 +92,7 @@ def test_the_slip_shows_the_village_the_code_the_fee_and_the_mayoraltys_phone(en
             if settlement["code"] == "dzhulyunitsa":
                 settlement["phone"] = "+359 619 2 22 33"
         store.set_setting("municipality", profile)
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     KioskApp(enrolled_kiosk).print_receipt(reference)
     (slip,) = enrolled_kiosk.printed_dir.glob(f"receipt-{reference}*.pdf")
     text = " ".join(
@@ -100,7 +100,7 @@ def test_the_slip_shows_the_village_the_code_the_fee_and_the_mayoraltys_phone(en
             ["pdftotext", str(slip), "-"], capture_output=True, text=True, check=True, timeout=30
         ).stdout.split()
     )
-    code = services.check_code(enrolled_kiosk, reference)
+    code = submission.check_code(enrolled_kiosk, reference)
     assert f"{code[:3]} {code[3:]}" in text
     assert "Джулюница" in text and "dzhulyunitsa" not in text
     assert "Такса: 2,56 евро" in text

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kiosk_app import services
+from kiosk_app import queue_status, services, submission, sync_actions
 from tests.fixtures_kiosk import VALID_FIELDS, lyaskovets_profile
 
 
@@ -28,11 +28,11 @@ def test_a_newer_profile_changes_names_and_reference_prefix_at_the_next_exchange
 ):
     newer = renamed(2, name={"bg": "Джулюница-Гара", "en": "Dzhulyunitsa-Gara"}, abbreviation="DZG")
     fake_central.queue_downlink([{"type": "municipality.updated", "body": newer}])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     info = services.kiosk_info(enrolled_kiosk)
     assert info.municipality_version == 2
     assert info.village_name["bg"] == "Джулюница-Гара"
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", dict(VALID_FIELDS)
     )
     assert reference.startswith("DZG1-")
@@ -45,9 +45,9 @@ def test_an_older_or_unusable_profile_is_refused_and_the_one_held_stays(
     fake_central.queue_downlink([{"type": "municipality.updated", "body": renamed(2)}])
     broken = renamed(4, abbreviation="dz")
     fake_central.queue_downlink([{"type": "municipality.updated", "body": broken}])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).municipality_version == 3
-    reasons = [row["reason"] for row in services.quarantined(enrolled_kiosk)]
+    reasons = [row["reason"] for row in queue_status.quarantined(enrolled_kiosk)]
     assert len(reasons) == 2
     assert "rollback refused: municipality version 2 is older than version 3" in reasons[0]
     assert "abbreviation: 'dz' is not usable" in reasons[1]
@@ -57,7 +57,7 @@ def test_a_profile_without_this_kiosks_village_is_refused(enrolled_kiosk, fake_c
     profile = lyaskovets_profile(2)
     profile["settlements"] = [s for s in profile["settlements"] if s["code"] != "dzhulyunitsa"]
     fake_central.queue_downlink([{"type": "municipality.updated", "body": profile}])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).municipality_version == 1
-    [row] = services.quarantined(enrolled_kiosk)
+    [row] = queue_status.quarantined(enrolled_kiosk)
     assert "no longer holds this kiosk's village 'dzhulyunitsa'" in row["reason"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.exchange import drop_old_sent_bytes
 from kiosk_app.store import store_for
 from tests.fixtures_kiosk import VALID_FIELDS
@@ -16,8 +16,8 @@ SERVICE = "permanent-address-certificate"
 
 def three_bundles(config, central) -> None:
     for _ in range(3):
-        services.submit_request(config, SERVICE, VALID_FIELDS)
-        services.sync_now(config, transport=central)
+        submission.submit_request(config, SERVICE, VALID_FIELDS)
+        sync_actions.sync_now(config, transport=central)
 
 
 def test_the_bundles_a_restored_central_lost_go_again_in_the_next_exchange(
@@ -28,10 +28,10 @@ def test_the_bundles_a_restored_central_lost_go_again_in_the_next_exchange(
     # Central is restored from a backup holding only the first bundle.
     for seq in (2, 3):
         del fake_central.ledger.entries[(kiosk_id, seq)]
-    report = services.sync_now(enrolled_kiosk, transport=fake_central)
+    report = sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert report.resent == [2, 3] and report.uploaded == [2, 3]
     assert fake_central.ledger.last_seq(kiosk_id) == 3
-    again = services.sync_now(enrolled_kiosk, transport=fake_central)
+    again = sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert again.resent == [] and again.uploaded == []
 
 
@@ -43,7 +43,7 @@ def test_nothing_goes_again_when_central_holds_another_bundle_under_that_number(
     del fake_central.ledger.entries[(kiosk_id, 3)]
     kept = fake_central.ledger.entries[(kiosk_id, 2)]
     fake_central.ledger.entries[(kiosk_id, 2)] = type(kept)(2, "ab" * 32, kept.receipt)
-    report = services.sync_now(enrolled_kiosk, transport=fake_central)
+    report = sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert report.resent == [] and "not the one sealed here" in report.stream_conflict
     with store_for(enrolled_kiosk) as store:
         assert store.undelivered_bundles() == []  # nothing reopened for a stranger's stream

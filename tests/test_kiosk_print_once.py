@@ -17,7 +17,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
+from kiosk_app.store import store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +58,8 @@ def a_pdf() -> bytes:
 
 def document_on_a_stick(config, central, tmp_path) -> tuple[str, Path]:
     """A request sent to central, and central's bundle with its document as a .vcb file."""
-    reference = services.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
-    services.sync_now(config, transport=central)
+    reference = submission.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
+    sync_actions.sync_now(config, transport=central)
     data = central.queue_downlink([issued_document_record(reference, NUMBER, a_pdf())])
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -68,7 +69,7 @@ def document_on_a_stick(config, central, tmp_path) -> tuple[str, Path]:
 
 
 def printed_events(config, reference) -> list[dict]:
-    with services.store_for(config) as store:
+    with store_for(config) as store:
         return [e for e in store.events_of(reference) if e["type"] == "request.printed"]
 
 
@@ -88,7 +89,7 @@ def test_a_kill_between_printing_and_recording_prints_once_on_the_file_printer(
         f"{reference}_{NUMBER}.pdf"
     ]
     assert len(printed_events(enrolled_kiosk, reference)) == 1
-    assert services.request_status(enrolled_kiosk, reference).status == "printed"
+    assert submission.request_status(enrolled_kiosk, reference).status == "printed"
 
 
 @pytest.mark.cups

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.config import KioskConfig
 from kiosk_app.enrollment import enroll
 from tests.test_kiosk_cli_real_central import FIELDS, kiosk_app
@@ -25,11 +25,11 @@ SERVICE = "permanent-address-certificate"
 def submit(home) -> str:
     """A villager's request at the kiosk (what `kiosk-app submit` calls); its reference."""
     fields = dict(field.split("=", 1) for field in FIELDS)
-    return services.submit_request(KioskConfig(home=home), SERVICE, fields)
+    return submission.submit_request(KioskConfig(home=home), SERVICE, fields)
 
 
 def status(home, reference) -> str:
-    return services.request_status(KioskConfig(home=home), reference).status
+    return submission.request_status(KioskConfig(home=home), reference).status
 
 
 def central_references(central_cli) -> list[str]:
@@ -44,9 +44,9 @@ def kiosk_with_history(central_server, central_cli, central_clerk, tmp_path):
     token = central_cli("kiosk", "invite", "dzhulyunitsa").stdout.strip().splitlines()[-1]
     enroll(KioskConfig(home=home), base_url, token)
     sent = [submit(home) for _ in range(3)]
-    services.sync_now(KioskConfig(home=home))
+    sync_actions.sync_now(KioskConfig(home=home))
     central_cli("requests", "approve", sent[0], "--as", central_clerk)
-    services.sync_now(KioskConfig(home=home))
+    sync_actions.sync_now(KioskConfig(home=home))
     assert status(home, sent[0]) == "printed"
     return home, sent
 
@@ -59,7 +59,9 @@ def test_an_older_copy_then_a_deleted_store_are_rebuilt_and_no_reference_is_reus
     home, sent = kiosk_with_history(central_server, central_cli, central_clerk, tmp_path)
     shutil.copy(home / "kiosk.db", tmp_path / "old-kiosk.db")
     later = submit(home)
-    services.sync_now(KioskConfig(home=home))  # central now holds a bundle the copy does not know
+    sync_actions.sync_now(
+        KioskConfig(home=home)
+    )  # central now holds a bundle the copy does not know
     shutil.copy(tmp_path / "old-kiosk.db", home / "kiosk.db")
 
     every_field = [arg for field in FIELDS for arg in ("--field", field)]

@@ -4,7 +4,7 @@ end-to-end runs against a real central are in tests/test_kiosk_recover.py)."""
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.errors import KioskError, StoreBehindError
 from kiosk_app.exchange import load_party, seal_pending
 from kiosk_app.recovery import recover
@@ -18,23 +18,23 @@ SERVICE = "permanent-address-certificate"
 
 
 def test_every_reference_is_journaled_beside_the_store(enrolled_kiosk):
-    first = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    second = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    first = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    second = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     journal = ReferenceJournal.beside(str(enrolled_kiosk.db_path))
     assert journal.entries() == [(1, first), (2, second)]
     assert journal.path.parent == enrolled_kiosk.home and journal.path.stat().st_mode & 0o077 == 0
 
 
 def test_a_store_behind_its_journal_numbers_nothing(enrolled_kiosk):
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     with store_for(enrolled_kiosk) as store:  # as if an older copy had been put back
         store.set_setting("reference_counter", 0)
     with pytest.raises(StoreBehindError, match="kiosk-app recover"):
-        services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+        submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
 
 
 def test_a_submit_killed_after_taking_its_number_only_burns_that_number(enrolled_kiosk):
-    first = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    first = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     # Journaled, then the power went before the commit.
     with (
         store_for(enrolled_kiosk) as store,
@@ -43,7 +43,7 @@ def test_a_submit_killed_after_taking_its_number_only_burns_that_number(enrolled
     ):
         store.allocate_reference("DZH1")
         raise RuntimeError("power cut")
-    third = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    third = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     assert (first, third) == ("DZH1-00001", "DZH1-00003")  # 2 is a gap, never a second paper
     with store_for(enrolled_kiosk) as store:
         assert store.check_not_behind() == 3
@@ -51,13 +51,13 @@ def test_a_submit_killed_after_taking_its_number_only_burns_that_number(enrolled
 
 
 def test_a_journal_from_before_kept_lines_still_finds_an_older_copy(enrolled_kiosk):
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     journal = ReferenceJournal.beside(str(enrolled_kiosk.db_path))
     journal.path.write_text("1 DZH1-00001\n2 DZH1-00002\n", encoding="utf-8")  # older software
     with store_for(enrolled_kiosk) as store:
         store.set_setting("reference_counter", 1)
     with pytest.raises(StoreBehindError, match="kiosk-app recover"):
-        services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+        submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
 
 
 def test_a_half_written_journal_line_is_not_a_number(tmp_path):
@@ -72,7 +72,7 @@ def test_a_rebuilt_outbox_continues_after_centrals_last_bundle(enrolled_kiosk):
     with store_for(enrolled_kiosk) as store:
         store.set_setting(OUTBOUND_FLOOR, {"seq": 7, "bundle_id": "ab" * 32})
         assert store.last_outbound() == (7, "ab" * 32)
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     with store_for(enrolled_kiosk) as store:
         assert seal_pending(store, load_party(enrolled_kiosk, store)) == [8]
 
@@ -102,14 +102,14 @@ def test_central_holding_other_bundles_under_our_numbers_means_the_store_is_behi
 ):
     from sync.errors import RemoteRejectedError
 
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
 
     def conflict(data):
         raise RemoteRejectedError("bundle 1 differs", remote_code="sequence_conflict", status=409)
 
     fake_central.upload_bundle = conflict
     with pytest.raises(StoreBehindError, match="older copy"):
-        services.sync_now(enrolled_kiosk, transport=fake_central)
+        sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
 
 
 def test_the_sync_loop_finds_an_older_copy_when_it_starts_even_without_the_journal(
@@ -119,12 +119,12 @@ def test_the_sync_loop_finds_an_older_copy_when_it_starts_even_without_the_journ
 
     from kiosk_app.daemon import DaemonSettings, SyncDaemon
 
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     old = enrolled_kiosk.home / "old-kiosk.db"
     shutil.copy(enrolled_kiosk.db_path, old)
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     shutil.copy(old, enrolled_kiosk.db_path)  # the whole home put back from an old backup:
     (enrolled_kiosk.home / "references.log").unlink()  # the journal too
 
@@ -186,7 +186,7 @@ def test_recovery_names_the_documents_central_holds_that_did_not_come(enrolled_k
 
 
 def test_recovery_tells_a_submit_cut_off_from_a_request_lost_unsent(enrolled_kiosk, fake_central):
-    lost = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)  # a slip, never sent
+    lost = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)  # a slip, never sent
     with (
         store_for(enrolled_kiosk) as store,
         pytest.raises(RuntimeError),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import stat
 
-from kiosk_app import services
+from kiosk_app import staff_actions, submission, sync_actions
+from kiosk_app.store import store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
@@ -35,8 +36,8 @@ def printed_files(config) -> list:
 
 
 def submitted(config, central) -> str:
-    reference = services.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
-    services.sync_now(config, transport=central)
+    reference = submission.submit_request(config, "permanent-address-certificate", VALID_FIELDS)
+    sync_actions.sync_now(config, transport=central)
     return reference
 
 
@@ -45,18 +46,18 @@ def test_a_document_that_failed_to_print_and_was_then_revoked_is_not_printed_nex
 ):
     reference = submitted(enrolled_kiosk, fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     printed_before = printed_files(enrolled_kiosk)
-    with services.store_for(enrolled_kiosk) as store:  # the printer was off: it failed
+    with store_for(enrolled_kiosk) as store:  # the printer was off: it failed
         store.db.execute(
             "update documents set printed_at = null, print_count = 0, print_state = 'failed' "
             "where number = ?",
             [NUMBER],
         )
     fake_central.queue_downlink([revocation(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert printed_files(enrolled_kiosk) == printed_before  # nothing more went to the printer
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         document = store.document(NUMBER)
         assert document["revoked_at"] == "2026-11-25T11:00:00Z" and document["print_count"] == 0
         assert store.documents(to_print=True) == []
@@ -67,9 +68,9 @@ def test_a_revocation_that_arrives_before_its_document_still_stops_the_print(
 ):
     reference = submitted(enrolled_kiosk, fake_central)
     fake_central.queue_downlink([revocation(reference), issued_document_record(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert printed_files(enrolled_kiosk) == []
-    ready = services.ready_documents(enrolled_kiosk)
+    ready = staff_actions.ready_documents(enrolled_kiosk)
     assert [(d.number, d.revoked_at, d.print_count) for d in ready] == [
         (NUMBER, "2026-11-25T11:00:00Z", 0)
     ]
@@ -82,7 +83,7 @@ def test_the_staff_panel_says_the_document_was_revoked(
 
     reference = submitted(enrolled_kiosk, fake_central)
     fake_central.queue_downlink([issued_document_record(reference), revocation(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     window, bridge = open_kiosk(enrolled_kiosk, transport=fake_central)
     window.show_screen("staff_panel")
     panel = window.screens["staff_panel"]

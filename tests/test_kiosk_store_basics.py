@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import queue_status, submission
 from kiosk_app.app import KioskApp
 from kiosk_app.errors import (
     InvalidRequestError,
@@ -59,15 +59,15 @@ def test_a_failed_transaction_leaves_no_request_and_no_reference_used():
 
 def test_submit_needs_enrollment(kiosk_config):
     with pytest.raises(NotEnrolledError, match="enroll"):
-        services.submit_request(kiosk_config, "permanent-address-certificate", VALID_FIELDS)
+        submission.submit_request(kiosk_config, "permanent-address-certificate", VALID_FIELDS)
 
 
 def test_submitted_request_is_queued_with_its_event(enrolled_kiosk):
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
     )
     assert reference == "DZH1-00001"
-    status = services.request_status(enrolled_kiosk, reference)
+    status = submission.request_status(enrolled_kiosk, reference)
     assert (status.status, status.uploaded, status.document_ready) == ("queued", False, False)
     assert "egn" not in json.dumps(status.to_json())
     with store_for(enrolled_kiosk) as store:
@@ -85,12 +85,12 @@ def test_submitted_request_is_queued_with_its_event(enrolled_kiosk):
             "amount_cents": tier_fee_cents(service, tier),
         }
         assert event["body"]["fee"]["amount_cents"] > 0
-    assert services.queue_state(enrolled_kiosk).queue_depth == 1
+    assert queue_status.queue_state(enrolled_kiosk).queue_depth == 1
 
 
 def test_references_count_up_per_kiosk(enrolled_kiosk):
     references = [
-        services.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
+        submission.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
         for _ in range(3)
     ]
     assert references == ["DZH1-00001", "DZH1-00002", "DZH1-00003"]
@@ -99,20 +99,20 @@ def test_references_count_up_per_kiosk(enrolled_kiosk):
 def test_incomplete_request_is_refused_with_the_missing_fields(enrolled_kiosk):
     fields = {k: v for k, v in VALID_FIELDS.items() if k != "phone"}
     with pytest.raises(InvalidRequestError) as caught:
-        services.submit_request(enrolled_kiosk, "permanent-address-certificate", fields)
+        submission.submit_request(enrolled_kiosk, "permanent-address-certificate", fields)
     assert [p.field for p in caught.value.problems] == ["phone"]
-    assert services.list_requests(enrolled_kiosk) == []
+    assert submission.list_requests(enrolled_kiosk) == []
 
 
 def test_unknown_service_is_refused(enrolled_kiosk):
     with pytest.raises(UnknownServiceError, match="no-such-service"):
-        services.submit_request(enrolled_kiosk, "no-such-service", {})
+        submission.submit_request(enrolled_kiosk, "no-such-service", {})
 
 
 def test_the_application_object_calls_the_same_functions(enrolled_kiosk):
     bound = KioskApp(enrolled_kiosk)
     reference = bound.submit_request("permanent-address-certificate", VALID_FIELDS)
-    assert bound.request_status(reference) == services.request_status(enrolled_kiosk, reference)
+    assert bound.request_status(reference) == submission.request_status(enrolled_kiosk, reference)
     with pytest.raises(AttributeError):
         bound.store_for  # noqa: B018 - internals are not part of the application's methods
 
@@ -120,11 +120,11 @@ def test_the_application_object_calls_the_same_functions(enrolled_kiosk):
 CRASH_AFTER_SUBMIT = """
 import os, sys
 from pathlib import Path
-from kiosk_app import services
+from kiosk_app import queue_status, submission
 from kiosk_app.app import KioskApp
 from kiosk_app.config import KioskConfig
 config = KioskConfig(home=Path(sys.argv[1]))
-reference = services.submit_request(config, "permanent-address-certificate", {fields!r})
+reference = submission.submit_request(config, "permanent-address-certificate", {fields!r})
 print(reference, flush=True)
 os.kill(os.getpid(), 9)  # no clean shutdown, no close, no atexit
 """
@@ -141,8 +141,8 @@ def test_a_submitted_request_survives_a_crash_right_after_submit(enrolled_kiosk)
     assert result.returncode == -9, result.stderr
     reference = result.stdout.strip()
     assert reference == "DZH1-00001"
-    assert services.request_status(enrolled_kiosk, reference).status == "queued"
-    assert services.queue_state(enrolled_kiosk).queue_depth == 1
+    assert submission.request_status(enrolled_kiosk, reference).status == "queued"
+    assert queue_status.queue_state(enrolled_kiosk).queue_depth == 1
 
 
 def test_a_request_submitted_while_the_sync_loop_writes_waits_and_is_queued(enrolled_kiosk):
@@ -157,7 +157,7 @@ def test_a_request_submitted_while_the_sync_loop_writes_waits_and_is_queued(enro
 
     def submit():
         try:
-            submitted["reference"] = services.submit_request(
+            submitted["reference"] = submission.submit_request(
                 enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
             )
         except KioskError as exc:

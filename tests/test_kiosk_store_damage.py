@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import services, submission
 from kiosk_app.enrollment import enroll
 from kiosk_app.errors import NotEnrolledError, StoreMissingError
 from kiosk_app.store import store_for
@@ -34,7 +34,7 @@ def kiosk_app(home: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def kiosk_with_requests(enrolled_kiosk):
     references = [
-        services.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
+        submission.submit_request(enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS)
         for _ in range(40)
     ]
     with store_for(enrolled_kiosk) as store:  # everything into the main file, WAL emptied
@@ -112,7 +112,7 @@ def test_a_deleted_store_is_an_error_never_a_new_empty_one(kiosk_with_requests):
 def test_a_kiosk_that_never_enrolled_is_told_to_enroll(kiosk_config):
     assert services.is_enrolled(kiosk_config) is False
     with pytest.raises(NotEnrolledError):
-        services.list_requests(kiosk_config)
+        submission.list_requests(kiosk_config)
     assert not kiosk_config.db_path.exists()
 
 

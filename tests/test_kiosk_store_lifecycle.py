@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk_app import services
+from kiosk_app import staff_actions, submission, sync_actions
 from kiosk_app.exchange import purge_expired
 from kiosk_app.store import migrations, open_store, store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
@@ -34,22 +34,22 @@ def test_an_old_database_is_upgraded_by_the_missing_migrations_only(tmp_path):
 def test_personal_data_of_a_delivered_request_is_purged_after_retention(
     enrolled_kiosk, fake_central
 ):
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
-    with services.store_for(enrolled_kiosk) as store:  # central's staff list (staff.updated)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
+    with store_for(enrolled_kiosk) as store:  # central's staff list (staff.updated)
         store.set_setting(
             "staff", [{"staff_id": "staff-1", "name": "Донка", "pin_hash": "$argon2"}]
         )
-    services.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234", "staff-1")
-    services.record_form_filed(enrolled_kiosk, reference, "staff-1")
-    services.mark_delivered(
+    staff_actions.record_fee_payment(enrolled_kiosk, reference, "cash", "0001234", "staff-1")
+    staff_actions.record_form_filed(enrolled_kiosk, reference, "staff-1")
+    staff_actions.mark_delivered(
         enrolled_kiosk, reference, staff_id="staff-1", id_document_number="645123456"
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
 
     with store_for(enrolled_kiosk) as store:
         assert purge_expired(store) == []  # not yet: delivered just now
@@ -60,7 +60,7 @@ def test_personal_data_of_a_delivered_request_is_purged_after_retention(
         assert submitted[0]["body"]["fields"] == {}
         assert "7523169263" not in Path(store.path).read_bytes().decode("latin-1")
         assert not any(Path(d["path"]).exists() for d in store.documents(reference))
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
 
 
 def test_handing_over_is_refused_while_the_fee_is_due(enrolled_kiosk, fake_central):
@@ -68,11 +68,11 @@ def test_handing_over_is_refused_while_the_fee_is_due(enrolled_kiosk, fake_centr
 
     from kiosk_app.errors import NotAllowedError
 
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     with pytest.raises(NotAllowedError, match="fee"):
-        services.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")
+        staff_actions.mark_delivered(enrolled_kiosk, reference, staff_id="staff-1")

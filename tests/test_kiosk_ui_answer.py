@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import submission, sync_actions
 from kiosk_app.store import store_for
 from kiosk_app.ui.context import UiSettings
 from tests.fixtures_kiosk import VALID_FIELDS
@@ -24,8 +24,8 @@ LOOKUP, PIN, ANSWER, SENT = range(4)
 @pytest.fixture(name="asked")
 def asked_fixture(enrolled_kiosk, fake_central):
     """A request sent to central, whose clerk asked a question (status needs_info)."""
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink(
         [
             {
@@ -34,8 +34,8 @@ def asked_fixture(enrolled_kiosk, fake_central):
             }
         ]
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
-    assert services.request_status(enrolled_kiosk, reference).status == "needs_info"
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
+    assert submission.request_status(enrolled_kiosk, reference).status == "needs_info"
     return reference
 
 
@@ -46,7 +46,9 @@ def look_up(qtbot, window, bridge, reference):
     status.reference.clear()
     type_on_keyboard(qtbot, status.keyboard, reference.lower())
     tap(qtbot, status.code)
-    type_on_keyboard(qtbot, status.keyboard, services.check_code(window.ctx.app.config, reference))
+    type_on_keyboard(
+        qtbot, status.keyboard, submission.check_code(window.ctx.app.config, reference)
+    )
     tap(qtbot, status.look_button)
     wait_idle(qtbot, bridge)
     return status
@@ -92,7 +94,7 @@ def test_the_question_is_answered_with_staff_and_queued(qtbot, enrolled_kiosk, a
     assert status.stages.currentIndex() == SENT
     assert status.sent_title.text() == "✔ Отговорът е изпратен към общината"
     assert status.sent_state.text() == f"{asked}: разглежда се"
-    assert services.request_status(enrolled_kiosk, asked).status == "in_review"
+    assert submission.request_status(enrolled_kiosk, asked).status == "in_review"
     events = answered_events(enrolled_kiosk, asked)
     assert [event["body"]["answer"] for event in events] == ["На втория етаж, ап. 5"]
     assert events[0]["body"]["staff_id"] == "staff-7"  # who helped travels to central
@@ -138,7 +140,7 @@ def test_an_empty_answer_is_explained_and_nothing_is_sent(qtbot, enrolled_kiosk,
     tap(qtbot, status.send_button)
     assert "Shorten it by 3" in status.answer_problem.text()
     assert answered_events(enrolled_kiosk, asked) == []
-    assert services.request_status(enrolled_kiosk, asked).status == "needs_info"
+    assert submission.request_status(enrolled_kiosk, asked).status == "needs_info"
     # Once there is an answer, the message goes.
     status.answer.clear()
     type_on_keyboard(qtbot, status.answer_keyboard, "да")

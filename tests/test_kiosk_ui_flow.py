@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk_app import services
+from kiosk_app import submission
 from kiosk_app.store import store_for
 from tests.kiosk_ui_helpers import (
     STAFF_PIN,
@@ -74,7 +74,7 @@ def test_villager_submits_a_request_by_taps_and_gets_a_reference(qtbot, enrolled
     assert list((enrolled_kiosk.printed_dir).glob("receipt-*.pdf"))
 
     # It is in the kiosk's database, exactly as typed, with the staff's confirmation.
-    stored = services.list_requests(enrolled_kiosk)
+    stored = submission.list_requests(enrolled_kiosk)
     assert [status.reference for status in stored] == [reference]
     with store_for(enrolled_kiosk) as store:
         row = store.request(reference)

@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from kiosk_app import services
+from kiosk_app import submission
 from kiosk_app.app import KioskApp
 from kiosk_app.ui.context import UiSettings
 from kiosk_app.ui.i18n import TABLES
@@ -79,7 +79,7 @@ def qtbot_app():
 def test_status_lookup_by_reference_shows_state_and_no_personal_data(
     qtbot, enrolled_kiosk, open_kiosk
 ):
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     window, bridge = open_kiosk(enrolled_kiosk)
     tap(qtbot, window.screens["welcome"].status_tile)
     wait_idle(qtbot, bridge)
@@ -88,7 +88,7 @@ def test_status_lookup_by_reference_shows_state_and_no_personal_data(
     assert status.keyboard.mode == "digits"
     type_on_keyboard(qtbot, status.keyboard, reference.removeprefix("DZH1-").lstrip("0"))
     tap(qtbot, status.code)
-    type_on_keyboard(qtbot, status.keyboard, services.check_code(enrolled_kiosk, reference))
+    type_on_keyboard(qtbot, status.keyboard, submission.check_code(enrolled_kiosk, reference))
     tap(qtbot, status.look_button)
     wait_idle(qtbot, bridge)
     shown = status.state.text() + status.explanation.text()

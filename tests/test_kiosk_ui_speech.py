@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kiosk_app import services
+from kiosk_app import services, submission
 from kiosk_app.speech import RecordingVoice, speakable
 from kiosk_app.ui.context import UiSettings
 from tests.fixtures_kiosk import VALID_FIELDS
@@ -242,7 +242,7 @@ def qtbot_app():
 def test_the_slip_is_read_aloud_with_everything_printed_on_it(qtbot, enrolled_kiosk, open_kiosk):
     """EN 301 549 5.1.3.16: the done screen says every fact of the printed slip (its own
     content model, printing.receipts.receipt_facts), the date and the municipality too."""
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     window, bridge, _voice = speaking_kiosk(qtbot, open_kiosk, enrolled_kiosk)
     session = window.ctx.session
     session.service = services.get_service(enrolled_kiosk, SERVICE)

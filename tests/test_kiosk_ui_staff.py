@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from kiosk_app import services
+from kiosk_app import submission
+from kiosk_app.store import store_for
 from kiosk_app.ui.screens.staff_dialogs import DASHBOARD, HANDOVER, PAYMENT
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 from tests.kiosk_ui_helpers import (
@@ -60,7 +61,7 @@ def test_the_right_pin_opens_the_confirmation_details(qtbot, enrolled_kiosk, ope
 def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     qtbot, enrolled_kiosk, fake_central, open_kiosk
 ):
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     fake_central.queue_downlink([issued_document_record(reference)])
     window, bridge = open_kiosk(enrolled_kiosk, transport=fake_central)
     window.show_screen("staff_panel")
@@ -82,7 +83,7 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     assert panel.stages.currentIndex() == HANDOVER  # asked first: a hand-over is not undone
     tap(qtbot, panel.handover_cancel)
     assert panel.stages.currentIndex() == DASHBOARD
-    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status != "delivered"
     tap(qtbot, deliver)
     assert not panel.handover_id.isHidden()  # made without staff: the card is checked now
     tap(qtbot, panel.handover_confirm)
@@ -94,7 +95,7 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     # Refused in Bulgarian only, saying what to do; nothing half in English.
     assert panel.message.text().startswith("Документът не може да се предаде: таксата")
     assert "fee" not in panel.message.text()
-    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status != "delivered"
 
     reprint = row.findChild(type(panel.sync_button), "reprint")
     tap(qtbot, reprint)
@@ -118,7 +119,7 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     tap(qtbot, panel.handover_confirm)
     wait_idle(qtbot, bridge)  # paid, but the villager's signed request form is not filed yet
     assert f"Подписаното искане {reference} не е заведено" in panel.message.text()
-    assert services.request_status(enrolled_kiosk, reference).status != "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status != "delivered"
     row = panel.ready_holder.findChild(type(panel.ready_holder), f"ready-{reference}")
     tap(qtbot, row.findChild(type(panel.sync_button), "form-filed"))  # one tap, signed in
     wait_idle(qtbot, bridge)
@@ -129,9 +130,9 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
     type_on_keyboard(qtbot, panel.handover_keyboard, "645123456")
     tap(qtbot, panel.handover_confirm)
     wait_idle(qtbot, bridge)
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
     assert "предаден" in panel.message.text()
-    with services.store_for(enrolled_kiosk) as store:
+    with store_for(enrolled_kiosk) as store:
         [paid] = [e["body"] for e in store.events_of(reference) if e["type"] == "request.fee_paid"]
         [handed] = [
             e["body"] for e in store.events_of(reference) if e["type"] == "request.delivered"
@@ -142,13 +143,13 @@ def test_staff_panel_refuses_delivery_while_the_fee_is_due_then_delivers(
 
 
 def panel_staff_id(config) -> str:
-    with services.store_for(config) as store:
+    with store_for(config) as store:
         [member] = store.get_setting("staff")
     return member["staff_id"]
 
 
 def test_usb_export_shows_progress_and_the_count(qtbot, enrolled_kiosk, tmp_path, open_kiosk):
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     window, bridge = open_kiosk(enrolled_kiosk, usb_dir=tmp_path / "usb")
     (tmp_path / "usb").mkdir()
     window.show_screen("staff_panel")

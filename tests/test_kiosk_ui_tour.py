@@ -71,6 +71,6 @@ def test_tour_renders_every_screen_in_both_languages_and_sizes(enrolled_kiosk, t
     assert "Вашите данни" in spoken("05-form-filled-bg-large.txt")
     assert not any(ch.isdigit() for ch in spoken("09-done-bg.txt"))
     # The tour works on a copy: the kiosk's own queue is untouched.
-    from kiosk_app import services
+    from kiosk_app import submission
 
-    assert services.list_requests(enrolled_kiosk) == []
+    assert submission.list_requests(enrolled_kiosk) == []

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from central_api.db import read, write
 from central_api.db.schema import kiosks, quarantined_records
 from central_api.records import HANDLERS as CENTRAL_HANDLERS
-from kiosk_app import services
+from kiosk_app import queue_status, sync_actions
 from kiosk_app.exchange import HANDLERS as KIOSK_HANDLERS
 from sync import RecordRefused, open_receipt
 from sync.records import (
@@ -160,9 +160,9 @@ def test_the_kiosk_quarantines_a_downlink_record_that_fails_its_checks(
             {"type": "request.submitted", "body": {}},
         ]
     )
-    report = services.sync_now(enrolled_kiosk, transport=fake_central)
+    report = sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert (report.applied, report.quarantined) == (0, 3)
-    reasons = [entry["reason"] for entry in services.quarantined(enrolled_kiosk)]
+    reasons = [entry["reason"] for entry in queue_status.quarantined(enrolled_kiosk)]
     assert any("body.status must be one of" in reason for reason in reasons)
     assert any("newer than version 1" in reason for reason in reasons)
     assert any("not accepted here" in reason for reason in reasons)

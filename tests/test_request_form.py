@@ -8,9 +8,10 @@ import subprocess
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import staff_actions, submission, sync_actions
 from kiosk_app.app import KioskApp
 from kiosk_app.errors import NotAllowedError
+from kiosk_app.store import store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 
 SERVICE = "permanent-address-certificate"
@@ -24,7 +25,7 @@ def pdf_text(path) -> str:
 
 
 def test_the_printed_request_form_holds_the_answers_and_the_reference(enrolled_kiosk):
-    reference = services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    reference = submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     printed = KioskApp(enrolled_kiosk).print_receipt(reference)
     assert printed["form_status"] == "printed"  # the slip and then the form for signing
     [form_pdf] = (enrolled_kiosk.home / "printed").glob(f"request-form-{reference}*.pdf")
@@ -57,28 +58,28 @@ ID_CARD_CHECKED = "645123456"
 def test_the_document_is_not_handed_over_until_the_signed_form_is_filed(
     enrolled_kiosk, fake_central
 ):
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, SERVICE, VALID_FIELDS, fee={"status": "exempt"}
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink([issued_document_record(reference)])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
-    with services.store_for(enrolled_kiosk) as store:
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
+    with store_for(enrolled_kiosk) as store:
         store.set_setting("staff", [{"staff_id": "staff-1", "name": "Донка", "pin_hash": "x"}])
-    [ready] = services.ready_documents(enrolled_kiosk)
+    [ready] = staff_actions.ready_documents(enrolled_kiosk)
     assert ready.form_filed_at is None
 
     with pytest.raises(NotAllowedError) as refused:
-        services.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
+        staff_actions.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
     assert refused.value.message.startswith(f"Подписаното искане {reference} не е заведено")
     with pytest.raises(NotAllowedError, match="staff list"):
-        services.record_form_filed(enrolled_kiosk, reference, "stranger")
+        staff_actions.record_form_filed(enrolled_kiosk, reference, "stranger")
 
-    filed = services.record_form_filed(enrolled_kiosk, reference, "staff-1")
-    assert services.record_form_filed(enrolled_kiosk, reference, "staff-1") == filed  # once
-    assert services.ready_documents(enrolled_kiosk)[0].form_filed_at == filed["at"]
-    services.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
-    assert services.request_status(enrolled_kiosk, reference).status == "delivered"
-    with services.store_for(enrolled_kiosk) as store:
+    filed = staff_actions.record_form_filed(enrolled_kiosk, reference, "staff-1")
+    assert staff_actions.record_form_filed(enrolled_kiosk, reference, "staff-1") == filed  # once
+    assert staff_actions.ready_documents(enrolled_kiosk)[0].form_filed_at == filed["at"]
+    staff_actions.mark_delivered(enrolled_kiosk, reference, "staff-1", ID_CARD_CHECKED)
+    assert submission.request_status(enrolled_kiosk, reference).status == "delivered"
+    with store_for(enrolled_kiosk) as store:
         sent = [e["type"] for e in store.events_of(reference) if e["direction"] == "up"]
     assert sent.index("request.form_filed") < sent.index("request.delivered")

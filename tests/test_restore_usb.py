@@ -22,7 +22,7 @@ from central_api import bundles, decisions, restore
 from central_api.config import sqlite_url
 from central_api.errors import CentralError
 from deploy.backup import Database, create_backup
-from kiosk_app import services
+from kiosk_app import sync_actions
 from kiosk_app.store import store_for
 from sync import SyncError
 from sync.carried import MESSAGE_SUFFIX
@@ -67,7 +67,7 @@ class Stick:
         self.trips += 1
         up, down = self.root / f"trip{self.trips}" / "up", self.root / f"trip{self.trips}" / "down"
         identity = self.central.central.identity
-        services.export_bundles(self.kiosk.config, up)
+        sync_actions.export_bundles(self.kiosk.config, up)
         said = []
         # In the order of the shell's `for f in /media/usb/*` (docs/operations.md): the documents
         # given back, the bundles and receipts, the positions last.
@@ -91,7 +91,7 @@ class Stick:
         for item in exported["bundles"]:
             name = bundle_file_name("central", self.kiosk.kiosk_id, item["seq"])
             write_atomically(down / name, item["data"])
-        return services.import_bundles(self.kiosk.config, down).to_json(), said
+        return sync_actions.import_bundles(self.kiosk.config, down).to_json(), said
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from central_api.db import read, write
 from central_api.db.schema import documents, requests
-from kiosk_app import services
+from kiosk_app import queue_status, submission, sync_actions
 from kiosk_app.exchange import purge_expired
 from kiosk_app.store import store_for
 from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
@@ -35,9 +35,9 @@ def test_ended_requests_lose_their_personal_data_after_retention_and_open_ones_k
     enrolled_kiosk, fake_central
 ):
     rejected, cancelled, waiting = (
-        services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS) for _ in range(3)
+        submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS) for _ in range(3)
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     fake_central.queue_downlink(
         [
             status_changed(rejected, "rejected"),
@@ -45,10 +45,10 @@ def test_ended_requests_lose_their_personal_data_after_retention_and_open_ones_k
             status_changed(cancelled, "cancelled"),
         ]
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     printed = list(enrolled_kiosk.printed_dir.glob("*.pdf"))
     assert len(printed) == 1
-    assert services.personal_data(enrolled_kiosk)["with_personal_data"] == 3
+    assert queue_status.personal_data(enrolled_kiosk)["with_personal_data"] == 3
 
     later = datetime.now(UTC) + timedelta(days=31)
     with store_for(enrolled_kiosk) as store:
@@ -62,7 +62,7 @@ def test_ended_requests_lose_their_personal_data_after_retention_and_open_ones_k
         left = Path(store.path).read_bytes().count(VALID_FIELDS["egn"].encode())
     assert copies >= 6 and left * 3 == copies  # only the open request's copies are left
     assert not printed[0].exists()  # the file printer's copy went with it
-    held = services.personal_data(enrolled_kiosk)
+    held = queue_status.personal_data(enrolled_kiosk)
     assert held == {
         "with_personal_data": 1,
         "open": 1,
@@ -71,13 +71,13 @@ def test_ended_requests_lose_their_personal_data_after_retention_and_open_ones_k
         "oldest_submitted_at": held["oldest_submitted_at"],
         "retention_days": 30,
     }
-    assert services.request_status(enrolled_kiosk, rejected).status == "rejected"
+    assert submission.request_status(enrolled_kiosk, rejected).status == "rejected"
 
 
 def test_the_staff_panel_shows_what_the_kiosk_holds(qtbot, enrolled_kiosk):
     from kiosk_app.app import KioskApp
 
-    services.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
+    submission.submit_request(enrolled_kiosk, SERVICE, VALID_FIELDS)
     overview = KioskApp(enrolled_kiosk).staff_overview()
     assert overview["personal_data"]["with_personal_data"] == 1
     assert overview["personal_data"]["retention_days"] == 30

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from kiosk_app import services
+from kiosk_app import queue_status, services, submission, sync_actions
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
 from kiosk_app.exchange import KioskRevokedError
 from kiosk_app.store import store_for
@@ -19,7 +19,7 @@ SERVICE = "permanent-address-certificate"
 
 
 def submit(config) -> str:
-    return services.submit_request(config, SERVICE, VALID_FIELDS)
+    return submission.submit_request(config, SERVICE, VALID_FIELDS)
 
 
 def test_full_jitter_pauses_stay_inside_a_doubling_window_up_to_the_cap():
@@ -53,8 +53,8 @@ def test_daemon_backs_off_while_central_is_down_and_delivers_when_it_returns(
     report = daemon.run()
     assert report.failures == 4 and report.stopped_because == "idle"
     assert all(0 <= pause <= 2.0 for pause in pauses)
-    assert services.request_status(enrolled_kiosk, reference).status == "received"
-    assert services.queue_state(enrolled_kiosk).sync["state"] == "stopped"
+    assert submission.request_status(enrolled_kiosk, reference).status == "received"
+    assert queue_status.queue_state(enrolled_kiosk).sync["state"] == "stopped"
 
 
 def test_daemon_sends_a_large_backlog_as_bounded_bundles_and_reports_progress(
@@ -82,11 +82,11 @@ def test_a_record_central_refuses_is_quarantined_and_the_ones_behind_it_flow(
         return original(opened, record)
 
     fake_central._apply = apply
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert [body["reference"] for body in fake_central.submitted()] == [second]
-    state = services.queue_state(enrolled_kiosk)
+    state = queue_status.queue_state(enrolled_kiosk)
     assert (state.queue_depth, state.quarantined, state.refused_downlink) == (0, 1, 0)
-    [row] = services.quarantined(enrolled_kiosk)
+    [row] = queue_status.quarantined(enrolled_kiosk)
     assert row["direction"] == "up" and row["type"] == "request.submitted"
     assert "egn" in row["reason"]
 
@@ -104,16 +104,16 @@ def test_a_revoked_kiosk_stops_sending_says_so_and_keeps_its_data_for_export(
     fake_central.upload_bundle = revoked
     report = SyncDaemon(enrolled_kiosk, DaemonSettings(max_cycles=5), transport=fake_central).run()
     assert report.stopped_because == "revoked"
-    state = services.queue_state(enrolled_kiosk)
+    state = queue_status.queue_state(enrolled_kiosk)
     assert state.revoked and state.queue_depth == 1
     calls = []
     fake_central.upload_bundle = lambda data: calls.append(data)
     with pytest.raises(KioskRevokedError, match="revoked"):
-        services.sync_now(enrolled_kiosk, transport=fake_central)
+        sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert calls == []
-    exported = services.export_bundles(enrolled_kiosk, tmp_path / "stick")
+    exported = sync_actions.export_bundles(enrolled_kiosk, tmp_path / "stick")
     assert [path.suffix for path in exported] == [".vcb", ".vcm"]
-    assert services.request_status(enrolled_kiosk, reference).status == "queued"
+    assert submission.request_status(enrolled_kiosk, reference).status == "queued"
 
 
 def catalogue(version: int) -> dict:
@@ -125,11 +125,11 @@ def test_an_older_catalogue_is_refused_as_a_rollback_and_shown_to_staff(
 ):
     fake_central.queue_downlink([{"type": "catalogue.updated", "body": catalogue(5)}])
     fake_central.queue_downlink([{"type": "catalogue.updated", "body": catalogue(3)}])
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).catalogue_version == "5"
-    state = services.queue_state(enrolled_kiosk)
+    state = queue_status.queue_state(enrolled_kiosk)
     assert state.refused_downlink == 1
-    [row] = services.quarantined(enrolled_kiosk)
+    [row] = queue_status.quarantined(enrolled_kiosk)
     assert row["direction"] == "down" and "rollback refused" in row["reason"]
 
 
@@ -142,12 +142,12 @@ def test_a_bundle_signed_by_another_key_is_refused_recorded_once_and_nothing_app
     fake_central.downlink.append(forged)
     for _ in range(2):
         with pytest.raises(UnknownSenderError):
-            services.sync_now(enrolled_kiosk, transport=fake_central)
+            sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).catalogue_version == "1"
-    [row] = services.quarantined(enrolled_kiosk)
+    [row] = queue_status.quarantined(enrolled_kiosk)
     assert row["type"] == "bundle" and row["record_id"] == bundle_id(forged)
     assert "unknown_sender" in row["reason"]
-    assert services.queue_state(enrolled_kiosk).last_exchange["ok"] is False
+    assert queue_status.queue_state(enrolled_kiosk).last_exchange["ok"] is False
 
 
 def test_the_kiosk_follows_a_key_rotation_announced_under_the_old_key(enrolled_kiosk, fake_central):
@@ -155,14 +155,14 @@ def test_the_kiosk_follows_a_key_rotation_announced_under_the_old_key(enrolled_k
     fake_central.queue_downlink(
         [{"type": "key.rotated", "body": {"new": new_identity.public.to_json(), "at": "x"}}]
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).central_fingerprint == (
         new_identity.public.display_fingerprint
     )
     fake_central.identity = new_identity  # central signs with the new key from now on
     fake_central.queue_downlink([{"type": "catalogue.updated", "body": catalogue(2)}])
     reference = submit(enrolled_kiosk)
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).catalogue_version == "2"
     assert [body["reference"] for body in fake_central.submitted()] == [reference]
 
@@ -178,7 +178,7 @@ def test_a_key_rotation_from_an_impostor_never_reaches_the_kiosk(enrolled_kiosk,
     fake_central.downlink.append(seal_bundle(impostor, fake_central.kiosk, 1, "0" * 64, [record]))
     pinned = services.kiosk_info(enrolled_kiosk).central_fingerprint
     with pytest.raises(UnknownSenderError):
-        services.sync_now(enrolled_kiosk, transport=fake_central)
+        sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     assert services.kiosk_info(enrolled_kiosk).central_fingerprint == pinned
 
 
@@ -202,7 +202,7 @@ def test_two_processes_printing_at_once_print_a_document_once(enrolled_kiosk, fa
     from tests.fixtures_kiosk import issued_document_record
 
     reference = submit(enrolled_kiosk)
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     data = fake_central.queue_downlink([issued_document_record(reference)])
     with store_for(enrolled_kiosk) as store:
         apply_inbound(

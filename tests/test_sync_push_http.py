@@ -11,7 +11,7 @@ import time
 import pytest
 
 from central_api import decisions
-from kiosk_app import services
+from kiosk_app import submission
 from kiosk_app.daemon import DaemonSettings, SyncDaemon
 from sync import Identity
 from sync.transport import HttpTransport
@@ -90,7 +90,7 @@ def test_the_daemon_waits_on_one_long_poll_while_idle_and_gets_a_decision_in_sec
     thread.start()
     try:
         deadline = time.monotonic() + 30
-        while services.request_status(kiosk.config, reference).status == "queued":
+        while submission.request_status(kiosk.config, reference).status == "queued":
             assert time.monotonic() < deadline
             time.sleep(0.05)
         time.sleep(2)
@@ -101,7 +101,7 @@ def test_the_daemon_waits_on_one_long_poll_while_idle_and_gets_a_decision_in_sec
         decisions.reject(
             first.engine, reference, "Непълни данни.", "clerk", signer=first.central.document_signer
         )
-        while services.request_status(kiosk.config, reference).status != "rejected":
+        while submission.request_status(kiosk.config, reference).status != "rejected":
             assert time.monotonic() - decided_at < 10
             time.sleep(0.02)
         assert time.monotonic() - decided_at < 2.0

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from central_api import bundles
 from kiosk_app import municipality as kiosk_municipality
-from kiosk_app import services
+from kiosk_app import queue_status, submission, sync_actions
 from kiosk_app.cli import cli as kiosk_cli
 from kiosk_app.store import enrollment_of, store_for
 from sync.stick import bundle_file_name, receipt_file_name, write_atomically
@@ -66,7 +66,7 @@ def test_a_usb_round_trip_twice_over_delivers_everything_exactly_once(central, k
 
         seal_pending(store, load_party(kiosk.config, store), max_records=3)
     seen = []
-    written = services.export_bundles(
+    written = sync_actions.export_bundles(
         kiosk.config, stick / "up", progress=lambda *a: seen.append(a)
     )
     assert [path.suffix for path in written] == [".vcb"] * 3 + [".vcm"]  # and its positions
@@ -79,9 +79,9 @@ def test_a_usb_round_trip_twice_over_delivers_everything_exactly_once(central, k
         central.decide(reference, random.Random(1))
     central_exports(central, kiosk.kiosk_id, stick / "down")
     for _ in range(2):
-        report = services.import_bundles(kiosk.config, stick / "down")
+        report = sync_actions.import_bundles(kiosk.config, stick / "down")
     assert report.bundles_replayed >= 1 and report.receipts_already_held == 3
-    assert services.queue_state(kiosk.config).queue_depth > 0  # the printed events
+    assert queue_status.queue_state(kiosk.config).queue_depth > 0  # the printed events
     converge(kiosk, central.url)
     assert check_kiosk(kiosk, central) == []
 
@@ -121,7 +121,7 @@ def restore(central: CentralProcess, copy: Path) -> None:
 def test_check_finds_nothing_to_repair_when_both_sides_agree(central, kiosk):
     kiosk.submit(random.Random(3))
     converge(kiosk, central.url)
-    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
+    result = sync_actions.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["summary"] == ["Kiosk and central hold the same: nothing to repair."]
 
 
@@ -137,7 +137,7 @@ def test_check_resends_what_central_lost_in_a_restore_without_a_full_resync(
     restore(central, tmp_path / "backup.db")  # central forgets the later bundles
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [first]
 
-    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
+    result = sync_actions.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["uplink"]["central_lacks"] == [2]
     assert result["repaired"]["reopened"] == [2]
     assert sorted(r["reference"] for r in central.requests_of(kiosk.kiosk_id)) == sorted(
@@ -157,12 +157,12 @@ def test_check_brings_back_a_document_the_kiosk_lost_and_never_destroys_anything
     with store_for(kiosk.config) as store:  # the kiosk loses the row (old backup)
         store.db.execute("delete from documents where number = ?", [document["number"]])
         store.db.conn.commit()
-    before = services.queue_state(kiosk.config)
-    result = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
+    before = queue_status.queue_state(kiosk.config)
+    result = sync_actions.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert result["documents"]["requeued"] == [document["number"]]
     assert [row["number"] for row in kiosk.documents()] == [document["number"]]
-    assert services.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
-    again = services.check_divergence(kiosk.config, transport=http_to(central, kiosk))
+    assert queue_status.queue_state(kiosk.config).queue_depth <= before.queue_depth + 1
+    again = sync_actions.check_divergence(kiosk.config, transport=http_to(central, kiosk))
     assert again["documents"]["kiosk_lacks"] == [] and again["documents"]["requeued"] == []
 
 
@@ -176,13 +176,13 @@ def test_a_revoked_kiosk_stops_sending_and_keeps_its_data_for_export(central, ki
     with write(central.engine) as conn:
         kiosks.revoke(conn, kiosk.kiosk_id, "stolen")
     with pytest.raises(RemoteRejectedError):
-        services.sync_now(kiosk.config, transport=kiosk.http(central.url))
-    state = services.queue_state(kiosk.config)
+        sync_actions.sync_now(kiosk.config, transport=kiosk.http(central.url))
+    state = queue_status.queue_state(kiosk.config)
     assert state.revoked and "revoked" in state.revoked["message"]
     with pytest.raises(KioskRevokedError, match="export"):
-        services.sync_now(kiosk.config, transport=kiosk.http(central.url))
-    assert services.request_status(kiosk.config, reference).status == "queued"
-    exported = services.export_bundles(kiosk.config, tmp_path / "stick")
+        sync_actions.sync_now(kiosk.config, transport=kiosk.http(central.url))
+    assert submission.request_status(kiosk.config, reference).status == "queued"
+    exported = sync_actions.export_bundles(kiosk.config, tmp_path / "stick")
     assert [p.suffix for p in exported] == [".vcb", ".vcm"]
 
 
@@ -191,18 +191,18 @@ def test_central_quarantines_a_bad_record_and_the_kiosk_shows_it_while_the_rest_
 ):
     with store_for(kiosk.config) as store, store.transaction():
         held = kiosk_municipality.required(store)
-        bad = services.reference_prefix(enrollment_of(store), held) + "-99999"
+        bad = submission.reference_prefix(enrollment_of(store), held) + "-99999"
         store.add_event(
             "request.submitted",
             {"reference": bad, "service": "no-such-service", "fields": {}},
             reference=bad,
         )
     good = kiosk.submit(random.Random(9))
-    services.sync_now(kiosk.config, transport=kiosk.http(central.url))
+    sync_actions.sync_now(kiosk.config, transport=kiosk.http(central.url))
     assert [r["reference"] for r in central.requests_of(kiosk.kiosk_id)] == [good]
-    [row] = services.quarantined(kiosk.config)
+    [row] = queue_status.quarantined(kiosk.config)
     assert row["direction"] == "up" and "no-such-service" in row["reason"]
-    state = services.queue_state(kiosk.config)
+    state = queue_status.queue_state(kiosk.config)
     assert (state.queue_depth, state.quarantined) == (0, 1)
 
 

@@ -99,14 +99,14 @@ def test_records_an_older_software_kept_aside_are_recognised_as_waiting_by_their
 def test_records_kept_aside_apply_in_their_order_at_start_up(
     enrolled_kiosk, fake_central, monkeypatch
 ):
-    from kiosk_app import services
+    from kiosk_app import queue_status, staff_actions, submission, sync_actions
     from sync import records
     from tests.fixtures_kiosk import VALID_FIELDS, issued_document_record
 
-    reference = services.submit_request(
+    reference = submission.submit_request(
         enrolled_kiosk, "permanent-address-certificate", VALID_FIELDS
     )
-    services.sync_now(enrolled_kiosk, transport=fake_central)
+    sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
     revoked = {
         "type": "document.revoked",
         "body": {"reference": reference, "number": "94-00-1/2026", "reason": "грешка"},
@@ -114,15 +114,15 @@ def test_records_kept_aside_apply_in_their_order_at_start_up(
     with monkeypatch.context() as older:  # the software before document.revoked existed
         older.delitem(records.RECORD_TYPES, "document.revoked")
         fake_central.queue_downlink([issued_document_record(reference), revoked])
-        services.sync_now(enrolled_kiosk, transport=fake_central)
-        assert services.release_waiting(enrolled_kiosk)["still_waiting"] == 1
-    assert services.queue_state(enrolled_kiosk).waiting == 1
-    (ready,) = services.ready_documents(enrolled_kiosk)
+        sync_actions.sync_now(enrolled_kiosk, transport=fake_central)
+        assert sync_actions.release_waiting(enrolled_kiosk)["still_waiting"] == 1
+    assert queue_status.queue_state(enrolled_kiosk).waiting == 1
+    (ready,) = staff_actions.ready_documents(enrolled_kiosk)
     assert ready.revoked_at is None  # the older software would hand it over
 
-    released = services.release_waiting(enrolled_kiosk)  # what the app does at start-up
+    released = sync_actions.release_waiting(enrolled_kiosk)  # what the app does at start-up
     assert [label.split()[0] for label in released["applied"]] == ["document.revoked"]
-    (ready,) = services.ready_documents(enrolled_kiosk)
+    (ready,) = staff_actions.ready_documents(enrolled_kiosk)
     assert ready.revoked_at is not None
-    assert services.queue_state(enrolled_kiosk).waiting == 0
-    assert services.release_waiting(enrolled_kiosk)["applied"] == []  # once
+    assert queue_status.queue_state(enrolled_kiosk).waiting == 0
+    assert sync_actions.release_waiting(enrolled_kiosk)["applied"] == []  # once
